@@ -1,0 +1,301 @@
+/**
+ * Components: the records entities carry. Populations, projections, delay queues, synapse states, outputs,
+ * inputs, spike buffers, monitors and checkers are entities; neurons and synapses are indices into the
+ * typed-array columns these records hold. Each world owns its own component stores (no globals), each a
+ * plain object that bitecs registers as the component and that maps an entity id to its record.
+ *
+ * The systems never look a record up per tick by id: when a world's plan is built they collect the records
+ * into dense arrays in creation order.
+ */
+import type { Column, FloatArray } from './storage.js'
+import type { DelayQueueData } from './delay-queue.js'
+
+/** A component store: the bitecs component object, mapping entity id → record, plus creation order. */
+export interface Store<T> {
+  readonly name: string
+  readonly byEid: (T | undefined)[]
+  readonly list: T[]
+}
+
+export function createStore<T>(name: string): Store<T> {
+  return { name, byEid: [], list: [] }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Populations
+
+/** A neuron population: a contiguous slice [start, start+size) of the world's neuron index space. */
+export interface PopulationData {
+  readonly eid: number
+  readonly name: string
+  /** Neuron model kind, e.g. `LifRef`. */
+  readonly model: string
+  readonly size: number
+  /** First global neuron index of the population. */
+  readonly start: number
+  /** Parameter block (live: systems read it at each kernel entry); layout given by `paramIndex`. */
+  readonly params: Float64Array
+  readonly paramIndex: Readonly<Record<string, number>>
+  /** Model state columns (e.g. `V`, `lastSpike`), each of length `size`. */
+  readonly state: Record<string, Column>
+  /** Population-local indices of the neurons that spiked in the last tick, ascending; `nSpikes` valid. */
+  readonly spikes: Column<Int32Array>
+  nSpikes: number
+  /** Delay queue of this population's spikes, when a projection or a source reads them. */
+  queue: DelayQueueData | null
+  /** External inputs, in creation order. */
+  readonly inputs: InputData[]
+  /** Outputs feeding this population, in creation order. */
+  readonly outputs: OutputData[]
+  /** Incoming synapse states (for fusion and checks), in creation order. */
+  readonly states: SynapseStateData[]
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Synapse states and outputs
+
+/** Align-post synapse kinds: all linear in their input, so a post-sized state is exact. */
+export type SynapseKind = 'Expon' | 'DualExponV2' | 'Alpha' | 'DualExpon'
+
+/**
+ * A post-sized synapse state. `Mg` projections with equal descriptions share one; every non-`Mg` projection
+ * owns its own. `targets` are the columns the comm layers add increments into; `cond` is the conductance
+ * bound to the output in the current tick.
+ */
+export interface SynapseStateData {
+  readonly eid: number
+  readonly kind: SynapseKind
+  readonly post: PopulationData
+  readonly params: Readonly<Record<string, number>>
+  /** True for states of `Mg` projections: add, then decay (`g_k = (g_{k−1} + Δ_k)·a`). */
+  readonly merged: boolean
+  readonly mergeKey: string | null
+  /** State columns, e.g. `g`, or `gRise` and `gDecay`. */
+  readonly cols: Record<string, Column<FloatArray>>
+  /** Columns that receive each event's increment (all of the model's input variables). */
+  readonly targets: FloatArray[]
+  /** Scale applied to each increment, per target (1 except for models that scale their input). */
+  readonly targetScale: number[]
+  /** Conductance bound to the output this tick. */
+  readonly cond: Column<FloatArray>
+  /** Per-tick constants derived from params and dt (decay factors, normalisation). */
+  readonly derived: Float64Array
+  output: OutputData | null
+  readonly projections: ProjectionData[]
+}
+
+export type OutputKind = 'COBA' | 'CUBA' | 'MgBlock'
+
+/** An output turns its state's conductance into the post population's synaptic input. */
+export interface OutputData {
+  readonly eid: number
+  readonly kind: OutputKind
+  readonly post: PopulationData
+  readonly label: string | null
+  readonly params: Readonly<Record<string, number>>
+  readonly state: SynapseStateData
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Projections and their comm layers
+
+export type ProjectionKind = 'HalfProjAlignPostMg' | 'FullProjAlignPostMg' | 'HalfProjAlignPost' | 'FullProjAlignPost'
+
+/** Where a projection's presynaptic spikes come from. */
+export type SpikeSource =
+  | {
+      readonly kind: 'queue'
+      readonly pop: PopulationData
+      readonly queue: DelayQueueData
+      /** Slice [offset, offset+count) of the population, re-indexed from 0 for the comm layer. */
+      readonly offset: number
+      readonly count: number
+      /** Ticks from emission to delivery (≥ 1). */
+      readonly latency: number
+    }
+  | { readonly kind: 'buffer'; readonly buffer: SpikeBufferData }
+
+/** Row generator of on-the-fly fixed-probability connectivity (see systems' connectivity module). */
+export interface RowGenerator {
+  /** Projection key: rows depend only on (world seed, projection name, pre index). */
+  readonly key: number
+  readonly prob: number
+  readonly nPost: number
+  /** Geometric gap sampler tables (shared by generators with equal prob and nPost). */
+  readonly gaps: GapTable
+  /** Weight distribution drawn from the same stream as the targets. */
+  readonly weight:
+    | { readonly kind: 'homo'; readonly value: number }
+    | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+    | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
+  /** Allow the (i, i) pair (only meaningful when pre and post are the same population). */
+  readonly includeSelf: boolean
+}
+
+/** Integer thresholds of the geometric gap distribution (exact to 2^−32 on the CDF, no logarithm per draw). */
+export interface GapTable {
+  readonly prob: number
+  readonly cap: number
+  /** thresholds[g−1] = floor(2^32 (1−p)^g): gap ≥ g ⟺ r < thresholds[g−1] for a uniform 32-bit r. */
+  readonly thresholds: Uint32Array
+  /** Bits of r used to index the bins. */
+  readonly binBits: number
+  /** Smallest and largest gap of each bin of r. */
+  readonly binLo: Uint32Array
+  readonly binHi: Uint32Array
+}
+
+export type CommData =
+  | {
+      readonly kind: 'EventJitFPHomoLinear' | 'EventJitFPUniformLinear' | 'EventJitFPNormalLinear'
+      readonly nPre: number
+      readonly nPost: number
+      readonly gen: RowGenerator
+    }
+  | {
+      readonly kind: 'EventCSRLinear'
+      readonly nPre: number
+      readonly nPost: number
+      /** Row pointers (length nPre+1) over presynaptic rows. */
+      readonly indptr: Column<Float64Array> | Column<Int32Array>
+      readonly indices: Column<Int32Array>
+      /** Homogeneous weight (rounded to the dtype), or NaN when `weights` holds one weight per synapse. */
+      readonly weight: number
+      readonly weights: Column<FloatArray> | null
+      readonly nSynapses: number
+      /** How the matrix was made, for export and summaries. */
+      readonly connector: string
+    }
+  | { readonly kind: 'One2One'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly weights: Column<FloatArray> | null }
+  | { readonly kind: 'All2All'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly includeSelf: boolean }
+  | {
+      readonly kind: 'Linear'
+      readonly nPre: number
+      readonly nPost: number
+      /** Dense row-major weights: W[pre·nPost + post]. */
+      readonly W: Column<FloatArray>
+    }
+
+export interface ProjectionData {
+  readonly eid: number
+  readonly name: string
+  readonly kind: ProjectionKind
+  /** Presynaptic population (full projections and queue-read half projections), else null. */
+  readonly pre: PopulationData | null
+  readonly post: PopulationData
+  readonly source: SpikeSource
+  readonly comm: CommData
+  readonly state: SynapseStateData
+  readonly output: OutputData
+  /** Delay as given (ms), for summaries and export; latency in ticks is in `source`. */
+  readonly delayMs: number | null
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Spike buffers, inputs, monitors, checkers
+
+/** A spike index buffer a user system fills before `CommSystem` runs; consumed (and emptied) in that tick. */
+export interface SpikeBufferData {
+  readonly eid: number
+  readonly name: string
+  readonly size: number
+  readonly indices: Int32Array
+  count: number
+  /** Projections that read it (the last one to read empties it). */
+  readers: number
+}
+
+export type InputKind = 'constant' | 'series' | 'function'
+
+/** An external current into a population (in the model's current units, e.g. mV for R·I of the LIF family). */
+export interface InputData {
+  readonly eid: number
+  readonly name: string
+  readonly pop: PopulationData
+  readonly kind: InputKind
+  /** True when the input gives one value per neuron, false for one value for all. */
+  readonly perNeuron: boolean
+  /** constant: [value] or per-neuron values; series: one value per tick (or per tick × neuron). */
+  readonly values: Float64Array
+  /** function inputs: called once per tick (never per neuron). */
+  readonly fn: ((tick: number, tMs: number, out: Float64Array) => number | void) | null
+  /** series: what happens after the last tick of the series. */
+  readonly after: 'zero' | 'hold'
+  /** Multiplier applied to every value; live-editable (e.g. a slider). */
+  scale: number
+}
+
+export type MonitorKind = 'spikes' | 'state' | 'rate'
+
+export interface MonitorData {
+  readonly eid: number
+  readonly name: string
+  readonly kind: MonitorKind
+  /** Populations watched (spikes, rate) or the population or state owning the probed column (state). */
+  readonly pops: PopulationData[]
+  /** First tick recorded (inclusive) and first tick not recorded. */
+  readonly startTick: number
+  readonly stopTick: number
+  /** Record every `every` ticks (state probes). */
+  readonly every: number
+  /** Records kept at most; the oldest are dropped past it when `ring` is set, otherwise recording stops. */
+  readonly max: number
+  readonly ring: boolean
+  /** spikes: tick and global neuron index of each spike; rate: tick and count per population. */
+  ticks: Int32Array
+  indices: Int32Array
+  /** state: sampled values, `width` per sample. */
+  values: Float64Array
+  readonly width: number
+  /** state: the probed column and the indices within it. */
+  readonly column: Column | null
+  readonly probeIndices: Int32Array | null
+  /** Number of records held. */
+  count: number
+  /** Records dropped (ring overflow or `max` reached). */
+  dropped: number
+  /** Index of the oldest record when `ring` is set. */
+  first: number
+}
+
+export interface CheckerData {
+  readonly eid: number
+  readonly name: string
+  /** Check state columns for NaN/±Infinity every `every` ticks. */
+  readonly checkFinite: boolean
+  readonly every: number
+  /** Largest allowed population rate (Hz) over the sliding window; Infinity disables. */
+  readonly maxRateHz: number
+  readonly windowTicks: number
+  /** Per population: spike counts of the last `windowTicks` ticks (ring) and their sum. */
+  readonly windows: Int32Array[]
+  sums: Float64Array
+  cursor: number
+}
+
+/** Every component store of a world. */
+export interface Components {
+  readonly Population: Store<PopulationData>
+  readonly Projection: Store<ProjectionData>
+  readonly DelayQueue: Store<DelayQueueData>
+  readonly SynapseState: Store<SynapseStateData>
+  readonly Output: Store<OutputData>
+  readonly Input: Store<InputData>
+  readonly SpikeBuffer: Store<SpikeBufferData>
+  readonly Monitor: Store<MonitorData>
+  readonly Checker: Store<CheckerData>
+}
+
+export function createComponents(): Components {
+  return {
+    Population: createStore('Population'),
+    Projection: createStore('Projection'),
+    DelayQueue: createStore('DelayQueue'),
+    SynapseState: createStore('SynapseState'),
+    Output: createStore('Output'),
+    Input: createStore('Input'),
+    SpikeBuffer: createStore('SpikeBuffer'),
+    Monitor: createStore('Monitor'),
+    Checker: createStore('Checker'),
+  }
+}

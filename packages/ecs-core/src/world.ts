@@ -1,0 +1,141 @@
+/**
+ * The world: a bitecs world carrying the clock (integer tick, dt in ms), the seed, the state dtype, the
+ * component stores, the column table and the compiled plan the systems run. Everything hangs off the world:
+ * there are no globals, so a program (or a test) can hold many worlds.
+ */
+import { addComponent, addEntity, createWorld as createBitecsWorld } from 'bitecs'
+import { createComponents, type Components, type Store } from './components.js'
+import { SpikecsError } from './errors.js'
+import { createMergeRegistry, type MergeRegistry } from './merge-registry.js'
+import { Stream, entityKey } from './rng.js'
+import type { Column, Dtype } from './storage.js'
+import { releaseScratch } from './scratch.js'
+import { checkInteger, checkName, checkPositive } from './validate.js'
+
+export interface WorldOptions {
+  /** Time step in ms (default 0.1). */
+  dtMs?: number
+  /** Seed of every random stream of the world (an unsigned 32-bit integer, default 1). */
+  seed?: number
+  /** Precision of state columns (default `float32`, BrainPy's default). */
+  dtype?: Dtype
+  /** Back columns with SharedArrayBuffer (default false). */
+  shared?: boolean
+  /**
+   * Fuse synapse decay, outputs and neuron integration into one loop per population where the model
+   * combination allows it (default true). Numbers are identical either way; turn it off to observe synapse
+   * states between `AlignPostSystem` and `NeuronSystem` from a system of your own.
+   */
+  fuse?: boolean
+}
+
+/** A system: a function of the world, run once per tick. */
+export type System = (world: World) => void
+
+export interface WorldFields {
+  readonly dtMs: number
+  readonly seed: number
+  readonly dtype: Dtype
+  readonly shared: boolean
+  readonly fuse: boolean
+  /** The clock: index of the tick about to run (tick k covers [k·dt, (k+1)·dt)). */
+  tick: number
+  /** Neurons in all populations (the global neuron index space). */
+  nNeurons: number
+  readonly components: Components
+  /** Every typed-array column, for snapshots and memory accounting. */
+  readonly columns: Column[]
+  /** Pool-backed scratch arrays held by the plan. */
+  readonly scratch: ArrayBufferView[]
+  /** Unique names of all named entities → entity id. */
+  readonly names: Map<string, number>
+  readonly merge: MergeRegistry
+  /** Incremented by every structural change; the plan is rebuilt when it differs. */
+  version: number
+  /** The systems' compiled plan (owned by the systems package). */
+  plan: unknown
+  /** Systems `step()` runs, in order. */
+  pipeline: System[]
+  /** Sequential streams by purpose (for snapshots). */
+  readonly streams: Map<string, Stream>
+  /** Build-time caches (e.g. gap tables shared by projections with equal parameters); never read per tick. */
+  readonly caches: Map<string, unknown>
+}
+
+export type World = WorldFields
+
+/** Creates a world. Throws on a non-positive or non-finite dt, a seed that is not a 32-bit integer, or an unknown dtype. */
+export function createWorld(options: WorldOptions = {}): World {
+  const dtMs = checkPositive('world', 'dtMs', options.dtMs ?? 0.1, 'ms')
+  const seed = checkInteger('world', 'seed', options.seed ?? 1, 0, 0xffffffff)
+  const dtype = options.dtype ?? 'float32'
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new SpikecsError('world', 'dtype', dtype, "must be 'float32' or 'float64'")
+  }
+  const fields: WorldFields = {
+    dtMs, seed, dtype,
+    shared: options.shared ?? false,
+    fuse: options.fuse ?? true,
+    tick: 0,
+    nNeurons: 0,
+    components: createComponents(),
+    columns: [],
+    scratch: [],
+    names: new Map(),
+    merge: createMergeRegistry(),
+    version: 0,
+    plan: null,
+    pipeline: [],
+    streams: new Map(),
+    caches: new Map(),
+  }
+  return createBitecsWorld(fields) as World
+}
+
+/** Time in ms at the start of the current tick. */
+export function timeMs(world: World): number {
+  return world.tick * world.dtMs
+}
+
+/** Advances the clock by one tick (the last slot of every tick). */
+export function advanceClock(world: World): void {
+  world.tick++
+}
+
+/**
+ * Adds an entity carrying `store`'s component; `make` builds its record from the new entity id. When `name`
+ * is given it must be unique in the world.
+ */
+export function addRecord<T>(world: World, store: Store<T>, name: string | null, make: (eid: number) => T): T {
+  if (name !== null) {
+    checkName(store.name.toLowerCase(), name)
+    if (world.names.has(name)) {
+      throw new SpikecsError(`${store.name.toLowerCase()} '${name}'`, 'name', name,
+        'is already used by another entity of this world (names must be unique)')
+    }
+  }
+  const eid = addEntity(world)
+  const record = make(eid)
+  addComponent(world, eid, store)
+  store.byEid[eid] = record
+  store.list.push(record)
+  if (name !== null) world.names.set(name, eid)
+  world.version++
+  return record
+}
+
+/** The sequential random stream of (world seed, purpose); created on first use. */
+export function streamFor(world: World, purpose: string): Stream {
+  let s = world.streams.get(purpose)
+  if (!s) {
+    s = new Stream(entityKey(world.seed, purpose))
+    world.streams.set(purpose, s)
+  }
+  return s
+}
+
+/** Releases pooled scratch memory; the world must not be stepped afterwards. */
+export function disposeWorld(world: World): void {
+  releaseScratch(world)
+  world.plan = null
+}

@@ -1,0 +1,199 @@
+/**
+ * BrainPy's four align-post projections, as descriptors for `addProjection(world, name, desc)`:
+ *
+ * | kind                  | spikes from                         | synapse state                          |
+ * |-----------------------|-------------------------------------|----------------------------------------|
+ * | `FullProjAlignPostMg` | its own entry on `pre`'s delay queue | shared with equal (syn, out, label)    |
+ * | `FullProjAlignPost`   | its own entry on `pre`'s delay queue | its own                                |
+ * | `HalfProjAlignPostMg` | a `source`: a queue slice or buffer  | shared with equal (syn, out, label)    |
+ * | `HalfProjAlignPost`   | a `source`: a queue slice or buffer  | its own                                |
+ *
+ * A spike emitted in tick j through a full projection with delay D first changes the synapse state in tick
+ * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
+ */
+import {
+  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, lookupMerged, mergeKey,
+  msToTicks, registerMerged, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
+  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
+} from '@spikecs/ecs-core'
+import { resolveComm, type CommDesc } from '../comm/layers.js'
+import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
+import { resolveOutput, type OutputDesc } from '../models/outputs.js'
+import { assertNotStarted, checkPopulation, dtypeRound } from './common.js'
+
+/** Spikes of population `pop`, neurons [start, end), read through its delay queue `latency` ticks later. */
+export interface QueueSlice {
+  readonly kind: 'queueSlice'
+  readonly pop: PopulationData
+  readonly start: number
+  readonly end: number
+  readonly latency: number
+}
+
+/**
+ * A half projection's source: neurons [start, end) of `pop` (default all), as they spiked `latency` ticks
+ * ago (default 1: the previous tick, BrainPy's `delay.at('I')` of the documentation's EINet).
+ */
+export function fromQueue(pop: PopulationData, opts: { start?: number; end?: number; latency?: number } = {}): QueueSlice {
+  return { kind: 'queueSlice', pop, start: opts.start ?? 0, end: opts.end ?? pop.size, latency: opts.latency ?? 1 }
+}
+
+interface Common {
+  comm: CommDesc
+  syn: SynapseDesc
+  out: OutputDesc
+  post: PopulationData
+  /** Output label (part of the merge key of Mg projections). */
+  outLabel?: string | null
+}
+interface FullOpts extends Common {
+  pre: PopulationData
+  /** Synaptic delay in ms (null, undefined or 0: one tick). */
+  delay?: number | null
+  /** Round a delay that is not a whole number of ticks instead of refusing it. */
+  roundDelay?: boolean
+}
+interface HalfOpts extends Common {
+  /** Where the spikes come from: `fromQueue(pop, …)` or a spike buffer filled by a system of your own. */
+  source: QueueSlice | SpikeBufferData
+}
+
+export type ProjectionDesc =
+  | ({ readonly kind: 'FullProjAlignPostMg' | 'FullProjAlignPost' } & FullOpts)
+  | ({ readonly kind: 'HalfProjAlignPostMg' | 'HalfProjAlignPost' } & HalfOpts)
+
+/** Full projection with synapse merging (BrainPy `FullProjAlignPostMg`). */
+export function FullProjAlignPostMg(p: FullOpts): ProjectionDesc {
+  return { ...p, kind: 'FullProjAlignPostMg' }
+}
+/** Full projection with its own synapse state (BrainPy `FullProjAlignPost`). */
+export function FullProjAlignPost(p: FullOpts): ProjectionDesc {
+  return { ...p, kind: 'FullProjAlignPost' }
+}
+/** Half projection with synapse merging (BrainPy `HalfProjAlignPostMg`). */
+export function HalfProjAlignPostMg(p: HalfOpts): ProjectionDesc {
+  return { ...p, kind: 'HalfProjAlignPostMg' }
+}
+/** Half projection with its own synapse state (BrainPy `HalfProjAlignPost`). */
+export function HalfProjAlignPost(p: HalfOpts): ProjectionDesc {
+  return { ...p, kind: 'HalfProjAlignPost' }
+}
+
+const KINDS: readonly ProjectionKind[] = ['HalfProjAlignPostMg', 'FullProjAlignPostMg', 'HalfProjAlignPost', 'FullProjAlignPost']
+
+/** Adds a projection. Everything is validated before the world is touched: a refused projection changes nothing. */
+export function addProjection(world: World, name: string, desc: ProjectionDesc): ProjectionData {
+  const object = `projection '${name}'`
+  assertNotStarted(world, object)
+  if (desc === null || typeof desc !== 'object' || !KINDS.includes(desc.kind)) {
+    throw new SpikecsError(object, 'kind', desc && (desc as { kind?: unknown }).kind,
+      `must be one of ${KINDS.join(', ')} (build it with e.g. FullProjAlignPostMg({...}))`)
+  }
+  if (world.names.has(name)) {
+    throw new SpikecsError(object, 'name', name, 'is already used by another entity of this world (names must be unique)')
+  }
+  const kind = desc.kind
+  const obj = `${object} (${kind})`
+  const merged = kind === 'HalfProjAlignPostMg' || kind === 'FullProjAlignPostMg'
+  const post = checkPopulation(world, obj, 'post', desc.post)
+  const label = desc.outLabel ?? null
+  if (label !== null && (typeof label !== 'string' || label.length === 0)) {
+    throw new SpikecsError(obj, 'outLabel', label, 'must be a non-empty string or null')
+  }
+
+  // --- the spike source
+  let srcPop: PopulationData | null = null
+  let offset = 0, count = 0, latency = 1
+  let buffer: SpikeBufferData | null = null
+  let delayMs: number | null = null
+  if (kind === 'FullProjAlignPostMg' || kind === 'FullProjAlignPost') {
+    const d = desc as FullOpts
+    srcPop = checkPopulation(world, obj, 'pre', d.pre)
+    count = srcPop.size
+    if (d.delay !== undefined && d.delay !== null) {
+      delayMs = d.delay
+      latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))
+    }
+  } else {
+    const src = (desc as HalfOpts).source as QueueSlice | SpikeBufferData
+    if (src !== null && typeof src === 'object' && (src as QueueSlice).kind === 'queueSlice') {
+      const s = src as QueueSlice
+      srcPop = checkPopulation(world, obj, 'source.pop', s.pop)
+      checkInteger(obj, 'source.start', s.start, 0, srcPop.size - 1)
+      checkInteger(obj, 'source.end', s.end, s.start + 1, srcPop.size)
+      latency = checkInteger(obj, 'source.latency', s.latency, 1)
+      offset = s.start
+      count = s.end - s.start
+    } else if (src !== null && typeof src === 'object' && world.components.SpikeBuffer.byEid[(src as SpikeBufferData).eid] === src) {
+      buffer = src as SpikeBufferData
+      count = buffer.size
+    } else {
+      throw new SpikecsError(obj, 'source', src, 'must be fromQueue(pop, { start, end }) or a spike buffer of this world')
+    }
+  }
+
+  // --- synapse, output and comm descriptions
+  const syn = resolveSynapse(obj, desc.syn, post.size)
+  const out = resolveOutput(obj, desc.out)
+  if (out.needsV && post.state.V === undefined) {
+    throw new SpikecsError(obj, 'out', out.kind, `needs a membrane potential V, which population '${post.name}' has not`)
+  }
+  const round = dtypeRound(world)
+  const sameAsPost = srcPop === post
+  const comm = resolveComm({
+    world, object: obj, name, nPre: count, nPost: post.size, selfOffset: sameAsPost ? offset : -1, round,
+  }, desc.comm)
+
+  // --- everything is valid: create entities
+  let queue: DelayQueueData | null = null
+  if (srcPop !== null) {
+    queue = srcPop.queue
+    if (queue === null) {
+      const p = srcPop
+      queue = addRecord(world, world.components.DelayQueue, null, (eid) => createDelayQueue(world, eid, p.eid, p.name, p.size))
+      srcPop.queue = queue
+    }
+    addDelayEntry(world, queue, name, latency)
+  }
+  const source: SpikeSource = queue !== null && srcPop !== null
+    ? { kind: 'queue', pop: srcPop, queue, offset, count, latency }
+    : { kind: 'buffer', buffer: buffer as SpikeBufferData }
+
+  let state: SynapseStateData | null = null
+  const synDesc = { kind: syn.model.kind, params: syn.params }
+  const outDesc = { kind: out.kind, params: out.params }
+  const key = merged ? mergeKey(post.eid, label, synDesc, outDesc) : null
+  if (key !== null) {
+    const existing = lookupMerged(world.merge, key)
+    if (existing !== 0) state = world.components.SynapseState.byEid[existing] as SynapseStateData
+  }
+  if (state === null) {
+    state = addRecord(world, world.components.SynapseState, null, (eid) => {
+      const cols: SynapseStateData['cols'] = {}
+      for (const c of syn.model.columns) cols[c] = allocColumn(world, eid, c, 'state', post.size)
+      const aliasCond = merged && syn.model.kind === 'Expon'
+      const cond = aliasCond ? cols.g : allocColumn(world, eid, 'cond', 'state', post.size)
+      return {
+        eid, kind: syn.model.kind, post, params: syn.params, merged, mergeKey: key, cols,
+        targets: syn.model.inputs.map((c) => cols[c].array), targetScale: syn.model.inputs.map(() => 1),
+        cond, derived: syn.model.derive(syn.params, world.dtMs, round), output: null, projections: [],
+      }
+    })
+    const st = state
+    const output = addRecord<OutputData>(world, world.components.Output, null, (eid) => ({
+      eid, kind: out.kind, post, label, params: out.params, state: st,
+    }))
+    state.output = output
+    post.states.push(state)
+    post.outputs.push(output)
+    if (key !== null) registerMerged(world.merge, key, state.eid)
+  }
+  const st = state
+  const proj = addRecord<ProjectionData>(world, world.components.Projection, name, (eid) => ({
+    eid, name, kind, pre: srcPop, post, source, comm: comm.build(eid), state: st,
+    output: st.output as OutputData, delayMs,
+  }))
+  if (buffer !== null) buffer.readers++
+  st.projections.push(proj)
+  return proj
+}

@@ -1,0 +1,414 @@
+/**
+ * Comm layers (BrainPy's `bp.dnn` names): they map a tick's presynaptic spikes to post-sized increments,
+ * event-driven. Descriptors are plain values; `resolveComm` validates one against the projection it is
+ * used in and builds its data (connectivity tables, CSR arrays) once.
+ *
+ * - `EventJitFPHomoLinear({ prob, weight })`: on-the-fly Bernoulli(p) connectivity, nothing stored.
+ * - `EventCSRLinear({ conn, weight })`: stored CSR rows from a connector: `FixedProb` (Bernoulli per pair by
+ *   default, the same matrix as the on-the-fly form for one seed; `fixedOutDegree: true` gives BrainPy's
+ *   int(nPost·p) distinct targets per row) or `FromList` (explicit pre, post[, weight] arrays).
+ * - `One2One({ weight })`, `All2All({ weight, includeSelf })`: O(N) kernels, nothing stored.
+ * - `Linear({ W })`: dense nPre × nPost weights.
+ */
+import {
+  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkProbability, counterU32,
+  entityKey, rowKeys, type CommData, type FloatArray, type RowGenerator, type World,
+} from '@spikecs/ecs-core'
+import { applyInitializer, checkInitializer, type NormalInit, type UniformInit } from '../init.js'
+import { buildGapTable, generateRow } from './rows.js'
+
+// ---------------------------------------------------------------------------------------------------------
+// Descriptors
+
+interface SizeHints {
+  /** Expected presynaptic size (checked against the projection's source). */
+  nPre?: number
+  /** Expected postsynaptic size (checked against the post population). */
+  nPost?: number
+}
+
+export interface JitParams extends SizeHints {
+  /** Connection probability of each (pre, post) pair. */
+  prob: number
+  /** Allow the (i, i) pair when pre and post are the same population (default true). */
+  includeSelf?: boolean
+  /** Replaces the world seed for this projection's connectivity. */
+  seed?: number
+}
+
+export type CommDesc =
+  | { readonly kind: 'EventJitFPHomoLinear'; readonly p: JitParams & { weight: number } }
+  | { readonly kind: 'EventJitFPUniformLinear'; readonly p: JitParams & { wLow: number; wHigh: number } }
+  | { readonly kind: 'EventJitFPNormalLinear'; readonly p: JitParams & { wMu: number; wSigma: number } }
+  | { readonly kind: 'EventCSRLinear'; readonly p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit } }
+  | { readonly kind: 'One2One'; readonly p: SizeHints & { weight: number | ArrayLike<number> } }
+  | { readonly kind: 'All2All'; readonly p: SizeHints & { weight: number; includeSelf?: boolean } }
+  | { readonly kind: 'Linear'; readonly p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> } }
+
+export type Connector =
+  | { readonly kind: 'FixedProb'; readonly prob: number; readonly includeSelf: boolean; readonly fixedOutDegree: boolean; readonly seed: number | undefined }
+  | { readonly kind: 'FromList'; readonly pre: ArrayLike<number>; readonly post: ArrayLike<number>; readonly weight: ArrayLike<number> | undefined }
+
+/** Event-driven on-the-fly connectivity with one weight (BrainPy `EventJitFPHomoLinear`). */
+export function EventJitFPHomoLinear(p: JitParams & { weight: number }): CommDesc {
+  return { kind: 'EventJitFPHomoLinear', p }
+}
+/** On-the-fly connectivity with Uniform(wLow, wHigh) weights drawn from the row's stream. */
+export function EventJitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): CommDesc {
+  return { kind: 'EventJitFPUniformLinear', p }
+}
+/** On-the-fly connectivity with Normal(wMu, wSigma) weights drawn from the row's stream. */
+export function EventJitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): CommDesc {
+  return { kind: 'EventJitFPNormalLinear', p }
+}
+/** Event-driven stored (CSR) connectivity (BrainPy `EventCSRLinear`). */
+export function EventCSRLinear(p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
+  return { kind: 'EventCSRLinear', p }
+}
+/** Pre i → post i (BrainPy `OneToOne`). */
+export function One2One(p: SizeHints & { weight: number | ArrayLike<number> }): CommDesc {
+  return { kind: 'One2One', p }
+}
+/** Every pre → every post with one weight (BrainPy `AllToAll`). */
+export function All2All(p: SizeHints & { weight: number; includeSelf?: boolean }): CommDesc {
+  return { kind: 'All2All', p }
+}
+/** Dense weights, row-major W[pre][post] (a flat array of nPre·nPost or an array of rows). */
+export function Linear(p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> }): CommDesc {
+  return { kind: 'Linear', p }
+}
+
+/** Fixed-probability connector: each pair independently with `prob` (or a fixed out-degree). */
+export function FixedProb(p: { prob: number; includeSelf?: boolean; fixedOutDegree?: boolean; seed?: number }): Connector {
+  return { kind: 'FixedProb', prob: p.prob, includeSelf: p.includeSelf ?? true, fixedOutDegree: p.fixedOutDegree ?? false, seed: p.seed }
+}
+/** Explicit connector: synapse k connects pre[k] to post[k] (with weight[k] when given). */
+export function FromList(p: { pre: ArrayLike<number>; post: ArrayLike<number>; weight?: ArrayLike<number> }): Connector {
+  return { kind: 'FromList', pre: p.pre, post: p.post, weight: p.weight }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Resolution
+
+/** What a comm layer needs to know about the projection it is built for. */
+export interface CommContext {
+  readonly world: World
+  /** `projection 'NAME'`, for messages. */
+  readonly object: string
+  /** Projection name (keys the random streams). */
+  readonly name: string
+  readonly nPre: number
+  readonly nPost: number
+  /** Offset added to a pre index to compare it with post indices when pre and post are one population; −1 otherwise. */
+  readonly selfOffset: number
+  /** Rounds a weight to the state dtype. */
+  readonly round: (x: number) => number
+}
+
+function checkSizes(ctx: CommContext, layer: string, p: SizeHints): void {
+  const obj = `${ctx.object} comm ${layer}`
+  if (p.nPre !== undefined && p.nPre !== ctx.nPre) {
+    throw new SpikecsError(obj, 'nPre', p.nPre, `does not match the projection's presynaptic size (${ctx.nPre})`)
+  }
+  if (p.nPost !== undefined && p.nPost !== ctx.nPost) {
+    throw new SpikecsError(obj, 'nPost', p.nPost, `does not match the post population size (${ctx.nPost})`)
+  }
+}
+
+function rowGenerator(ctx: CommContext, obj: string, prob: number, includeSelf: boolean, seed: number | undefined,
+  weight: RowGenerator['weight']): RowGenerator {
+  checkProbability(obj, 'prob', prob)
+  if (seed !== undefined) checkInteger(obj, 'seed', seed, 0, 0xffffffff)
+  const cacheKey = `gaps:${prob}:${ctx.nPost}`
+  let gaps = ctx.world.caches.get(cacheKey) as RowGenerator['gaps'] | undefined
+  if (gaps === undefined) {
+    gaps = buildGapTable(prob, ctx.nPost)
+    ctx.world.caches.set(cacheKey, gaps)
+  }
+  return { key: entityKey(seed ?? ctx.world.seed, `conn:${ctx.name}`), prob, nPost: ctx.nPost, gaps, weight, includeSelf }
+}
+
+/**
+ * A validated comm layer, not yet built: `build(eid)` allocates its columns for the projection entity `eid`.
+ * Validation never touches the world, so a refused projection leaves it unchanged.
+ */
+export interface ResolvedComm {
+  readonly kind: CommData['kind']
+  /** Expected number of synapses (exact for stored layers). */
+  readonly expectedSynapses: number
+  build(eid: number): CommData
+}
+
+export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
+  if (desc === null || typeof desc !== 'object' || typeof (desc as { kind?: unknown }).kind !== 'string') {
+    throw new SpikecsError(ctx.object, 'comm', desc, 'must be a comm layer such as EventJitFPHomoLinear({ prob, weight })')
+  }
+  const obj = `${ctx.object} comm ${desc.kind}`
+  const { nPre, nPost } = ctx
+  switch (desc.kind) {
+    case 'EventJitFPHomoLinear':
+    case 'EventJitFPUniformLinear':
+    case 'EventJitFPNormalLinear': {
+      const p = desc.p as unknown as JitParams & Record<string, number>
+      const wKeys = desc.kind === 'EventJitFPHomoLinear' ? ['weight'] : desc.kind === 'EventJitFPUniformLinear' ? ['wLow', 'wHigh'] : ['wMu', 'wSigma']
+      checkKnownKeys(obj, p, ['nPre', 'nPost', 'prob', 'includeSelf', 'seed', ...wKeys])
+      checkSizes(ctx, desc.kind, p)
+      for (const k of wKeys) checkFinite(obj, k, p[k])
+      let weight: RowGenerator['weight']
+      if (desc.kind === 'EventJitFPHomoLinear') weight = { kind: 'homo', value: ctx.round(p.weight) }
+      else if (desc.kind === 'EventJitFPUniformLinear') {
+        if (!(p.wHigh >= p.wLow)) throw new SpikecsError(obj, 'wHigh', p.wHigh, `must be >= wLow (${p.wLow})`)
+        weight = { kind: 'uniform', low: p.wLow, high: p.wHigh }
+      } else {
+        if (!(p.wSigma >= 0)) throw new SpikecsError(obj, 'wSigma', p.wSigma, 'must be >= 0')
+        weight = { kind: 'normal', mean: p.wMu, std: p.wSigma }
+      }
+      const gen = rowGenerator(ctx, obj, p.prob, p.includeSelf ?? true, p.seed, weight)
+      const kind = desc.kind
+      return { kind, expectedSynapses: nPre * nPost * p.prob, build: () => ({ kind, nPre, nPost, gen }) }
+    }
+    case 'EventCSRLinear':
+      return resolveCsr(ctx, obj, desc.p)
+    case 'One2One': {
+      const p = desc.p
+      checkKnownKeys(obj, p, ['nPre', 'nPost', 'weight'])
+      checkSizes(ctx, 'One2One', p)
+      if (nPre !== nPost) throw new SpikecsError(obj, 'nPre', nPre, `must equal nPost (${nPost}) for one-to-one connectivity`)
+      const w = p.weight
+      if (typeof w === 'number') {
+        checkFinite(obj, 'weight', w)
+        return { kind: 'One2One', expectedSynapses: nPre, build: () => ({ kind: 'One2One', nPre, nPost, weight: ctx.round(w), weights: null }) }
+      }
+      const arr = checkWeightArray(obj, 'weight', w, nPre)
+      return {
+        kind: 'One2One', expectedSynapses: nPre,
+        build: (eid) => {
+          const col = allocColumn(ctx.world, eid, 'weights', 'state', nPre)
+          col.array.set(arr)
+          return { kind: 'One2One', nPre, nPost, weight: NaN, weights: col }
+        },
+      }
+    }
+    case 'All2All': {
+      const p = desc.p
+      checkKnownKeys(obj, p, ['nPre', 'nPost', 'weight', 'includeSelf'])
+      checkSizes(ctx, 'All2All', p)
+      checkFinite(obj, 'weight', p.weight)
+      const includeSelf = p.includeSelf ?? true
+      if (!includeSelf && ctx.selfOffset < 0) {
+        throw new SpikecsError(obj, 'includeSelf', false, 'needs pre and post to be the same population')
+      }
+      const w = ctx.round(p.weight)
+      return {
+        kind: 'All2All', expectedSynapses: nPre * nPost - (includeSelf ? 0 : nPre),
+        build: () => ({ kind: 'All2All', nPre, nPost, weight: w, includeSelf }),
+      }
+    }
+    case 'Linear': {
+      const p = desc.p
+      checkKnownKeys(obj, p, ['nPre', 'nPost', 'W'])
+      checkSizes(ctx, 'Linear', p)
+      const flat = flattenMatrix(obj, p.W, nPre, nPost)
+      return {
+        kind: 'Linear', expectedSynapses: nPre * nPost,
+        build: (eid) => {
+          const col = allocColumn(ctx.world, eid, 'W', 'state', nPre * nPost)
+          col.array.set(flat)
+          return { kind: 'Linear', nPre, nPost, W: col }
+        },
+      }
+    }
+    default:
+      throw new SpikecsError(ctx.object, 'comm', (desc as { kind: string }).kind,
+        'is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear)')
+  }
+}
+
+function checkWeightArray(obj: string, name: string, w: unknown, n: number): ArrayLike<number> {
+  if (w === null || typeof w !== 'object' || typeof (w as ArrayLike<number>).length !== 'number') {
+    throw new SpikecsError(obj, name, w, 'must be a number or an array of numbers')
+  }
+  const arr = w as ArrayLike<number>
+  if (arr.length !== n) throw new SpikecsError(obj, name, w, `must have ${n} elements (one per synapse)`)
+  for (let i = 0; i < n; i++) checkFinite(obj, `${name}[${i}]`, arr[i])
+  return arr
+}
+
+function flattenMatrix(obj: string, W: unknown, nPre: number, nPost: number): Float64Array {
+  if (W === null || typeof W !== 'object' || typeof (W as ArrayLike<unknown>).length !== 'number') {
+    throw new SpikecsError(obj, 'W', W, `must be an nPre x nPost matrix (${nPre} x ${nPost}), flat or as rows`)
+  }
+  const m = W as ArrayLike<unknown>
+  const out = new Float64Array(nPre * nPost)
+  if (m.length === nPre && nPre > 0 && typeof m[0] === 'object') {
+    for (let i = 0; i < nPre; i++) {
+      const row = m[i] as ArrayLike<number>
+      if (!row || row.length !== nPost) throw new SpikecsError(obj, `W[${i}]`, row, `must have ${nPost} elements`)
+      for (let j = 0; j < nPost; j++) out[i * nPost + j] = checkFinite(obj, `W[${i}][${j}]`, row[j])
+    }
+    return out
+  }
+  if (m.length !== nPre * nPost) {
+    throw new SpikecsError(obj, 'W', W, `must have nPre x nPost = ${nPre * nPost} elements`)
+  }
+  for (let k = 0; k < m.length; k++) out[k] = checkFinite(obj, `W[${k}]`, m[k])
+  return out
+}
+
+const MAX_CSR = 2 ** 31 - 1
+
+function resolveCsr(ctx: CommContext, obj: string,
+  p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit }): ResolvedComm {
+  checkKnownKeys(obj, p, ['nPre', 'nPost', 'conn', 'weight'])
+  checkSizes(ctx, 'EventCSRLinear', p)
+  const { nPre, nPost } = ctx
+  const conn = p.conn
+  if (conn === null || typeof conn !== 'object' || (conn.kind !== 'FixedProb' && conn.kind !== 'FromList')) {
+    throw new SpikecsError(obj, 'conn', conn, 'must be a connector: FixedProb({ prob }) or FromList({ pre, post })')
+  }
+  const w = p.weight
+  const homo = typeof w === 'number'
+  if (homo) checkFinite(obj, 'weight', w)
+  let weightInit: NormalInit | UniformInit | null = null
+  if (!homo && w !== undefined && typeof w === 'object' && 'kind' in w) {
+    weightInit = checkInitializer(obj, 'weight', w, 1) as NormalInit | UniformInit
+  }
+
+  if (conn.kind === 'FromList') {
+    const cObj = `${obj} FromList`
+    const m = conn.pre.length
+    if (conn.post.length !== m) throw new SpikecsError(cObj, 'post', conn.post, `must have as many elements as pre (${m})`)
+    if (m > MAX_CSR) throw new SpikecsError(cObj, 'pre', conn.pre, `has more than ${MAX_CSR} synapses`)
+    for (let k = 0; k < m; k++) {
+      checkInteger(cObj, `pre[${k}]`, conn.pre[k], 0, nPre - 1)
+      checkInteger(cObj, `post[${k}]`, conn.post[k], 0, nPost - 1)
+    }
+    const listW = conn.weight !== undefined ? checkWeightArray(cObj, 'weight', conn.weight, m) : null
+    if (listW && !homo) throw new SpikecsError(obj, 'weight', w, 'must be omitted when the FromList connector gives weights')
+    const arrW = !homo && weightInit === null && !listW ? checkWeightArray(obj, 'weight', w, m) : null
+    return {
+      kind: 'EventCSRLinear', expectedSynapses: m,
+      build: (eid) => {
+        // Stable counting sort by pre: within a row, synapses keep the order of the list.
+        const counts = new Int32Array(nPre + 1)
+        for (let k = 0; k < m; k++) counts[conn.pre[k] + 1]++
+        for (let i = 0; i < nPre; i++) counts[i + 1] += counts[i]
+        const indptr = allocColumn(ctx.world, eid, 'csr.indptr', 'i32', nPre + 1)
+        indptr.array.set(counts)
+        const indices = allocColumn(ctx.world, eid, 'csr.indices', 'i32', m)
+        const perW = listW ?? arrW
+        const weights = homo ? null : allocColumn(ctx.world, eid, 'csr.weights', 'state', m)
+        const fill = counts.slice(0, nPre)
+        for (let k = 0; k < m; k++) {
+          const q = fill[conn.pre[k]]++
+          indices.array[q] = conn.post[k]
+          if (weights && perW) weights.array[q] = perW[k]
+        }
+        if (weights && weightInit) applyInitializer(ctx.world, ctx.name, 'weight', weightInit, weights.array)
+        return {
+          kind: 'EventCSRLinear', nPre, nPost, indptr, indices, weight: homo ? ctx.round(w as number) : NaN,
+          weights, nSynapses: m, connector: 'FromList',
+        }
+      },
+    }
+  }
+
+  // FixedProb
+  const cObj = `${obj} FixedProb`
+  checkProbability(cObj, 'prob', conn.prob)
+  if (!conn.includeSelf && ctx.selfOffset < 0) {
+    throw new SpikecsError(cObj, 'includeSelf', false, 'needs pre and post to be the same population')
+  }
+  if (!homo && weightInit === null) {
+    throw new SpikecsError(obj, 'weight', w, 'must be a number or an initializer (normal/uniform) with FixedProb')
+  }
+  const expected = conn.fixedOutDegree ? nPre * Math.floor(nPost * conn.prob) : nPre * nPost * conn.prob
+  if (expected > MAX_CSR * 0.9) {
+    throw new SpikecsError(cObj, 'prob', conn.prob,
+      `would store about ${Math.round(expected)} synapses, more than CSR holds (${MAX_CSR}); use EventJitFPHomoLinear`)
+  }
+  const gen = rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, conn.seed, { kind: 'homo', value: 0 })
+  return {
+    kind: 'EventCSRLinear', expectedSynapses: expected,
+    build: (eid) => {
+      const { indptr, indices, nSyn } = conn.fixedOutDegree
+        ? buildFixedOutDegree(ctx, eid, gen, Math.floor(nPost * conn.prob))
+        : buildBernoulliRows(ctx, eid, gen)
+      let weights = null
+      if (!homo) {
+        weights = allocColumn(ctx.world, eid, 'csr.weights', 'state', nSyn)
+        applyInitializer(ctx.world, ctx.name, 'weight', weightInit as NormalInit | UniformInit, weights.array)
+      }
+      return {
+        kind: 'EventCSRLinear', nPre, nPost, indptr, indices, weight: homo ? ctx.round(w as number) : NaN, weights,
+        nSynapses: nSyn, connector: conn.fixedOutDegree ? 'FixedProb(fixedOutDegree)' : 'FixedProb',
+      }
+    },
+  }
+}
+
+/** CSR rows from the on-the-fly row generator: the same matrix as `EventJitFPHomoLinear` with this name and seed. */
+function buildBernoulliRows(ctx: CommContext, eid: number, gen: RowGenerator) {
+  const { nPre, nPost } = ctx
+  const mean = nPre * nPost * gen.prob
+  let cap = Math.ceil(mean + 6 * Math.sqrt(mean) + 16)
+  let buf = new Int32Array(cap)
+  const row = new Int32Array(nPost)
+  const keys = new Uint32Array(2)
+  const indptr = allocColumn(ctx.world, eid, 'csr.indptr', 'i32', nPre + 1)
+  let nSyn = 0
+  for (let i = 0; i < nPre; i++) {
+    const n = generateRow(gen, i, ctx.selfOffset < 0 ? -1 : i + ctx.selfOffset, row, null, keys)
+    if (nSyn + n > cap) {
+      cap = Math.max(nSyn + n, Math.ceil(cap * 1.5))
+      const next = new Int32Array(cap)
+      next.set(buf.subarray(0, nSyn))
+      buf = next
+    }
+    buf.set(row.subarray(0, n), nSyn)
+    nSyn += n
+    indptr.array[i + 1] = nSyn
+  }
+  const indices = allocColumn(ctx.world, eid, 'csr.indices', 'i32', nSyn)
+  indices.array.set(buf.subarray(0, nSyn))
+  return { indptr, indices, nSyn }
+}
+
+/**
+ * BrainPy's fixed out-degree: each row draws k distinct targets (Floyd's algorithm on the row's counter
+ * stream), sorted; the self pair is then dropped when excluded (so those rows have k − 1).
+ */
+function buildFixedOutDegree(ctx: CommContext, eid: number, gen: RowGenerator, k: number) {
+  const { nPre, nPost } = ctx
+  const indptr = allocColumn(ctx.world, eid, 'csr.indptr', 'i32', nPre + 1)
+  const buf = new Int32Array(nPre * k)
+  const keys = new Uint32Array(2)
+  const chosen = new Set<number>()
+  const row: number[] = []
+  let nSyn = 0
+  for (let i = 0; i < nPre; i++) {
+    rowKeys(gen.key, i, keys)
+    chosen.clear()
+    let draw = 0
+    for (let j = nPost - k; j < nPost; j++) {
+      const t = Math.floor(counterU32(keys[0], keys[1], draw++) * 2.3283064365386963e-10 * (j + 1))
+      chosen.add(chosen.has(t) ? j : t)
+    }
+    row.length = 0
+    for (const t of chosen) row.push(t)
+    row.sort((a, b) => a - b)
+    const self = ctx.selfOffset < 0 || gen.includeSelf ? -1 : i + ctx.selfOffset
+    for (const t of row) if (t !== self) buf[nSyn++] = t
+    indptr.array[i + 1] = nSyn
+  }
+  const indices = allocColumn(ctx.world, eid, 'csr.indices', 'i32', nSyn)
+  indices.array.set(buf.subarray(0, nSyn))
+  return { indptr, indices, nSyn }
+}
+
+/** Scratch a comm layer needs per tick (allocated with the plan). */
+export function needsRowScratch(c: CommData): boolean {
+  return c.kind === 'EventJitFPHomoLinear' || c.kind === 'EventJitFPUniformLinear' || c.kind === 'EventJitFPNormalLinear'
+}
+
+export type { FloatArray }

@@ -1,0 +1,40 @@
+// Systems, in tick order
+export { DelaySystem } from './systems/DelaySystem.js'
+export { CommSystem } from './systems/CommSystem.js'
+export { AlignPostSystem } from './systems/AlignPostSystem.js'
+export { OutputSystem } from './systems/OutputSystem.js'
+export { NeuronSystem } from './systems/NeuronSystem.js'
+export { MonitorSystem } from './systems/MonitorSystem.js'
+export { CheckerSystem } from './systems/CheckerSystem.js'
+export { ClockSystem } from './systems/ClockSystem.js'
+export { defaultPipeline, step, run, setPipeline, insertSystem, synapticEvents, type RunOptions } from './run.js'
+export { planOf, isFused, type Plan } from './plan.js'
+
+// Models
+export { Lif, LifRef, LifLTC, LifRefLTC, type LifParams, type LifRefParams } from './models/lif.js'
+export { neuronModels } from './models/index.js'
+export type { NeuronModel, NeuronDesc, NeuronInputs } from './models/neuron-model.js'
+export { Expon, DualExponV2, NMDA, synapseModels, type SynapseDesc, type SynapseModel } from './models/synapses.js'
+export { COBA, CUBA, MgBlock, type OutputDesc } from './models/outputs.js'
+export type { ParamSpec } from './models/params.js'
+export { normal, uniform, type Initializer } from './init.js'
+
+// Comm layers and connectivity
+export {
+  EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear,
+  FixedProb, FromList, type CommDesc, type Connector,
+} from './comm/layers.js'
+export { buildGapTable, gapOf, generateRow } from './comm/rows.js'
+
+// Entity builders
+export { addPopulation, stateOf, setParam, getParam, modelOf } from './builders/population.js'
+export {
+  addProjection, FullProjAlignPostMg, FullProjAlignPost, HalfProjAlignPostMg, HalfProjAlignPost, fromQueue,
+  type ProjectionDesc, type QueueSlice,
+} from './builders/projection.js'
+export { addInput, setInput, type InputSpec } from './builders/input.js'
+export { addSpikeBuffer, pushSpike, setSpikes } from './builders/spike-buffer.js'
+export {
+  addSpikeMonitor, addRateMonitor, addStateProbe, spikeData, probeData, rateData, meanRateHz, type MonitorOptions,
+} from './builders/monitor.js'
+export { addChecker, type CheckerOptions } from './builders/checker.js'

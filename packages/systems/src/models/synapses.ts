@@ -1,0 +1,195 @@
+/**
+ * Align-post synapse models. Each is linear in its input, so one post-sized state is exact however many
+ * presynaptic neurons feed it. Per tick, with the increments Δ_k that `CommSystem` adds in tick k:
+ *
+ * - states of `Mg` projections add, then decay:  g_k = (g_{k−1} + Δ_k)·a
+ * - states of non-`Mg` projections decay, then add:  g_k = g_{k−1}·a + Δ_k
+ *
+ * with a = e^(−dt/τ) computed once and rounded to the state dtype. A non-`Mg` state is stored already
+ * decayed (it holds g_k·a between ticks), so `CommSystem` adds Δ_{k+1} straight into it and the sum is
+ * g_{k+1}; `AlignPostSystem` copies that value into the output's bound conductance `cond`, then decays.
+ * For an `Mg` state, `cond` is the state column itself.
+ */
+import { SpikecsError, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
+import { param, resolveParams, type ParamSpec } from './params.js'
+
+/** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
+export interface SynapseDesc {
+  readonly kind: SynapseKind
+  readonly given: Readonly<Record<string, unknown>>
+}
+
+export interface SynapseModel {
+  readonly kind: SynapseKind
+  readonly equation: string
+  readonly params: readonly ParamSpec[]
+  /** State column names; the first ones listed in `inputs` receive the comm increments. */
+  readonly columns: readonly string[]
+  readonly inputs: readonly string[]
+  /** Derived constants: decay factors (rounded to the dtype) and normalisation. */
+  derive(p: Readonly<Record<string, number>>, dtMs: number, round: (x: number) => number): Float64Array
+  /** One tick of `AlignPostSystem` for this state (advance, bind `cond`). */
+  advance(s: SynapseStateData): void
+  /** Fused emitter: code that advances state k for neuron i and leaves its conductance in `c{k}`. */
+  emit(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string }
+}
+
+// --- Expon: dg/dt = −g/τ (BrainPy default τ = 8 ms) --------------------------------------------------
+
+function advanceExpon(s: SynapseStateData): void {
+  const g = s.cols.g.array, a = s.derived[0]
+  const n = g.length
+  if (s.merged) {
+    for (let i = 0; i < n; i++) g[i] = g[i] * a // cond is g itself
+  } else {
+    const c = s.cond.array
+    for (let i = 0; i < n; i++) {
+      const x = g[i] // = g_{k−1}·a + Δ_k = g_k
+      c[i] = x
+      g[i] = x * a // stored pre-decayed for the next tick's increments
+    }
+  }
+}
+
+const ExponModel: SynapseModel = {
+  kind: 'Expon',
+  equation: 'dg/dt = -g / tau',
+  params: [param('tau', 8, 'ms', 'positive', 'decay time constant')],
+  columns: ['g'],
+  inputs: ['g'],
+  derive: (p, dtMs, round) => Float64Array.of(round(Math.exp(-dtMs / p.tau))),
+  advance: advanceExpon,
+  emit: (k, merged, round) => ({
+    prologue: `const S${k} = st[${k}].cols.g.array, C${k} = st[${k}].cond.array, a${k} = st[${k}].derived[0];`,
+    body: merged
+      ? `const c${k} = ${round(`S${k}[i] * a${k}`)}; S${k}[i] = c${k};`
+      : `const c${k} = S${k}[i]; C${k}[i] = c${k}; S${k}[i] = c${k} * a${k};`,
+  }),
+}
+
+// --- DualExponV2: two traces with their own τ, both receive each increment; output A·(g_decay − g_rise) ----
+
+function advanceDualV2(s: SynapseStateData): void {
+  const gr = s.cols.gRise.array, gd = s.cols.gDecay.array, c = s.cond.array
+  const ar = s.derived[0], ad = s.derived[1], A = s.derived[2]
+  const n = gr.length
+  if (s.merged) {
+    for (let i = 0; i < n; i++) {
+      gr[i] = gr[i] * ar
+      gd[i] = gd[i] * ad
+      c[i] = A * (gd[i] - gr[i])
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const r = gr[i], d = gd[i]
+      c[i] = A * (d - r)
+      gr[i] = r * ar
+      gd[i] = d * ad
+    }
+  }
+}
+
+function dualV2Norm(tauDecay: number, tauRise: number): number {
+  // Peak normalisation: a unit increment produces a peak of 1 (BrainPy's default when A is None).
+  return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
+}
+
+const DualExponV2Model: SynapseModel = {
+  kind: 'DualExponV2',
+  equation: 'g = A (g_decay - g_rise), dg_rise/dt = -g_rise / tauRise, dg_decay/dt = -g_decay / tauDecay',
+  params: [
+    param('tauDecay', 10, 'ms', 'positive', 'decay time constant'),
+    param('tauRise', 1, 'ms', 'positive', 'rise time constant'),
+    param('A', NaN, '', 'finite', 'normalisation (default: unit peak)'),
+  ],
+  columns: ['gRise', 'gDecay'],
+  inputs: ['gRise', 'gDecay'],
+  derive: (p, dtMs, round) =>
+    Float64Array.of(round(Math.exp(-dtMs / p.tauRise)), round(Math.exp(-dtMs / p.tauDecay)), p.A),
+  advance: advanceDualV2,
+  emit: (k, merged, round) => ({
+    prologue: [
+      `const R${k} = st[${k}].cols.gRise.array, D${k} = st[${k}].cols.gDecay.array, C${k} = st[${k}].cond.array;`,
+      `const ar${k} = st[${k}].derived[0], ad${k} = st[${k}].derived[1], A${k} = st[${k}].derived[2];`,
+    ].join('\n'),
+    body: merged
+      ? [
+          `const r${k} = ${round(`R${k}[i] * ar${k}`)}; R${k}[i] = r${k};`,
+          `const d${k} = ${round(`D${k}[i] * ad${k}`)}; D${k}[i] = d${k};`,
+          `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
+        ].join('\n')
+      : [
+          `const r${k} = R${k}[i], d${k} = D${k}[i];`,
+          `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
+          `R${k}[i] = r${k} * ar${k}; D${k}[i] = d${k} * ad${k};`,
+        ].join('\n'),
+  }),
+}
+
+export const synapseModels: Partial<Record<string, SynapseModel>> = { Expon: ExponModel, DualExponV2: DualExponV2Model }
+
+/** Synapse models that exist in BrainPy but cannot be post-aligned, with the reason. */
+const notAlignPost: Record<string, string> = {
+  NMDA: 'its state is not linear in its input (dg/dt = −g/τd + a·x·(1−g)), so one post-sized state cannot sum the presynaptic contributions; use an align-pre projection',
+  STD: 'short-term depression is a per-presynaptic state, not a post-sized one',
+  STP: 'short-term plasticity is a per-presynaptic state, not a post-sized one',
+  AMPA: 'its gating is not linear in its input',
+  GABAa: 'its gating is not linear in its input',
+  BioNMDA: 'its gating is not linear in its input',
+}
+
+/** Resolves a synapse description: known kind, known and valid parameters; returns the parameters. */
+export function resolveSynapse(
+  object: string, desc: SynapseDesc, postSize: number,
+): { model: SynapseModel; params: Record<string, number> } {
+  if (desc === null || typeof desc !== 'object' || typeof desc.kind !== 'string') {
+    throw new SpikecsError(object, 'syn', desc, 'must be a synapse description such as Expon({ tau: 5 })')
+  }
+  const why = notAlignPost[desc.kind]
+  if (why !== undefined) {
+    throw new SpikecsError(object, 'syn', desc.kind, `cannot be an align-post synapse: ${why}`)
+  }
+  const model = synapseModels[desc.kind]
+  if (model === undefined) {
+    throw new SpikecsError(object, 'syn', desc.kind,
+      `is not an align-post synapse model (known: ${Object.keys(synapseModels).join(', ')})`)
+  }
+  const given = { ...desc.given }
+  if (given.size !== undefined) {
+    if (given.size !== postSize) {
+      throw new SpikecsError(`${object} synapse ${desc.kind}`, 'size', given.size,
+        `must equal the post population size (${postSize})`)
+    }
+    delete given.size
+  }
+  const sObj = `${object} synapse ${desc.kind}`
+  const params = resolveParams(sObj, model.params.filter((p) => !Number.isNaN(p.default) || p.name in given), given,
+    model.params.map((p) => p.name))
+  if (model.kind === 'DualExponV2') {
+    if (params.tauDecay === params.tauRise) {
+      throw new SpikecsError(sObj, 'tauRise', params.tauRise, `must differ from tauDecay (${params.tauDecay})`)
+    }
+    if (params.A === undefined) params.A = dualV2Norm(params.tauDecay, params.tauRise)
+  }
+  return { model, params }
+}
+
+/** Bound conductance array of a state (for probes): `cond`, which for an Mg Expon state is `g` itself. */
+export function boundConductance(s: SynapseStateData): FloatArray {
+  return s.cond.array
+}
+
+// Descriptor factories, named as in BrainPy. Parameters in ms.
+
+/** Exponential synapse (BrainPy `Expon`): `tau` in ms (default 8). */
+export function Expon(p: { tau?: number; size?: number } = {}): SynapseDesc {
+  return { kind: 'Expon', given: p }
+}
+/** Difference of exponentials with unit peak (BrainPy `DualExponV2`): `tauDecay` 10, `tauRise` 1 ms by default. */
+export function DualExponV2(p: { tauDecay?: number; tauRise?: number; A?: number; size?: number } = {}): SynapseDesc {
+  return { kind: 'DualExponV2', given: p }
+}
+/** BrainPy's `NMDA`: refused by align-post projections (not linear in its input). */
+export function NMDA(p: Record<string, number> = {}): SynapseDesc {
+  return { kind: 'NMDA' as SynapseKind, given: p }
+}

@@ -1,0 +1,146 @@
+/**
+ * The plan: what the systems walk each tick, compiled from the world's entities whenever the world's
+ * structure changed (its `version`). Records are gathered into dense arrays in creation order, every lookup
+ * (model kinds, merge keys, queue slots' owners) is resolved here, scratch comes from the pool, and fused
+ * kernels are generated. Per tick the systems never query, hash or allocate.
+ */
+import {
+  releaseScratch, scratchF32, scratchF64, scratchI32, type CheckerData, type DelayQueueData, type FloatArray,
+  type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
+  type SpikeBufferData, type SynapseStateData, type World,
+} from '@spikecs/ecs-core'
+import { neuronModels } from './models/index.js'
+import type { NeuronInputs, NeuronModel } from './models/neuron-model.js'
+import { synapseModels } from './models/synapses.js'
+import { needsRowScratch } from './comm/layers.js'
+import type { RowScratch } from './comm/kernels.js'
+import { canFuse, compileFused, type FusedKernel } from './fuse.js'
+
+export interface QueueTask {
+  readonly queue: DelayQueueData
+  readonly pop: PopulationData
+}
+
+export interface CommTask {
+  readonly proj: ProjectionData
+  readonly targets: readonly FloatArray[]
+  /** Maps a comm-input index to the post index of the same neuron (−1 when pre and post differ). */
+  readonly selfOffset: number
+  readonly rows: RowScratch | null
+}
+
+export interface StateTask {
+  readonly state: SynapseStateData
+  readonly advance: (s: SynapseStateData) => void
+}
+
+export interface OutputTask {
+  readonly output: OutputData
+  readonly inp: NeuronInputs
+  readonly V: FloatArray | null
+}
+
+export interface NeuronTask {
+  readonly pop: PopulationData
+  readonly model: NeuronModel
+  readonly inp: NeuronInputs
+  readonly scalarInputs: readonly InputData[]
+  readonly arrayInputs: readonly InputData[]
+  /** The fused kernel, or null when the population runs the unfused path. */
+  readonly fused: FusedKernel | null
+}
+
+export interface Plan {
+  readonly version: number
+  readonly queues: readonly QueueTask[]
+  readonly comm: readonly CommTask[]
+  readonly buffers: readonly SpikeBufferData[]
+  readonly states: readonly StateTask[]
+  readonly outputs: readonly OutputTask[]
+  readonly neurons: readonly NeuronTask[]
+  readonly monitors: readonly MonitorData[]
+  readonly checkers: readonly CheckerData[]
+  /** Synaptic events delivered since the world was created. */
+  events: number
+}
+
+/** The world's plan, rebuilt first if the world changed since it was compiled. */
+export function planOf(world: World): Plan {
+  const p = world.plan as Plan | null
+  if (p !== null && p.version === world.version) return p
+  return buildPlan(world, p)
+}
+
+function buildPlan(world: World, previous: Plan | null): Plan {
+  releaseScratch(world)
+  const c = world.components
+  const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({
+    queue, pop: c.Population.byEid[queue.pop] as PopulationData,
+  }))
+
+  const comm: CommTask[] = c.Projection.list.map((proj) => {
+    const src = proj.source
+    const selfOffset = src.kind === 'queue' && src.pop === proj.post ? src.offset : -1
+    let rows: RowScratch | null = null
+    if (needsRowScratch(proj.comm)) {
+      const nPost = proj.comm.nPost
+      rows = {
+        targets: scratchI32(world, nPost),
+        weights: world.dtype === 'float32' ? scratchF32(world, nPost) : scratchF64(world, nPost),
+        keys: new Uint32Array(2),
+      }
+    }
+    return { proj, targets: proj.state.targets, selfOffset, rows }
+  })
+
+  const neurons: NeuronTask[] = []
+  const fusedPops = new Set<PopulationData>()
+  const inputsOf = new Map<PopulationData, NeuronInputs>()
+  for (const pop of c.Population.list) {
+    const model = neuronModels[pop.model] as NeuronModel
+    const arrayInputs = pop.inputs.filter((x) => x.perNeuron)
+    const scalarInputs = pop.inputs.filter((x) => !x.perNeuron)
+    const fuse = world.fuse && canFuse(pop, model)
+    const n = pop.size
+    const inp: NeuronInputs = fuse
+      ? { G: scratchF64(world, 0), GE: scratchF64(world, 0), I: scratchF64(world, 0), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
+      : { G: scratchF64(world, n), GE: scratchF64(world, n), I: scratchF64(world, n), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
+    inputsOf.set(pop, inp)
+    if (fuse) fusedPops.add(pop)
+    neurons.push({
+      pop, model, inp, scalarInputs, arrayInputs,
+      fused: fuse ? compileFused(world, pop, model, arrayInputs.length > 0) : null,
+    })
+  }
+
+  const states: StateTask[] = c.SynapseState.list
+    .filter((s) => !fusedPops.has(s.post))
+    .map((state) => ({ state, advance: synapseModels[state.kind]!.advance }))
+  const outputs: OutputTask[] = c.Output.list
+    .filter((o) => !fusedPops.has(o.post))
+    .map((output) => ({
+      output, inp: inputsOf.get(output.post) as NeuronInputs,
+      V: output.post.state.V ? (output.post.state.V.array as FloatArray) : null,
+    }))
+
+  const checkers = c.Checker.list
+  for (const ch of checkers) {
+    if (ch.windows.length !== c.Population.list.length) {
+      ch.windows.length = 0
+      for (let k = 0; k < c.Population.list.length; k++) ch.windows.push(new Int32Array(ch.windowTicks))
+      ch.sums = new Float64Array(c.Population.list.length)
+    }
+  }
+
+  const plan: Plan = {
+    version: world.version, queues, comm, buffers: c.SpikeBuffer.list, states, outputs, neurons,
+    monitors: c.Monitor.list, checkers, events: previous?.events ?? 0,
+  }
+  world.plan = plan
+  return plan
+}
+
+/** True when population `pop` runs a fused kernel in the current plan. */
+export function isFused(world: World, pop: PopulationData): boolean {
+  return planOf(world).neurons.some((t) => t.pop === pop && t.fused !== null)
+}

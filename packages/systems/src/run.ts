@@ -1,0 +1,79 @@
+/**
+ * Running a world. The tick order is written once, here:
+ *
+ *   DelaySystem → CommSystem → AlignPostSystem → OutputSystem → NeuronSystem → MonitorSystem → CheckerSystem → ClockSystem
+ *
+ * `step(world)` runs the world's pipeline (this order unless `setPipeline`/`insertSystem` changed it) once;
+ * `run(world, ms)` steps for a duration. A game loop may instead call the systems itself, once per tick.
+ */
+import { SpikecsError, durationTicks, type System, type World } from '@spikecs/ecs-core'
+import { DelaySystem } from './systems/DelaySystem.js'
+import { CommSystem } from './systems/CommSystem.js'
+import { AlignPostSystem } from './systems/AlignPostSystem.js'
+import { OutputSystem } from './systems/OutputSystem.js'
+import { NeuronSystem } from './systems/NeuronSystem.js'
+import { MonitorSystem } from './systems/MonitorSystem.js'
+import { CheckerSystem } from './systems/CheckerSystem.js'
+import { ClockSystem } from './systems/ClockSystem.js'
+import { planOf } from './plan.js'
+
+/** The documented tick order. */
+export const defaultPipeline: readonly System[] = Object.freeze([
+  DelaySystem, CommSystem, AlignPostSystem, OutputSystem, NeuronSystem, MonitorSystem, CheckerSystem, ClockSystem,
+])
+
+function pipelineOf(world: World): readonly System[] {
+  return world.pipeline.length > 0 ? world.pipeline : defaultPipeline
+}
+
+/** Replaces the systems `step` runs. The list must contain `ClockSystem` (last), or time would not advance. */
+export function setPipeline(world: World, systems: readonly System[]): void {
+  if (!Array.isArray(systems) || systems.some((s) => typeof s !== 'function')) {
+    throw new SpikecsError('setPipeline', 'systems', systems, 'must be an array of functions of the world')
+  }
+  if (systems[systems.length - 1] !== ClockSystem) {
+    throw new SpikecsError('setPipeline', 'systems', systems, 'must end with ClockSystem')
+  }
+  world.pipeline = [...systems]
+}
+
+/** Inserts a system of your own before or after one of the pipeline's systems (e.g. a stimulus before NeuronSystem). */
+export function insertSystem(world: World, system: System, where: { before: System } | { after: System }): void {
+  const list = [...pipelineOf(world)]
+  const anchor = 'before' in where ? where.before : where.after
+  const k = list.indexOf(anchor)
+  if (k < 0) throw new SpikecsError('insertSystem', 'where', anchor?.name, 'is not in the pipeline')
+  list.splice('before' in where ? k : k + 1, 0, system)
+  world.pipeline = list
+}
+
+/** Runs one tick. */
+export function step(world: World): void {
+  const systems = pipelineOf(world)
+  for (let k = 0; k < systems.length; k++) systems[k](world)
+}
+
+export interface RunOptions {
+  /** Called every `progressEvery` ticks (and at the end) with ticks done and the total. */
+  onProgress?: (done: number, total: number) => void
+  progressEvery?: number
+}
+
+/** Runs `durationMs` of biological time (a whole number of ticks) and returns the number of ticks run. */
+export function run(world: World, durationMs: number, options: RunOptions = {}): number {
+  const ticks = durationTicks('run', 'durationMs', durationMs, world.dtMs)
+  planOf(world)
+  const systems = pipelineOf(world)
+  const every = Math.max(1, options.progressEvery ?? 1000)
+  const cb = options.onProgress
+  for (let t = 0; t < ticks; t++) {
+    for (let k = 0; k < systems.length; k++) systems[k](world)
+    if (cb !== undefined && ((t + 1) % every === 0 || t + 1 === ticks)) cb(t + 1, ticks)
+  }
+  return ticks
+}
+
+/** Synaptic events delivered so far. */
+export function synapticEvents(world: World): number {
+  return planOf(world).events
+}

@@ -1,0 +1,69 @@
+/**
+ * Slot 5 of every tick. Every population sums its external inputs for this tick (scalar inputs into one
+ * number, per-neuron inputs into one array, each in creation order), then integrates its state with them and
+ * the synaptic sums, handles refractoriness, detects spikes (V ≥ V_th), resets, and leaves this tick's spike
+ * indices in its spike list. Populations with a fused kernel also advance their synapse states and outputs here.
+ */
+import { SpikecsError, type InputData, type World } from '@spikecs/ecs-core'
+import { planOf, type NeuronTask } from '../plan.js'
+
+function inputValue(x: InputData, tick: number, tMs: number): number {
+  let v: number
+  if (x.kind === 'constant') v = x.values[0]
+  else if (x.kind === 'series') {
+    const n = x.values.length
+    v = tick < n ? x.values[tick] : x.after === 'hold' ? x.values[n - 1] : 0
+  } else {
+    v = (x.fn as (tick: number, tMs: number) => number)(tick, tMs)
+    if (typeof v !== 'number' || !(v - v === 0)) {
+      throw new SpikecsError(`input '${x.name}'`, 'value', v, `must be a finite number (returned at tick ${tick})`)
+    }
+  }
+  return v * x.scale
+}
+
+function gatherInputs(t: NeuronTask, tick: number, tMs: number): void {
+  const inp = t.inp
+  let s = 0
+  const sc = t.scalarInputs
+  for (let k = 0; k < sc.length; k++) s += inputValue(sc[k], tick, tMs)
+  inp.iScalar = s
+  const arr = t.arrayInputs
+  if (arr.length === 0) return
+  const ia = inp.iArr
+  const n = ia.length
+  ia.fill(0)
+  for (let k = 0; k < arr.length; k++) {
+    const x = arr[k]
+    const scale = x.scale
+    if (x.kind === 'constant') {
+      const v = x.values
+      for (let i = 0; i < n; i++) ia[i] += v[i] * scale
+    } else if (x.kind === 'series') {
+      const ticks = x.values.length / n
+      const row = tick < ticks ? tick : x.after === 'hold' ? ticks - 1 : -1
+      if (row >= 0) {
+        const v = x.values, base = row * n
+        for (let i = 0; i < n; i++) ia[i] += v[base + i] * scale
+      }
+    } else {
+      // Per-neuron function inputs fill their own buffer (called once per tick, never per neuron).
+      const out = x.values
+      out.fill(0)
+      ;(x.fn as (tick: number, tMs: number, out: Float64Array) => void)(tick, tMs, out)
+      for (let i = 0; i < n; i++) ia[i] += out[i] * scale
+    }
+  }
+}
+
+export function NeuronSystem(world: World): void {
+  const tasks = planOf(world).neurons
+  const tick = world.tick
+  const tMs = tick * world.dtMs
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k]
+    gatherInputs(t, tick, tMs)
+    if (t.fused !== null) t.fused(t.inp, tick)
+    else t.model.update(t.pop, t.inp, tick)
+  }
+}

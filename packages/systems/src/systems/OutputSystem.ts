@@ -1,0 +1,17 @@
+/**
+ * Slot 4 of every tick. Every output adds its bound conductance into its post population's input sums,
+ * per neuron: COBA adds g to Σg and g·E to Σ(g·E); CUBA adds g to the current; MgBlock adds g·B(V) and
+ * g·B(V)·E with B evaluated at the previous V. Outputs are applied in creation order. Outputs of fused
+ * populations are applied inside their fused kernel in `NeuronSystem`, with the same numbers.
+ */
+import type { World } from '@spikecs/ecs-core'
+import { planOf } from '../plan.js'
+import { applyOutput } from '../models/outputs.js'
+
+export function OutputSystem(world: World): void {
+  const outputs = planOf(world).outputs
+  for (let k = 0; k < outputs.length; k++) {
+    const t = outputs[k]
+    applyOutput(t.output, t.inp, t.V)
+  }
+}
