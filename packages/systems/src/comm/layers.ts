@@ -40,7 +40,7 @@ export type CommDesc =
   | { readonly kind: 'EventJitFPHomoLinear'; readonly p: JitParams & { weight: number } }
   | { readonly kind: 'EventJitFPUniformLinear'; readonly p: JitParams & { wLow: number; wHigh: number } }
   | { readonly kind: 'EventJitFPNormalLinear'; readonly p: JitParams & { wMu: number; wSigma: number } }
-  | { readonly kind: 'EventCSRLinear'; readonly p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit } }
+  | { readonly kind: 'EventCSRLinear'; readonly p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit } }
   | { readonly kind: 'One2One'; readonly p: SizeHints & { weight: number | ArrayLike<number> } }
   | { readonly kind: 'All2All'; readonly p: SizeHints & { weight: number; includeSelf?: boolean } }
   | { readonly kind: 'Linear'; readonly p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> } }
@@ -62,7 +62,7 @@ export function EventJitFPNormalLinear(p: JitParams & { wMu: number; wSigma: num
   return { kind: 'EventJitFPNormalLinear', p }
 }
 /** Event-driven stored (CSR) connectivity (BrainPy `EventCSRLinear`). */
-export function EventCSRLinear(p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
+export function EventCSRLinear(p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
   return { kind: 'EventCSRLinear', p }
 }
 /** Pre i → post i (BrainPy `OneToOne`). */
@@ -258,7 +258,7 @@ function flattenMatrix(obj: string, W: unknown, nPre: number, nPost: number): Fl
 const MAX_CSR = 2 ** 31 - 1
 
 function resolveCsr(ctx: CommContext, obj: string,
-  p: SizeHints & { conn: Connector; weight: number | ArrayLike<number> | NormalInit | UniformInit }): ResolvedComm {
+  p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): ResolvedComm {
   checkKnownKeys(obj, p, ['nPre', 'nPost', 'conn', 'weight'])
   checkSizes(ctx, 'EventCSRLinear', p)
   const { nPre, nPost } = ctx
@@ -284,7 +284,8 @@ function resolveCsr(ctx: CommContext, obj: string,
       checkInteger(cObj, `post[${k}]`, conn.post[k], 0, nPost - 1)
     }
     const listW = conn.weight !== undefined ? checkWeightArray(cObj, 'weight', conn.weight, m) : null
-    if (listW && !homo) throw new SpikecsError(obj, 'weight', w, 'must be omitted when the FromList connector gives weights')
+    if (listW && w !== undefined) throw new SpikecsError(obj, 'weight', w, 'must be omitted when the FromList connector gives weights')
+    if (!listW && w === undefined) throw new SpikecsError(obj, 'weight', w, 'is required (a number, one value per synapse, or an initializer) unless FromList gives weights')
     const arrW = !homo && weightInit === null && !listW ? checkWeightArray(obj, 'weight', w, m) : null
     return {
       kind: 'EventCSRLinear', expectedSynapses: m,

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs the uvu suites under test/ (or the folder given as the first argument) through tsx and ends with
+// one plain line `N passed, N failed`; exits non-zero on any failure.
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+const uvuBin = join(dirname(dirname(require.resolve('uvu'))), 'bin.js')
+const dir = process.argv[2] ?? 'test'
+const pattern = process.argv[3] ?? '\\.test\\.ts$'
+const args = ['--import', 'tsx', uvuBin, dir, pattern, '--ignore', '^(slow|soak|interop|browser)$']
+if (dir !== 'test') args.splice(args.indexOf('--ignore'), 2)
+
+const child = spawn(process.execPath, args, {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+})
+let out = ''
+child.stdout.on('data', (d) => {
+  out += d
+  process.stdout.write(d)
+})
+child.on('close', (code) => {
+  const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0)
+  const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0)
+  const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0)
+  let failed = total - passed - skipped
+  if (code !== 0 && failed === 0) failed = 1 // a crash outside any test still counts as a failure
+  console.log(`${passed} passed, ${failed} failed`)
+  process.exit(failed > 0 || code !== 0 ? 1 : 0)
+})
