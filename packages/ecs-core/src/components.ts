@@ -38,6 +38,8 @@ export interface PopulationData {
   readonly paramIndex: Readonly<Record<string, number>>
   /** Model state columns (e.g. `V`, `lastSpike`), each of length `size`. */
   readonly state: Record<string, Column>
+  /** Columns kernels use besides the model state (e.g. the WebAssembly kernel's parameter block). */
+  readonly aux: Record<string, Column>
   /** Population-local indices of the neurons that spiked in the last tick, ascending; `nSpikes` valid. */
   readonly spikes: Column<Int32Array>
   nSpikes: number
@@ -73,7 +75,7 @@ export interface SynapseStateData {
   /** State columns, e.g. `g`, or `gRise` and `gDecay`. */
   readonly cols: Record<string, Column<FloatArray>>
   /** Columns that receive each event's increment (all of the model's input variables). */
-  readonly targets: FloatArray[]
+  readonly inputCols: Column<FloatArray>[]
   /** Scale applied to each increment, per target (1 except for models that scale their input). */
   readonly targetScale: number[]
   /** Conductance bound to the output this tick. */

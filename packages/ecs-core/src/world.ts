@@ -8,7 +8,7 @@ import { createComponents, type Components, type Store } from './components.js'
 import { SpikecsError } from './errors.js'
 import { createMergeRegistry, type MergeRegistry } from './merge-registry.js'
 import { Stream, entityKey } from './rng.js'
-import type { Column, Dtype } from './storage.js'
+import { createArena, type Arena, type Column, type Dtype } from './storage.js'
 import { releaseScratch } from './scratch.js'
 import { checkInteger, checkName, checkPositive } from './validate.js'
 
@@ -21,6 +21,12 @@ export interface WorldOptions {
   dtype?: Dtype
   /** Back columns with SharedArrayBuffer (default false). */
   shared?: boolean
+  /**
+   * Kernels: `js` (default) runs the TypeScript kernels; `wasm` places every column in one
+   * WebAssembly memory and runs WebAssembly SIMD kernels (float32) where a population's models allow it,
+   * TypeScript elsewhere.
+   */
+  kernel?: 'js' | 'wasm'
   /**
    * Fuse synapse decay, outputs and neuron integration into one loop per population where the model
    * combination allows it (default true). Numbers are identical either way; turn it off to observe synapse
@@ -38,6 +44,9 @@ export interface WorldFields {
   readonly dtype: Dtype
   readonly shared: boolean
   readonly fuse: boolean
+  readonly kernel: 'js' | 'wasm'
+  /** The WebAssembly memory holding the columns (kernel `wasm`), else null. */
+  readonly arena: Arena | null
   /** The clock: index of the tick about to run (tick k covers [k·dt, (k+1)·dt)). */
   tick: number
   /** Neurons in all populations (the global neuron index space). */
@@ -72,10 +81,16 @@ export function createWorld(options: WorldOptions = {}): World {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new SpikecsError('world', 'dtype', dtype, "must be 'float32' or 'float64'")
   }
+  const kernel = options.kernel ?? 'js'
+  if (kernel !== 'js' && kernel !== 'wasm') {
+    throw new SpikecsError('world', 'kernel', kernel, "must be 'js' or 'wasm'")
+  }
   const fields: WorldFields = {
     dtMs, seed, dtype,
     shared: options.shared ?? false,
     fuse: options.fuse ?? true,
+    kernel,
+    arena: kernel === 'wasm' ? createArena() : null,
     tick: 0,
     nNeurons: 0,
     components: createComponents(),

@@ -15,6 +15,7 @@ import { synapseModels } from './models/synapses.js'
 import { needsRowScratch } from './comm/layers.js'
 import type { RowScratch } from './comm/kernels.js'
 import { canFuse, compileFused, type FusedKernel } from './fuse.js'
+import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -48,6 +49,8 @@ export interface NeuronTask {
   readonly arrayInputs: readonly InputData[]
   /** The fused kernel, or null when the population runs the unfused path. */
   readonly fused: FusedKernel | null
+  /** The WebAssembly kernel, or null (kernel `js`, or models it does not cover). */
+  readonly wasm: WasmTask | null
 }
 
 export interface Plan {
@@ -90,7 +93,7 @@ function buildPlan(world: World, previous: Plan | null): Plan {
         keys: new Uint32Array(2),
       }
     }
-    return { proj, targets: proj.state.targets, selfOffset, rows }
+    return { proj, targets: proj.state.inputCols.map((c) => c.array), selfOffset, rows }
   })
 
   const neurons: NeuronTask[] = []
@@ -100,7 +103,8 @@ function buildPlan(world: World, previous: Plan | null): Plan {
     const model = neuronModels[pop.model] as NeuronModel
     const arrayInputs = pop.inputs.filter((x) => x.perNeuron)
     const scalarInputs = pop.inputs.filter((x) => !x.perNeuron)
-    const fuse = world.fuse && canFuse(pop, model)
+    const wasm = wasmEligible(world, pop) ? createWasmTask(world, pop) : null
+    const fuse = wasm !== null || (world.fuse && canFuse(pop, model))
     const n = pop.size
     const inp: NeuronInputs = fuse
       ? { G: scratchF64(world, 0), GE: scratchF64(world, 0), I: scratchF64(world, 0), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
@@ -109,7 +113,8 @@ function buildPlan(world: World, previous: Plan | null): Plan {
     if (fuse) fusedPops.add(pop)
     neurons.push({
       pop, model, inp, scalarInputs, arrayInputs,
-      fused: fuse ? compileFused(world, pop, model, arrayInputs.length > 0) : null,
+      fused: fuse && wasm === null ? compileFused(world, pop, model, arrayInputs.length > 0) : null,
+      wasm,
     })
   }
 
@@ -142,5 +147,5 @@ function buildPlan(world: World, previous: Plan | null): Plan {
 
 /** True when population `pop` runs a fused kernel in the current plan. */
 export function isFused(world: World, pop: PopulationData): boolean {
-  return planOf(world).neurons.some((t) => t.pop === pop && t.fused !== null)
+  return planOf(world).neurons.some((t) => t.pop === pop && (t.fused !== null || t.wasm !== null))
 }

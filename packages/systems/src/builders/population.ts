@@ -10,6 +10,7 @@ import type { NeuronDesc, NeuronModel } from '../models/neuron-model.js'
 import { checkParam, resolveParams } from '../models/params.js'
 import { applyInitializer, checkInitializer, type Initializer } from '../init.js'
 import { assertNotStarted, checkPopulation } from './common.js'
+import { WASM_PARAM_SLOTS } from '../wasm/lif-wasm.js'
 
 /** Adds a neuron population. Throws, naming the population, on any invalid parameter or initializer. */
 export function addPopulation(world: World, name: string, desc: NeuronDesc): PopulationData {
@@ -47,8 +48,14 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
       applyInitializer(world, name, v.name, inits[k], col.array)
       state[v.name] = col
     })
+    const aux: PopulationData['aux'] = {}
+    if (world.kernel === 'wasm' && world.dtype === 'float32') {
+      // The WebAssembly kernel's parameter block and per-neuron input live in the arena next to the state.
+      aux.wasmParams = allocColumn(world, eid, 'wasm.params', 'f32', WASM_PARAM_SLOTS)
+      aux.wasmInput = allocColumn(world, eid, 'wasm.input', 'f32', size)
+    }
     const pop: PopulationData = {
-      eid, name, model: model.kind, size, start: world.nNeurons, params: block, paramIndex, state,
+      eid, name, model: model.kind, size, start: world.nNeurons, params: block, paramIndex, state, aux,
       spikes: allocColumn(world, eid, 'spikes', 'i32', size), nSpikes: 0, queue: null,
       inputs: [], outputs: [], states: [],
     }

@@ -175,7 +175,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       const cond = aliasCond ? cols.g : allocColumn(world, eid, 'cond', 'state', post.size)
       return {
         eid, kind: syn.model.kind, post, params: syn.params, merged, mergeKey: key, cols,
-        targets: syn.model.inputs.map((c) => cols[c].array), targetScale: syn.model.inputs.map(() => 1),
+        inputCols: syn.model.inputs.map((c) => cols[c]), targetScale: syn.model.inputs.map(() => 1),
         cond, derived: syn.model.derive(syn.params, world.dtMs, round), output: null, projections: [],
       }
     })

@@ -6,6 +6,7 @@
  */
 import { SpikecsError, type InputData, type World } from '@spikecs/ecs-core'
 import { planOf, type NeuronTask } from '../plan.js'
+import { runWasmTask } from '../wasm/lif-wasm.js'
 
 function inputValue(x: InputData, tick: number, tMs: number): number {
   let v: number
@@ -63,7 +64,8 @@ export function NeuronSystem(world: World): void {
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k]
     gatherInputs(t, tick, tMs)
-    if (t.fused !== null) t.fused(t.inp, tick)
+    if (t.wasm !== null) runWasmTask(t.wasm, t.inp.iScalar, t.inp.hasArr ? t.inp.iArr : null, tick)
+    else if (t.fused !== null) t.fused(t.inp, tick)
     else t.model.update(t.pop, t.inp, tick)
   }
 }

@@ -1,0 +1,115 @@
+/**
+ * WebAssembly SIMD kernels for the LIF family (float32 worlds created with `kernel: 'wasm'`). One call per
+ * population per tick does the fused work of AlignPostSystem, OutputSystem and NeuronSystem for that
+ * population in 4-lane float32 arithmetic on the columns in the world's arena (see `wasm/lif-kernels.mjs`).
+ * The TypeScript kernels stay the reference: the two agree to float32 rounding on short runs and
+ * statistically on long ones (the tests check both); each is deterministic on its own.
+ */
+import type { PopulationData, World } from '@spikecs/ecs-core'
+import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
+
+/** Most incoming synapse states a population may have for the WebAssembly kernel. */
+export const WASM_MAX_STATES = 6
+const LIF_KINDS = new Set(['Lif', 'LifRef', 'LifLTC', 'LifRefLTC'])
+/** Parameter block slots (see the module text). */
+export const WASM_PARAM_SLOTS = 12 + 8 * WASM_MAX_STATES
+
+type Kernel = (n: number, V: number, last: number, spikes: number, prm: number, tick: number) => number
+
+const modules: { shared: WebAssembly.Module | null; local: WebAssembly.Module | null } = { shared: null, local: null }
+
+function decode(b64: string): Uint8Array {
+  const s = atob(b64)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+/**
+ * Compiles the kernel modules ahead of time. Browsers refuse synchronous compilation of larger modules on
+ * the main thread: call (and await) this once before building a `kernel: 'wasm'` world there. Node does not need it.
+ */
+export async function prepareWasm(): Promise<void> {
+  if (modules.local === null) modules.local = await WebAssembly.compile(decode(LIF_WASM_LOCAL) as BufferSource)
+  if (modules.shared === null && typeof SharedArrayBuffer !== 'undefined') {
+    try {
+      modules.shared = await WebAssembly.compile(decode(LIF_WASM_SHARED) as BufferSource)
+    } catch {
+      // Shared memories need cross-origin isolation in browsers; worlds then use the non-shared module.
+    }
+  }
+}
+
+function instanceFor(world: World): Record<string, Kernel> {
+  const cached = world.caches.get('wasm:lif') as Record<string, Kernel> | undefined
+  if (cached) return cached
+  const arena = world.arena
+  if (arena === null) throw new Error('kernel wasm needs the arena')
+  const key = arena.shared ? 'shared' : 'local'
+  let mod = modules[key]
+  if (mod === null) {
+    mod = new WebAssembly.Module(decode(arena.shared ? LIF_WASM_SHARED : LIF_WASM_LOCAL) as BufferSource)
+    modules[key] = mod
+  }
+  const inst = new WebAssembly.Instance(mod, { env: { memory: arena.memory } })
+  const exports = inst.exports as unknown as Record<string, Kernel>
+  world.caches.set('wasm:lif', exports)
+  return exports
+}
+
+/** True when the WebAssembly kernel can run population `pop` of `world`. */
+export function wasmEligible(world: World, pop: PopulationData): boolean {
+  return world.kernel === 'wasm' && world.dtype === 'float32' && LIF_KINDS.has(pop.model)
+    && pop.states.length <= WASM_MAX_STATES && pop.states.every((s) => s.kind === 'Expon')
+    && pop.outputs.every((o) => o.kind === 'COBA' || o.kind === 'CUBA')
+    && pop.aux.wasmParams !== undefined && pop.aux.wasmInput !== undefined
+}
+
+/** A population's WebAssembly kernel call, prepared at plan time. */
+export interface WasmTask {
+  readonly fn: Kernel
+  readonly pop: PopulationData
+  readonly f32: Float32Array
+  readonly i32: Int32Array
+  readonly input: Float32Array
+}
+
+export function createWasmTask(world: World, pop: PopulationData): WasmTask {
+  const exports = instanceFor(world)
+  const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
+  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_k${pop.states.length}`]
+  const prm = pop.aux.wasmParams
+  const f32 = prm.array as Float32Array
+  const i32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length)
+  pop.states.forEach((s, k) => {
+    const b = 12 + 8 * k
+    const o = pop.outputs[k]
+    i32[b] = s.cols.g.offset
+    i32[b + 1] = s.cond.offset
+    f32[b + 2] = s.derived[0]
+    i32[b + 3] = s.merged ? -1 : 0
+    f32[b + 4] = o.kind === 'COBA' ? o.params.E : 0
+    f32[b + 5] = o.kind === 'COBA' ? 1 : 0
+    f32[b + 6] = o.kind === 'CUBA' ? 1 : 0
+  })
+  i32[8] = pop.aux.wasmInput.offset
+  return { fn, pop, f32, i32, input: pop.aux.wasmInput.array as Float32Array }
+}
+
+/** Runs one tick of a population on its WebAssembly kernel (parameters are re-read, so live changes apply). */
+export function runWasmTask(t: WasmTask, iScalar: number, iArr: Float64Array | null, tick: number): void {
+  const P = t.pop.params, f32 = t.f32, pop = t.pop
+  f32[0] = P[0] // vRest
+  f32[1] = P[1] // vReset
+  f32[2] = P[2] // vTh
+  f32[3] = P[3] // R
+  f32[4] = P[7] // −dt/τ
+  f32[5] = P[6] // e^(−dt/τ)
+  t.i32[6] = P[8] // nRef
+  f32[7] = iScalar
+  if (iArr !== null) {
+    const input = t.input
+    for (let i = 0; i < input.length; i++) input[i] = iArr[i]
+  }
+  pop.nSpikes = t.fn(pop.size, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, pop.aux.wasmParams.offset, tick)
+}

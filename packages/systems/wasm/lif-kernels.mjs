@@ -1,0 +1,164 @@
+// Generates the WebAssembly text of spikecs's SIMD kernels for the LIF family (float32, 4 lanes).
+//
+// One exported function per (LTC or not, number K of incoming synapse states):
+//   lif_{ltc|plain}_k{K}(n, V, last, spikes, prm, tick) -> number of spikes
+// Each call does, for the population, what AlignPostSystem, OutputSystem and NeuronSystem do (the fused
+// order): per 4 neurons, advance each Expon state (merged: add-then-decay, the state is the conductance;
+// otherwise the stored value is the conductance and the state decays after), sum COBA/CUBA outputs, then
+// integrate V (non-LTC: V_inf from the previous V with e^(−dt/τ); LTC: exponential Euler with
+// e^(−dt(1+RΣg)/τ) computed by a float32 exp), hold refractory neurons, detect V ≥ V_th, reset, and append
+// the indices of spiking neurons (ascending) to `spikes`. Arithmetic is float32 throughout, so results agree
+// with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit.
+//
+// Parameter block at `prm` (4-byte slots): 0 vRest, 1 vReset, 2 vTh, 3 R, 4 −dt/τ, 5 e^(−dt/τ), 6 nRef (i32),
+// 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k: 0 S pointer,
+// 1 conductance pointer (= S for merged states), 2 decay a, 3 merged mask (i32 0 or −1), 4 E·isCOBA,
+// 5 isCOBA (1 or 0), 6 isCUBA (1 or 0).
+
+export const MAX_STATES = 6
+
+const f = (x) => {
+  const s = Math.fround(x).toString()
+  return /[.e]/.test(s) ? s : s + '.0'
+}
+/** Splatted float constants, hoisted into locals before the neuron loop (see `kernel`). */
+let pool = null
+const splat = (v) => {
+  const key = f(v)
+  if (!pool.has(key)) pool.set(key, `K${pool.size}`)
+  return `(local.get $${pool.get(key)})`
+}
+const get = (n) => `(local.get $${n})`
+const set = (n, e) => `(local.set $${n} ${e})`
+
+/**
+ * e^x on 4 lanes. General path: Cephes-style expf (about 1 ulp): e^x = 2^n · p(r), x = n·ln2 + r,
+ * |r| ≤ ln2/2. n = round(x·log2 e)
+ * by adding 1.5·2^23 (the addition rounds to nearest; the low mantissa bits of the sum are then n), which
+ * avoids the multi-instruction `nearest` and `trunc_sat` lowerings; x is clamped below at −87 with the
+ * one-instruction `pmax` (the argument here, −dt(1+RΣg)/τ, is never near that bound).
+ */
+function exp4(x) {
+  return [
+    set('ex', x),
+    // Fast path, taken when every lane has |x| <= 1/16 (the usual case: x = −dt(1+RΣg)/τ is small):
+    // Taylor to degree 6, error below 2·10^−12 relative, then the general path only when needed.
+    set('p', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1 / 720)}) ${splat(1 / 120)})`),
+    ...[1 / 24, 1 / 6, 0.5, 1, 1].map((c) => set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('ex')}) ${splat(c)})`)),
+    set('e', get('p')),
+    `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('ex')}) ${splat(0.0625)})) (then
+      ${[
+        set('ex', `(f32x4.pmax ${get('ex')} ${splat(-87.0)})`),
+        set('fx', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1.44269504088896341)}) ${splat(12582912.0)})`),
+        set('nn', `(i32x4.shl (i32x4.sub ${get('fx')} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
+        set('fx', `(f32x4.sub ${get('fx')} ${splat(12582912.0)})`),
+        set('r', `(f32x4.sub (f32x4.sub ${get('ex')} (f32x4.mul ${get('fx')} ${splat(0.693359375)})) (f32x4.mul ${get('fx')} ${splat(-2.12194440e-4)}))`),
+        set('p', `(f32x4.add (f32x4.mul ${get('r')} ${splat(1.9875691500e-4)}) ${splat(1.3981999507e-3)})`),
+        ...[8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map((c) =>
+          set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${splat(c)})`)),
+        set('p', `(f32x4.add (f32x4.add (f32x4.mul ${get('p')} (f32x4.mul ${get('r')} ${get('r')})) ${get('r')}) ${splat(1.0)})`),
+        set('e', `(f32x4.mul ${get('p')} ${get('nn')})`),
+      ].join('\n      ')}))`,
+  ]
+}
+
+function kernel(ltc, K) {
+  pool = new Map()
+  const name = `lif_${ltc ? 'ltc' : 'plain'}_k${K}`
+  const v128 = ['vRest', 'vReset', 'vTh', 'R', 'kNeg', 'kV', 'nRef', 'iS', 'tickv', 'nv', 'lanes',
+    'G', 'GE', 'Ic', 'lastv', 'active', 'v', 'ii', 'g1', 'vInf', 'e', 'vn', 'spike', 'ex', 'fx', 'r', 'p', 'nn']
+  const i32 = ['off', 'idx', 'ns', 'bits', 'ia']
+  for (let k = 0; k < K; k++) {
+    v128.push(`a${k}`, `m${k}`, `Ec${k}`, `co${k}`, `cu${k}`, `x${k}`, `y${k}`, `c${k}`)
+    i32.push(`S${k}`, `C${k}`)
+  }
+  const ld = (slot, t = 'f32') => `(${t}.load offset=${slot * 4} (local.get $prm))`
+  const body = []
+  // Parameters, splatted once per call.
+  body.push(set('vRest', `(f32x4.splat ${ld(0)})`), set('vReset', `(f32x4.splat ${ld(1)})`), set('vTh', `(f32x4.splat ${ld(2)})`),
+    set('R', `(f32x4.splat ${ld(3)})`), set('kNeg', `(f32x4.splat ${ld(4)})`), set('kV', `(f32x4.splat ${ld(5)})`),
+    set('nRef', `(i32x4.splat ${ld(6, 'i32')})`), set('iS', `(f32x4.splat ${ld(7)})`), set('ia', ld(8, 'i32')),
+    set('tickv', `(i32x4.splat (local.get $tick))`), set('nv', `(i32x4.splat (local.get $n))`),
+    set('lanes', '(v128.const i32x4 0 1 2 3)'))
+  for (let k = 0; k < K; k++) {
+    const b = 12 + 8 * k
+    body.push(set(`S${k}`, ld(b, 'i32')), set(`C${k}`, ld(b + 1, 'i32')), set(`a${k}`, `(f32x4.splat ${ld(b + 2)})`),
+      set(`m${k}`, `(i32x4.splat ${ld(b + 3, 'i32')})`), set(`Ec${k}`, `(f32x4.splat ${ld(b + 4)})`),
+      set(`co${k}`, `(f32x4.splat ${ld(b + 5)})`), set(`cu${k}`, `(f32x4.splat ${ld(b + 6)})`))
+  }
+  const loop = []
+  const at = (p) => `(i32.add ${get(p)} ${get('off')})`
+  // Synapse states and outputs.
+  loop.push(set('G', splat(0)), set('GE', splat(0)), set('Ic', splat(0)))
+  for (let k = 0; k < K; k++) {
+    loop.push(
+      set(`x${k}`, `(v128.load ${at(`S${k}`)})`),
+      // Decayed values below 2^−100 are flushed to zero: WebAssembly has no flush-to-zero mode, and
+      // subnormal float32 arithmetic is many times slower; such a conductance changes no V at float32 precision.
+      set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
+      set(`y${k}`, `(v128.and ${get(`y${k}`)} (f32x4.ge (f32x4.abs ${get(`y${k}`)}) ${splat(2 ** -100)}))`),
+      set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`),
+      `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`,
+      `(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`,
+      set('G', `(f32x4.add ${get('G')} (f32x4.mul ${get(`c${k}`)} ${get(`co${k}`)}))`),
+      set('GE', `(f32x4.add ${get('GE')} (f32x4.mul ${get(`c${k}`)} ${get(`Ec${k}`)}))`),
+      set('Ic', `(f32x4.add ${get('Ic')} (f32x4.mul ${get(`c${k}`)} ${get(`cu${k}`)}))`),
+    )
+  }
+  // Neurons.
+  loop.push(
+    set('lastv', `(v128.load ${at('last')})`),
+    set('active', `(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})`),
+    set('v', `(v128.load ${at('V')})`),
+    set('ii', `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})`),
+  )
+  if (ltc) {
+    loop.push(
+      set('g1', `(f32x4.add ${splat(1)} (f32x4.mul ${get('R')} ${get('G')}))`),
+      set('vInf', `(f32x4.div (f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.add ${get('ii')} ${get('GE')}))) ${get('g1')})`),
+      ...exp4(`(f32x4.mul ${get('kNeg')} ${get('g1')})`),
+    )
+  } else {
+    loop.push(
+      set('vInf', `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`),
+      set('e', get('kV')),
+    )
+  }
+  loop.push(
+    set('vn', `(f32x4.add ${get('vInf')} (f32x4.mul (f32x4.sub ${get('v')} ${get('vInf')}) ${get('e')}))`),
+    set('spike', `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) (i32x4.lt_s (i32x4.add (i32x4.splat ${get('idx')}) ${get('lanes')}) ${get('nv')}))`),
+    `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ${get('v')} ${get('active')}) ${get('spike')}))`,
+    `(v128.store ${at('last')} (v128.bitselect ${get('tickv')} ${get('lastv')} ${get('spike')}))`,
+    set('bits', `(i32x4.bitmask ${get('spike')})`),
+    `(if ${get('bits')} (then (loop $B
+      (i32.store (i32.add ${get('spikes')} (i32.shl ${get('ns')} (i32.const 2))) (i32.add ${get('idx')} (i32.ctz ${get('bits')})))
+      ${set('ns', `(i32.add ${get('ns')} (i32.const 1))`)}
+      ${set('bits', `(i32.and ${get('bits')} (i32.sub ${get('bits')} (i32.const 1)))`)}
+      (br_if $B ${get('bits')}))))`,
+    set('idx', `(i32.add ${get('idx')} (i32.const 4))`),
+    set('off', `(i32.add ${get('off')} (i32.const 16))`),
+    `(br_if $L (i32.lt_s ${get('idx')} ${get('n')}))`,
+  )
+  for (const [value, local] of pool) {
+    v128.push(local)
+    body.push(`(local.set $${local} (f32x4.splat (f32.const ${value})))`)
+  }
+  return `(func $${name} (export "${name}")
+  (param $n i32) (param $V i32) (param $last i32) (param $spikes i32) (param $prm i32) (param $tick i32) (result i32)
+  ${v128.map((n) => `(local $${n} v128)`).join(' ')}
+  ${i32.map((n) => `(local $${n} i32)`).join(' ')}
+  ${body.join('\n  ')}
+  (loop $L
+    ${loop.join('\n    ')})
+  ${get('ns')})`
+}
+
+/** The whole module: imports the world's memory, exports one kernel per variant. */
+export function lifModuleText(shared) {
+  const fns = []
+  for (const ltc of [false, true]) for (let K = 0; K <= MAX_STATES; K++) fns.push(kernel(ltc, K))
+  return `(module
+  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
+${fns.join('\n')}
+)`
+}

@@ -1,0 +1,127 @@
+// The WebAssembly SIMD kernel (kernel: 'wasm', float32) against the TypeScript reference kernel: exact on
+// hand-derived single-neuron timing, within float32 rounding on short runs, statistically on long runs, and
+// deterministic on its own.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createWorld, Stream } from '@spikecs/ecs-core'
+import {
+  addPopulation, addProjection, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, planOf, stateOf,
+  Lif, LifRef, LifRefLTC, LifLTC, normal, One2One, Expon, DualExponV2, COBA, CUBA, EventCSRLinear, FixedProb, FromList,
+  FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear,
+} from '@spikecs/systems'
+
+test('single neurons: first spike tick and every ISI equal the hand-derived values (see neuron.test.ts)', () => {
+  for (const make of [LifRef, LifRefLTC]) {
+    const world = createWorld({ kernel: 'wasm' })
+    const pop = addPopulation(world, 'n', make({ size: 5, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: -60 }))
+    addInput(world, pop, 20)
+    const mon = addSpikeMonitor(world, pop)
+    run(world, 200)
+    assert.ok(planOf(world).neurons[0].wasm !== null, 'runs on the WebAssembly kernel')
+    const { ticks, indices } = spikeData(mon)
+    for (let k = 0; k < ticks.length; k++) assert.is(ticks[k], 138 + 189 * Math.floor(k / 5), `spike ${k}`)
+    assert.equal(Array.from(indices.subarray(0, 5)), [0, 1, 2, 3, 4])
+  }
+})
+
+function ei(kernel: 'js' | 'wasm', mg: boolean, conn: 'csr' | 'jit') {
+  const world = createWorld({ seed: 9, kernel })
+  const par = { vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: normal(-55, 2) }
+  const E = addPopulation(world, 'E', LifRefLTC({ size: 1600, ...par }))
+  const I = addPopulation(world, 'I', LifRef({ size: 400, ...par }))
+  const make = mg ? FullProjAlignPostMg : FullProjAlignPost
+  const comm = (w: number) => conn === 'jit' ? EventJitFPHomoLinear({ prob: 0.04, weight: w }) : EventCSRLinear({ conn: FixedProb({ prob: 0.04 }), weight: w })
+  for (const [name, pre, post, w, tau, Er] of [['E2E', E, E, 0.6, 5, 0], ['E2I', E, I, 0.6, 5, 0], ['I2E', I, E, 6.7, 10, -80], ['I2I', I, I, 6.7, 10, -80]] as const) {
+    addProjection(world, name, make({ pre, comm: comm(w), syn: Expon({ tau }), out: COBA({ E: Er }), post }))
+  }
+  addInput(world, E, 20)
+  addInput(world, I, 20)
+  const mon = addSpikeMonitor(world, [E, I])
+  const probe = addStateProbe(world, E, 'V', [0, 1, 2, 3, 4, 5, 6, 7])
+  return { world, mon, probe, E, I }
+}
+
+test('short runs: the first 30 ms of spikes agree, V within float32 rounding (LTC and non-LTC, Mg and non-Mg)', () => {
+  for (const mg of [false, true]) {
+    const a = ei('js', mg, 'csr'), b = ei('wasm', mg, 'csr')
+    assert.ok(planOf(b.world).neurons.every((t) => t.wasm !== null))
+    run(a.world, 30)
+    run(b.world, 30)
+    const sa = spikeData(a.mon), sb = spikeData(b.mon)
+    assert.ok(sa.ticks.length > 500)
+    assert.equal(sb, sa)
+    const va = probeData(a.probe).values, vb = probeData(b.probe).values
+    let worst = 0
+    for (let k = 0; k < va.length; k++) worst = Math.max(worst, Math.abs(va[k] - vb[k]))
+    assert.ok(worst < 1e-3, `max |ΔV| ${worst} mV`)
+  }
+})
+
+test('long runs: rates of the two kernels agree within 5 % (1 s, E and I)', () => {
+  const rates = (['js', 'wasm'] as const).map((k) => {
+    const x = ei(k, false, 'jit')
+    run(x.world, 1000)
+    const { indices } = spikeData(x.mon)
+    let e = 0
+    for (let i = 0; i < indices.length; i++) if (indices[i] < 1600) e++
+    return [e / 1600, (indices.length - e) / 400]
+  })
+  for (let p = 0; p < 2; p++) {
+    assert.ok(rates[0][p] > 5, `active network (${rates[0][p]} Hz)`)
+    assert.ok(Math.abs(rates[1][p] / rates[0][p] - 1) < 0.05, `${rates[1][p]} vs ${rates[0][p]} Hz`)
+  }
+})
+
+test('deterministic on its own: same seed, identical spikes and V bytes', () => {
+  const a = ei('wasm', false, 'jit'), b = ei('wasm', false, 'jit')
+  run(a.world, 200)
+  run(b.world, 200)
+  assert.equal(spikeData(a.mon), spikeData(b.mon))
+  assert.equal(Array.from(stateOf(a.E, 'V')), Array.from(stateOf(b.E, 'V')))
+})
+
+test('CUBA, merged states, per-neuron inputs and many states: a small network follows the reference closely', () => {
+  const build = (kernel: 'js' | 'wasm') => {
+    const world = createWorld({ seed: 4, kernel })
+    const s = new Stream(5)
+    const A = addPopulation(world, 'A', Lif({ size: 37, vRest: -60, vTh: -50, vReset: -65, tau: 10, v0: normal(-58, 3) }))
+    const B = addPopulation(world, 'B', LifLTC({ size: 23, vRest: -60, vTh: -50, vReset: -65, tau: 15, v0: normal(-58, 3) }))
+    addInput(world, A, Array.from({ length: 37 }, () => 9 + 4 * s.uniform()))
+    addInput(world, B, 12)
+    const list = (nPre: number, nPost: number) => {
+      const pre: number[] = [], post: number[] = []
+      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (s.uniform() < 0.2) { pre.push(i); post.push(j) }
+      return FromList({ pre, post })
+    }
+    addProjection(world, 'AA', FullProjAlignPostMg({ pre: A, comm: EventCSRLinear({ conn: list(37, 37), weight: 0.4 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
+    addProjection(world, 'BA', FullProjAlignPostMg({ pre: B, delay: 0.3, comm: EventCSRLinear({ conn: list(23, 37), weight: 0.3 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
+    addProjection(world, 'BAc', FullProjAlignPost({ pre: B, comm: EventCSRLinear({ conn: list(23, 37), weight: -0.8 }), syn: Expon({ tau: 8 }), out: CUBA(), post: A }))
+    addProjection(world, 'AB', HalfProjAlignPostMg({ source: fromQueue(A, { start: 5, end: 30 }), comm: EventCSRLinear({ conn: list(25, 23), weight: 0.5 }), syn: Expon({ tau: 3 }), out: COBA({ E: 10 }), post: B }))
+    addProjection(world, 'BB', FullProjAlignPost({ pre: B, comm: One2One({ weight: 1.1 }), syn: Expon({ tau: 12 }), out: COBA({ E: -75 }), post: B }))
+    const mon = addSpikeMonitor(world, [A, B])
+    return { world, mon }
+  }
+  const a = build('js'), b = build('wasm')
+  assert.ok(planOf(b.world).neurons.every((t) => t.wasm !== null))
+  run(a.world, 30)
+  run(b.world, 30)
+  assert.ok(spikeData(a.mon).ticks.length > 100)
+  assert.equal(spikeData(b.mon), spikeData(a.mon))
+})
+
+test('populations the kernel does not cover run the TypeScript kernels in the same world', () => {
+  const world = createWorld({ kernel: 'wasm' })
+  const A = addPopulation(world, 'A', LifRef({ size: 8 }))
+  const B = addPopulation(world, 'B', LifRef({ size: 8 }))
+  addProjection(world, 'AB', FullProjAlignPost({ pre: A, comm: One2One({ weight: 1 }), syn: DualExponV2({ tauDecay: 5, tauRise: 1 }), out: COBA({ E: 0 }), post: B }))
+  addProjection(world, 'BA', FullProjAlignPost({ pre: B, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
+  const tasks = planOf(world).neurons
+  assert.ok(tasks[0].wasm !== null)
+  assert.ok(tasks[1].wasm === null && tasks[1].fused !== null)
+  assert.is(createWorld({ kernel: 'wasm', dtype: 'float64' }).kernel, 'wasm')
+  const w64 = createWorld({ kernel: 'wasm', dtype: 'float64' })
+  addPopulation(w64, 'x', LifRef({ size: 4 }))
+  assert.ok(planOf(w64).neurons[0].wasm === null, 'float64 worlds use the TypeScript kernels')
+})
+
+test.run()
