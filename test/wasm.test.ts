@@ -7,7 +7,8 @@ import { createWorld, Stream } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, planOf, stateOf,
   Lif, LifRef, LifRefLTC, LifLTC, normal, One2One, Expon, DualExponV2, COBA, CUBA, EventCSRLinear, FixedProb, FromList,
-  FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear,
+  FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear, synapticEvents,
+  DelaySystem, CommSystem, ClockSystem,
 } from '@spikecs/systems'
 
 test('single neurons: first spike tick and every ISI equal the hand-derived values (see neuron.test.ts)', () => {
@@ -122,6 +123,50 @@ test('populations the kernel does not cover run the TypeScript kernels in the sa
   const w64 = createWorld({ kernel: 'wasm', dtype: 'float64' })
   addPopulation(w64, 'x', LifRef({ size: 4 }))
   assert.ok(planOf(w64).neurons[0].wasm === null, 'float64 worlds use the TypeScript kernels')
+})
+
+test('comm kernels: synapse states after 60 ticks of random spikes are bit-identical to the TypeScript kernels', () => {
+  const build = (kernel: 'js' | 'wasm') => {
+    const world = createWorld({ seed: 17, kernel })
+    const P = addPopulation(world, 'P', LifRef({ size: 700 }))
+    const Q = addPopulation(world, 'Q', LifRef({ size: 300 }))
+    const s = new Stream(3)
+    const pre: number[] = [], post: number[] = [], w: number[] = []
+    for (let i = 0; i < 700; i++) for (let j = 0; j < 300; j++) if (s.uniform() < 0.05) { pre.push(i); post.push(j); w.push(s.uniform()) }
+    const projs = [
+      addProjection(world, 'jit', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 0.1, weight: 0.37, includeSelf: false }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: P })),
+      addProjection(world, 'csr', FullProjAlignPost({ pre: P, delay: 0.2, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.61 }), syn: Expon({ tau: 7 }), out: COBA({ E: 0 }), post: Q })),
+      addProjection(world, 'list', FullProjAlignPostMg({ pre: P, comm: EventCSRLinear({ conn: FromList({ pre, post, weight: w }) }), syn: Expon({ tau: 9 }), out: CUBA(), post: Q })),
+      addProjection(world, 'dual', HalfProjAlignPostMg({ source: fromQueue(P, { start: 100, end: 600 }), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.2 }), syn: DualExponV2({ tauDecay: 6, tauRise: 2 }), out: COBA({ E: 0 }), post: Q })),
+    ]
+    // Random spikes of P written straight into its spike list, before DelaySystem pushes them.
+    const rnd = new Stream(8)
+    const drive = () => {
+      let n = 0
+      for (let i = 0; i < 700; i++) if (rnd.uniform() < 0.03) P.spikes.array[n++] = i
+      P.nSpikes = n
+    }
+    return { world, projs, drive }
+  }
+  const a = build('js'), b = build('wasm')
+  const plan = planOf(b.world)
+  assert.equal(plan.comm.map((t) => t.wasm?.kind ?? null), ['jit_homo', 'csr_homo', 'csr_weights', 'csr_homo'])
+  for (const x of [a, b]) {
+    for (let t = 0; t < 60; t++) {
+      x.drive()
+      DelaySystem(x.world)
+      CommSystem(x.world)
+      ClockSystem(x.world)
+    }
+  }
+  for (let k = 0; k < a.projs.length; k++) {
+    for (const name of Object.keys(a.projs[k].state.cols)) {
+      const ga = a.projs[k].state.cols[name].array, gb = b.projs[k].state.cols[name].array
+      assert.ok(ga.some((v) => v !== 0), `${a.projs[k].name}.${name} received events`)
+      assert.equal(Array.from(gb), Array.from(ga), `${a.projs[k].name}.${name}`)
+    }
+  }
+  assert.is(synapticEvents(b.world), synapticEvents(a.world))
 })
 
 test.run()

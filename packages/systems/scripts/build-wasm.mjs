@@ -11,7 +11,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wabt = await wabtInit()
 const out = {}
 for (const shared of [true, false]) {
-  const mod = wabt.parseWat(`lif-${shared ? 'shared' : 'local'}.wat`, lifModuleText(shared), { simd: true, threads: true })
+  let mod
+  try {
+    mod = wabt.parseWat(`lif-${shared ? 'shared' : 'local'}.wat`, lifModuleText(shared), { simd: true, threads: true })
+  } catch (e) {
+    console.error(String(e.message).slice(0, 4000))
+    process.exit(1)
+  }
   if (!shared) mod.validate() // wabt.js rejects shared memories in validate(); the engine validates at compile time
   const { buffer } = mod.toBinary({})
   mod.destroy()

@@ -16,6 +16,7 @@ import { needsRowScratch } from './comm/layers.js'
 import type { RowScratch } from './comm/kernels.js'
 import { canFuse, compileFused, type FusedKernel } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
+import { createWasmComm, type WasmComm } from './wasm/comm-wasm.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -28,6 +29,8 @@ export interface CommTask {
   /** Maps a comm-input index to the post index of the same neuron (−1 when pre and post differ). */
   readonly selfOffset: number
   readonly rows: RowScratch | null
+  /** The WebAssembly comm kernel (kernel `wasm`, float32, stored rows or on-the-fly rows with one weight). */
+  readonly wasm: WasmComm | null
 }
 
 export interface StateTask {
@@ -93,7 +96,7 @@ function buildPlan(world: World, previous: Plan | null): Plan {
         keys: new Uint32Array(2),
       }
     }
-    return { proj, targets: proj.state.inputCols.map((c) => c.array), selfOffset, rows }
+    return { proj, targets: proj.state.inputCols.map((c) => c.array), selfOffset, rows, wasm: createWasmComm(world, proj, selfOffset) }
   })
 
   const neurons: NeuronTask[] = []

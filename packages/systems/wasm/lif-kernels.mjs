@@ -15,6 +15,8 @@
 // 1 conductance pointer (= S for merged states), 2 decay a, 3 merged mask (i32 0 or −1), 4 E·isCOBA,
 // 5 isCOBA (1 or 0), 6 isCUBA (1 or 0).
 
+import { commFunctions } from './comm-kernels.mjs'
+
 export const MAX_STATES = 6
 
 const f = (x) => {
@@ -153,10 +155,11 @@ function kernel(ltc, K) {
   ${get('ns')})`
 }
 
-/** The whole module: imports the world's memory, exports one kernel per variant. */
+/** The whole module: imports the world's memory, exports one neuron kernel per variant and the comm kernels. */
 export function lifModuleText(shared) {
   const fns = []
   for (const ltc of [false, true]) for (let K = 0; K <= MAX_STATES; K++) fns.push(kernel(ltc, K))
+  fns.push(commFunctions())
   return `(module
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
 ${fns.join('\n')}

@@ -49,7 +49,6 @@ export function deliverCsr(
   c: Csr, idx: Int32Array, from: number, to: number, offset: number, targets: readonly FloatArray[],
 ): number {
   const ptr = c.indptr.array, ind = c.indices.array
-  let events = 0
   if (c.weights === null) {
     const w = c.weight
     for (let t = 0; t < targets.length; t++) {
@@ -71,6 +70,14 @@ export function deliverCsr(
       }
     }
   }
+  return csrEventCount(c, idx, from, to, offset)
+}
+
+/** Synapses in the rows idx[from..to) of a stored layer. */
+export function csrEventCount(c: CommData, idx: Int32Array, from: number, to: number, offset: number): number {
+  if (c.kind !== 'EventCSRLinear') return 0
+  const ptr = c.indptr.array
+  let events = 0
   for (let q = from; q < to; q++) {
     const i = idx[q] - offset
     events += ptr[i + 1] - ptr[i]

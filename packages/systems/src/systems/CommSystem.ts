@@ -10,7 +10,8 @@
  */
 import { slotForLatency, type World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
-import { deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
+import { csrEventCount, deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
+import { runWasmComm } from '../wasm/comm-wasm.js'
 
 /** First position in idx[from..to) holding a value ≥ x (idx ascending). */
 function lowerBound(idx: Int32Array, from: number, to: number, x: number): number {
@@ -51,6 +52,10 @@ export function CommSystem(world: World): void {
     }
     if (from === to) continue
     const c = task.proj.comm
+    if (task.wasm !== null) {
+      events += runWasmComm(task.wasm, idx, from, to, offset, (f, t) => csrEventCount(c, idx, f, t, offset))
+      continue
+    }
     switch (c.kind) {
       case 'EventJitFPHomoLinear':
       case 'EventJitFPUniformLinear':

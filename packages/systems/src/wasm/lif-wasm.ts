@@ -40,7 +40,8 @@ export async function prepareWasm(): Promise<void> {
   }
 }
 
-function instanceFor(world: World): Record<string, Kernel> {
+/** The kernel module's exports for a world (instantiated once, on the world's arena memory). */
+export function wasmExports(world: World): Record<string, Kernel> {
   const cached = world.caches.get('wasm:lif') as Record<string, Kernel> | undefined
   if (cached) return cached
   const arena = world.arena
@@ -75,7 +76,7 @@ export interface WasmTask {
 }
 
 export function createWasmTask(world: World, pop: PopulationData): WasmTask {
-  const exports = instanceFor(world)
+  const exports = wasmExports(world)
   const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
   const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_k${pop.states.length}`]
   const prm = pop.aux.wasmParams
