@@ -87,8 +87,9 @@ function buildPlan(world: World, previous: Plan | null): Plan {
   const comm: CommTask[] = c.Projection.list.map((proj) => {
     const src = proj.source
     const selfOffset = src.kind === 'queue' && src.pop === proj.post ? src.offset : -1
+    const wasm = createWasmComm(world, proj, selfOffset)
     let rows: RowScratch | null = null
-    if (needsRowScratch(proj.comm)) {
+    if (wasm === null && needsRowScratch(proj.comm)) {
       const nPost = proj.comm.nPost
       rows = {
         targets: scratchI32(world, nPost),
@@ -96,7 +97,7 @@ function buildPlan(world: World, previous: Plan | null): Plan {
         keys: new Uint32Array(2),
       }
     }
-    return { proj, targets: proj.state.inputCols.map((c) => c.array), selfOffset, rows, wasm: createWasmComm(world, proj, selfOffset) }
+    return { proj, targets: proj.state.inputCols.map((col) => col.array), selfOffset, rows, wasm }
   })
 
   const neurons: NeuronTask[] = []
