@@ -7,7 +7,7 @@ import { SpikecsError } from '@spikecs/ecs-core'
 import cliProgress from 'cli-progress'
 import { parseCommand, UsageError } from './args.js'
 import { listing, summary, usage } from './format.js'
-import { executeRun, type RunHooks } from './run.js'
+import { finishRun, prepareRun, type RunHooks } from './run.js'
 
 export interface CliIO {
   readonly stdout: { write(s: string): unknown }
@@ -45,36 +45,41 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
   }
   const req = command.request
   const hooks: RunHooks = {}
+  // The bar appears on a terminal only, once the network is built and the first ticks have run.
   let bar: cliProgress.SingleBar | null = null
   if (!req.quiet && io.stderr.isTTY === true) {
-    bar = new cliProgress.SingleBar({
-      stream: io.stderr, format: `${req.preset} {bar} {percentage}% | {value}/{total} ticks | {eta}s left`, hideCursor: true,
-    }, cliProgress.Presets.shades_classic)
     hooks.onProgress = (done, total) => {
-      if (done === total || done % Math.max(1, Math.floor(total / 100)) === 0) {
-        if (bar !== null && !barStarted) {
-          bar.start(total, 0)
-          barStarted = true
-        }
-        bar?.update(done)
+      if (bar === null) {
+        bar = new cliProgress.SingleBar({
+          stream: io.stderr, hideCursor: true,
+          format: `${req.preset} {bar} {percentage}% | {value}/{total} ticks | ETA {eta}s`,
+        }, cliProgress.Presets.shades_classic)
+        bar.start(total, 0)
       }
+      bar.update(done)
     }
   }
-  let barStarted = false
-  let result
+  const stopBar = () => (bar as cliProgress.SingleBar | null)?.stop()
+  let prep
   try {
-    result = executeRun(req, hooks)
+    prep = prepareRun(req)
   } catch (e) {
-    if (bar !== null && barStarted) bar.stop()
     if (e instanceof SpikecsError) {
-      // Refused by the preset or the engine while building (nothing has run when the tick is still 0).
+      // Refused by the preset or the engine while building: nothing has run.
       io.stderr.write(`spikecs: ${e.message}\n`)
       return 2
     }
+    throw e
+  }
+  let result
+  try {
+    result = finishRun(prep, hooks)
+  } catch (e) {
+    stopBar()
     io.stderr.write(`spikecs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
     return 1
   }
-  if (bar !== null && barStarted) bar.stop()
+  stopBar()
   if (req.json) {
     io.stdout.write(JSON.stringify(result) + '\n')
   } else if (!req.quiet) {

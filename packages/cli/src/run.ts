@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { planOf, run, spikeData, synapticEvents } from '@spikecs/systems'
-import { buildPreset, rasterSvg, summarizeSpikes, synapseCount } from '@spikecs/presets'
+import { buildPreset, rasterSvg, summarizeSpikes, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
 import type { RunRequest } from './args.js'
 import { svgToPng } from './png.js'
 
@@ -49,14 +49,32 @@ export interface RunHooks {
   onProgress?: (done: number, total: number) => void
 }
 
-/** Runs a checked request. Throws `SpikecsError` when the preset refuses its parameters (before any tick). */
-export function executeRun(req: RunRequest, hooks: RunHooks = {}): RunResult {
+/** A built network, ready to run. */
+export interface PreparedRun {
+  readonly req: RunRequest
+  readonly net: AnyPresetNetwork
+  readonly buildSeconds: number
+}
+
+/** Builds the network of a checked request; throws `SpikecsError` when the preset refuses a parameter. */
+export function prepareRun(req: RunRequest): PreparedRun {
   const t0 = performance.now()
   const net = buildPreset(req.preset, {
     ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
     scale: req.scale, record: true,
   })
   planOf(net.world) // compile the plan (and fused kernels) as part of the build
+  return { req, net, buildSeconds: (performance.now() - t0) / 1000 }
+}
+
+/** Builds and runs a checked request. */
+export function executeRun(req: RunRequest, hooks: RunHooks = {}): RunResult {
+  return finishRun(prepareRun(req), hooks)
+}
+
+/** Runs a prepared network, computes the statistics and writes the raster plot. */
+export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
+  const { req, net } = prep
   const t1 = performance.now()
   const ticks = run(net.world, req.durationMs, {
     onProgress: hooks.onProgress, progressEvery: Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / 100)),
@@ -84,7 +102,7 @@ export function executeRun(req: RunRequest, hooks: RunHooks = {}): RunResult {
     ticks, durationMs: req.durationMs, dtMs: req.dtMs, seed: net.options.seed, scale: net.options.scale,
     rates: s.rates, cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null, cvNeurons: s.cvNeurons, spikes: s.spikes,
     events: synapticEvents(net.world),
-    buildSeconds: (t1 - t0) / 1000, simSeconds,
+    buildSeconds: prep.buildSeconds, simSeconds,
     ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
     realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
     raster, params: { ...net.params },
