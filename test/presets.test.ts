@@ -1,6 +1,9 @@
 // Presets: structure, defaults, scaling rules, validation errors, determinism; the SVG raster writer.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { SpikecsError, type World } from '@spikecs/ecs-core'
 import { run, spikeData } from '@spikecs/systems'
 import {
@@ -16,7 +19,7 @@ function throwsSpikecs(fn: () => unknown, ...fragments: string[]): SpikecsError 
     for (const f of fragments) assert.ok((e as Error).message.includes(f), `"${(e as Error).message}" should mention ${f}`)
     return e as SpikecsError
   }
-  throw new assert.Assertion({ message: 'expected a SpikecsError', operator: 'throws', generated: false })
+  throw new assert.Assertion({ message: 'expected a SpikecsError', operator: 'throws', generated: false, expects: 'SpikecsError', actual: 'no error' })
 }
 
 function spikesAfter(world: World, mon: Parameters<typeof spikeData>[0], ms: number): SpikeTrains {
@@ -249,6 +252,35 @@ test('rasterSvg of a preset run: E and I paths hold every spike', () => {
   const total = raster.reduce((a, m) => a + (m[2].match(/M/g) ?? []).length, 0)
   assert.is(total, s.ticks.length)
   assert.throws(() => rasterSvg(s, { groups: [], dtMs: 0.1, durationMs: 50 }), /groups/)
+})
+
+// ---------------------------------------------------------------------------------------------------------
+// The docs fragment stays true
+
+const DOC = readFileSync(new URL('../docs/presets-cli.md', import.meta.url), 'utf8')
+
+test('docs/presets-cli.md lists every parameter of every preset with its default', () => {
+  for (const def of [cobaDef, cubaDef]) {
+    const section = DOC.slice(DOC.indexOf(`### \`${def.name}\` parameters`))
+    for (const p of def.params) {
+      const shown = (p.default < 0 ? '−' + -p.default : String(p.default)) + (p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : '')
+      assert.ok(section.includes(`| \`${p.name}\` | ${shown} |`), `${def.name}.${p.name} = ${shown} missing from the docs`)
+    }
+  }
+  for (const p of einetDef.params) assert.ok(DOC.includes(`\`${p.name}\``), `einet.${p.name} missing from the docs`)
+})
+
+test('the docs\' hand-built EINet runs and prints the rates of einet() for seed 1', () => {
+  const start = DOC.indexOf('```ts', DOC.indexOf('<!-- example: einet-by-hand'))
+  const code = DOC.slice(start + 5, DOC.indexOf('```', start + 5))
+  // The example is plain JavaScript as well, so node runs it directly from the repository root.
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
+  assert.is(r.status, 0, r.stderr)
+  const net = einet({ seed: 1 })
+  run(net.world, 1000)
+  const s = summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, 1000)
+  assert.is(r.stdout.trim(), `E ${s.rates.E.toFixed(2)} Hz, I ${s.rates.I.toFixed(2)} Hz`)
 })
 
 test.run()

@@ -22,13 +22,14 @@ export function listing(): string {
   const out: string[] = []
   for (const [name, { def }] of Object.entries(presets)) {
     out.push(`${name}: ${def.summary}`)
-    out.push(`  variants (default ${def.defaultVariant}):`)
+    out.push(`  variants (--variant; default ${def.defaultVariant}):`)
     for (const v of def.variants) out.push(`    ${v.padEnd(8)} ${def.variantDocs[v]}`)
-    out.push(`  connectivity: ${def.connectivities.join(', ')} (default ${def.defaultConn})`)
+    out.push(`  connectivity (--conn): ${def.connectivities.join(', ')} (default ${def.defaultConn})`)
     out.push('  parameters (--set NAME=VALUE):')
     for (const p of def.params) {
-      const scaled = p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : ''
-      out.push(`    ${p.name.padEnd(7)} ${String(p.default + scaled).padStart(8)} ${(p.unit || '').padEnd(7)} ${p.doc}`)
+      const scaled = p.scaled === 'times' ? '×K' : p.scaled === 'over' ? '/K' : ''
+      const unit = p.unit === 'neurons' ? '' : p.unit
+      out.push(`    ${p.name.padEnd(7)} ${String(p.default).padStart(6)} ${scaled.padEnd(2)} ${unit.padEnd(6)} ${p.doc}`)
     }
     out.push('')
   }

@@ -69,7 +69,11 @@ export interface EinetParams {
 
 export type EinetVariant = 'halfMg' | 'fullMg' | 'half' | 'full'
 export type EinetOptions = CommonOptions<EinetVariant> & Partial<EinetParams>
-export type EinetNetwork = PresetNetwork<EinetParams, EinetVariant, { N: PopulationData } | { E: PopulationData; I: PopulationData }>
+/** The half variants' network: one population N (E = its first nE neurons). */
+export type EinetHalfNetwork = PresetNetwork<EinetParams, EinetVariant, { N: PopulationData }>
+/** The full variants' network: populations E and I. */
+export type EinetFullNetwork = PresetNetwork<EinetParams, EinetVariant, { E: PopulationData; I: PopulationData }>
+export type EinetNetwork = EinetHalfNetwork | EinetFullNetwork
 
 export const einetDef: PresetDef<EinetVariant> = {
   name: 'einet',
@@ -107,6 +111,9 @@ export const einetDef: PresetDef<EinetVariant> = {
 }
 
 /** Builds the `einet` network (see the module comment); nothing is built when an option is invalid. */
+export function einet(options: EinetOptions & { variant: 'fullMg' | 'full' }): EinetFullNetwork
+export function einet(options?: EinetOptions & { variant?: 'halfMg' | 'half' }): EinetHalfNetwork
+export function einet(options?: EinetOptions): EinetNetwork
 export function einet(options: EinetOptions = {}): EinetNetwork {
   const r = resolvePreset(einetDef, options)
   const P = r.params as unknown as EinetParams
