@@ -244,6 +244,19 @@ test('rasterSvg: one path per population with one mark per spike, one rate path 
   assert.ok(svg.includes('time (ms)') && svg.includes('neuron index') && svg.includes('rate (Hz)'))
 })
 
+test('rasterSvg: above maxRows every k-th neuron is drawn, the rate panel keeps every spike', () => {
+  // 10 neurons, one spike each at tick 1; maxRows 4 → stride ceil(10/4) = 3: neurons 0, 3, 6, 9 drawn.
+  const s: SpikeTrains = { ticks: new Int32Array(10).fill(1), indices: Int32Array.from({ length: 10 }, (_, i) => i) }
+  const svg = rasterSvg(s, { groups: [{ name: 'E', start: 0, size: 10 }], dtMs: 0.1, durationMs: 1, binMs: 1, maxRows: 4 })
+  const d = /<path class="raster"[^>]* d="([^"]*)"/.exec(svg)![1]
+  assert.is((d.match(/M/g) ?? []).length, 4)
+  assert.ok(svg.includes('1 in 3 neurons'))
+  // Rate panel: 10 spikes / (10 neurons × 1 ms) = 1000 Hz in the single bin, the top of the rate axis
+  // (ticks 0, 500, 1000 Hz): y = top margin 20 + raster 620 + gap 46 = 686, from x = 78 (left margin).
+  assert.ok(/<path class="rate"[^>]* d="M78 686L/.test(svg), /<path class="rate"[^>]*/.exec(svg)![0])
+  assert.throws(() => rasterSvg(s, { groups: [{ name: 'E', start: 0, size: 10 }], dtMs: 0.1, durationMs: 1, maxRows: 0 }), /maxRows/)
+})
+
 test('rasterSvg of a preset run: E and I paths hold every spike', () => {
   const net = einet({ variant: 'fullMg' })
   const s = spikesAfter(net.world, net.monitors.spikes!, 50)

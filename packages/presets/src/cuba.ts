@@ -16,11 +16,10 @@
  * effective weight. Threshold V ≥ vTh and refractoriness (V held 50 ticks, synapses keep decaying) follow
  * the spec. Variants: `default` uses `FullProjAlignPost`, `mg` uses `FullProjAlignPostMg`.
  */
-import type { PopulationData } from '@spikecs/ecs-core'
+import { SpikecsError, formatValue, type PopulationData } from '@spikecs/ecs-core'
 import {
   CUBA, Expon, FullProjAlignPost, FullProjAlignPostMg, LifRef, addInput, addPopulation, addProjection, uniform,
 } from '@spikecs/systems'
-import { SpikecsError, formatValue } from '@spikecs/ecs-core'
 import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
 import type { CommonOptions, PresetNetwork } from './types.js'

@@ -4,7 +4,8 @@
  *   `<path class="raster" data-group="E">` whose data holds a short stroke per spike, so 10^5 spikes stay
  *   one element per population;
  * - bottom panel: the binned population rate (Hz) of each group, one `<path class="rate">` per group;
- * - shared time axis in ms, neuron-index axis, legend with each group's size and mean rate.
+ * - shared time axis in ms, neuron-index axis, legend with each group's size and mean rate;
+ * - more than `maxRows` neurons: every k-th neuron's spikes are drawn (the legend says so).
  */
 import { SpikecsError } from '@spikecs/ecs-core'
 import { binnedRateHz, groupRateHz, type SpikeTrains } from './stats.js'
@@ -29,6 +30,12 @@ export interface RasterOptions {
   readonly title?: string
   /** Colour per group name (defaults: E blue, I red). */
   readonly colors?: Readonly<Record<string, string>>
+  /**
+   * Most neuron rows drawn (default 4000): above it every k-th neuron is drawn (k the smallest stride that
+   * fits), at its true index, so a large network keeps a readable picture and a bounded file. The rate
+   * panel always counts every spike.
+   */
+  readonly maxRows?: number
 }
 
 const DEFAULT_COLORS: Readonly<Record<string, string>> = { E: '#1d4f9c', I: '#c8281e' }
@@ -78,12 +85,15 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
   const hi = Math.max(...o.groups.map((g) => g.start + g.size))
   const nRows = hi - lo
   const totalTicks = Math.round(o.durationMs / o.dtMs)
+  const maxRows = o.maxRows ?? 4000
+  if (!(Number.isInteger(maxRows) && maxRows >= 1)) throw new SpikecsError(object, 'maxRows', maxRows, 'must be an integer >= 1')
+  const stride = Math.ceil(nRows / maxRows)
   const xOf = (ms: number) => left + (ms / o.durationMs) * plotW
   const yOf = (i: number) => top + rasterH - ((i - lo + 0.5) / nRows) * rasterH
 
   // A dot is a horizontal stroke about 1.6 px long: a square-ish mark readable at 10^3–10^4 rows.
   const dot = Math.max(1.2, Math.min(3, plotW / Math.max(1, totalTicks) * 2))
-  const dotW = Math.max(0.9, Math.min(3, rasterH / nRows))
+  const dotW = Math.max(0.9, Math.min(3, rasterH * stride / nRows))
 
   const parts: string[] = []
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" font-size="13">`)
@@ -97,7 +107,7 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
     const d: string[] = []
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]
-      if (i < gLo || i >= gHi) continue
+      if (i < gLo || i >= gHi || (i - lo) % stride !== 0) continue
       const t = ticks[k]
       if (t < 0 || t >= totalTicks) continue
       d.push(`M${num(xOf(t * o.dtMs))} ${num(yOf(i))}h${dot}`)
@@ -172,6 +182,11 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
     legend.push(`<text x="${left + plotW + 34}" y="${y + 1}" font-weight="bold">${esc(g.name)} (${g.size})</text>`)
     legend.push(`<text x="${left + plotW + 34}" y="${y + 19}">${hz.toFixed(2)} Hz</text>`)
   })
+  if (stride > 1) {
+    const y = top + 12 + o.groups.length * 40
+    legend.push(`<text x="${left + plotW + 16}" y="${y}">1 in ${stride} neurons</text>`)
+    legend.push(`<text x="${left + plotW + 16}" y="${y + 18}">drawn</text>`)
+  }
   parts.push(`<g class="legend">${legend.join('')}</g>`)
   parts.push('</svg>')
   return parts.join('\n')
