@@ -69,7 +69,8 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
       io.stderr.write(`spikecs: ${e.message}\n`)
       return 2
     }
-    throw e
+    io.stderr.write(`spikecs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    return 1
   }
   let result
   try {
