@@ -1,1 +1,16 @@
-export {}
+// Presets: ready-made E/I networks. Browser-safe: nothing here imports Node modules.
+export { coba, cobaDef, type CobaParams, type CobaOptions, type CobaNetwork, type CobaVariant } from './coba.js'
+export { einet, einetDef, type EinetParams, type EinetOptions, type EinetNetwork, type EinetHalfNetwork, type EinetFullNetwork, type EinetVariant } from './einet.js'
+export { cuba, cubaDef, type CubaParams, type CubaOptions, type CubaNetwork, type CubaVariant } from './cuba.js'
+export { presets, defaultPreset, buildPreset, synapseCount, type PresetEntry } from './registry.js'
+export { resolvePreset, COMMON_OPTION_KEYS, type PresetDef, type Resolved } from './params.js'
+export type {
+  AnyPresetNetwork, CommonOptions, Connectivity, Group, ParamKind, PresetNetwork, PresetParamSpec, ResolvedOptions,
+} from './types.js'
+
+// Statistics and plots
+export {
+  spikeCounts, groupSpikeCount, groupRateHz, meanCvIsi, binnedRateHz, summarizeSpikes,
+  type SpikeTrains, type SpikeSummary,
+} from './stats.js'
+export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'

@@ -1,0 +1,167 @@
+/**
+ * Parsing and checking `spikecs` arguments. Everything a run needs is validated here, before any world is
+ * built: a bad preset, variant, flag, parameter or value becomes a `UsageError` (exit code 2) whose message
+ * says what is valid.
+ */
+import { parseArgs } from 'node:util'
+import { TICK_TOLERANCE } from '@spikecs/ecs-core'
+import { defaultPreset, presets, type PresetDef } from '@spikecs/presets'
+
+/** A mistake in the command line: printed with what is valid, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export const RUN_FLAGS = [
+  '--variant V', '--duration MS', '--dt MS', '--seed N', '--scale K', '--conn jit|csr', '--dtype float32|float64',
+  '--set NAME=VALUE', '--raster FILE.svg|FILE.png', '--json', '--quiet', '--help',
+] as const
+
+/** A fully checked `spikecs run`. */
+export interface RunRequest {
+  readonly preset: string
+  readonly def: PresetDef
+  readonly variant: string
+  readonly durationMs: number
+  readonly dtMs: number
+  readonly seed: number
+  readonly scale: number
+  readonly conn: string
+  readonly dtype: 'float32' | 'float64'
+  /** Parameters given with --set, by name. */
+  readonly set: Readonly<Record<string, number>>
+  readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
+  readonly json: boolean
+  readonly quiet: boolean
+}
+
+export type Command =
+  | { readonly kind: 'run'; readonly request: RunRequest }
+  | { readonly kind: 'list' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+
+/** Parses a decimal number the whole string of which is a number ('' and '12abc' are not). */
+function parseNumber(text: string): number {
+  return text.trim() === '' ? NaN : Number(text)
+}
+
+function numberFlag(flag: string, text: string | undefined, fallback: number, rule: 'positive' | 'seed'): number {
+  if (text === undefined) return fallback
+  const v = parseNumber(text)
+  if (rule === 'seed') {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new UsageError(`--${flag} must be an integer in [0, 4294967295] (got ${JSON.stringify(text)})`)
+    }
+    return v
+  }
+  if (!Number.isFinite(v) || v <= 0) throw new UsageError(`--${flag} must be a number > 0 (got ${JSON.stringify(text)})`)
+  return v
+}
+
+function paramList(def: PresetDef): string {
+  return def.params.map((p) => `${p.name}=${p.default}${p.unit && p.unit !== 'neurons' ? ' ' + p.unit : ''}`).join(', ')
+}
+
+/** Parses `argv` (without node and the script); throws `UsageError` on any mistake. */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        variant: { type: 'string' },
+        duration: { type: 'string' },
+        dt: { type: 'string' },
+        seed: { type: 'string' },
+        scale: { type: 'string' },
+        conn: { type: 'string' },
+        dtype: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        raster: { type: 'string' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    })
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e)
+    throw new UsageError(`${msg}\nvalid flags: ${RUN_FLAGS.join(' ')}`)
+  }
+  const { values: v, positionals } = parsed
+  if (v.version) return { kind: 'version' }
+  const command = positionals[0]
+  if (v.help || command === undefined || command === 'help') {
+    if (command === undefined && !v.help) throw new UsageError('missing command (valid commands: run, list, help)')
+    return { kind: 'help' }
+  }
+  if (command === 'list') {
+    if (positionals.length > 1) throw new UsageError(`list takes no arguments (got ${positionals.slice(1).join(' ')})`)
+    return { kind: 'list' }
+  }
+  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)} (valid commands: run, list, help)`)
+  if (positionals.length > 2) {
+    throw new UsageError(`run takes at most one preset (got ${positionals.slice(1).join(' ')})`)
+  }
+
+  const preset = positionals[1] ?? defaultPreset
+  const entry = Object.prototype.hasOwnProperty.call(presets, preset) ? presets[preset] : undefined
+  if (entry === undefined) {
+    throw new UsageError(`unknown preset ${JSON.stringify(preset)} (valid presets: ${Object.keys(presets).join(', ')})`)
+  }
+  const def = entry.def
+  const variant = v.variant ?? def.defaultVariant
+  if (!def.variants.includes(variant)) {
+    throw new UsageError(`unknown variant ${JSON.stringify(variant)} of preset ${preset} (valid variants: ${def.variants.join(', ')})`)
+  }
+  const conn = v.conn ?? def.defaultConn
+  if (!(def.connectivities as readonly string[]).includes(conn)) {
+    throw new UsageError(`--conn must be one of ${def.connectivities.join(', ')} for preset ${preset} (got ${JSON.stringify(conn)})`)
+  }
+  const dtype = v.dtype ?? 'float32'
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new UsageError(`--dtype must be float32 or float64 (got ${JSON.stringify(dtype)})`)
+  }
+  const dtMs = numberFlag('dt', v.dt, 0.1, 'positive')
+  const durationMs = numberFlag('duration', v.duration, 1000, 'positive')
+  const ticks = durationMs / dtMs
+  if (Math.abs(ticks - Math.round(ticks)) > TICK_TOLERANCE || Math.round(ticks) < 1) {
+    throw new UsageError(`--duration ${durationMs} ms must be a whole number (>= 1) of ticks of dt = ${dtMs} ms (it is ${ticks} ticks)`)
+  }
+  const seed = numberFlag('seed', v.seed, 1, 'seed')
+  const scale = numberFlag('scale', v.scale, 1, 'positive')
+
+  const set: Record<string, number> = {}
+  for (const item of v.set ?? []) {
+    const eq = item.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--set expects NAME=VALUE (got ${JSON.stringify(item)}); parameters of ${preset}: ${paramList(def)}`)
+    const name = item.slice(0, eq).trim()
+    const text = item.slice(eq + 1)
+    if (!def.params.some((p) => p.name === name)) {
+      throw new UsageError(`unknown parameter ${JSON.stringify(name)} of preset ${preset} (valid parameters: ${paramList(def)})`)
+    }
+    const value = parseNumber(text)
+    if (!Number.isFinite(value)) throw new UsageError(`--set ${name} needs a finite number (got ${JSON.stringify(text)})`)
+    set[name] = value
+  }
+
+  let raster: RunRequest['raster'] = null
+  if (v.raster !== undefined) {
+    const m = /\.(svg|png)$/i.exec(v.raster)
+    if (m === null) throw new UsageError(`--raster must name a .svg or .png file (got ${JSON.stringify(v.raster)})`)
+    raster = { path: v.raster, format: m[1].toLowerCase() as 'svg' | 'png' }
+  }
+  return {
+    kind: 'run',
+    request: {
+      preset, def, variant, durationMs, dtMs, seed, scale, conn, dtype, set, raster,
+      json: v.json === true, quiet: v.quiet === true,
+    },
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Executing a checked `spikecs run`: build the preset, run it (with a progress callback), measure, compute
+ * the statistics and optionally write the raster plot. The result record is what `--json` prints.
+ */
+import { writeFileSync } from 'node:fs'
+import { planOf, run, spikeData, synapticEvents } from '@spikecs/systems'
+import { buildPreset, rasterSvg, summarizeSpikes, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
+import type { RunRequest } from './args.js'
+import { svgToPng } from './png.js'
+
+export interface RunResult {
+  readonly preset: string
+  readonly variant: string
+  readonly conn: string
+  readonly dtype: string
+  /** Neurons in the network. */
+  readonly n: number
+  /** Neurons per group (E, I). */
+  readonly sizes: Readonly<Record<string, number>>
+  /** Synapses: exact for stored connectivity, expected (nPre·nPost·p) for on-the-fly. */
+  readonly synapses: number
+  readonly synapsesExact: boolean
+  readonly ticks: number
+  readonly durationMs: number
+  readonly dtMs: number
+  readonly seed: number
+  readonly scale: number
+  /** Mean rate per group (Hz): spikes / (neurons × seconds). */
+  readonly rates: Readonly<Record<string, number>>
+  /** Mean CV of inter-spike intervals over neurons with ≥ 3 spikes (null when there are none). */
+  readonly cvIsi: number | null
+  readonly cvNeurons: number
+  /** Spikes of all neurons in the run. */
+  readonly spikes: number
+  /** Synaptic events delivered. */
+  readonly events: number
+  readonly buildSeconds: number
+  readonly simSeconds: number
+  readonly ticksPerSecond: number
+  /** Biological time simulated per second of wall time (> 1: faster than real time). */
+  readonly realTimeFactor: number
+  readonly raster: string | null
+  /** The resolved parameter record. */
+  readonly params: Readonly<Record<string, number>>
+}
+
+export interface RunHooks {
+  /** Called as ticks complete (every 1 % of the run). */
+  onProgress?: (done: number, total: number) => void
+}
+
+/** A built network, ready to run. */
+export interface PreparedRun {
+  readonly req: RunRequest
+  readonly net: AnyPresetNetwork
+  readonly buildSeconds: number
+}
+
+/** Builds the network of a checked request; throws `SpikecsError` when the preset refuses a parameter. */
+export function prepareRun(req: RunRequest): PreparedRun {
+  const t0 = performance.now()
+  const net = buildPreset(req.preset, {
+    ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
+    scale: req.scale, record: true,
+  })
+  planOf(net.world) // compile the plan (and fused kernels) as part of the build
+  return { req, net, buildSeconds: (performance.now() - t0) / 1000 }
+}
+
+/** Builds and runs a checked request. */
+export function executeRun(req: RunRequest, hooks: RunHooks = {}): RunResult {
+  return finishRun(prepareRun(req), hooks)
+}
+
+/** Runs a prepared network, computes the statistics and writes the raster plot. */
+export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
+  const { req, net } = prep
+  const t1 = performance.now()
+  const ticks = run(net.world, req.durationMs, {
+    onProgress: hooks.onProgress, progressEvery: Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / 100)),
+  })
+  const t2 = performance.now()
+  const spikes = spikeData(net.monitors.spikes!)
+  const s = summarizeSpikes(spikes, net.groups, req.durationMs)
+  let raster: string | null = null
+  if (req.raster !== null) {
+    const o = net.options
+    const svg = rasterSvg(spikes, {
+      groups: net.groups, dtMs: req.dtMs, durationMs: req.durationMs,
+      title: `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ${net.world.nNeurons} neurons · ${req.durationMs} ms`,
+    })
+    writeFileSync(req.raster.path, req.raster.format === 'svg' ? svg : svgToPng(svg))
+    raster = req.raster.path
+  }
+  const syn = synapseCount(net.world)
+  const simSeconds = (t2 - t1) / 1000
+  const sizes: Record<string, number> = {}
+  for (const g of net.groups) sizes[g.name] = g.size
+  return {
+    preset: net.preset, variant: net.options.variant, conn: net.options.conn, dtype: net.options.dtype,
+    n: net.world.nNeurons, sizes, synapses: syn.synapses, synapsesExact: syn.exact,
+    ticks, durationMs: req.durationMs, dtMs: req.dtMs, seed: net.options.seed, scale: net.options.scale,
+    rates: s.rates, cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null, cvNeurons: s.cvNeurons, spikes: s.spikes,
+    events: synapticEvents(net.world),
+    buildSeconds: prep.buildSeconds, simSeconds,
+    ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
+    realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
+    raster, params: { ...net.params },
+  }
+}

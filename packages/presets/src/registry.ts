@@ -1,0 +1,70 @@
+/**
+ * The presets by name, for tools that pick one at run time (the CLI, a web page): each entry pairs the
+ * static description (variants, connectivities, parameters with defaults and units) with its builder.
+ */
+import { SpikecsError, type World } from '@spikecs/ecs-core'
+import { coba, cobaDef } from './coba.js'
+import { cuba, cubaDef } from './cuba.js'
+import { einet, einetDef } from './einet.js'
+import type { PresetDef } from './params.js'
+import type { AnyPresetNetwork, CommonOptions } from './types.js'
+
+export interface PresetEntry {
+  readonly def: PresetDef
+  readonly build: (options?: CommonOptions & Record<string, unknown>) => AnyPresetNetwork
+}
+
+/** Every preset; `coba` is the default. */
+export const presets: Readonly<Record<string, PresetEntry>> = Object.freeze({
+  coba: { def: cobaDef as PresetDef, build: coba as PresetEntry['build'] },
+  einet: { def: einetDef as PresetDef, build: einet as PresetEntry['build'] },
+  cuba: { def: cubaDef as PresetDef, build: cuba as PresetEntry['build'] },
+})
+
+/** The preset `spikecs run` builds when none is named. */
+export const defaultPreset = 'coba'
+
+/** Builds a preset by name; an unknown name is an error listing the known ones. */
+export function buildPreset(name: string, options: CommonOptions & Record<string, unknown> = {}): AnyPresetNetwork {
+  const entry = Object.prototype.hasOwnProperty.call(presets, name) ? presets[name] : undefined
+  if (entry === undefined) {
+    throw new SpikecsError('buildPreset', 'preset', name, `must be one of ${Object.keys(presets).join(', ')}`)
+  }
+  return entry.build(options)
+}
+
+/**
+ * Synapses of a world's projections: exact for stored (CSR) layers, expected (nPre·nPost·p) for
+ * on-the-fly ones, whose synapses exist only while a spike is delivered.
+ */
+export function synapseCount(world: World): { synapses: number; exact: boolean } {
+  let synapses = 0
+  let exact = true
+  for (const proj of world.components.Projection.list) {
+    const c = proj.comm
+    switch (c.kind) {
+      case 'EventCSRLinear':
+        synapses += c.nSynapses
+        break
+      case 'EventJitFPHomoLinear':
+      case 'EventJitFPUniformLinear':
+      case 'EventJitFPNormalLinear': {
+        // Minus the expected self pair per presynaptic neuron when self-connections are excluded.
+        const self = !c.gen.includeSelf && proj.pre === proj.post ? c.nPre * c.gen.prob : 0
+        synapses += c.nPre * c.nPost * c.gen.prob - self
+        exact = false
+        break
+      }
+      case 'One2One':
+        synapses += c.nPre
+        break
+      case 'All2All':
+        synapses += c.nPre * c.nPost - (c.includeSelf ? 0 : c.nPre)
+        break
+      case 'Linear':
+        synapses += c.nPre * c.nPost
+        break
+    }
+  }
+  return { synapses, exact }
+}

@@ -1,0 +1,160 @@
+// The `spikecs` command, run as a child process from the built package (run `pnpm build` first):
+// the --json record, --set/--scale resolution, exit code 2 with what is valid, raster files.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { cobaDef, cubaDef, einetDef } from '@spikecs/presets'
+import { cli } from '@spikecs/cli'
+
+const MAIN = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url))
+const tmp = mkdtempSync(join(tmpdir(), 'spikecs-cli-'))
+
+function spikecs(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** The command in this process (same code path as `main.js`), with captured output. */
+function spikecsHere(...args: string[]) {
+  let stdout = '', stderr = ''
+  const code = cli(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
+  })
+  return { code, stdout, stderr }
+}
+
+function lastJson(stdout: string): Record<string, any> {
+  const lines = stdout.trimEnd().split('\n')
+  return JSON.parse(lines[lines.length - 1])
+}
+
+test('run --json: the last stdout line is the run record with the required keys', () => {
+  const r = spikecs('run', '--duration', '30', '--json')
+  assert.is(r.code, 0, r.stderr)
+  const j = lastJson(r.stdout)
+  for (const k of ['preset', 'variant', 'n', 'ticks', 'durationMs', 'dtMs', 'seed', 'rates', 'cvIsi', 'spikes',
+    'buildSeconds', 'simSeconds', 'params', 'synapses', 'ticksPerSecond', 'realTimeFactor']) {
+    assert.ok(k in j, `missing ${k}`)
+  }
+  assert.is(j.preset, 'coba')
+  assert.is(j.variant, 'default')
+  assert.is(j.n, 4000)
+  assert.is(j.ticks, 300)
+  assert.is(j.durationMs, 30)
+  assert.is(j.dtMs, 0.1)
+  assert.is(j.seed, 1)
+  assert.ok(Number.isInteger(j.spikes) && j.spikes > 0)
+  // rates × neurons × seconds gives back the spike count.
+  const back = j.rates.E * 3200 * 0.03 + j.rates.I * 800 * 0.03
+  assert.ok(Math.abs(back - j.spikes) < 1e-6, `${back} vs ${j.spikes}`)
+  assert.equal(Object.keys(j.params), cobaDef.params.map((p) => p.name))
+  assert.ok(j.buildSeconds >= 0 && j.simSeconds > 0)
+})
+
+test('run: --set wins over --scale; seed, variant, conn and dtype are honoured', () => {
+  const r = spikecs('run', 'einet', '--variant', 'full', '--conn', 'csr', '--dtype', 'float64', '--seed', '9',
+    '--scale', '0.5', '--set', 'nE=1000', '--set', 'wI=7', '--duration', '10', '--json')
+  assert.is(r.code, 0, r.stderr)
+  const j = lastJson(r.stdout)
+  assert.is(j.preset, 'einet')
+  assert.is(j.variant, 'full')
+  assert.is(j.conn, 'csr')
+  assert.is(j.dtype, 'float64')
+  assert.is(j.seed, 9)
+  assert.is(j.params.nE, 1000)
+  assert.is(j.params.nI, 400)
+  assert.is(j.params.p, 0.04)
+  assert.is(j.params.wI, 7)
+  assert.is(j.n, 1400)
+})
+
+test('run: the same seed gives the same spikes', () => {
+  const a = lastJson(spikecs('run', 'cuba', '--duration', '50', '--seed', '4', '--json').stdout)
+  const b = lastJson(spikecs('run', 'cuba', '--duration', '50', '--seed', '4', '--json').stdout)
+  assert.is(a.spikes, b.spikes)
+  assert.equal(a.rates, b.rates)
+})
+
+test('run: human summary lists the statistics', () => {
+  const r = spikecs('run', 'cuba', '--duration', '20')
+  assert.is(r.code, 0, r.stderr)
+  for (const k of ['neurons', 'synapses', 'ticks', 'rate E', 'rate I', 'CV ISI', 'spikes', 'build', 'simulation', 'ticks/s', 'real-time factor']) {
+    assert.ok(r.stdout.includes(k), `summary lacks ${k}`)
+  }
+  const q = spikecs('run', 'cuba', '--duration', '20', '--quiet')
+  assert.is(q.code, 0)
+  assert.is(q.stdout, '')
+})
+
+const usageCases: [string, string[], string[]][] = [
+  ['unknown preset', ['run', 'hh'], ['unknown preset', 'coba, einet, cuba']],
+  ['unknown variant', ['run', 'einet', '--variant', 'mg'], ['unknown variant', 'halfMg, fullMg, half, full']],
+  ['unknown flag', ['run', '--speed', '3'], ['--speed', 'valid flags', '--duration']],
+  ['unknown parameter', ['run', 'cuba', '--set', 'eE=0'], ['unknown parameter', 'eE', 'v0Low']],
+  ['non-numeric value', ['run', '--set', 'wE=strong'], ['wE', 'number', 'strong']],
+  ['--set without =', ['run', '--set', 'wE'], ['NAME=VALUE']],
+  ['non-numeric duration', ['run', '--duration', '1s'], ['--duration', '1s']],
+  ['duration not a whole number of ticks', ['run', '--duration', '0.05'], ['whole number', 'ticks']],
+  ['bad seed', ['run', '--seed', '1.5'], ['--seed', 'integer']],
+  ['bad conn', ['run', '--conn', 'dense'], ['--conn', 'csr, jit']],
+  ['bad dtype', ['run', '--dtype', 'float16'], ['float32 or float64']],
+  ['invalid parameter value', ['run', '--set', 'tauM=-5'], ["preset 'coba'", 'tauM', '-5']],
+  ['scale that empties a population', ['run', '--scale', '0.0001'], ['scale', 'non-empty']],
+  ['scale that makes p > 1', ['run', 'cuba', '--scale', '0.01'], ['scale', '> 1']],
+  ['bad raster extension', ['run', '--raster', 'x.jpg'], ['.svg or .png']],
+  ['unknown command', ['simulate'], ['unknown command', 'run, list, help']],
+  ['no command', [], ['missing command']],
+]
+for (const [k, [name, args, fragments]] of usageCases.entries()) {
+  test(`exit code 2: ${name}`, () => {
+    const raster = join(tmp, `never-${name.replace(/\W+/g, '-')}.png`)
+    const withRaster = args.includes('--raster') || args[0] !== 'run' ? args : [...args, '--raster', raster]
+    // A few cases through a real process (the exit code as the shell sees it), the rest in this process.
+    const r = k % 5 === 0 ? spikecs(...withRaster) : spikecsHere(...withRaster)
+    assert.is(r.code, 2, `${name}: code ${r.code}, stderr ${r.stderr}`)
+    for (const f of fragments) assert.ok(r.stderr.includes(f), `${name}: stderr should mention ${f}:\n${r.stderr}`)
+    // Nothing half-runs: no summary, no record, no picture.
+    assert.is(r.stdout, '')
+    assert.not.ok(existsSync(raster))
+  })
+}
+
+test('list and help exit 0 and show every preset and parameter', () => {
+  const l = spikecs('list')
+  assert.is(l.code, 0)
+  for (const def of [cobaDef, einetDef, cubaDef]) {
+    assert.ok(l.stdout.includes(`${def.name}:`))
+    for (const v of def.variants) assert.ok(l.stdout.includes(v))
+    for (const p of def.params) assert.ok(new RegExp(`\\b${p.name}\\b`).test(l.stdout), p.name)
+  }
+  const h = spikecs('help')
+  assert.is(h.code, 0)
+  assert.ok(h.stdout.includes('usage: spikecs run'))
+  assert.is(spikecs('--help').code, 0)
+})
+
+test('--raster: SVG with one raster path per population; PNG with the PNG signature', () => {
+  const svgPath = join(tmp, 'r.svg'), pngPath = join(tmp, 'r.png')
+  const a = spikecs('run', 'einet', '--duration', '20', '--raster', svgPath, '--json')
+  assert.is(a.code, 0, a.stderr)
+  assert.is(lastJson(a.stdout).raster, svgPath)
+  const svg = readFileSync(svgPath, 'utf8')
+  assert.equal([...svg.matchAll(/<path class="raster" data-group="(\w+)"/g)].map((m) => m[1]), ['E', 'I'])
+  const b = spikecs('run', '--duration', '20', '--raster', pngPath, '--quiet')
+  assert.is(b.code, 0, b.stderr)
+  const png = readFileSync(pngPath)
+  assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  // Width and height (IHDR) are those of the SVG times the 1.5 zoom.
+  const m = /<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg)!
+  assert.is(png.readUInt32BE(16), Math.round(Number(m[1]) * 1.5))
+  assert.is(png.readUInt32BE(20), Math.round(Number(m[2]) * 1.5))
+})
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }))
+
+test.run()
