@@ -17,6 +17,7 @@ export class UsageError extends Error {
 
 export const RUN_FLAGS = [
   '--variant V', '--duration MS', '--dt MS', '--seed N', '--scale K', '--conn jit|csr', '--dtype float32|float64',
+  '--kernel wasm|js',
   '--set NAME=VALUE', '--raster FILE.svg|FILE.png', '--json', '--quiet', '--help',
 ] as const
 
@@ -31,6 +32,8 @@ export interface RunRequest {
   readonly scale: number
   readonly conn: string
   readonly dtype: 'float32' | 'float64'
+  /** `wasm` (default): WebAssembly SIMD kernels; `js`: the TypeScript reference kernels. */
+  readonly kernel: 'js' | 'wasm'
   /** Parameters given with --set, by name. */
   readonly set: Readonly<Record<string, number>>
   readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
@@ -82,6 +85,7 @@ export function parseCommand(argv: readonly string[]): Command {
         scale: { type: 'string' },
         conn: { type: 'string' },
         dtype: { type: 'string' },
+        kernel: { type: 'string' },
         set: { type: 'string', multiple: true },
         raster: { type: 'string' },
         json: { type: 'boolean' },
@@ -128,6 +132,10 @@ export function parseCommand(argv: readonly string[]): Command {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new UsageError(`--dtype must be float32 or float64 (got ${JSON.stringify(dtype)})`)
   }
+  const kernel = v.kernel ?? 'wasm'
+  if (kernel !== 'js' && kernel !== 'wasm') {
+    throw new UsageError(`--kernel must be wasm or js (got ${JSON.stringify(kernel)})`)
+  }
   const dtMs = numberFlag('dt', v.dt, 0.1, 'positive')
   const durationMs = numberFlag('duration', v.duration, 1000, 'positive')
   const ticks = durationMs / dtMs
@@ -160,7 +168,7 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     kind: 'run',
     request: {
-      preset, def, variant, durationMs, dtMs, seed, scale, conn, dtype, set, raster,
+      preset, def, variant, durationMs, dtMs, seed, scale, conn, dtype, kernel, set, raster,
       json: v.json === true, quiet: v.quiet === true,
     },
   }

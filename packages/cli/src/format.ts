@@ -6,7 +6,7 @@ import type { RunResult } from './run.js'
 export function usage(): string {
   return [
     'usage: spikecs run [preset] [--variant V] [--duration MS] [--dt MS] [--seed N] [--scale K]',
-    '                   [--conn jit|csr] [--dtype float32|float64] [--set NAME=VALUE]...',
+    '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--set NAME=VALUE]...',
     '                   [--raster FILE.svg|FILE.png] [--json] [--quiet]',
     '       spikecs list      presets, variants and parameters with defaults',
     '       spikecs help',
@@ -56,7 +56,7 @@ export function summary(r: RunResult): string {
     ['real-time factor', `${fmt(r.realTimeFactor, 2)} (biological s per wall s)`],
   ]
   if (r.raster !== null) rows.push(['raster', r.raster])
-  const head = `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --seed ${r.seed}` +
+  const head = `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --kernel ${r.kernel} --seed ${r.seed}` +
     (r.scale !== 1 ? ` --scale ${r.scale}` : '')
   return [head, ...rows.map(([k, v]) => `  ${k.padEnd(17)} ${v}`)].join('\n')
 }

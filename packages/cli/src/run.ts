@@ -13,6 +13,7 @@ export interface RunResult {
   readonly variant: string
   readonly conn: string
   readonly dtype: string
+  readonly kernel: string
   /** Neurons in the network. */
   readonly n: number
   /** Neurons per group (E, I). */
@@ -60,7 +61,7 @@ export interface PreparedRun {
 export function prepareRun(req: RunRequest): PreparedRun {
   const t0 = performance.now()
   const net = buildPreset(req.preset, {
-    ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
+    ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, kernel: req.kernel, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
     scale: req.scale, record: true,
   })
   planOf(net.world) // compile the plan (and fused kernels) as part of the build
@@ -97,7 +98,7 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
   const sizes: Record<string, number> = {}
   for (const g of net.groups) sizes[g.name] = g.size
   return {
-    preset: net.preset, variant: net.options.variant, conn: net.options.conn, dtype: net.options.dtype,
+    preset: net.preset, variant: net.options.variant, conn: net.options.conn, dtype: net.options.dtype, kernel: net.options.kernel,
     n: net.world.nNeurons, sizes, synapses: syn.synapses, synapsesExact: syn.exact,
     ticks, durationMs: req.durationMs, dtMs: req.dtMs, seed: net.options.seed, scale: net.options.scale,
     rates: s.rates, cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null, cvNeurons: s.cvNeurons, spikes: s.spikes,

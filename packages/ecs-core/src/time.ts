@@ -11,13 +11,15 @@ export const TICK_TOLERANCE = 1e-6
  * Converts a duration in ms to a whole number of ticks. A duration that is not a whole number of ticks
  * (|ms/dt − round(ms/dt)| > 1e-6) is an error naming the object, unless `round` is set.
  */
-export function msToTicks(object: string, param: string, ms: number, dtMs: number, round = false): number {
+export function msToTicks(
+  object: string, param: string, ms: number, dtMs: number, round = false, hint = 'pass roundDelay: true to round',
+): number {
   checkNonNegative(object, param, ms, 'ms')
   const exact = ms / dtMs
   const ticks = Math.round(exact)
   if (!round && Math.abs(exact - ticks) > TICK_TOLERANCE) {
     throw new SpikecsError(object, param, ms,
-      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks; pass roundDelay: true to round)`)
+      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks${hint ? '; ' + hint : ''})`)
   }
   return ticks
 }
@@ -30,5 +32,5 @@ export function ticksToMs(tick: number, dtMs: number): number {
 /** A duration in ms as a (rounded) number of ticks, for run lengths and monitors' windows. */
 export function durationTicks(object: string, param: string, ms: number, dtMs: number): number {
   checkFinite(object, param, ms, 'ms')
-  return msToTicks(object, param, ms, dtMs, false)
+  return msToTicks(object, param, ms, dtMs, false, '')
 }

@@ -11,7 +11,7 @@ import type { Connectivity, Group } from './types.js'
 
 export function worldFor(r: Resolved<string>): World {
   const o = r.options
-  return createWorld({ seed: o.seed, dtype: o.dtype, dtMs: o.dtMs, fuse: r.fuse })
+  return createWorld({ seed: o.seed, dtype: o.dtype, dtMs: o.dtMs, fuse: r.fuse, kernel: o.kernel })
 }
 
 /**

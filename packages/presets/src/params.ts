@@ -21,7 +21,7 @@ export interface PresetDef<V extends string = string> {
 }
 
 /** Option keys every preset accepts besides its parameters. */
-export const COMMON_OPTION_KEYS = ['variant', 'seed', 'dtype', 'dtMs', 'conn', 'scale', 'fuse', 'record'] as const
+export const COMMON_OPTION_KEYS = ['variant', 'seed', 'dtype', 'dtMs', 'conn', 'scale', 'fuse', 'record', 'kernel'] as const
 
 /** Builds a parameter spec (a small helper so the preset tables read as tables). */
 export function spec(
@@ -93,6 +93,10 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
     throw new SpikecsError(object, 'conn', conn, `must be one of ${def.connectivities.join(', ')}`)
   }
   const scale = checkPositive(object, 'scale', g.scale ?? 1)
+  const kernel = (g.kernel ?? 'wasm') as 'js' | 'wasm'
+  if (kernel !== 'js' && kernel !== 'wasm') {
+    throw new SpikecsError(object, 'kernel', kernel, "must be 'js' or 'wasm'")
+  }
   for (const flag of ['fuse', 'record'] as const) {
     if (g[flag] !== undefined && typeof g[flag] !== 'boolean') {
       throw new SpikecsError(object, flag, g[flag], 'must be true or false')
@@ -132,7 +136,7 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
     throw new SpikecsError(object, 'vReset', params.vReset, `must be below vTh (${formatValue(params.vTh)} mV)`)
   }
   return {
-    options: { variant, seed, dtype, dtMs, conn, scale },
+    options: { variant, seed, dtype, dtMs, conn, scale, kernel },
     params,
     fuse: (g.fuse as boolean | undefined) ?? true,
     record: (g.record as boolean | undefined) ?? true,

@@ -27,6 +27,11 @@ export interface CommonOptions<V extends string = string> {
   scale?: number
   /** Fuse synapse, output and neuron loops where possible (default true; numbers are identical either way). */
   fuse?: boolean
+  /**
+   * Kernels: `wasm` (default) runs WebAssembly SIMD kernels for float32 LIF populations and the comm layers;
+   * `js` runs the TypeScript reference kernels. Each is deterministic; they agree to float32 rounding.
+   */
+  kernel?: 'js' | 'wasm'
   /** Record every spike with a spike monitor (default true). */
   record?: boolean
 }
@@ -66,6 +71,7 @@ export interface ResolvedOptions<V extends string = string> {
   readonly dtMs: number
   readonly conn: Connectivity
   readonly scale: number
+  readonly kernel: 'js' | 'wasm'
 }
 
 /** What a preset returns: its world and handles to what it built. */
