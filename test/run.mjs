@@ -9,12 +9,12 @@ const require = createRequire(import.meta.url)
 const uvuBin = join(dirname(dirname(require.resolve('uvu'))), 'bin.js')
 const dir = process.argv[2] ?? 'test'
 const pattern = process.argv[3] ?? '\\.test\\.ts$'
-const args = ['--import', 'tsx', uvuBin, dir, pattern, '--ignore', '^(slow|soak|interop|browser)$']
+const args = ['--import', 'tsx', uvuBin, dir, pattern, '--no-color', '--ignore', '^(slow|soak|interop|browser)$']
 if (dir !== 'test') args.splice(args.indexOf('--ignore'), 2)
 
 const child = spawn(process.execPath, args, {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'FORCE_COLOR')), NO_COLOR: '1' },
 })
 let out = ''
 child.stdout.on('data', (d) => {
