@@ -1,7 +1,7 @@
 // Generates the WebAssembly text of spikecs's SIMD kernels for the LIF family (float32, 4 lanes).
 //
-// One exported function per (LTC or not, number K of incoming synapse states):
-//   lif_{ltc|plain}_k{K}(n, V, last, spikes, prm, tick) -> number of spikes
+// One exported function per (LTC or not, number of COBA states, number of CUBA states), at most 4 states:
+//   lif_{ltc|plain}_{nCoba}_{nCuba}(n, V, last, spikes, prm, tick) -> number of spikes
 // Each call does, for the population, what AlignPostSystem, OutputSystem and NeuronSystem do (the fused
 // order): per 4 neurons, advance each Expon state (merged: add-then-decay, the state is the conductance;
 // otherwise the stored value is the conductance and the state decays after), sum COBA/CUBA outputs, then
@@ -11,13 +11,13 @@
 // with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit.
 //
 // Parameter block at `prm` (4-byte slots): 0 vRest, 1 vReset, 2 vTh, 3 R, 4 −dt/τ, 5 e^(−dt/τ), 6 nRef (i32),
-// 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k: 0 S pointer,
-// 1 conductance pointer (= S for merged states), 2 decay a, 3 merged mask (i32 0 or −1), 4 E·isCOBA,
-// 5 isCOBA (1 or 0), 6 isCUBA (1 or 0).
+// 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k (COBA states
+// first, then CUBA ones): 0 S pointer, 1 conductance pointer (= S for merged states), 2 decay a, 3 merged
+// mask (i32 0 or −1), 4 reversal potential E (COBA).
 
 import { commFunctions } from './comm-kernels.mjs'
 
-export const MAX_STATES = 6
+export const MAX_STATES = 4
 
 const f = (x) => {
   const s = Math.fround(x).toString()
@@ -44,9 +44,10 @@ function exp4(x) {
   return [
     set('ex', x),
     // Fast path, taken when every lane has |x| <= 1/16 (the usual case: x = −dt(1+RΣg)/τ is small):
-    // Taylor to degree 6, error below 2·10^−12 relative, then the general path only when needed.
-    set('p', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1 / 720)}) ${splat(1 / 120)})`),
-    ...[1 / 24, 1 / 6, 0.5, 1, 1].map((c) => set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('ex')}) ${splat(c)})`)),
+    // Taylor to degree 4, error below 1·10^−8 relative (a float32 ulp is 6·10^−8), then the general path
+    // only when needed.
+    set('p', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1 / 24)}) ${splat(1 / 6)})`),
+    ...[0.5, 1, 1].map((c) => set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('ex')}) ${splat(c)})`)),
     set('e', get('p')),
     `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('ex')}) ${splat(0.0625)})) (then
       ${[
@@ -64,14 +65,15 @@ function exp4(x) {
   ]
 }
 
-function kernel(ltc, K) {
+function kernel(ltc, nCoba, nCuba) {
   pool = new Map()
-  const name = `lif_${ltc ? 'ltc' : 'plain'}_k${K}`
+  const K = nCoba + nCuba
+  const name = `lif_${ltc ? 'ltc' : 'plain'}_${nCoba}_${nCuba}`
   const v128 = ['vRest', 'vReset', 'vTh', 'R', 'kNeg', 'kV', 'nRef', 'iS', 'tickv', 'nv', 'lanes',
     'G', 'GE', 'Ic', 'lastv', 'active', 'v', 'ii', 'g1', 'vInf', 'e', 'vn', 'spike', 'ex', 'fx', 'r', 'p', 'nn']
   const i32 = ['off', 'idx', 'ns', 'bits', 'ia']
   for (let k = 0; k < K; k++) {
-    v128.push(`a${k}`, `m${k}`, `Ec${k}`, `co${k}`, `cu${k}`, `x${k}`, `y${k}`, `c${k}`)
+    v128.push(`a${k}`, `m${k}`, `E${k}`, `x${k}`, `y${k}`, `c${k}`)
     i32.push(`S${k}`, `C${k}`)
   }
   const ld = (slot, t = 'f32') => `(${t}.load offset=${slot * 4} (local.get $prm))`
@@ -85,62 +87,78 @@ function kernel(ltc, K) {
   for (let k = 0; k < K; k++) {
     const b = 12 + 8 * k
     body.push(set(`S${k}`, ld(b, 'i32')), set(`C${k}`, ld(b + 1, 'i32')), set(`a${k}`, `(f32x4.splat ${ld(b + 2)})`),
-      set(`m${k}`, `(i32x4.splat ${ld(b + 3, 'i32')})`), set(`Ec${k}`, `(f32x4.splat ${ld(b + 4)})`),
-      set(`co${k}`, `(f32x4.splat ${ld(b + 5)})`), set(`cu${k}`, `(f32x4.splat ${ld(b + 6)})`))
+      set(`m${k}`, `(i32x4.splat ${ld(b + 3, 'i32')})`), set(`E${k}`, `(f32x4.splat ${ld(b + 4)})`))
   }
-  const loop = []
   const at = (p) => `(i32.add ${get(p)} ${get('off')})`
-  // Synapse states and outputs.
-  loop.push(set('G', splat(0)), set('GE', splat(0)), set('Ic', splat(0)))
-  for (let k = 0; k < K; k++) {
-    loop.push(
-      set(`x${k}`, `(v128.load ${at(`S${k}`)})`),
-      // Decayed values below 2^−100 are flushed to zero: WebAssembly has no flush-to-zero mode, and
-      // subnormal float32 arithmetic is many times slower; such a conductance changes no V at float32 precision.
-      set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
-      set(`y${k}`, `(v128.and ${get(`y${k}`)} (f32x4.ge (f32x4.abs ${get(`y${k}`)}) ${splat(2 ** -100)}))`),
-      set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`),
-      `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`,
-      `(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`,
-      set('G', `(f32x4.add ${get('G')} (f32x4.mul ${get(`c${k}`)} ${get(`co${k}`)}))`),
-      set('GE', `(f32x4.add ${get('GE')} (f32x4.mul ${get(`c${k}`)} ${get(`Ec${k}`)}))`),
-      set('Ic', `(f32x4.add ${get('Ic')} (f32x4.mul ${get(`c${k}`)} ${get(`cu${k}`)}))`),
+
+  /** One chunk of 4 neurons; `tail` masks the lanes past n (only the last, partial chunk needs it). */
+  function chunk(tail) {
+    const out = []
+    // Synapse states (COBA ones first, then CUBA) and their outputs.
+    for (let k = 0; k < K; k++) {
+      out.push(
+        set(`x${k}`, `(v128.load ${at(`S${k}`)})`),
+        // Decayed values below 2^−100 are flushed to zero: WebAssembly has no flush-to-zero mode, and
+        // subnormal float32 arithmetic is many times slower; such a conductance changes no V at float32 precision.
+        set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
+        set(`y${k}`, `(v128.and ${get(`y${k}`)} (f32x4.ge (f32x4.abs ${get(`y${k}`)}) ${splat(2 ** -100)}))`),
+        set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`),
+        `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`,
+        `(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`,
+      )
+      if (k < nCoba) {
+        out.push(
+          set('G', k === 0 ? get(`c${k}`) : `(f32x4.add ${get('G')} ${get(`c${k}`)})`),
+          set('GE', k === 0 ? `(f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)})` : `(f32x4.add ${get('GE')} (f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)}))`),
+        )
+      } else {
+        out.push(set('Ic', k === nCoba ? get(`c${k}`) : `(f32x4.add ${get('Ic')} ${get(`c${k}`)})`))
+      }
+    }
+    if (nCoba === 0) out.push(set('G', splat(0)), set('GE', splat(0)))
+    if (nCuba === 0) out.push(set('Ic', splat(0)))
+    // Neurons.
+    out.push(
+      set('lastv', `(v128.load ${at('last')})`),
+      set('active', `(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})`),
+      set('v', `(v128.load ${at('V')})`),
+      set('ii', `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})`),
     )
+    if (ltc) {
+      out.push(
+        set('g1', `(f32x4.add ${splat(1)} (f32x4.mul ${get('R')} ${get('G')}))`),
+        set('vInf', `(f32x4.div (f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.add ${get('ii')} ${get('GE')}))) ${get('g1')})`),
+        ...exp4(`(f32x4.mul ${get('kNeg')} ${get('g1')})`),
+      )
+    } else {
+      out.push(
+        set('vInf', `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`),
+        set('e', get('kV')),
+      )
+    }
+    const valid = `(i32x4.lt_s (i32x4.add (i32x4.splat ${get('idx')}) ${get('lanes')}) ${get('nv')})`
+    out.push(
+      set('vn', `(f32x4.add ${get('vInf')} (f32x4.mul (f32x4.sub ${get('v')} ${get('vInf')}) ${get('e')}))`),
+      set('spike', tail
+        ? `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) ${valid})`
+        : `(v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')}))`),
+      `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ${get('v')} ${get('active')}) ${get('spike')}))`,
+      set('bits', `(i32x4.bitmask ${get('spike')})`),
+      // Only chunks with a spike write `last` and the spike list (indices ascending).
+      `(if ${get('bits')} (then
+        (v128.store ${at('last')} (v128.bitselect ${get('tickv')} ${get('lastv')} ${get('spike')}))
+        (loop $B
+        (i32.store (i32.add ${get('spikes')} (i32.shl ${get('ns')} (i32.const 2))) (i32.add ${get('idx')} (i32.ctz ${get('bits')})))
+        ${set('ns', `(i32.add ${get('ns')} (i32.const 1))`)}
+        ${set('bits', `(i32.and ${get('bits')} (i32.sub ${get('bits')} (i32.const 1)))`)}
+        (br_if $B ${get('bits')}))))`,
+      set('idx', `(i32.add ${get('idx')} (i32.const 4))`),
+      set('off', `(i32.add ${get('off')} (i32.const 16))`),
+    )
+    return out
   }
-  // Neurons.
-  loop.push(
-    set('lastv', `(v128.load ${at('last')})`),
-    set('active', `(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})`),
-    set('v', `(v128.load ${at('V')})`),
-    set('ii', `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})`),
-  )
-  if (ltc) {
-    loop.push(
-      set('g1', `(f32x4.add ${splat(1)} (f32x4.mul ${get('R')} ${get('G')}))`),
-      set('vInf', `(f32x4.div (f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.add ${get('ii')} ${get('GE')}))) ${get('g1')})`),
-      ...exp4(`(f32x4.mul ${get('kNeg')} ${get('g1')})`),
-    )
-  } else {
-    loop.push(
-      set('vInf', `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`),
-      set('e', get('kV')),
-    )
-  }
-  loop.push(
-    set('vn', `(f32x4.add ${get('vInf')} (f32x4.mul (f32x4.sub ${get('v')} ${get('vInf')}) ${get('e')}))`),
-    set('spike', `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) (i32x4.lt_s (i32x4.add (i32x4.splat ${get('idx')}) ${get('lanes')}) ${get('nv')}))`),
-    `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ${get('v')} ${get('active')}) ${get('spike')}))`,
-    `(v128.store ${at('last')} (v128.bitselect ${get('tickv')} ${get('lastv')} ${get('spike')}))`,
-    set('bits', `(i32x4.bitmask ${get('spike')})`),
-    `(if ${get('bits')} (then (loop $B
-      (i32.store (i32.add ${get('spikes')} (i32.shl ${get('ns')} (i32.const 2))) (i32.add ${get('idx')} (i32.ctz ${get('bits')})))
-      ${set('ns', `(i32.add ${get('ns')} (i32.const 1))`)}
-      ${set('bits', `(i32.and ${get('bits')} (i32.sub ${get('bits')} (i32.const 1)))`)}
-      (br_if $B ${get('bits')}))))`,
-    set('idx', `(i32.add ${get('idx')} (i32.const 4))`),
-    set('off', `(i32.add ${get('off')} (i32.const 16))`),
-    `(br_if $L (i32.lt_s ${get('idx')} ${get('n')}))`,
-  )
+  const full = chunk(false)
+  const tail = chunk(true)
   for (const [value, local] of pool) {
     v128.push(local)
     body.push(`(local.set $${local} (f32x4.splat (f32.const ${value})))`)
@@ -150,15 +168,23 @@ function kernel(ltc, K) {
   ${v128.map((n) => `(local $${n} v128)`).join(' ')}
   ${i32.map((n) => `(local $${n} i32)`).join(' ')}
   ${body.join('\n  ')}
-  (loop $L
-    ${loop.join('\n    ')})
+  (block $done (loop $L
+    (br_if $done (i32.gt_s (i32.add ${get('idx')} (i32.const 4)) ${get('n')}))
+    ${full.join('\n    ')}
+    (br $L)))
+  (if (i32.lt_s ${get('idx')} ${get('n')}) (then
+    ${tail.join('\n    ')}))
   ${get('ns')})`
 }
 
 /** The whole module: imports the world's memory, exports one neuron kernel per variant and the comm kernels. */
 export function lifModuleText(shared) {
   const fns = []
-  for (const ltc of [false, true]) for (let K = 0; K <= MAX_STATES; K++) fns.push(kernel(ltc, K))
+  for (const ltc of [false, true]) {
+    for (let nCoba = 0; nCoba <= MAX_STATES; nCoba++) {
+      for (let nCuba = 0; nCoba + nCuba <= MAX_STATES; nCuba++) fns.push(kernel(ltc, nCoba, nCuba))
+    }
+  }
   fns.push(commFunctions())
   return `(module
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))

@@ -9,7 +9,7 @@ import type { PopulationData, World } from '@spikecs/ecs-core'
 import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
 
 /** Most incoming synapse states a population may have for the WebAssembly kernel. */
-export const WASM_MAX_STATES = 6
+export const WASM_MAX_STATES = 4
 const LIF_KINDS = new Set(['Lif', 'LifRef', 'LifLTC', 'LifRefLTC'])
 /** Parameter block slots (see the module text). */
 export const WASM_PARAM_SLOTS = 12 + 8 * WASM_MAX_STATES
@@ -78,20 +78,22 @@ export interface WasmTask {
 export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const exports = wasmExports(world)
   const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
-  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_k${pop.states.length}`]
+  // COBA states first, then CUBA ones, each in creation order (float32 sums are not associative: the
+  // SIMD kernel's order is its own, documented, and differs from the TypeScript kernels' creation order).
+  const order = [...pop.states.keys()].sort((a, b) => Number(pop.outputs[a].kind === 'CUBA') - Number(pop.outputs[b].kind === 'CUBA') || a - b)
+  const nCuba = pop.outputs.filter((o) => o.kind === 'CUBA').length
+  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}`]
   const prm = pop.aux.wasmParams
   const f32 = prm.array as Float32Array
   const i32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length)
-  pop.states.forEach((s, k) => {
+  order.forEach((j, k) => {
+    const s = pop.states[j], o = pop.outputs[j]
     const b = 12 + 8 * k
-    const o = pop.outputs[k]
     i32[b] = s.cols.g.offset
     i32[b + 1] = s.cond.offset
     f32[b + 2] = s.derived[0]
     i32[b + 3] = s.merged ? -1 : 0
     f32[b + 4] = o.kind === 'COBA' ? o.params.E : 0
-    f32[b + 5] = o.kind === 'COBA' ? 1 : 0
-    f32[b + 6] = o.kind === 'CUBA' ? 1 : 0
   })
   i32[8] = pop.aux.wasmInput.offset
   return { fn, pop, f32, i32, input: pop.aux.wasmInput.array as Float32Array }
