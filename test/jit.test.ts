@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData, type RowGenerator } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addInput, addSpikeMonitor, spikeData, run, buildGapTable, gapOf, generateRow,
-  LifRef, LifRefLTC, normal, EventJitFPHomoLinear, EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost,
+  LifRef, LifRefLTC, normal, EventJitFPHomoLinear, EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, lnUniform,
 } from '@spikecs/systems'
 
 function genOf(p: ProjectionData): RowGenerator {
@@ -69,9 +69,10 @@ test('gaps are geometric: chi-square goodness of fit on 1 000 000 gaps from the 
   assert.ok(chi2 < crit, `chi2 = ${chi2.toFixed(1)} >= ${crit.toFixed(1)}`)
 })
 
-test('the gap table equals the exact threshold count, and the log formula away from float rounding', () => {
-  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [8e-5, 1000000], [1, 10], [0.5, 3]] as const) {
+test('table mode: the gap equals the exact threshold count, and the log formula away from float rounding', () => {
+  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [1, 10], [0.5, 3]] as const) {
     const t = buildGapTable(p, nPost)
+    assert.is(t.mode, 'table')
     const brute = (r: number) => { let g = 0; while (g < t.cap && r < t.thresholds[g]) g++; return g }
     const s = new Stream(99)
     const probes: number[] = []
@@ -92,6 +93,49 @@ test('the gap table equals the exact threshold count, and the log formula away f
       assert.ok(Math.abs(t.thresholds[g - 1] / 4294967296 - Math.pow(1 - p, g)) < 2 ** -31)
     }
   }
+})
+
+test('log mode (small p): ln u within 1e-15 of Math.log; gaps equal floor(ln u / ln(1−p)) but at rounding ties', () => {
+  const s = new Stream(5)
+  let worst = 0
+  for (let k = 0; k < 200000; k++) {
+    const r = k < 64 ? [0, 1, 2, 4294967294, 4294967295, 2147483647, 2147483648][k % 7] : s.u32()
+    const want = Math.log((r + 1) / 4294967296)
+    worst = Math.max(worst, Math.abs(lnUniform(r) - want) / Math.max(1, Math.abs(want)))
+  }
+  assert.ok(worst < 1e-15, `relative error ${worst}`)
+  for (const [p, nPost] of [[8e-5, 1000000], [1e-3, 100000]] as const) {
+    const t = buildGapTable(p, nPost)
+    assert.is(t.mode, 'log')
+    let mismatch = 0
+    for (let k = 0; k < 200000; k++) {
+      const r = s.u32()
+      const exact = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), nPost)
+      if (gapOf(t, r) !== exact) mismatch++
+    }
+    assert.ok(mismatch <= 2, `p=${p}: ${mismatch} gaps differ from the libm formula`)
+  }
+})
+
+test('log mode: gaps are geometric (chi-square on 1 000 000 gaps, p = 1e-3, 200 bins of width 25)', () => {
+  const p = 1e-3
+  const t = buildGapTable(p, 100000)
+  const N = 1000000, W = 25, B = 200
+  const counts = new Float64Array(B + 1)
+  const keys = new Uint32Array(2)
+  let n = 0
+  for (let i = 0; n < N; i++) {
+    rowKeys(0x7654321, i, keys)
+    for (let d = 0; d < 100 && n < N; d++, n++) counts[Math.min(Math.floor(gapOf(t, counterU32(keys[0], keys[1], d)) / W), B)]++
+  }
+  let chi2 = 0
+  for (let b = 0; b <= B; b++) {
+    const prob = b < B ? Math.pow(1 - p, b * W) - Math.pow(1 - p, (b + 1) * W) : Math.pow(1 - p, B * W)
+    chi2 += ((counts[b] - N * prob) ** 2) / (N * prob)
+  }
+  const df = B, z = 4.75
+  const crit = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3
+  assert.ok(chi2 < crit, `chi2 = ${chi2.toFixed(1)} >= ${crit.toFixed(1)}`)
 })
 
 test('same seed, same targets; another seed, other targets; any row order or chunking, the same matrix', () => {

@@ -134,9 +134,17 @@ export interface RowGenerator {
   readonly includeSelf: boolean
 }
 
-/** Integer thresholds of the geometric gap distribution (exact to 2^−32 on the CDF, no logarithm per draw). */
+/**
+ * The geometric gap sampler of on-the-fly rows. `table`: integer thresholds (exact to 2^−32 on the CDF, no
+ * logarithm per draw), used while the table is small enough to stay in cache; `log`: the inverse CDF with a
+ * double-precision logarithm of the project's own (same operations in TypeScript and WebAssembly).
+ */
 export interface GapTable {
   readonly prob: number
+  readonly mode: 'table' | 'log'
+  /** 1 / ln(1 − p) (log mode). */
+  readonly invLog1mp: number
+  /** Largest gap returned: the table length (table mode) or nPost (log mode). */
   readonly cap: number
   /** thresholds[g−1] = floor(2^32 (1−p)^g): gap ≥ g ⟺ r < thresholds[g−1] for a uniform 32-bit r. */
   readonly thresholds: Uint32Array

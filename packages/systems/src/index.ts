@@ -25,7 +25,7 @@ export {
   EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear,
   FixedProb, FromList, type CommDesc, type Connector,
 } from './comm/layers.js'
-export { buildGapTable, gapOf, generateRow } from './comm/rows.js'
+export { buildGapTable, gapOf, generateRow, lnUniform, GAP_TABLE_MAX } from './comm/rows.js'
 
 // Entity builders
 export { addPopulation, stateOf, setParam, getParam, modelOf } from './builders/population.js'

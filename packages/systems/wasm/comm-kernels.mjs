@@ -50,14 +50,140 @@ export function commFunctions() {
 
   ;; On-the-fly rows with one weight (see comm/rows.ts): for each spiking row i, keys from (key, i), then
   ;; draws r_n = mix(mix(k0 + n·golden) + k1), gaps from the threshold table, g[j] += w for each target j.
-  ;; Returns the number of events. tab: [binLo (2^bits u32), binHi (2^bits u32), thresholds (cap u32)].
+  ;; Returns the number of events. Tables: binLo (2^bits u32), binHi (2^bits u32), thresholds (cap u32).
   (func $jit_homo (export "jit_homo") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
       (result i32)
-    (local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32) (local $n i32)
-    (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m i32) (local $skip i32) (local $events i32)
-    (local $a i32)
-    (block $done (loop $Q
+    ${JIT_LOCALS}
+    ${rowWalk(`
+          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`)}
+    (local.get $events))
+
+  ;; The same rows delivered in post order, for post populations larger than the caches: targets are collected
+  ;; into T (up to cap at a time), distributed stably into blocks of 2^14 posts (T2), then added block by
+  ;; block. A stable distribution keeps, for every post, the order of its increments, so the sums are
+  ;; bit-identical to jit_homo's; only the memory traffic changes (each block of g stays in cache).
+  (func $jit_homo_sorted (export "jit_homo_sorted") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
+      (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
+      (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
+    ${JIT_LOCALS} (local $m i32) (local $nBlocks i32)
+    (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
+    ${rowWalk(`
+          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
+          (local.set $m (i32.add (local.get $m) (i32.const 1)))
+          (if (i32.eq (local.get $m) (local.get $cap)) (then
+            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+            (local.set $m (i32.const 0))))`)}
+    (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+    (local.get $events))
+
+  ;; Log-mode twins of the two functions above (small p: the threshold table would not stay in cache).
+  (func $jit_homo_log (export "jit_homo_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
+      (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32) (result i32)
+    ${JIT_LOCALS} (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
+    ${rowWalk(`
+          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`, GAP_LOG)}
+    (local.get $events))
+
+  (func $jit_homo_sorted_log (export "jit_homo_sorted_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
+      (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32)
+      (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
+    ${JIT_LOCALS} (local $m i32) (local $nBlocks i32) (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
+    (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
+    ${rowWalk(`
+          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
+          (local.set $m (i32.add (local.get $m) (i32.const 1)))
+          (if (i32.eq (local.get $m) (local.get $cap)) (then
+            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+            (local.set $m (i32.const 0))))`, GAP_LOG)}
+    (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+    (local.get $events))
+
+  ;; g[T[k]] += w for k < m, in the order of a stable counting sort of T by block (post >> 14).
+  (func $add_sorted (param $T i32) (param $T2 i32) (param $cnt i32) (param $m i32) (param $nBlocks i32) (param $g i32) (param $w f32)
+    (local $k i32) (local $j i32) (local $b i32) (local $a i32) (local $sum i32) (local $c i32)
+    (if (i32.eqz (local.get $m)) (then (return)))
+    (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $nBlocks) (i32.const 2)))
+    (local.set $k (i32.const 0))
+    (loop $C
+      (local.set $a (i32.add (local.get $cnt) (i32.shl (i32.shr_u (i32.load (i32.add (local.get $T) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 14)) (i32.const 2))))
+      (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $C (i32.lt_u (local.get $k) (local.get $m))))
+    ;; exclusive prefix sums: cnt[b] = first slot of block b
+    (local.set $b (i32.const 0))
+    (loop $P
+      (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2))))
+      (local.set $c (i32.load (local.get $a)))
+      (i32.store (local.get $a) (local.get $sum))
+      (local.set $sum (i32.add (local.get $sum) (local.get $c)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $P (i32.lt_u (local.get $b) (local.get $nBlocks))))
+    (local.set $k (i32.const 0))
+    (loop $D
+      (local.set $j (i32.load (i32.add (local.get $T) (i32.shl (local.get $k) (i32.const 2)))))
+      (local.set $a (i32.add (local.get $cnt) (i32.shl (i32.shr_u (local.get $j) (i32.const 14)) (i32.const 2))))
+      (local.set $c (i32.load (local.get $a)))
+      (i32.store (i32.add (local.get $T2) (i32.shl (local.get $c) (i32.const 2))) (local.get $j))
+      (i32.store (local.get $a) (i32.add (local.get $c) (i32.const 1)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $D (i32.lt_u (local.get $k) (local.get $m))))
+    (local.set $k (i32.const 0))
+    (loop $A
+      (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $T2) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 2))))
+      (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $A (i32.lt_u (local.get $k) (local.get $m)))))
+`
+}
+
+const JIT_LOCALS = `(local $e i32) (local $f f64) (local $lx f64) (local $k i32) (local $pl f64) (local $lu f64) (local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32) (local $n i32)
+    (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32)
+    (local $a i32)`
+
+const f64 = (x) => x.toPrecision(17)
+
+/** $L = gap for the draw $r: table mode (bins, then a binary search over the thresholds). */
+const GAP_TABLE = `
+        (local.set $b (i32.shl (i32.shr_u (local.get $r) (i32.sub (i32.const 32) (local.get $bits))) (i32.const 2)))
+        (local.set $L (i32.load (i32.add (local.get $lo) (local.get $b))))
+        (local.set $H (i32.load (i32.add (local.get $hi) (local.get $b))))
+        (block $found (loop $S
+          (br_if $found (i32.ge_u (local.get $L) (local.get $H)))
+          (local.set $m2 (i32.shr_u (i32.add (i32.add (local.get $L) (local.get $H)) (i32.const 1)) (i32.const 1)))
+          (if (i32.lt_u (local.get $r) (i32.load (i32.add (local.get $thr) (i32.shl (i32.sub (local.get $m2) (i32.const 1)) (i32.const 2)))))
+            (then (local.set $L (local.get $m2)))
+            (else (local.set $H (i32.sub (local.get $m2) (i32.const 1)))))
+          (br $S)))`
+
+/**
+ * $L = gap for the draw $r: log mode, floor(ln((r+1)/2^32) / ln(1−p)) capped at nPost, with the logarithm
+ * of comm/rows.ts (`lnUniform`; its table of ln f0 and 1/f0 is at $lnt): the same IEEE double operations in
+ * the same order.
+ */
+const GAP_LOG = `
+        (if (i32.eq (local.get $r) (i32.const -1)) (then (local.set $L (i32.const 0))) (else
+          (local.set $e (i32.sub (i32.const 31) (i32.clz (i32.add (local.get $r) (i32.const 1)))))
+          (local.set $f (f64.mul (f64.add (f64.convert_i32_u (local.get $r)) (f64.const 1))
+            (f64.reinterpret_i64 (i64.shl (i64.extend_i32_u (i32.sub (i32.const 1023) (local.get $e))) (i64.const 52)))))
+          (local.set $k (i32.add (local.get $lnt) (i32.shl (i32.trunc_f64_u (f64.mul (f64.sub (local.get $f) (f64.const 1)) (f64.const 256))) (i32.const 4))))
+          (local.set $lx (f64.sub (f64.mul (local.get $f) (f64.load offset=8 (local.get $k))) (f64.const 1)))
+          (local.set $pl (f64.mul (local.get $lx) (f64.const 0.2)))
+          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const -0.25) (local.get $pl))))
+          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const ${f64(1 / 3)}) (local.get $pl))))
+          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const -0.5) (local.get $pl))))
+          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const 1) (local.get $pl))))
+          (local.set $pl (f64.add (f64.load (local.get $k)) (local.get $pl)))
+          (local.set $lu (f64.add (f64.mul (f64.convert_i32_s (i32.sub (local.get $e) (i32.const 32))) (f64.const ${f64(Math.LN2)})) (local.get $pl)))
+          (local.set $lu (f64.floor (f64.mul (local.get $lu) (local.get $inv))))
+          (local.set $L (select (local.get $nPost) (i32.trunc_f64_s (f64.min (local.get $lu) (f64.const 2147483647)))
+            (f64.ge (local.get $lu) (f64.convert_i32_s (local.get $nPost)))))))`
+
+/** The walk over the spiking rows and their targets; `emit` runs for each target $j that is not skipped. */
+function rowWalk(emit, gap = GAP_TABLE) {
+  return `(block $done (loop $Q
       (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
       (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
       (local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))
@@ -75,26 +201,13 @@ export function commFunctions() {
         (local.set $x (i32.add (local.get $x) (local.get $k1)))${MIX('$x')}
         (local.set $r (local.get $x))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        ;; gap: the table's bin gives it, or bounds for a binary search over thresholds
-        (local.set $b (i32.shl (i32.shr_u (local.get $r) (i32.sub (i32.const 32) (local.get $bits))) (i32.const 2)))
-        (local.set $L (i32.load (i32.add (local.get $lo) (local.get $b))))
-        (local.set $H (i32.load (i32.add (local.get $hi) (local.get $b))))
-        (block $found (loop $S
-          (br_if $found (i32.ge_u (local.get $L) (local.get $H)))
-          (local.set $m (i32.shr_u (i32.add (i32.add (local.get $L) (local.get $H)) (i32.const 1)) (i32.const 1)))
-          (if (i32.lt_u (local.get $r) (i32.load (i32.add (local.get $thr) (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 2)))))
-            (then (local.set $L (local.get $m)))
-            (else (local.set $H (i32.sub (local.get $m) (i32.const 1)))))
-          (br $S)))
+        ;; gap
+        ${gap}
         (local.set $j (i32.add (local.get $j) (i32.add (i32.const 1) (local.get $L))))
         (br_if $row (i32.ge_s (local.get $j) (local.get $nPost)))
-        (if (i32.ne (local.get $j) (local.get $skip)) (then
-          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
-          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))
+        (if (i32.ne (local.get $j) (local.get $skip)) (then${emit}
           (local.set $events (i32.add (local.get $events) (i32.const 1)))))
         (br $D)))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br $Q)))
-    (local.get $events))
-`
+      (br $Q)))`
 }

@@ -6,14 +6,28 @@
  */
 import { allocColumn, type Column, type GapTable, type ProjectionData, type World } from '@spikecs/ecs-core'
 import { wasmExports } from './lif-wasm.js'
+import { LN_TABLE } from '../comm/rows.js'
 
 type CsrHomo = (ptr: number, ind: number, spk: number, ns: number, g: number, w: number) => void
 type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number, g: number) => void
 type JitHomo = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
   thr: number, g: number, w: number, self: number) => number
+type JitHomoSorted = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
+  thr: number, g: number, w: number, self: number, T: number, T2: number, cnt: number, cap: number) => number
+type JitHomoLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number) => number
+type JitHomoSortedLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number,
+  T: number, T2: number, cnt: number, cap: number) => number
+
+/**
+ * Posts at which on-the-fly delivery switches to post-ordered (blocked) delivery: a state column of 64K
+ * float32 (256 KiB) no longer stays in a core's cache while random rows scatter into it.
+ */
+export const SORTED_DELIVERY_POSTS = 65536
+/** Targets collected per blocked pass (two buffers of 64 KiB, so they and a block of g stay in cache). */
+const SORT_CAP = 16384
 
 export interface WasmComm {
-  readonly kind: 'csr_homo' | 'csr_weights' | 'jit_homo'
+  readonly kind: 'csr_homo' | 'csr_weights' | 'jit_homo' | 'jit_homo_sorted'
   readonly staging: Column<Int32Array>
   /** Arena offsets of the target columns. */
   readonly targets: readonly number[]
@@ -30,6 +44,34 @@ function staging(world: World): Column<Int32Array> {
     world.caches.set('wasm:staging', col)
   }
   return col
+}
+
+/** Scratch of the blocked delivery (two target buffers and block counters), one per world. */
+function sortBuffers(world: World): { T: number; T2: number; cnt: number } {
+  let b = world.caches.get('wasm:sort') as { T: number; T2: number; cnt: number } | undefined
+  if (b === undefined) {
+    let maxPost = 1
+    for (const p of world.components.Population.list) maxPost = Math.max(maxPost, p.size)
+    b = {
+      T: allocColumn(world, 0, 'wasm.sort.T', 'i32', SORT_CAP).offset,
+      T2: allocColumn(world, 0, 'wasm.sort.T2', 'i32', SORT_CAP).offset,
+      cnt: allocColumn(world, 0, 'wasm.sort.blocks', 'i32', (maxPost >> 14) + 2).offset,
+    }
+    world.caches.set('wasm:sort', b)
+  }
+  return b
+}
+
+/** The logarithm's table (see comm/rows.ts) copied into the arena, once per world. */
+function lnTableColumn(world: World): number {
+  let off = world.caches.get('wasm:ln') as number | undefined
+  if (off === undefined) {
+    const col = allocColumn(world, 0, 'wasm.lnTable', 'f64', LN_TABLE.length)
+    col.array.set(LN_TABLE)
+    off = col.offset
+    world.caches.set('wasm:ln', off)
+  }
+  return off
 }
 
 function gapColumns(world: World, t: GapTable): { lo: number; hi: number; thr: number } {
@@ -69,13 +111,28 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
   if (c.kind === 'EventJitFPHomoLinear' && weight !== null && weight.kind === 'homo' && c.gen.prob > 0) {
     const st = staging(world)
     const gen = c.gen, t = gen.gaps
-    const { lo, hi, thr } = gapColumns(world, t)
-    const fn = ex.jit_homo as unknown as JitHomo, w = weight.value
+    const w = weight.value
     const self = gen.includeSelf ? -1 : selfOffset
-    return {
-      kind: 'jit_homo', staging: st, targets,
-      run: (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self),
+    const sorted = gen.nPost >= SORTED_DELIVERY_POSTS
+    const buf = sorted ? sortBuffers(world) : { T: 0, T2: 0, cnt: 0 }
+    const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run })
+    if (t.mode === 'log') {
+      const inv = t.invLog1mp
+      const lnt = lnTableColumn(world)
+      if (sorted) {
+        const fn = ex.jit_homo_sorted_log as unknown as JitHomoSortedLog
+        return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self, buf.T, buf.T2, buf.cnt, SORT_CAP))
+      }
+      const fn = ex.jit_homo_log as unknown as JitHomoLog
+      return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self))
     }
+    const { lo, hi, thr } = gapColumns(world, t)
+    if (sorted) {
+      const fn = ex.jit_homo_sorted as unknown as JitHomoSorted
+      return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.T, buf.T2, buf.cnt, SORT_CAP))
+    }
+    const fn = ex.jit_homo as unknown as JitHomo
+    return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))
   }
   return null
 }
@@ -88,5 +145,5 @@ export function runWasmComm(t: WasmComm, idx: Int32Array, from: number, to: numb
   for (let q = 0; q < ns; q++) s[q] = idx[from + q] - offset
   let events = 0
   for (let k = 0; k < t.targets.length; k++) events = t.run(ns, t.targets[k])
-  return t.kind === 'jit_homo' ? events : csrEvents(from, to)
+  return t.kind === 'jit_homo' || t.kind === 'jit_homo_sorted' ? events : csrEvents(from, to)
 }
