@@ -55,9 +55,7 @@ export function commFunctions() {
       (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
       (result i32)
     ${JIT_LOCALS}
-    ${rowWalk(`
-          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
-          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`)}
+    ${rowWalk(ADD_NOW)}
     (local.get $events))
 
   ;; The same rows delivered in post order, for post populations larger than the caches: targets are collected
@@ -69,12 +67,7 @@ export function commFunctions() {
       (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
     ${JIT_LOCALS} (local $m i32) (local $nBlocks i32)
     (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
-    ${rowWalk(`
-          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
-          (local.set $m (i32.add (local.get $m) (i32.const 1)))
-          (if (i32.eq (local.get $m) (local.get $cap)) (then
-            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
-            (local.set $m (i32.const 0))))`)}
+    ${rowWalk(ADD_SORTED)}
     (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
     (local.get $events))
 
@@ -82,9 +75,7 @@ export function commFunctions() {
   (func $jit_homo_log (export "jit_homo_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32) (result i32)
     ${JIT_LOCALS} (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
-    ${rowWalk(`
-          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
-          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`, GAP_LOG)}
+    ${rowWalk(ADD_NOW, GAP_LOG)}
     (local.get $events))
 
   (func $jit_homo_sorted_log (export "jit_homo_sorted_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
@@ -92,12 +83,7 @@ export function commFunctions() {
       (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
     ${JIT_LOCALS} (local $m i32) (local $nBlocks i32) (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
     (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
-    ${rowWalk(`
-          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
-          (local.set $m (i32.add (local.get $m) (i32.const 1)))
-          (if (i32.eq (local.get $m) (local.get $cap)) (then
-            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
-            (local.set $m (i32.const 0))))`, GAP_LOG)}
+    ${rowWalk(ADD_SORTED, GAP_LOG)}
     (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
     (local.get $events))
 
@@ -138,6 +124,17 @@ export function commFunctions() {
       (br_if $A (i32.lt_u (local.get $k) (local.get $m)))))
 `
 }
+
+/** Per target: add the weight at once (small posts) or collect the target for blocked delivery. */
+const ADD_NOW = `
+          (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
+          (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`
+const ADD_SORTED = `
+          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
+          (local.set $m (i32.add (local.get $m) (i32.const 1)))
+          (if (i32.eq (local.get $m) (local.get $cap)) (then
+            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+            (local.set $m (i32.const 0))))`
 
 const JIT_LOCALS = `(local $e i32) (local $f f64) (local $lx f64) (local $k i32) (local $pl f64) (local $lu f64) (local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32) (local $n i32)
     (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32)
