@@ -11,6 +11,7 @@
 import { slotForLatency, type World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
 import { deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
+import { deliverCsrGraded, deliverJitGraded } from '../comm/graded.js'
 
 /** First position in idx[from..to) holding a value ≥ x (idx ascending). */
 function lowerBound(idx: Int32Array, from: number, to: number, x: number): number {
@@ -30,6 +31,7 @@ export function CommSystem(world: World): void {
     const task = tasks[k]
     const src = task.proj.source
     let idx: Int32Array, from: number, to: number, offset: number
+    let vals: Float64Array | null = null // graded input of non-event layers: null = a 0/1 spike vector
     if (src.kind === 'queue') {
       const q = src.queue
       const slot = slotForLatency(q, src.latency)
@@ -45,6 +47,7 @@ export function CommSystem(world: World): void {
       }
     } else {
       idx = src.buffer.indices
+      vals = src.buffer.values ?? null
       from = 0
       to = src.buffer.count
       offset = 0
@@ -68,6 +71,14 @@ export function CommSystem(world: World): void {
         break
       case 'Linear':
         events += deliverLinear(c, idx, from, to, offset, task.targets)
+        break
+      case 'JitFPHomoLinear':
+      case 'JitFPUniformLinear':
+      case 'JitFPNormalLinear':
+        events += deliverJitGraded(c, idx, vals, from, to, offset, task.selfOffset, task.targets, task.rows as RowScratch)
+        break
+      case 'CSRLinear':
+        events += deliverCsrGraded(c, idx, vals, from, to, offset, task.targets)
         break
     }
   }
