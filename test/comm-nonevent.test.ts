@@ -7,7 +7,8 @@ import {
   addPopulation, addProjection, addValueBuffer, addSpikeBuffer, pushValue, pushSpike, insertSystem, run, generateRow,
   CommSystem, Lif, LifRef, PoissonGroup, Expon, CUBA, FullProjAlignPost, HalfProjAlignPost, normal, uniform,
   EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear,
-  JitFPNormalLinear, EventCSRLinear, CSRLinear, FixedProb, FixedPostNum, FixedPreNum, FromList, type CommDesc,
+  JitFPNormalLinear, EventCSRLinear, CSRLinear, FixedProb, FixedPostNum, FixedPreNum, FromList, One2One, All2All,
+  Linear, type CommDesc,
 } from '@spikecs/systems'
 
 type Jit = Extract<CommData, { gen: unknown }>
@@ -151,6 +152,29 @@ test('a graded input scales the non-event current: Δ_j = Σ_i w_ij·x_i over th
   const want = new Array(300).fill(0)
   list.pre.forEach((i, k) => { want[list.post[k]] += list.weight[k] * (pairs.find((p) => p[0] === i)?.[1] ?? 0) })
   assert.equal(csr, want)
+})
+
+test('dense layers (One2One, All2All, Linear) multiply a value buffer\'s values, as BrainPy\'s OneToOne/AllToAll/Linear', () => {
+  const pairs: [number, number][] = [[0, 2], [2, -0.5], [4, 3]]
+  const delta = (comm: CommDesc, nPost: number, asSpikes = false) => {
+    const world = createWorld({ dtype: 'float64' })
+    const post = addPopulation(world, 'post', Lif({ size: nPost, vTh: 1e9, vReset: -1e9 }))
+    const buf = asSpikes ? addSpikeBuffer(world, 'x', 5) : addValueBuffer(world, 'x', 5)
+    const proj = addProjection(world, 'p', HalfProjAlignPost({ source: buf, comm, syn: Expon({ tau: 5 }), out: CUBA(), post }))
+    feed(world, buf, pairs, asSpikes)
+    run(world, 0.1)
+    return Array.from(proj.state.cond.array)
+  }
+  // One2One with weights w_i: post i gets w_i·x_i.
+  assert.equal(delta(One2One({ weight: [1, 2, 3, 4, 5] }), 5), [2, 0, -1.5, 0, 15])
+  // All2All: every post gets w·Σx = 0.5·4.5.
+  assert.equal(delta(All2All({ weight: 0.5 }), 3), [2.25, 2.25, 2.25])
+  // Linear: post j gets Σ_i W[i][j]·x_i.
+  const W = [[1, 0], [0, 0], [1, 1], [0, 0], [0, 2]]
+  assert.equal(delta(Linear({ W }), 2), [2 - 0.5, -0.5 + 6])
+  // A spike buffer is the 0/1 input: the same layers count each listed index once.
+  assert.equal(delta(All2All({ weight: 0.5 }), 3, true), [1.5, 1.5, 1.5])
+  assert.equal(delta(Linear({ W }), 2, true), [2, 3])
 })
 
 test('FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, no self pair when excluded, deterministic per name and seed', () => {

@@ -68,3 +68,64 @@ export function deliverCsrGraded(
   }
   return events
 }
+
+type O2O = Extract<CommData, { kind: 'One2One' }>
+type A2A = Extract<CommData, { kind: 'All2All' }>
+type Lin = Extract<CommData, { kind: 'Linear' }>
+
+// BrainPy's OneToOne, AllToAll and Linear are dense layers that multiply by their input. With a spike source
+// (x = 1) the event kernels in `kernels.ts` compute them; with a value buffer these do.
+
+/** Pre i → post i: post i receives w_i·x_i. */
+export function deliverOne2OneGraded(c: O2O, idx: Int32Array, vals: Float64Array, from: number, to: number, offset: number,
+  targets: readonly FloatArray[]): number {
+  const W = c.weights === null ? null : c.weights.array
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    for (let q = from; q < to; q++) {
+      const i = idx[q] - offset
+      g[i] += (W === null ? c.weight : W[i]) * vals[q]
+    }
+  }
+  return to - from
+}
+
+/**
+ * Every post receives w·Σx; without self-connections post j (the neuron listed as j − selfOffset) receives
+ * w·(Σx − x_j). Listed indices are ascending, so one pointer walks them beside the posts.
+ */
+export function deliverAll2AllGraded(c: A2A, idx: Int32Array, vals: Float64Array, from: number, to: number, offset: number,
+  selfOffset: number, targets: readonly FloatArray[]): number {
+  let sum = 0
+  for (let q = from; q < to; q++) sum += vals[q]
+  const all = c.weight * sum, nPost = c.nPost
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    let q = from
+    let next = c.includeSelf || q >= to ? -1 : idx[q] - offset + selfOffset
+    for (let j = 0; j < nPost; j++) {
+      if (j === next) {
+        g[j] += c.weight * (sum - vals[q])
+        q++
+        next = q < to ? idx[q] - offset + selfOffset : -1
+      } else {
+        g[j] += all
+      }
+    }
+  }
+  return (to - from) * nPost - (c.includeSelf ? 0 : to - from)
+}
+
+/** Dense rows: post j receives Σ_i W[i, j]·x_i. */
+export function deliverLinearGraded(c: Lin, idx: Int32Array, vals: Float64Array, from: number, to: number, offset: number,
+  targets: readonly FloatArray[]): number {
+  const W = c.W.array, nPost = c.nPost
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    for (let q = from; q < to; q++) {
+      const row = (idx[q] - offset) * nPost, x = vals[q]
+      for (let j = 0; j < nPost; j++) g[j] += W[row + j] * x
+    }
+  }
+  return (to - from) * nPost
+}

@@ -20,7 +20,8 @@
  * linear equation — x ← x∞ + (x − x∞)·e^(−dt(α + β)), x∞ = α/(α + β), and V ← V∞ + (V − V∞)·e^(−dt·G/C) with G the
  * total conductance and V∞ = (Σ g·E + I)/G. `HHLTC` keeps the synaptic conductances inside G (Brian2's
  * COBAHH); `HH` adds the synaptic current Σg·(E − V) at the previous V to I, as BrainPy's `HH` does.
- * The rates' removable singularities (0/0 at 13 − V + V_T = 0 and alike) use y/(e^y − 1) → 1.
+ * The rates' removable singularities (0/0 at 13 − V + V_T = 0 and alike) use y/(e^y − 1) → 1; four
+ * exponentials give the six rates (see `hhRates`), eight per neuron and tick in all.
  *
  * A spike is an upward crossing of V_th (−20 mV): the previous V below it, the new one at or above it.
  * There is no reset and no refractory period; the channels repolarise the membrane.
@@ -45,9 +46,29 @@ const hhParams: readonly ParamSpec[] = [
   param('vTh', -20, 'mV', 'finite', 'spike detection: upward crossing of vTh'),
 ]
 
-/** y/(e^y − 1), continuous at y = 0 where it is 1. */
-function yOverExpm1(y: number): number {
-  return y === 0 ? 1 : y / Math.expm1(y)
+/**
+ * y/(e^y − 1) given ey = e^y: continuous at y = 0 (value 1), where the series 1 − y/2 + y²/12 replaces the
+ * quotient (for |y| < 1e-6 it is exact to double precision; the quotient's rounding error is ~1e-16/|y|).
+ */
+function yOverExpm1(y: number, ey: number): number {
+  return Math.abs(y) < 1e-6 ? 1 - y / 2 + (y * y) / 12 : y / (ey - 1)
+}
+
+/**
+ * The six rates (1/ms) at V with x = V_T − V, written into `out` as [α_m, β_m, α_h, β_h, α_n, β_n]. Four
+ * exponentials serve the six: with e5 = e^((40 + x)/5), β_h = 4/(1 + e5), β_m's e^((−40 − x)/5) is 1/e5 and
+ * α_n's e^((15 + x)/5) is e5·e^−5.
+ */
+const EXP_M5 = Math.exp(-5)
+function hhRates(x: number, out: Float64Array): void {
+  const e5 = Math.exp((40 + x) / 5)
+  const ym = (13 + x) / 4, zm = (-40 - x) / 5, yn = (15 + x) / 5
+  out[0] = 1.28 * yOverExpm1(ym, Math.exp(ym))
+  out[1] = 1.4 * yOverExpm1(zm, 1 / e5)
+  out[2] = 0.128 * Math.exp((17 + x) / 18)
+  out[3] = 4 / (1 + e5)
+  out[4] = 0.16 * yOverExpm1(yn, e5 * EXP_M5)
+  out[5] = 0.5 * Math.exp((10 + x) / 40)
 }
 
 /** One exponential-Euler step of a gate with opening rate a and closing rate b (1/ms). */
@@ -57,6 +78,9 @@ function gateStep(x: number, a: number, b: number, dt: number): number {
   return inf + (x - inf) * Math.exp(-dt * s)
 }
 
+// Rates of the neuron being updated; overwritten for every neuron before they are read, so no state is kept here.
+const rates = new Float64Array(6)
+
 function updateHH(pop: PopulationData, inp: NeuronInputs): void {
   const P = pop.params
   const cm = P[CM], gNa = P[GNA], gK = P[GK], gL = P[GL], eNa = P[ENA], eK = P[EK], eL = P[EL], vT = P[VT]
@@ -65,16 +89,17 @@ function updateHH(pop: PopulationData, inp: NeuronInputs): void {
   const V = pop.state.V.array, M = pop.state.m.array, H = pop.state.h.array, N = pop.state.n.array
   const spk = pop.spikes.array
   const G = inp.G, GE = inp.GE, Ic = inp.I, ia = inp.iArr, iS = inp.iScalar
+  const r = rates
   let ns = 0
   for (let i = 0, n = pop.size; i < n; i++) {
     const g = G[i], ge = GE[i], ic = Ic[i]
     G[i] = 0; GE[i] = 0; Ic[i] = 0
     const v = V[i], m = M[i], h = H[i], nk = N[i]
-    const x = vT - v
     // Gates, from the rates at the old V.
-    M[i] = gateStep(m, 1.28 * yOverExpm1((13 + x) / 4), 1.4 * yOverExpm1((-x - 40) / 5), dt)
-    H[i] = gateStep(h, 0.128 * Math.exp((17 + x) / 18), 4 / (1 + Math.exp((40 + x) / 5)), dt)
-    N[i] = gateStep(nk, 0.16 * yOverExpm1((15 + x) / 5), 0.5 * Math.exp((10 + x) / 40), dt)
+    hhRates(vT - v, r)
+    M[i] = gateStep(m, r[0], r[1], dt)
+    H[i] = gateStep(h, r[2], r[3], dt)
+    N[i] = gateStep(nk, r[4], r[5], dt)
     // V, linear in itself with the old gates: relaxes towards V∞ with rate G/C.
     const gna = gNa * m * m * m * h, gk = gK * nk * nk * nk * nk
     const gTot = gL + gna + gk + ltc * g
@@ -87,11 +112,9 @@ function updateHH(pop: PopulationData, inp: NeuronInputs): void {
 
 /** Steady-state gate values (m∞, h∞, n∞) at membrane potential v for rate shift vT. */
 export function hhSteadyGates(v: number, vT: number): [number, number, number] {
-  const x = vT - v
-  const am = 1.28 * yOverExpm1((13 + x) / 4), bm = 1.4 * yOverExpm1((-x - 40) / 5)
-  const ah = 0.128 * Math.exp((17 + x) / 18), bh = 4 / (1 + Math.exp((40 + x) / 5))
-  const an = 0.16 * yOverExpm1((15 + x) / 5), bn = 0.5 * Math.exp((10 + x) / 40)
-  return [am / (am + bm), ah / (ah + bh), an / (an + bn)]
+  const r = new Float64Array(6)
+  hhRates(vT - v, r)
+  return [r[0] / (r[0] + r[1]), r[2] / (r[2] + r[3]), r[4] / (r[4] + r[5])]
 }
 
 const gateNames = ['m', 'h', 'n'] as const

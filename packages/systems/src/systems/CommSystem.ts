@@ -11,7 +11,9 @@
 import { slotForLatency, type World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
 import { deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
-import { deliverCsrGraded, deliverJitGraded } from '../comm/graded.js'
+import {
+  deliverAll2AllGraded, deliverCsrGraded, deliverJitGraded, deliverLinearGraded, deliverOne2OneGraded,
+} from '../comm/graded.js'
 
 /** First position in idx[from..to) holding a value ≥ x (idx ascending). */
 function lowerBound(idx: Int32Array, from: number, to: number, x: number): number {
@@ -64,13 +66,16 @@ export function CommSystem(world: World): void {
         events += deliverCsr(c, idx, from, to, offset, task.targets)
         break
       case 'One2One':
-        events += deliverOne2One(c, idx, from, to, offset, task.targets)
+        events += vals === null ? deliverOne2One(c, idx, from, to, offset, task.targets)
+          : deliverOne2OneGraded(c, idx, vals, from, to, offset, task.targets)
         break
       case 'All2All':
-        events += deliverAll2All(c, idx, from, to, offset, task.selfOffset, task.targets)
+        events += vals === null ? deliverAll2All(c, idx, from, to, offset, task.selfOffset, task.targets)
+          : deliverAll2AllGraded(c, idx, vals, from, to, offset, task.selfOffset, task.targets)
         break
       case 'Linear':
-        events += deliverLinear(c, idx, from, to, offset, task.targets)
+        events += vals === null ? deliverLinear(c, idx, from, to, offset, task.targets)
+          : deliverLinearGraded(c, idx, vals, from, to, offset, task.targets)
         break
       case 'JitFPHomoLinear':
       case 'JitFPUniformLinear':
