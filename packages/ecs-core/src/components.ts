@@ -185,6 +185,25 @@ export type CommData =
       /** Dense row-major weights: W[pre·nPost + post]. */
       readonly W: Column<FloatArray>
     }
+  | {
+      /** Non-event on-the-fly layers: the rows of the event forms, each weight multiplied by the input value. */
+      readonly kind: 'JitFPHomoLinear' | 'JitFPUniformLinear' | 'JitFPNormalLinear'
+      readonly nPre: number
+      readonly nPost: number
+      readonly gen: RowGenerator
+    }
+  | {
+      /** Non-event stored rows: the layout of `EventCSRLinear`, each weight multiplied by the input value. */
+      readonly kind: 'CSRLinear'
+      readonly nPre: number
+      readonly nPost: number
+      readonly indptr: Column<Float64Array> | Column<Int32Array>
+      readonly indices: Column<Int32Array>
+      readonly weight: number
+      readonly weights: Column<FloatArray> | null
+      readonly nSynapses: number
+      readonly connector: string
+    }
 
 export interface ProjectionData {
   readonly eid: number
@@ -213,6 +232,11 @@ export interface SpikeBufferData {
   count: number
   /** Projections that read it (the last one to read empties it). */
   readers: number
+  /**
+   * Value buffers only: the value of each listed index (graded input of non-event comm layers, which
+   * multiply by it; event layers count each listed index as one spike). Absent for spike buffers (value 1).
+   */
+  readonly values?: Float64Array
 }
 
 export type InputKind = 'constant' | 'series' | 'function'

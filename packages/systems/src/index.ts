@@ -17,6 +17,17 @@ export { neuronModels } from './models/index.js'
 export type { NeuronModel, NeuronDesc, NeuronInputs } from './models/neuron-model.js'
 export { Expon, DualExponV2, NMDA, synapseModels, type SynapseDesc, type SynapseModel } from './models/synapses.js'
 export { COBA, CUBA, MgBlock, type OutputDesc } from './models/outputs.js'
+export {
+  ExpIF, ExpIFRef, ExpIFLTC, ExpIFRefLTC, AdExIF, AdExIFRef, AdExIFLTC, AdExIFRefLTC,
+  type ExpIFParams, type ExpIFRefParams, type AdExIFParams, type AdExIFRefParams,
+} from './models/exp-if.js'
+export { QuaIF, QuaIFRef, QuaIFLTC, QuaIFRefLTC, type QuaIFParams, type QuaIFRefParams } from './models/qua-if.js'
+export {
+  Izhikevich, IzhikevichRef, IzhikevichLTC, IzhikevichRefLTC, type IzhikevichParams, type IzhikevichRefParams,
+} from './models/izhikevich.js'
+export { HH, HHLTC, hhSteadyGates, type HHParams } from './models/hh.js'
+export { PoissonGroup, SpikeTimeGroup, type PoissonGroupParams, type SpikeTimeGroupParams } from './models/sources.js'
+export { Alpha, DualExpon } from './models/synapses-rise.js'
 export type { ParamSpec } from './models/params.js'
 export { normal, uniform, type Initializer } from './init.js'
 
@@ -26,6 +37,8 @@ export {
   FixedProb, FromList, type CommDesc, type Connector,
 } from './comm/layers.js'
 export { buildGapTable, gapOf, generateRow, lnUniform, GAP_TABLE_MAX } from './comm/rows.js'
+export { JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear } from './comm/layers.js'
+export { FixedPostNum, FixedPreNum, type FixedNumConnector } from './comm/fixed-num.js'
 
 // Entity builders
 export { addPopulation, stateOf, setParam, getParam, modelOf } from './builders/population.js'
@@ -35,6 +48,8 @@ export {
 } from './builders/projection.js'
 export { addInput, setInput, type InputSpec } from './builders/input.js'
 export { addSpikeBuffer, pushSpike, setSpikes } from './builders/spike-buffer.js'
+export { addValueBuffer, pushValue, setValues } from './builders/value-buffer.js'
+export { sectionInput, type Section } from './builders/sections.js'
 export {
   addSpikeMonitor, addRateMonitor, addStateProbe, spikeData, probeData, rateData, meanRateHz, type MonitorOptions,
 } from './builders/monitor.js'

@@ -26,8 +26,9 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
   const mObj = `${object} (${model.kind})`
   const size = checkInteger(mObj, 'size', desc.size, 1, 2 ** 30)
   const initParams = model.stateVars.filter((v) => v.initParam !== null).map((v) => v.initParam as string)
-  const params = resolveParams(mObj, model.params, desc.given, ['size', ...initParams])
+  const params = resolveParams(mObj, model.params, desc.given, ['size', ...initParams, ...(model.extraKeys ?? [])])
   model.check(mObj, params)
+  const finish = model.setup !== undefined ? model.setup(mObj, desc.given, size, world) : null
   const inits: Initializer[] = model.stateVars.map((v) => {
     const given = v.initParam !== null ? desc.given[v.initParam] : undefined
     return checkInitializer(mObj, v.initParam ?? v.name, given === undefined ? v.initDefault(params) : given, size)
@@ -59,6 +60,7 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
       spikes: allocColumn(world, eid, 'spikes', 'i32', size), nSpikes: 0, queue: null,
       inputs: [], outputs: [], states: [],
     }
+    if (finish !== null) finish(pop)
     world.nNeurons += size
     return pop
   })

@@ -20,6 +20,7 @@ export function pushSpike(buf: SpikeBufferData, i: number): void {
     throw new SpikecsError(`spike buffer '${buf.name}'`, 'index', i,
       `must be greater than the previous index (${buf.indices[buf.count - 1]}): push spikes in ascending order, once each`)
   }
+  if (buf.values !== undefined) buf.values[buf.count] = 1 // a spike is the value 1 in a value buffer
   buf.indices[buf.count++] = i
 }
 

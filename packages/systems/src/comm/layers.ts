@@ -9,13 +9,19 @@
  *   int(nPost·p) distinct targets per row) or `FromList` (explicit pre, post[, weight] arrays).
  * - `One2One({ weight })`, `All2All({ weight, includeSelf })`: O(N) kernels, nothing stored.
  * - `Linear({ W })`: dense nPre × nPost weights.
+ * - Non-event forms (BrainPy's `JitFPHomoLinear`, `JitFPUniformLinear`, `JitFPNormalLinear`, `CSRLinear`): the
+ *   same matrices as their event forms for one seed and name, but each synapse adds weight × the presynaptic
+ *   value (`comm/graded.ts`): 1 for each spike of a population or spike buffer, the pushed value for a value
+ *   buffer (`addValueBuffer`).
+ * - Connectors `FixedPostNum`, `FixedPreNum` (`comm/fixed-num.ts`): exact out- or in-degrees, stored as CSR.
  */
 import {
-  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkProbability, counterU32,
+  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkProbability,
   entityKey, rowKeys, type CommData, type FloatArray, type RowGenerator, type World,
 } from '@spikecs/ecs-core'
 import { applyInitializer, checkInitializer, type NormalInit, type UniformInit } from '../init.js'
 import { buildGapTable, generateRow } from './rows.js'
+import { sampleDistinct, sampleFixedNum, type FixedNumConnector } from './fixed-num.js'
 
 // ---------------------------------------------------------------------------------------------------------
 // Descriptors
@@ -44,10 +50,15 @@ export type CommDesc =
   | { readonly kind: 'One2One'; readonly p: SizeHints & { weight: number | ArrayLike<number> } }
   | { readonly kind: 'All2All'; readonly p: SizeHints & { weight: number; includeSelf?: boolean } }
   | { readonly kind: 'Linear'; readonly p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> } }
+  | { readonly kind: 'JitFPHomoLinear'; readonly p: JitParams & { weight: number } }
+  | { readonly kind: 'JitFPUniformLinear'; readonly p: JitParams & { wLow: number; wHigh: number } }
+  | { readonly kind: 'JitFPNormalLinear'; readonly p: JitParams & { wMu: number; wSigma: number } }
+  | { readonly kind: 'CSRLinear'; readonly p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit } }
 
 export type Connector =
   | { readonly kind: 'FixedProb'; readonly prob: number; readonly includeSelf: boolean; readonly fixedOutDegree: boolean; readonly seed: number | undefined }
   | { readonly kind: 'FromList'; readonly pre: ArrayLike<number>; readonly post: ArrayLike<number>; readonly weight: ArrayLike<number> | undefined }
+  | FixedNumConnector
 
 /** Event-driven on-the-fly connectivity with one weight (BrainPy `EventJitFPHomoLinear`). */
 export function EventJitFPHomoLinear(p: JitParams & { weight: number }): CommDesc {
@@ -76,6 +87,22 @@ export function All2All(p: SizeHints & { weight: number; includeSelf?: boolean }
 /** Dense weights, row-major W[pre][post] (a flat array of nPre·nPost or an array of rows). */
 export function Linear(p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> }): CommDesc {
   return { kind: 'Linear', p }
+}
+/** Non-event on-the-fly connectivity with one weight (BrainPy `JitFPHomoLinear`): adds weight × input value. */
+export function JitFPHomoLinear(p: JitParams & { weight: number }): CommDesc {
+  return { kind: 'JitFPHomoLinear', p }
+}
+/** Non-event on-the-fly connectivity with Uniform(wLow, wHigh) weights (BrainPy `JitFPUniformLinear`). */
+export function JitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): CommDesc {
+  return { kind: 'JitFPUniformLinear', p }
+}
+/** Non-event on-the-fly connectivity with Normal(wMu, wSigma) weights (BrainPy `JitFPNormalLinear`). */
+export function JitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): CommDesc {
+  return { kind: 'JitFPNormalLinear', p }
+}
+/** Non-event stored (CSR) connectivity (BrainPy `CSRLinear`): adds weight × input value. */
+export function CSRLinear(p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
+  return { kind: 'CSRLinear', p }
 }
 
 /** Fixed-probability connector: each pair independently with `prob` (or a fixed out-degree). */
@@ -148,15 +175,19 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
   switch (desc.kind) {
     case 'EventJitFPHomoLinear':
     case 'EventJitFPUniformLinear':
-    case 'EventJitFPNormalLinear': {
+    case 'EventJitFPNormalLinear':
+    case 'JitFPHomoLinear':
+    case 'JitFPUniformLinear':
+    case 'JitFPNormalLinear': {
       const p = desc.p as unknown as JitParams & Record<string, number>
-      const wKeys = desc.kind === 'EventJitFPHomoLinear' ? ['weight'] : desc.kind === 'EventJitFPUniformLinear' ? ['wLow', 'wHigh'] : ['wMu', 'wSigma']
+      const law = desc.kind.endsWith('HomoLinear') ? 'homo' : desc.kind.endsWith('UniformLinear') ? 'uniform' : 'normal'
+      const wKeys = law === 'homo' ? ['weight'] : law === 'uniform' ? ['wLow', 'wHigh'] : ['wMu', 'wSigma']
       checkKnownKeys(obj, p, ['nPre', 'nPost', 'prob', 'includeSelf', 'seed', ...wKeys])
       checkSizes(ctx, desc.kind, p)
       for (const k of wKeys) checkFinite(obj, k, p[k])
       let weight: RowGenerator['weight']
-      if (desc.kind === 'EventJitFPHomoLinear') weight = { kind: 'homo', value: ctx.round(p.weight) }
-      else if (desc.kind === 'EventJitFPUniformLinear') {
+      if (law === 'homo') weight = { kind: 'homo', value: ctx.round(p.weight) }
+      else if (law === 'uniform') {
         if (!(p.wHigh >= p.wLow)) throw new SpikecsError(obj, 'wHigh', p.wHigh, `must be >= wLow (${p.wLow})`)
         weight = { kind: 'uniform', low: p.wLow, high: p.wHigh }
       } else {
@@ -169,6 +200,13 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
     }
     case 'EventCSRLinear':
       return resolveCsr(ctx, obj, desc.p)
+    case 'CSRLinear': {
+      const inner = resolveCsr(ctx, obj, desc.p, 'CSRLinear')
+      return {
+        kind: 'CSRLinear', expectedSynapses: inner.expectedSynapses,
+        build: (eid) => ({ ...(inner.build(eid) as Extract<CommData, { kind: 'EventCSRLinear' }>), kind: 'CSRLinear' }),
+      }
+    }
     case 'One2One': {
       const p = desc.p
       checkKnownKeys(obj, p, ['nPre', 'nPost', 'weight'])
@@ -220,7 +258,7 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
     }
     default:
       throw new SpikecsError(ctx.object, 'comm', (desc as { kind: string }).kind,
-        'is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear)')
+        'is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear)')
   }
 }
 
@@ -258,13 +296,22 @@ function flattenMatrix(obj: string, W: unknown, nPre: number, nPost: number): Fl
 const MAX_CSR = 2 ** 31 - 1
 
 function resolveCsr(ctx: CommContext, obj: string,
-  p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): ResolvedComm {
+  p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit },
+  layer: 'EventCSRLinear' | 'CSRLinear' = 'EventCSRLinear'): ResolvedComm {
   checkKnownKeys(obj, p, ['nPre', 'nPost', 'conn', 'weight'])
-  checkSizes(ctx, 'EventCSRLinear', p)
+  checkSizes(ctx, layer, p)
   const { nPre, nPost } = ctx
   const conn = p.conn
-  if (conn === null || typeof conn !== 'object' || (conn.kind !== 'FixedProb' && conn.kind !== 'FromList')) {
-    throw new SpikecsError(obj, 'conn', conn, 'must be a connector: FixedProb({ prob }) or FromList({ pre, post })')
+  if (conn === null || typeof conn !== 'object' || !['FixedProb', 'FromList', 'FixedPostNum', 'FixedPreNum'].includes(conn.kind)) {
+    throw new SpikecsError(obj, 'conn', conn, 'must be a connector: FixedProb({ prob }), FixedPostNum({ num }), FixedPreNum({ num }) or FromList({ pre, post })')
+  }
+  if (conn.kind === 'FixedPostNum' || conn.kind === 'FixedPreNum') {
+    // Drawn now (a pure function of seed, name and sizes), then stored like an explicit list.
+    if (p.weight === undefined) throw new SpikecsError(obj, 'weight', undefined, 'is required (a number, one value per synapse, or an initializer)')
+    const pairs = sampleFixedNum({ seed: ctx.world.seed, name: ctx.name, nPre, nPost, selfOffset: ctx.selfOffset }, `${obj} ${conn.kind}`, conn)
+    const inner = resolveCsr(ctx, obj, { ...p, conn: FromList({ pre: pairs.pre, post: pairs.post }) }, layer)
+    const label = `${conn.kind}(${conn.num}${conn.includeSelf ? '' : ', no self'}${conn.allowMultiConn ? ', multi' : ''})`
+    return { ...inner, build: (eid) => ({ ...inner.build(eid), connector: label }) as CommData }
   }
   const w = p.weight
   const homo = typeof w === 'number'
@@ -389,15 +436,7 @@ function buildFixedOutDegree(ctx: CommContext, eid: number, gen: RowGenerator, k
   let nSyn = 0
   for (let i = 0; i < nPre; i++) {
     rowKeys(gen.key, i, keys)
-    chosen.clear()
-    let draw = 0
-    for (let j = nPost - k; j < nPost; j++) {
-      const t = Math.floor(counterU32(keys[0], keys[1], draw++) * 2.3283064365386963e-10 * (j + 1))
-      chosen.add(chosen.has(t) ? j : t)
-    }
-    row.length = 0
-    for (const t of chosen) row.push(t)
-    row.sort((a, b) => a - b)
+    sampleDistinct(keys[0], keys[1], nPost, k, chosen, row)
     const self = ctx.selfOffset < 0 || gen.includeSelf ? -1 : i + ctx.selfOffset
     for (const t of row) if (t !== self) buf[nSyn++] = t
     indptr.array[i + 1] = nSyn
@@ -409,7 +448,7 @@ function buildFixedOutDegree(ctx: CommContext, eid: number, gen: RowGenerator, k
 
 /** Scratch a comm layer needs per tick (allocated with the plan). */
 export function needsRowScratch(c: CommData): boolean {
-  return c.kind === 'EventJitFPHomoLinear' || c.kind === 'EventJitFPUniformLinear' || c.kind === 'EventJitFPNormalLinear'
+  return 'gen' in c
 }
 
 export type { FloatArray }

@@ -3,7 +3,7 @@
  * with their initializers, and its integration kernel for `NeuronSystem`. A model may also provide a fused
  * emitter (see `fuse.ts`) that produces the same numbers in one loop with its synapses and outputs.
  */
-import type { ColumnType, PopulationData } from '@spikecs/ecs-core'
+import type { ColumnType, PopulationData, World } from '@spikecs/ecs-core'
 import type { Initializer } from '../init.js'
 import type { ParamSpec } from './params.js'
 
@@ -63,6 +63,17 @@ export interface NeuronModel {
   update(pop: PopulationData, inp: NeuronInputs, tick: number): void
   /** Code emitter for the fused path; absent when the model is never fused. */
   readonly fused: FusedNeuronEmitter | null
+  /** Keys of a description that are neither parameters nor initial values, read by `setup` (e.g. `times`). */
+  readonly extraKeys?: readonly string[]
+  /**
+   * Optional setup for what a numeric parameter cannot express: spike schedules, a random stream's key,
+   * initial values that depend on another variable's initial value (HH gates at their steady state for the
+   * initial V). Called when the population is added, after its parameters are checked and before the world
+   * changes (so it may refuse its arguments, naming `object`); returns a function that finishes the
+   * population once its state columns are initialised (it may add constant columns of its own).
+   */
+  readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) =>
+    (pop: PopulationData) => void
 }
 
 /**

@@ -12,6 +12,7 @@
  */
 import { SpikecsError, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
+import { riseSynapseModels } from './synapses-rise.js'
 
 /** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
 export interface SynapseDesc {
@@ -32,6 +33,8 @@ export interface SynapseModel {
   advance(s: SynapseStateData): void
   /** Fused emitter: code that advances state k for neuron i and leaves its conductance in `c{k}`. */
   emit(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string }
+  /** Checks across parameters and fills computed defaults (e.g. a normalisation), naming `object`. */
+  resolve?(object: string, params: Record<string, number>): void
 }
 
 // --- Expon: dg/dt = −g/τ (BrainPy default τ = 8 ms) --------------------------------------------------
@@ -126,7 +129,7 @@ const DualExponV2Model: SynapseModel = {
   }),
 }
 
-export const synapseModels: Partial<Record<string, SynapseModel>> = { Expon: ExponModel, DualExponV2: DualExponV2Model }
+export const synapseModels: Partial<Record<string, SynapseModel>> = { Expon: ExponModel, DualExponV2: DualExponV2Model, ...riseSynapseModels }
 
 /** Synapse models that exist in BrainPy but cannot be post-aligned, with the reason. */
 const notAlignPost: Record<string, string> = {
@@ -171,6 +174,7 @@ export function resolveSynapse(
     }
     if (params.A === undefined) params.A = dualV2Norm(params.tauDecay, params.tauRise)
   }
+  if (model.resolve !== undefined) model.resolve(sObj, params)
   return { model, params }
 }
 

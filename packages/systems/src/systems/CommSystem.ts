@@ -12,6 +12,9 @@ import { slotForLatency, type World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
 import { csrEventCount, deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
 import { runWasmComm } from '../wasm/comm-wasm.js'
+import {
+  deliverAll2AllGraded, deliverCsrGraded, deliverJitGraded, deliverLinearGraded, deliverOne2OneGraded,
+} from '../comm/graded.js'
 
 /** First position in idx[from..to) holding a value ≥ x (idx ascending). */
 function lowerBound(idx: Int32Array, from: number, to: number, x: number): number {
@@ -31,6 +34,7 @@ export function CommSystem(world: World): void {
     const task = tasks[k]
     const src = task.proj.source
     let idx: Int32Array, from: number, to: number, offset: number
+    let vals: Float64Array | null = null // graded input of non-event layers: null = a 0/1 spike vector
     if (src.kind === 'queue') {
       const q = src.queue
       const slot = slotForLatency(q, src.latency)
@@ -46,6 +50,7 @@ export function CommSystem(world: World): void {
       }
     } else {
       idx = src.buffer.indices
+      vals = src.buffer.values ?? null
       from = 0
       to = src.buffer.count
       offset = 0
@@ -66,13 +71,24 @@ export function CommSystem(world: World): void {
         events += deliverCsr(c, idx, from, to, offset, task.targets)
         break
       case 'One2One':
-        events += deliverOne2One(c, idx, from, to, offset, task.targets)
+        events += vals === null ? deliverOne2One(c, idx, from, to, offset, task.targets)
+          : deliverOne2OneGraded(c, idx, vals, from, to, offset, task.targets)
         break
       case 'All2All':
-        events += deliverAll2All(c, idx, from, to, offset, task.selfOffset, task.targets)
+        events += vals === null ? deliverAll2All(c, idx, from, to, offset, task.selfOffset, task.targets)
+          : deliverAll2AllGraded(c, idx, vals, from, to, offset, task.selfOffset, task.targets)
         break
       case 'Linear':
-        events += deliverLinear(c, idx, from, to, offset, task.targets)
+        events += vals === null ? deliverLinear(c, idx, from, to, offset, task.targets)
+          : deliverLinearGraded(c, idx, vals, from, to, offset, task.targets)
+        break
+      case 'JitFPHomoLinear':
+      case 'JitFPUniformLinear':
+      case 'JitFPNormalLinear':
+        events += deliverJitGraded(c, idx, vals, from, to, offset, task.selfOffset, task.targets, task.rows as RowScratch)
+        break
+      case 'CSRLinear':
+        events += deliverCsrGraded(c, idx, vals, from, to, offset, task.targets)
         break
     }
   }

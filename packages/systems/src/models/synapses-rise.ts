@@ -1,0 +1,126 @@
+/**
+ * Align-post synapses with a rise phase: a trace h that receives the increments and drives the conductance g.
+ *
+ * - `Alpha` (τ = `tauDecay`, BrainPy default 10 ms):  dh/dt = −h/τ,  dg/dt = (h − g)/τ.
+ *   A unit increment gives g(t) = (t/τ)·e^(−t/τ): peak 1/e at t = τ.
+ * - `DualExpon` (`tauDecay` 10, `tauRise` 1 ms):  dh/dt = −h/τ_r,  dg/dt = −g/τ_d + A·h.
+ *   A unit increment gives g(t) = A·K·(e^(−t/τ_d) − e^(−t/τ_r)), K = τ_r·τ_d/(τ_d − τ_r), with its peak at
+ *   t_p = K·ln(τ_d/τ_r); by default A = 1/(K·(e^(−t_p/τ_d) − e^(−t_p/τ_r))), so the peak is 1 (A may be given).
+ *
+ * Both are linear in their input, so one post-sized state is exact. Integration is exact, not an
+ * approximation: over one tick the pair (h, g) follows the linear propagator
+ *   h ← a_h·h,   g ← a_g·g + c·h
+ * with Alpha: a_h = a_g = e^(−dt/τ), c = (dt/τ)·e^(−dt/τ); DualExpon: a_h = e^(−dt/τ_r), a_g = e^(−dt/τ_d),
+ * c = A·K·(a_g − a_h). DualExpon stores h/A, so a comm increment goes in unscaled and A lives in c.
+ * The three constants are computed once and rounded to the state dtype.
+ *
+ * Mg / non-Mg order (spec Part A), with Δ_k added to h only:
+ * - Mg: comm adds Δ_k to the state of tick k − 1, then `AlignPostSystem` advances it; the bound conductance is
+ *   the advanced g (so a spike's conductance rises in the tick it arrives).
+ * - non-Mg: the state is stored already advanced (as Expon's, see `synapses.ts`), comm adds Δ_k to that h, and
+ *   `AlignPostSystem` binds the stored g — which Δ_k cannot have changed yet — then advances the pair. So after
+ *   an increment in tick k0, g is 0 in tick k0 and (j·dt/τ)·e^(−j·dt/τ) in tick k0 + j (Alpha): its samples are
+ *   exactly the continuous response, with the peak in tick k0 + τ/dt. Under Mg every sample comes one tick
+ *   earlier (the peak in tick k0 + τ/dt − 1).
+ */
+import { SpikecsError, type SynapseStateData } from '@spikecs/ecs-core'
+import { param } from './params.js'
+import type { SynapseDesc, SynapseModel } from './synapses.js'
+
+function advanceRise(s: SynapseStateData): void {
+  const H = s.cols.h.array, S = s.cols.g.array, C = s.cond.array
+  const ah = s.derived[0], ag = s.derived[1], c = s.derived[2]
+  const n = S.length
+  if (s.merged) {
+    for (let i = 0; i < n; i++) {
+      const h = H[i]
+      S[i] = ag * S[i] + c * h
+      C[i] = S[i]
+      H[i] = ah * h
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const h = H[i], g = S[i] // the stored (already advanced) state plus this tick's increments
+      C[i] = g
+      S[i] = ag * g + c * h
+      H[i] = ah * h
+    }
+  }
+}
+
+function emitRise(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string } {
+  const s = `st[${k}]`
+  return {
+    prologue: [
+      `const H${k} = ${s}.cols.h.array, S${k} = ${s}.cols.g.array, C${k} = ${s}.cond.array;`,
+      `const ah${k} = ${s}.derived[0], ag${k} = ${s}.derived[1], cc${k} = ${s}.derived[2];`,
+    ].join('\n'),
+    body: merged
+      ? [
+          `const h${k} = H${k}[i];`,
+          `const c${k} = ${round(`ag${k} * S${k}[i] + cc${k} * h${k}`)}; S${k}[i] = c${k}; C${k}[i] = c${k};`,
+          `H${k}[i] = ah${k} * h${k};`,
+        ].join('\n')
+      : [
+          `const h${k} = H${k}[i], c${k} = S${k}[i];`,
+          `C${k}[i] = c${k}; S${k}[i] = ag${k} * c${k} + cc${k} * h${k}; H${k}[i] = ah${k} * h${k};`,
+        ].join('\n'),
+  }
+}
+
+/** K = τ_r·τ_d/(τ_d − τ_r) and the unit-peak normalisation of the DualExpon response. */
+function dualExponPeak(tauDecay: number, tauRise: number): { K: number; tPeak: number; A: number } {
+  const K = (tauRise * tauDecay) / (tauDecay - tauRise)
+  const tPeak = K * Math.log(tauDecay / tauRise)
+  return { K, tPeak, A: 1 / (K * (Math.exp(-tPeak / tauDecay) - Math.exp(-tPeak / tauRise))) }
+}
+
+const AlphaModel: SynapseModel = {
+  kind: 'Alpha',
+  equation: 'dh/dt = -h / tauDecay, dg/dt = (h - g) / tauDecay',
+  params: [param('tauDecay', 10, 'ms', 'positive', 'time constant (time to peak)')],
+  columns: ['h', 'g'],
+  inputs: ['h'],
+  derive(p, dtMs, round) {
+    const a = Math.exp(-dtMs / p.tauDecay)
+    return Float64Array.of(round(a), round(a), round((dtMs / p.tauDecay) * a))
+  },
+  advance: advanceRise,
+  emit: emitRise,
+}
+
+const DualExponModel: SynapseModel = {
+  kind: 'DualExpon',
+  equation: 'dh/dt = -h / tauRise, dg/dt = -g / tauDecay + A h',
+  params: [
+    param('tauDecay', 10, 'ms', 'positive', 'decay time constant'),
+    param('tauRise', 1, 'ms', 'positive', 'rise time constant'),
+    param('A', NaN, '1/ms', 'finite', 'scale of the increment (default: unit peak)'),
+  ],
+  columns: ['h', 'g'],
+  inputs: ['h'],
+  derive(p, dtMs, round) {
+    const ar = Math.exp(-dtMs / p.tauRise), ad = Math.exp(-dtMs / p.tauDecay)
+    const { K } = dualExponPeak(p.tauDecay, p.tauRise)
+    return Float64Array.of(round(ar), round(ad), round(p.A * K * (ad - ar)))
+  },
+  resolve(object, p) {
+    if (p.tauDecay === p.tauRise) {
+      throw new SpikecsError(object, 'tauRise', p.tauRise, `must differ from tauDecay (${p.tauDecay}); use Alpha for equal time constants`)
+    }
+    if (p.A === undefined) p.A = dualExponPeak(p.tauDecay, p.tauRise).A
+  },
+  advance: advanceRise,
+  emit: emitRise,
+}
+
+export const riseSynapseModels: Record<string, SynapseModel> = { Alpha: AlphaModel, DualExpon: DualExponModel }
+
+/** Alpha synapse: `tauDecay` in ms (default 10); a unit increment peaks at 1/e, tauDecay ms later. */
+export function Alpha(p: { tauDecay?: number; size?: number } = {}): SynapseDesc {
+  return { kind: 'Alpha', given: p }
+}
+/** Rise-then-decay synapse with unit peak by default (BrainPy `DualExpon`): `tauDecay` 10, `tauRise` 1 ms. */
+export function DualExpon(p: { tauDecay?: number; tauRise?: number; A?: number; size?: number } = {}): SynapseDesc {
+  return { kind: 'DualExpon', given: p }
+}
