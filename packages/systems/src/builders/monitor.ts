@@ -101,6 +101,9 @@ export function addStateProbe(
     size = pop.size
     pops = [pop]
   }
+  if (indices === null || typeof indices !== 'object' || typeof indices.length !== 'number') {
+    throw new SpikecsError(object, 'indices', indices, 'must be an array of neuron indices')
+  }
   const idx = Int32Array.from(indices)
   if (idx.length === 0) throw new SpikecsError(object, 'indices', indices, 'must list at least one neuron')
   idx.forEach((v, k) => checkInteger(object, `indices[${k}]`, v, 0, size - 1))
