@@ -17,7 +17,7 @@ export function msToTicks(object: string, param: string, ms: number, dtMs: numbe
   const ticks = Math.round(exact)
   if (!round && Math.abs(exact - ticks) > TICK_TOLERANCE) {
     throw new SpikecsError(object, param, ms,
-      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks; pass roundDelay: true to round)`)
+      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks${param === 'delay' ? '; pass roundDelay: true to round' : ''})`)
   }
   return ticks
 }

@@ -86,7 +86,7 @@ export function addStateProbe(
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]
     if (col === undefined) {
-      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: g, ${Object.keys(st.cols).join(', ')})`)
+      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: ${['g', ...Object.keys(st.cols).filter((k) => k !== 'g')].join(', ')})`)
     }
     column = col
     size = st.post.size
