@@ -74,7 +74,7 @@ const projection = fc.record({
   comm,
   syn: fc.oneof(
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('Expon' as const), tau: timeConstant }) },
-    { weight: 10, arbitrary: fc.record({ kind: fc.constant('DualExponV2' as const), tauDecay: timeConstant, tauRise: mostly(timeConstant, 'same') }) },
+    { weight: 10, arbitrary: fc.record({ kind: fc.constant('DualExponV2' as const), tauDecay: timeConstant, tauRise: fc.oneof({ weight: 40, arbitrary: timeConstant }, { weight: 1, arbitrary: fc.constant('same' as const) }) }) },
     { weight: 1, arbitrary: fc.constant({ kind: 'NMDA' as const }) },
   ),
   out: fc.oneof(
