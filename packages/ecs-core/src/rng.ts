@@ -9,14 +9,22 @@
  *   index), whatever order or chunking the rows are computed in.
  */
 
-/** Wellons' lowbias32: a bijection on 32-bit integers with good avalanche. Returns an unsigned 32-bit value. */
-export function mix32(x: number): number {
+/**
+ * Wellons' lowbias32 as a signed 32-bit integer. The hot paths call this form and apply `>>> 0` themselves:
+ * a uint32 at or above 2^31 returned from a call V8 did not inline is boxed as a heap number (an allocation
+ * per call), an int32 never is.
+ */
+function mix32s(x: number): number {
   x ^= x >>> 16
   x = Math.imul(x, 0x7feb352d)
   x ^= x >>> 15
   x = Math.imul(x, 0x846ca68b)
-  x ^= x >>> 16
-  return x >>> 0
+  return x ^ (x >>> 16)
+}
+
+/** Wellons' lowbias32: a bijection on 32-bit integers with good avalanche. Returns an unsigned 32-bit value. */
+export function mix32(x: number): number {
+  return mix32s(x) >>> 0
 }
 
 /** 32-bit FNV-1a of a string's UTF-16 code units, finished with {@link mix32}. */
@@ -42,14 +50,14 @@ const GOLDEN = 0x9e3779b9
  * still produce unrelated numbers.
  */
 export function counterU32(k0: number, k1: number, n: number): number {
-  return mix32((mix32((k0 + Math.imul(n, GOLDEN)) | 0) + k1) | 0)
+  return mix32s(((mix32s((k0 + Math.imul(n, GOLDEN)) | 0) >>> 0) + k1) | 0) >>> 0
 }
 
 /** The two keys of row `i` of a projection whose key is `projKey`. */
 export function rowKeys(projKey: number, i: number, out: Uint32Array): void {
-  const a = mix32((mix32(i ^ 0x27d4eb2f) + projKey) | 0)
+  const a = mix32s(((mix32s(i ^ 0x27d4eb2f) >>> 0) + projKey) | 0)
   out[0] = a
-  out[1] = mix32((a ^ projKey ^ 0x165667b1) >>> 0)
+  out[1] = mix32s(a ^ projKey ^ 0x165667b1)
 }
 
 /** splitmix32 step used to expand one 32-bit key into a generator state. */

@@ -67,6 +67,9 @@ export function checkFiniteArray(object: string, param: string, values: ArrayLik
 
 /** Rejects keys that are not part of a parameter record (catches typos such as `taus: 5`). */
 export function checkKnownKeys(object: string, given: object, known: readonly string[]): void {
+  if (given === null || typeof given !== 'object') {
+    throw new SpikecsError(object, 'parameters', given, `must be an object of parameters (known: ${known.join(', ')})`)
+  }
   for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
       throw new SpikecsError(object, key, (given as Record<string, unknown>)[key],

@@ -123,9 +123,10 @@ export function advanceClock(world: World): void {
  */
 export function addRecord<T>(world: World, store: Store<T>, name: string | null, make: (eid: number) => T): T {
   if (name !== null) {
-    checkName(store.name.toLowerCase(), name)
+    const kind = store.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() // SpikeBuffer → spike buffer
+    checkName(kind, name)
     if (world.names.has(name)) {
-      throw new SpikecsError(`${store.name.toLowerCase()} '${name}'`, 'name', name,
+      throw new SpikecsError(`${kind} '${name}'`, 'name', name,
         'is already used by another entity of this world (names must be unique)')
     }
   }

@@ -17,6 +17,7 @@ import type { RowScratch } from './comm/kernels.js'
 import { canFuse, compileFused, type FusedKernel } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { createWasmComm, type WasmComm } from './wasm/comm-wasm.js'
+import { compileChecks, type CheckPlan } from './systems/CheckerSystem.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -66,6 +67,8 @@ export interface Plan {
   readonly neurons: readonly NeuronTask[]
   readonly monitors: readonly MonitorData[]
   readonly checkers: readonly CheckerData[]
+  /** The checkers' count limits and the columns finite checks scan. */
+  readonly checks: CheckPlan
   /** Synaptic events delivered since the world was created. */
   events: number
 }
@@ -143,7 +146,7 @@ function buildPlan(world: World, previous: Plan | null): Plan {
 
   const plan: Plan = {
     version: world.version, queues, comm, buffers: c.SpikeBuffer.list, states, outputs, neurons,
-    monitors: c.Monitor.list, checkers, events: previous?.events ?? 0,
+    monitors: c.Monitor.list, checkers, checks: compileChecks(world), events: previous?.events ?? 0,
   }
   world.plan = plan
   return plan

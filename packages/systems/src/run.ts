@@ -40,6 +40,9 @@ export function setPipeline(world: World, systems: readonly System[]): void {
 /** Inserts a system of your own before or after one of the pipeline's systems (e.g. a stimulus before NeuronSystem). */
 export function insertSystem(world: World, system: System, where: { before: System } | { after: System }): void {
   const list = [...pipelineOf(world)]
+  if (where === null || typeof where !== 'object') {
+    throw new SpikecsError('insertSystem', 'where', where, 'must be { before: system } or { after: system }')
+  }
   const anchor = 'before' in where ? where.before : where.after
   const k = list.indexOf(anchor)
   if (k < 0) throw new SpikecsError('insertSystem', 'where', anchor?.name, 'is not in the pipeline')

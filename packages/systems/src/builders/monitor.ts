@@ -86,7 +86,7 @@ export function addStateProbe(
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]
     if (col === undefined) {
-      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: g, ${Object.keys(st.cols).join(', ')})`)
+      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: ${['g', ...Object.keys(st.cols).filter((k) => k !== 'g')].join(', ')})`)
     }
     column = col
     size = st.post.size
@@ -100,6 +100,9 @@ export function addStateProbe(
     column = col
     size = pop.size
     pops = [pop]
+  }
+  if (indices === null || typeof indices !== 'object' || typeof indices.length !== 'number') {
+    throw new SpikecsError(object, 'indices', indices, 'must be an array of neuron indices')
   }
   const idx = Int32Array.from(indices)
   if (idx.length === 0) throw new SpikecsError(object, 'indices', indices, 'must list at least one neuron')

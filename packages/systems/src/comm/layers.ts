@@ -317,12 +317,17 @@ function resolveCsr(ctx: CommContext, obj: string,
   const homo = typeof w === 'number'
   if (homo) checkFinite(obj, 'weight', w)
   let weightInit: NormalInit | UniformInit | null = null
-  if (!homo && w !== undefined && typeof w === 'object' && 'kind' in w) {
+  if (!homo && w !== undefined && w !== null && typeof w === 'object' && 'kind' in w) {
     weightInit = checkInitializer(obj, 'weight', w, 1) as NormalInit | UniformInit
   }
 
   if (conn.kind === 'FromList') {
     const cObj = `${obj} FromList`
+    for (const [name, a] of [['pre', conn.pre], ['post', conn.post]] as const) {
+      if (a === null || typeof a !== 'object' || typeof a.length !== 'number') {
+        throw new SpikecsError(cObj, name, a, 'must be an array of neuron indices')
+      }
+    }
     const m = conn.pre.length
     if (conn.post.length !== m) throw new SpikecsError(cObj, 'post', conn.post, `must have as many elements as pre (${m})`)
     if (m > MAX_CSR) throw new SpikecsError(cObj, 'pre', conn.pre, `has more than ${MAX_CSR} synapses`)

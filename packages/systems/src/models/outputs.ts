@@ -3,10 +3,10 @@
  * - `COBA(E)`:  adds g to Σg and g·E to Σ(g·E); the current g·(E − V) follows from the two sums.
  * - `CUBA()`:   adds g to the current (V ignored; inhibition by negative weights).
  * - `MgBlock(E, ccMg, alpha, beta, vOffset)`: adds the conductance g·B(V) (and g·B(V)·E) with
- *   B(V) = 1 / (1 + (ccMg/β)·exp(α·(vOffset − V))) evaluated at the previous V.
+ *   B(V) = 1 / (1 + (ccMg/β)·exp(α·(vOffset − V))) evaluated at the previous V (B = 1 when ccMg = 0).
  * Units follow the post model (LIF family: conductance in 1/R, E in mV).
  */
-import { SpikecsError, type OutputData, type OutputKind } from '@spikecs/ecs-core'
+import { SpikecsError, checkKnownKeys, type OutputData, type OutputKind } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
 import type { NeuronInputs } from './neuron-model.js'
 
@@ -46,6 +46,7 @@ export function resolveOutput(object: string, desc: OutputDesc): { kind: OutputK
   }
   const m = models[desc.kind]
   const oObj = `${object} output ${desc.kind}`
+  checkKnownKeys(oObj, desc.given, m.params.map((p) => p.name))
   for (const r of m.required) {
     if (desc.given[r] === undefined) throw new SpikecsError(oObj, r, undefined, 'is required')
   }
@@ -77,7 +78,8 @@ export function applyOutput(o: OutputData, inp: NeuronInputs, V: ArrayLike<numbe
       const E = p.E, k = p.ccMg / p.beta, alpha = p.alpha, vOff = p.vOffset
       const v = V as ArrayLike<number>
       for (let i = 0; i < n; i++) {
-        const gb = c[i] * (1 / (1 + k * Math.exp(alpha * (vOff - v[i]))))
+        // Without magnesium (k = 0) B = 1 even where exp overflows (0·∞ would be NaN).
+        const gb = c[i] * (k === 0 ? 1 : 1 / (1 + k * Math.exp(alpha * (vOff - v[i]))))
         G[i] += gb
         GE[i] += gb * E
       }
@@ -99,7 +101,7 @@ export function emitOutput(o: OutputData, k: number): { prologue: string; G: str
           `const E${k} = out[${k}].params.E, k${k} = out[${k}].params.ccMg / out[${k}].params.beta;`,
           `const al${k} = out[${k}].params.alpha, vo${k} = out[${k}].params.vOffset;`,
         ].join('\n'),
-        body: `const gb${k} = c${k} * (1 / (1 + k${k} * Math.exp(al${k} * (vo${k} - V[i]))));`,
+        body: `const gb${k} = c${k} * (k${k} === 0 ? 1 : 1 / (1 + k${k} * Math.exp(al${k} * (vo${k} - V[i]))));`,
         G: `gb${k}`, GE: `gb${k} * E${k}`, Ic: '',
       }
   }
