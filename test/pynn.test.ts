@@ -415,7 +415,7 @@ test('refused: spike-buffer sources, a world that has run, bad options', () => {
   lif(w3, 'A', 4)
   throwsSpikecs(() => exportPyNN(w3, { durationMs: 0.25 }), 'exportPyNN', 'durationMs', 'whole number')
   throwsSpikecs(() => exportPyNN(w3, { resistanceMOhm: 0 }), 'exportPyNN', 'resistanceMOhm')
-  throwsSpikecs(() => exportPyNN(w3, { simulator: 'spinnaker' as never }), 'exportPyNN', 'simulator', 'brian2, nest, neuron')
+  throwsSpikecs(() => exportPyNN(w3, { simulator: 'spinnaker' as never }), 'exportPyNN', 'simulator', 'brian2, nest, neuron, spiNNaker')
   throwsSpikecs(() => exportPyNN(w3, { conn: 'csr' as never }), 'exportPyNN', 'conn')
   throwsSpikecs(() => exportPyNN(w3, { dataFile: '../x.npz' }), 'exportPyNN', 'dataFile')
   throwsSpikecs(() => exportPyNN(w3, { recordV: ['B'] }), 'exportPyNN', 'recordV', '"B"')
@@ -490,7 +490,7 @@ test('spikecs export pynn: writes the script and its side file; refuses bad flag
     assert.ok(existsSync(join(dir, 'coba.npz')))
     assert.match(script, 'DATA_FILE = "coba.npz"')
     assert.match(script, 'DURATION = 250.0')
-    assert.match(script, 'python3 coba.py [brian2|nest|neuron]')
+    assert.match(script, 'python3 coba.py [brian2|nest|neuron|spiNNaker]')
     assert.match(script, 'spikecs export pynn coba --variant default --seed 3 --scale 0.1 --conn exact --duration 250')
     // Same network as the library call with the same options
     const ex = exportPyNN(coba({ scale: 0.1, seed: 3, record: false }).world, { durationMs: 250, dataFile: 'coba.npz' })
@@ -506,7 +506,7 @@ test('spikecs export pynn: writes the script and its side file; refuses bad flag
       [['export'], 'needs a format'],
       [['export', 'nest'], 'unknown export format "nest"'],
       [['export', 'pynn', 'coba', '--conn', 'csr'], '--conn must be exact or statistical'],
-      [['export', 'pynn', 'coba', '--simulator', 'spinnaker'], '--simulator must be one of brian2, nest, neuron'],
+      [['export', 'pynn', 'coba', '--simulator', 'spinnaker'], '--simulator must be one of brian2, nest, neuron, spiNNaker'],
       [['export', 'pynn', 'coba', '--out', 'net.txt'], '--out must name a .py file'],
       [['export', 'pynn', 'nope'], 'unknown preset "nope"'],
       [['export', 'pynn', 'coba', '--set', 'wX=1'], 'unknown parameter "wX"'],

@@ -14,7 +14,7 @@ import type { CliIO } from './cli.js'
 
 export const EXPORT_FLAGS = [
   '--variant V', '--set NAME=VALUE', '--scale K', '--seed N', '--dt MS', '--dtype float32|float64',
-  '--conn exact|statistical', '--duration MS', '--simulator brian2|nest|neuron', '--resistance MOHM',
+  '--conn exact|statistical', '--duration MS', '--simulator brian2|nest|neuron|spiNNaker', '--resistance MOHM',
   '--out FILE.py', '--quiet', '--help',
 ] as const
 
@@ -22,10 +22,10 @@ export function exportUsage(): string {
   return [
     'usage: spikecs export pynn [preset] [--variant V] [--set NAME=VALUE]... [--scale K] [--seed N] [--dt MS]',
     '                           [--dtype float32|float64] [--conn exact|statistical] [--duration MS]',
-    '                           [--simulator brian2|nest|neuron] [--resistance MOHM] [--out FILE.py] [--quiet]',
+    '                           [--simulator brian2|nest|neuron|spiNNaker] [--resistance MOHM] [--out FILE.py] [--quiet]',
     '',
     'Writes a PyNN 0.10 script that builds the preset network and prints its rates as one JSON line;',
-    'run it with `python3 FILE.py [brian2|nest|neuron]`.',
+    'run it with `python3 FILE.py [brian2|nest|neuron|spiNNaker]`.',
     '--conn exact (default): the realised connections (FromListConnector; FILE.npz next to the script when large);',
     '       statistical: PyNN connectors drawing a new matrix with the same law (FixedProbabilityConnector…)',
     '--simulator: the script\'s default simulator (brian2); --resistance: membrane resistance of the unit',

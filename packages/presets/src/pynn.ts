@@ -34,8 +34,8 @@ import { SpikecsError, TICK_TOLERANCE, type CommData, type InputData, type Popul
 import { generateRow } from '@spikecs/systems'
 import { npzBytes, type NpyArray } from './npz.js'
 
-export type PyNNSimulator = 'brian2' | 'nest' | 'neuron'
-export const PYNN_SIMULATORS: readonly PyNNSimulator[] = ['brian2', 'nest', 'neuron']
+export type PyNNSimulator = 'brian2' | 'nest' | 'neuron' | 'spiNNaker'
+export const PYNN_SIMULATORS: readonly PyNNSimulator[] = ['brian2', 'nest', 'neuron', 'spiNNaker']
 
 /** A named range of global neuron indices whose rate the script prints (e.g. a preset's E and I groups). */
 export interface PyNNGroup {
@@ -713,7 +713,7 @@ function renderScript(r: Render): string {
   L.push(...wrap(summary, '', ''))
   L.push('')
   L.push('Run with PyNN 0.10 and one of its simulators:')
-  L.push(`    python3 ${r.scriptName} [brian2|nest|neuron]    (default: ${r.simulator})`)
+  L.push(`    python3 ${r.scriptName} [brian2|nest|neuron|spiNNaker]    (default: ${r.simulator})`)
   L.push('It builds the network, runs it and prints one JSON line:')
   L.push('    {"simulator": ..., "durationMs": ..., "rates": {group: Hz}, "spikes": n, "buildSeconds": s, "runSeconds": s}')
   L.push('')
@@ -733,8 +733,8 @@ function renderScript(r: Render): string {
   L.push('import numpy as np')
   L.push('')
   L.push(`SIMULATOR = sys.argv[1] if len(sys.argv) > 1 else ${pyStr(r.simulator)}`)
-  L.push('if SIMULATOR not in ("brian2", "nest", "neuron"):')
-  L.push('    sys.exit("usage: python3 %s [brian2|nest|neuron]" % sys.argv[0])')
+  L.push('if SIMULATOR not in ("brian2", "nest", "neuron", "spiNNaker"):')
+  L.push('    sys.exit("usage: python3 %s [brian2|nest|neuron|spiNNaker]" % sys.argv[0])')
   L.push('if SIMULATOR == "brian2":')
   L.push('    import brian2')
   L.push('    # numpy code generation needs no compiler; SPIKECS_BRIAN2_TARGET=cython runs long simulations faster')
