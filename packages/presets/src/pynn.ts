@@ -140,9 +140,10 @@ interface ProjPlan {
   readonly preExpr: string
   readonly receptor: Receptor
   readonly connector: string
-  /** Weight in PyNN units (number) or a Python expression (random distribution), or null (in the list). */
+  /** Weight as Python text (a number in PyNN units or a RandomDistribution), or null when the list holds weights. */
   readonly weight: string | null
   readonly delayMs: number
+  /** Synapses: the exact count, or the expected one for statistical connectors (`exactCount` false). */
   readonly synapses: number
   readonly exactCount: boolean
 }
@@ -403,11 +404,9 @@ export function exportPyNN(world: World, options: PyNNExportOptions = {}): PyNNE
       }
     }
     if (out.kind === 'COBA' && sign < 0) {
-      let value = law?.a ?? (c as { weight?: number }).weight
-      if (syn !== null) {
-        value = syn.homo
-        if (syn.w !== null) for (let q = 0; q < syn.w.length; q++) if (!(syn.w[q] >= (value as number))) value = syn.w[q]
-      }
+      // the most negative weight
+      const value = syn === null ? law?.a ?? (c as { weight?: number }).weight
+        : syn.w === null ? syn.homo : syn.w.reduce((m, x) => Math.min(m, x), Infinity)
       throw new SpikecsError(obj, 'weight', value, 'must be >= 0: PyNN conductances are positive (an inhibitory synapse is a positive conductance with a low reversal potential)')
     }
     const list = channels.get(post) ?? []
@@ -449,14 +448,12 @@ export function exportPyNN(world: World, options: PyNNExportOptions = {}): PyNNE
 
   // --- populations
   const popPlans: PopPlan[] = []
-  const popKey = new Map<PopulationData, string>()
   popList.forEach((pop, k) => {
     const m = LIF_MODELS[pop.model]
     if (m === undefined) {
       throw new SpikecsError(`population '${pop.name}'`, 'model', pop.model, 'has no PyNN equivalent (exported: Lif, LifRef, LifLTC, LifRefLTC)')
     }
     const key = `pop${k}`
-    popKey.set(pop, key)
     const Rs = lifParam(pop, 'R'), tau = lifParam(pop, 'tau')
     const nRef = m.ref ? Math.round(lifParam(pop, 'tauRef') / dt) : 0
     const kind = outKind.get(pop) ?? 'COBA'
