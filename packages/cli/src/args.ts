@@ -22,24 +22,25 @@ export const RUN_FLAGS = [
 ] as const
 
 /** A fully checked `spikecs run`. */
-export interface RunRequest {
-  readonly preset: string
-  readonly def: PresetDef
-  readonly variant: string
-  readonly durationMs: number
-  readonly dtMs: number
-  readonly seed: number
-  readonly scale: number
+export interface RunRequest extends PresetSelection {
   readonly conn: string
-  readonly dtype: 'float32' | 'float64'
   /** `wasm` (default): WebAssembly SIMD kernels; `js`: the TypeScript reference kernels. */
   readonly kernel: 'js' | 'wasm'
-  /** Parameters given with --set, by name. */
-  readonly set: Readonly<Record<string, number>>
   readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
   readonly json: boolean
   readonly quiet: boolean
 }
+
+/** `parseArgs` options of the flags that choose and parametrise a preset (shared by `run` and `export`). */
+export const PRESET_OPTIONS = {
+  variant: { type: 'string' },
+  duration: { type: 'string' },
+  dt: { type: 'string' },
+  seed: { type: 'string' },
+  scale: { type: 'string' },
+  dtype: { type: 'string' },
+  set: { type: 'string', multiple: true },
+} as const
 
 export type Command =
   | { readonly kind: 'run'; readonly request: RunRequest }
@@ -48,11 +49,11 @@ export type Command =
   | { readonly kind: 'version' }
 
 /** Parses a decimal number the whole string of which is a number ('' and '12abc' are not). */
-function parseNumber(text: string): number {
+export function parseNumber(text: string): number {
   return text.trim() === '' ? NaN : Number(text)
 }
 
-function numberFlag(flag: string, text: string | undefined, fallback: number, rule: 'positive' | 'seed'): number {
+export function numberFlag(flag: string, text: string | undefined, fallback: number, rule: 'positive' | 'seed'): number {
   if (text === undefined) return fallback
   const v = parseNumber(text)
   if (rule === 'seed') {
@@ -78,15 +79,9 @@ export function parseCommand(argv: readonly string[]): Command {
       allowPositionals: true,
       strict: true,
       options: {
-        variant: { type: 'string' },
-        duration: { type: 'string' },
-        dt: { type: 'string' },
-        seed: { type: 'string' },
-        scale: { type: 'string' },
+        ...PRESET_OPTIONS,
         conn: { type: 'string' },
-        dtype: { type: 'string' },
         kernel: { type: 'string' },
-        set: { type: 'string', multiple: true },
         raster: { type: 'string' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -102,19 +97,72 @@ export function parseCommand(argv: readonly string[]): Command {
   if (v.version) return { kind: 'version' }
   const command = positionals[0]
   if (v.help || command === undefined || command === 'help') {
-    if (command === undefined && !v.help) throw new UsageError('missing command (valid commands: run, list, help)')
+    if (command === undefined && !v.help) throw new UsageError('missing command (valid commands: run, list, help, export)')
     return { kind: 'help' }
   }
   if (command === 'list') {
     if (positionals.length > 1) throw new UsageError(`list takes no arguments (got ${positionals.slice(1).join(' ')})`)
     return { kind: 'list' }
   }
-  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)} (valid commands: run, list, help)`)
+  if (command !== 'run') throw new UsageError(`unknown command ${JSON.stringify(command)} (valid commands: run, list, help, export)`)
   if (positionals.length > 2) {
     throw new UsageError(`run takes at most one preset (got ${positionals.slice(1).join(' ')})`)
   }
 
-  const preset = positionals[1] ?? defaultPreset
+  const sel = presetSelection(positionals[1], v)
+  const { preset, def } = sel
+  const conn = v.conn ?? def.defaultConn
+  if (!(def.connectivities as readonly string[]).includes(conn)) {
+    throw new UsageError(`--conn must be one of ${def.connectivities.join(', ')} for preset ${preset} (got ${JSON.stringify(conn)})`)
+  }
+  const kernel = v.kernel ?? 'wasm'
+  if (kernel !== 'js' && kernel !== 'wasm') {
+    throw new UsageError(`--kernel must be wasm or js (got ${JSON.stringify(kernel)})`)
+  }
+
+  let raster: RunRequest['raster'] = null
+  if (v.raster !== undefined) {
+    const m = /\.(svg|png)$/i.exec(v.raster)
+    if (m === null) throw new UsageError(`--raster must name a .svg or .png file (got ${JSON.stringify(v.raster)})`)
+    raster = { path: v.raster, format: m[1].toLowerCase() as 'svg' | 'png' }
+  }
+  return {
+    kind: 'run',
+    request: {
+      ...sel, conn, kernel, raster,
+      json: v.json === true, quiet: v.quiet === true,
+    },
+  }
+}
+
+/** The preset part of a command line, shared by `run` and `export`. */
+export interface PresetSelection {
+  readonly preset: string
+  readonly def: PresetDef
+  readonly variant: string
+  readonly durationMs: number
+  readonly dtMs: number
+  readonly seed: number
+  readonly scale: number
+  readonly dtype: 'float32' | 'float64'
+  /** Parameters given with --set, by name. */
+  readonly set: Readonly<Record<string, number>>
+}
+
+/** The flags `presetSelection` reads (as `parseArgs` returns them). */
+export interface PresetFlags {
+  variant?: string
+  duration?: string
+  dt?: string
+  seed?: string
+  scale?: string
+  dtype?: string
+  set?: string[]
+}
+
+/** Checks the preset name, variant, dt, duration, seed, scale, dtype and --set values; throws `UsageError`. */
+export function presetSelection(name: string | undefined, v: PresetFlags): PresetSelection {
+  const preset = name ?? defaultPreset
   const entry = Object.prototype.hasOwnProperty.call(presets, preset) ? presets[preset] : undefined
   if (entry === undefined) {
     throw new UsageError(`unknown preset ${JSON.stringify(preset)} (valid presets: ${Object.keys(presets).join(', ')})`)
@@ -124,17 +172,9 @@ export function parseCommand(argv: readonly string[]): Command {
   if (!def.variants.includes(variant)) {
     throw new UsageError(`unknown variant ${JSON.stringify(variant)} of preset ${preset} (valid variants: ${def.variants.join(', ')})`)
   }
-  const conn = v.conn ?? def.defaultConn
-  if (!(def.connectivities as readonly string[]).includes(conn)) {
-    throw new UsageError(`--conn must be one of ${def.connectivities.join(', ')} for preset ${preset} (got ${JSON.stringify(conn)})`)
-  }
   const dtype = v.dtype ?? 'float32'
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new UsageError(`--dtype must be float32 or float64 (got ${JSON.stringify(dtype)})`)
-  }
-  const kernel = v.kernel ?? 'wasm'
-  if (kernel !== 'js' && kernel !== 'wasm') {
-    throw new UsageError(`--kernel must be wasm or js (got ${JSON.stringify(kernel)})`)
   }
   const dtMs = numberFlag('dt', v.dt, 0.1, 'positive')
   const durationMs = numberFlag('duration', v.duration, 1000, 'positive')
@@ -159,17 +199,5 @@ export function parseCommand(argv: readonly string[]): Command {
     set[name] = value
   }
 
-  let raster: RunRequest['raster'] = null
-  if (v.raster !== undefined) {
-    const m = /\.(svg|png)$/i.exec(v.raster)
-    if (m === null) throw new UsageError(`--raster must name a .svg or .png file (got ${JSON.stringify(v.raster)})`)
-    raster = { path: v.raster, format: m[1].toLowerCase() as 'svg' | 'png' }
-  }
-  return {
-    kind: 'run',
-    request: {
-      preset, def, variant, durationMs, dtMs, seed, scale, conn, dtype, kernel, set, raster,
-      json: v.json === true, quiet: v.quiet === true,
-    },
-  }
+  return { preset, def, variant, durationMs, dtMs, seed, scale, dtype, set }
 }

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { SpikecsError } from '@spikecs/ecs-core'
 import cliProgress from 'cli-progress'
 import { parseCommand, UsageError } from './args.js'
+import { exportCli } from './export.js'
 import { listing, summary, usage } from './format.js'
 import { finishRun, prepareRun, type RunHooks } from './run.js'
 
@@ -20,6 +21,7 @@ function version(): string {
 }
 
 export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): number {
+  if (argv[0] === 'export') return exportCli(argv.slice(1), io)
   let command
   try {
     command = parseCommand(argv)

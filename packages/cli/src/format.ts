@@ -8,6 +8,7 @@ export function usage(): string {
     'usage: spikecs run [preset] [--variant V] [--duration MS] [--dt MS] [--seed N] [--scale K]',
     '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--set NAME=VALUE]...',
     '                   [--raster FILE.svg|FILE.png] [--json] [--quiet]',
+    '       spikecs export pynn [preset] [--conn exact|statistical] [--out FILE.py] …   (spikecs export --help)',
     '       spikecs list      presets, variants and parameters with defaults',
     '       spikecs help',
     '',

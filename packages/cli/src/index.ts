@@ -4,3 +4,4 @@ export { parseCommand, UsageError, RUN_FLAGS, type Command, type RunRequest } fr
 export { executeRun, prepareRun, finishRun, type PreparedRun, type RunResult, type RunHooks } from './run.js'
 export { svgToPng } from './png.js'
 export { usage, listing, summary } from './format.js'
+export { exportCli, parseExport, exportUsage, EXPORT_FLAGS, type ExportRequest } from './export.js'

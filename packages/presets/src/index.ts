@@ -14,3 +14,10 @@ export {
   type SpikeTrains, type SpikeSummary,
 } from './stats.js'
 export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'
+
+// Export to PyNN (NEST, SpiNNaker, Brian2, NEURON)
+export {
+  exportPyNN, pyFloat, shortFloat32, PYNN_SIMULATORS,
+  type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator,
+} from './pynn.js'
+export { npzBytes, npyBytes, crc32, type NpyArray } from './npz.js'

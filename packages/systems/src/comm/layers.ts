@@ -395,6 +395,7 @@ function resolveCsr(ctx: CommContext, obj: string,
       return {
         kind: 'EventCSRLinear', nPre, nPost, indptr, indices, weight: homo ? ctx.round(w as number) : NaN, weights,
         nSynapses: nSyn, connector: conn.fixedOutDegree ? 'FixedProb(fixedOutDegree)' : 'FixedProb',
+        drawn: { prob: conn.prob, includeSelf: conn.includeSelf, fixedOutDegree: conn.fixedOutDegree, weight: weightInit },
       }
     },
   }
