@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
   addPopulation, addSpikeMonitor, spikeData, step, run, Lif, LifRef, createDriver, advanceFrame, singleStep,
-  pauseDriver, resumeDriver, setSpeed, addSpikeTap, tapSpikes, setWeightScale, weightScaleOf, addSpikeInjector,
+  pauseDriver, resumeDriver, setSpeed, setTickCap, addSpikeTap, tapSpikes, setWeightScale, weightScaleOf, addSpikeInjector,
   injectSpikes, setInput, setParam, type Driver,
 } from '@spikecs/systems'
 import { einet, coba } from '@spikecs/presets'
@@ -61,6 +61,9 @@ test('driver: speed scales the ticks per frame; the cap drops the backlog instea
   assert.is(advanceFrame(capped.driver, 1.25).ticks, 7)
   assert.is(capped.driver.last.dropped, 5)
   assert.ok(Math.abs(capped.driver.carry - 0.5) < 1e-9)
+  setTickCap(capped.driver, 20)
+  assert.is(advanceFrame(capped.driver, 1.25).ticks, 13) // 0.5 carried + 12.5 owed
+  assert.throws(() => setTickCap(capped.driver, 1.5), /driver: maxTicksPerFrame must be an integer/)
   assert.throws(() => setSpeed(driver, 0.05), (e: unknown) => e instanceof SpikecsError && /driver: speed must be in \[0\.1, 100\]/.test((e as Error).message))
   assert.throws(() => setSpeed(driver, 101), (e: unknown) => e instanceof SpikecsError)
   assert.throws(() => advanceFrame(driver, -1), /elapsedMs/)

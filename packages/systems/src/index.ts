@@ -42,7 +42,7 @@ export { addChecker, type CheckerOptions } from './builders/checker.js'
 
 // Real-time hosts: a fixed-timestep driver and live interaction between frames
 export {
-  createDriver, advanceFrame, singleStep, pauseDriver, resumeDriver, setSpeed,
+  createDriver, advanceFrame, singleStep, pauseDriver, resumeDriver, setSpeed, setTickCap,
   type Driver, type DriverOptions, type FrameReport,
 } from './live/driver.js'
 export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'

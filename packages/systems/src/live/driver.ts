@@ -182,6 +182,14 @@ export function resumeDriver(driver: Driver): void {
   ;(driver as DriverState).paused = false
 }
 
+/**
+ * Changes the most ticks one frame runs (e.g. a host that budgets a frame's compute time from the measured
+ * cost of a tick); applies from the next frame.
+ */
+export function setTickCap(driver: Driver, maxTicksPerFrame: number): void {
+  ;(driver as DriverState).maxTicksPerFrame = checkInteger(OBJECT, 'maxTicksPerFrame', maxTicksPerFrame, 1)
+}
+
 /** Sets the speed (biological ms per wall-clock ms) within [minSpeed, maxSpeed]; applies from the next frame. */
 export function setSpeed(driver: Driver, speed: number): void {
   const d = driver as DriverState
