@@ -65,7 +65,7 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     await buildDemo({ outdir: ctx.dir })
     ctx.server = await startStaticServer(ctx.dir)
     ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
-    ctx.page = await ctx.browser.newPage({ viewport: { width: 960, height: 760 } })
+    ctx.page = await ctx.browser.newPage({ viewport: { width: 960, height: 790 } })
     ctx.page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`) })
     ctx.page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
   })
@@ -76,15 +76,18 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true })
   })
 
-  test('the page computes exactly the spikes Node computes (einet wasm float32, coba js float64)', async () => {
+  test('the page computes exactly the spikes Node computes (einet and cuba wasm float32, coba js float64)', async () => {
     const cases = [
       { query: 'network=einet&seed=1', preset: 'einet', options: { seed: 1, dtype: 'float32', kernel: 'wasm' }, ticks: 1000 },
       { query: 'network=coba&seed=7&dtype=float64&kernel=js', preset: 'coba', options: { seed: 7, dtype: 'float64', kernel: 'js' }, ticks: 500 },
+      // Stored connectivity grows the page's non-shared WebAssembly memory while the network is built.
+      { query: 'network=cuba&seed=3', preset: 'cuba', options: { seed: 3, dtype: 'float32', kernel: 'wasm' }, ticks: 500 },
     ]
     for (const c of cases) {
       const { page, info } = await open(c.query)
       assert.is(info.preset, c.preset)
       assert.is(info.n, 4000)
+      assert.is(info.seed, c.options.seed)
       assert.is(info.kernel, c.options.kernel)
       assert.is(info.dtype, c.options.dtype)
       const got = await page.evaluate((n) => window.__spikecs.runTicks(n), c.ticks)
@@ -115,6 +118,11 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     // Step runs exactly one tick.
     await page.click('#step')
     await page.waitForFunction((t) => window.__spikecs.stats()!.tick === t + 1, t1)
+    // A click on the raster makes the 40 neurons under the pointer fire in the next tick (~8 fire on their own).
+    const before = await page.evaluate(() => window.__spikecs.stats()!.spikes)
+    await page.click('#raster', { position: { x: 400, y: 200 } })
+    const after = await page.evaluate(() => window.__spikecs.runTicks(1))
+    assert.ok(after.spikes - before >= 30, `${after.spikes - before} spikes in the tick after the click`)
   })
 
   test('no console errors or warnings', () => {

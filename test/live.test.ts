@@ -8,6 +8,9 @@ import {
   injectSpikes, setInput, setParam, type Driver,
 } from '@spikecs/systems'
 import { einet, coba } from '@spikecs/presets'
+import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 /** A one-neuron world and a driver whose tick function counts ticks; the clock advances 1 ms per read. */
 function counted(o: Parameters<typeof createDriver>[1] = {}): { world: World; driver: Driver; ticks: () => number } {
@@ -210,6 +213,21 @@ test('live inputs and parameters between frames apply from the next tick', () =>
   advanceFrame(d, 20)
   assert.is(d.last.ticks, 200)
   assert.is(tapSpikes(tap).indices.length, 0)
+})
+
+test('the game-loop example of docs/demo.md runs and prints what the driver did', () => {
+  const doc = readFileSync(new URL('../docs/demo.md', import.meta.url), 'utf8')
+  const start = doc.indexOf('```ts', doc.indexOf('<!-- example: game-loop'))
+  const code = doc.slice(start + 5, doc.indexOf('```', start + 5))
+  // Plain JavaScript as well: node runs it from the repository root.
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
+  assert.is(r.status, 0, r.stderr)
+  // 30 frames of 1/60 s at x1 are 5000 ticks; one at x4 runs 666 (0.67 carried); one paused; one single step.
+  const m = /^tick (\d+); last frame (\d+) ticks \(x([\d.]+)\); (\d+) spikes drawn$/.exec(r.stdout.trim())
+  assert.ok(m, r.stdout)
+  assert.equal([Number(m![1]), Number(m![2]), m![3]], [5667, 666, '4.0'])
+  assert.ok(Number(m![4]) > 10_000)
 })
 
 test.run()

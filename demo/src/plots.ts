@@ -8,6 +8,13 @@ import type { Group } from '@spikecs/presets'
 
 export const COLORS = { E: '#3b8fe8', I: '#e8503b', bg: '#0f1419', grid: '#26303a', text: '#8a96a3' }
 
+/** A colour as one RGBA pixel of a little-endian Uint32Array view of ImageData. */
+function pixel(hex: string): number {
+  const v = parseInt(hex.slice(1), 16)
+  return ((0xff << 24) | ((v & 0xff) << 16) | (v & 0xff00) | (v >> 16)) >>> 0
+}
+const PIXEL = { E: pixel(COLORS.E), I: pixel(COLORS.I) }
+
 /** A plot area of a canvas that scrolls left as time advances. */
 class Scroller {
   /** Column (time in units of ticksPerPx) shown at the right edge; −1 before the first tick. */
@@ -54,7 +61,8 @@ export class Raster {
   readonly msPerPx = 1
 
   constructor(readonly canvas: HTMLCanvasElement, layout: PlotLayout) {
-    this.ctx = canvas.getContext('2d', { willReadFrequently: false }) as CanvasRenderingContext2D
+    // Read back every frame (the new columns): keep the canvas in memory rather than on a GPU.
+    this.ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D
     this.layout = layout
     const ctx = this.ctx
     this.scroll = new Scroller(ctx, 0, 0, canvas.width, canvas.height, Math.max(1, Math.round(this.msPerPx / layout.dtMs)),
@@ -73,21 +81,26 @@ export class Raster {
     const nTicks = offsets.length - 1
     if (nTicks <= 0) return
     this.scroll.advanceTo(firstTick + nTicks - 1)
-    const ctx = this.ctx, h = this.canvas.height, n = this.layout.n
+    // The frame's columns (the first may hold spikes of the previous frame): read, set pixels, write back.
+    const W = this.canvas.width, h = this.canvas.height, n = this.layout.n
+    let k0 = 0
+    while (k0 < nTicks && this.scroll.x(firstTick + k0) < 0) k0++
+    if (k0 === nTicks) return
+    const xFirst = this.scroll.x(firstTick + k0)
+    const img = this.ctx.getImageData(xFirst, 0, W - xFirst, h)
+    const px = new Uint32Array(img.data.buffer)
+    const stride = img.width
     const E = this.layout.groups[0]
     const eEnd = E.start + E.size
-    for (const [color, isE] of [[COLORS.E, true], [COLORS.I, false]] as const) {
-      ctx.fillStyle = color
-      for (let k = 0; k < nTicks; k++) {
-        const x = this.scroll.x(firstTick + k)
-        if (x < 0) continue
-        for (let q = offsets[k]; q < offsets[k + 1]; q++) {
-          const i = indices[q]
-          if ((i >= E.start && i < eEnd) !== isE) continue
-          ctx.fillRect(x, h - 1 - Math.floor((i * h) / n), 1, 1)
-        }
+    for (let k = k0; k < nTicks; k++) {
+      const col = this.scroll.x(firstTick + k) - xFirst
+      for (let q = offsets[k]; q < offsets[k + 1]; q++) {
+        const i = indices[q]
+        const row = h - 1 - Math.floor((i * h) / n)
+        px[row * stride + col] = i >= E.start && i < eEnd ? PIXEL.E : PIXEL.I
       }
     }
+    this.ctx.putImageData(img, xFirst, 0)
   }
 
   reset(layout: PlotLayout): void {
@@ -107,7 +120,7 @@ export class Rates {
   private lastRate: [number, number] | null = null
   /** Rates of the completed bins of the last second (for the readout). */
   readonly recent: { E: number; I: number }[] = []
-  readonly maxHz = 100
+  readonly maxHz = 80
   readonly binMs = 5
 
   constructor(readonly canvas: HTMLCanvasElement, layout: PlotLayout) {
@@ -124,7 +137,7 @@ export class Rates {
       ctx.fillStyle = COLORS.bg
       ctx.fillRect(x, 0, w, h)
       ctx.fillStyle = COLORS.grid
-      for (let hz = 25; hz < this.maxHz; hz += 25) ctx.fillRect(x, this.y(hz), w, 1)
+      for (let hz = 20; hz < this.maxHz; hz += 20) ctx.fillRect(x, this.y(hz), w, 1)
     })
   }
 
