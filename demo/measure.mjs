@@ -20,7 +20,7 @@ const opt = (name, def) => {
 const seconds = opt('--seconds', 8)
 const rounds = opt('--rounds', 2)
 const isolated = args.includes('--isolated')
-const networks = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'))
+const networks = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seconds' && args[i - 1] !== '--rounds')
 const NETS = { einet: ['einet', 1], coba: ['coba', 1], cuba: ['cuba', 1], einet4: ['einet', 4] }
 const chosen = networks.length > 0 ? networks : ['einet', 'coba']
 

@@ -3,9 +3,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addSpikeMonitor, spikeData, step, run, Lif, LifRef, createDriver, advanceFrame, singleStep,
+  addPopulation, addSpikeMonitor, addInput, spikeData, step, run, Lif, LifRef, createDriver, advanceFrame, singleStep,
   pauseDriver, resumeDriver, setSpeed, setTickCap, addSpikeTap, tapSpikes, setWeightScale, weightScaleOf, addSpikeInjector,
-  injectSpikes, setInput, setParam, type Driver,
+  injectSpikes, injectEvents, setInput, setParam, addSpikeBuffer, pushSpike, addProjection, HalfProjAlignPost,
+  One2One, Expon, COBA, addStateProbe, probeData, type Driver,
 } from '@spikecs/systems'
 import { einet, coba } from '@spikecs/presets'
 import { readFileSync } from 'node:fs'
@@ -195,6 +196,38 @@ for (const kernel of ['js', 'wasm'] as const) {
     assert.equal(Array.from(s.ticks), [10, 10, 10, 10])
     assert.equal(Array.from(s.indices), [3, 7, 12, 40])
     assert.throws(() => injectSpikes(kick, [50]), /spike injector 'inject:P': indices\[0\] must be an integer in \[0, 50\).*\(got 50\)/)
+  })
+}
+
+for (const [kernel, dtype, merged] of [['js', 'float64', false], ['js', 'float32', true], ['wasm', 'float32', false]] as const) {
+  test(`injectEvents (${kernel}, ${dtype}${merged ? ', Mg' : ''}): the events a spike through the projection would deliver next tick`, () => {
+    // Two equal worlds: a population fed one-to-one from a spike buffer. In one the buffer gets spikes of
+    // neurons 2 and 5; in the other injectEvents adds the projection's weight for the same post neurons.
+    const make = () => {
+      const world = createWorld({ kernel, dtype })
+      const pop = addPopulation(world, 'P', LifRef({ size: 8, vRest: -60, vReset: -60, vTh: -50, tau: 20, tauRef: 2, v0: -58 }))
+      const buf = addSpikeBuffer(world, 'src', 8)
+      const desc = { source: buf, post: pop, comm: One2One({ weight: 3.3 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }
+      const proj = addProjection(world, 'kick', merged ? { ...HalfProjAlignPost(desc), kind: 'HalfProjAlignPostMg' } : HalfProjAlignPost(desc))
+      addInput(world, pop, 9)
+      const probe = addStateProbe(world, pop, 'V', [0, 1, 2, 3, 4, 5, 6, 7])
+      const mon = addSpikeMonitor(world, pop)
+      return { world, pop, buf, proj, probe, mon }
+    }
+    const a = make(), b = make()
+    run(a.world, 1)
+    run(b.world, 1)
+    pushSpike(a.buf, 2)
+    pushSpike(a.buf, 5)
+    assert.is(injectEvents(b.world, b.proj, [5, 2], 3.3), 2)
+    run(a.world, 3)
+    run(b.world, 3)
+    assert.equal(probeData(b.probe).values, probeData(a.probe).values)
+    assert.equal(spikeData(b.mon).indices, spikeData(a.mon).indices)
+    assert.ok(spikeData(a.mon).indices.length > 0)
+    assert.is(b.world.components.Projection.list.length, 1) // nothing was added
+    assert.throws(() => injectEvents(b.world, b.proj, [8], 1), /projection 'kick': indices\[0\] must be an integer in \[0, 8\).*\(got 8\)/)
+    assert.throws(() => injectEvents(b.world, b.proj, [1], Infinity), /projection 'kick': weight must be a finite number/)
   })
 }
 

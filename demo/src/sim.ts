@@ -1,13 +1,13 @@
 /**
  * The simulation the page shows, independent of the page: a preset network with a spike tap over every
- * population, a spike injector per population, and a driver. It runs in the Web Worker (worker.ts) and
+ * population and a driver. Clicks make neurons fire through `injectEvents` on the excitatory
+ * projections: nothing is added to the network, so it runs exactly as the preset does in Node. It runs in the Web Worker (worker.ts) and
  * imports nothing from the DOM, so Node can run it too.
  */
 import type { ProjectionData } from '@spikecs/ecs-core'
 import { buildPreset, type AnyPresetNetwork, type Group } from '@spikecs/presets'
 import {
-  addSpikeInjector, addSpikeTap, createDriver, injectSpikes, setInput, setWeightScale,
-  type Driver, type SpikeInjector, type SpikeTap,
+  addSpikeTap, createDriver, injectEvents, setInput, setWeightScale, type Driver, type SpikeTap,
 } from '@spikecs/systems'
 
 /** The networks the selector offers. */
@@ -47,7 +47,8 @@ export interface Sim {
   readonly net: AnyPresetNetwork
   readonly tap: SpikeTap
   readonly driver: Driver
-  readonly injectors: readonly SpikeInjector[]
+  /** Per population: the excitatory projection into it that kicks go through, and the kick's weight. */
+  readonly kicks: readonly { readonly proj: ProjectionData; readonly weight: number }[]
   /** Projections whose spikes come from the inhibitory group. */
   readonly inhibitory: readonly ProjectionData[]
   readonly info: SimInfo
@@ -69,20 +70,27 @@ export function createSim(cfg: SimConfig, now: () => number = () => performance.
   // No spike monitor: the tap holds one frame at a time, so a page left running never grows.
   const net = buildPreset(def.preset, { seed: cfg.seed, dtype: cfg.dtype, kernel: cfg.kernel, scale: def.scale, record: false })
   const pops = Object.values(net.pops)
-  const injectors = pops.map((pop) => addSpikeInjector(net.world, pop))
   const tap = addSpikeTap(net.world, pops)
   const driver = createDriver(net.world, { taps: [tap], maxSpeed: 20, now })
-  const I = net.groups.find((g) => g.name === 'I')!
-  const inhibitory = net.world.components.Projection.list.filter((p) => {
-    const r = sourceRange(p)
-    return r !== null && r[0] >= I.start && r[1] <= I.start + I.size
+  const from = (name: 'E' | 'I') => {
+    const g = net.groups.find((x) => x.name === name)!
+    return net.world.components.Projection.list.filter((p) => {
+      const r = sourceRange(p)
+      return r !== null && r[0] >= g.start && r[1] <= g.start + g.size
+    })
+  }
+  const inhibitory = from('I')
+  const excitatory = from('E')
+  const kicks = pops.map((pop) => {
+    const proj = excitatory.find((p) => p.post === pop)!
+    return { proj, weight: proj.output.kind === 'CUBA' ? KICK_CURRENT : KICK_CONDUCTANCE }
   })
   const info: SimInfo = {
     network: cfg.network, preset: def.preset, n: net.world.nNeurons, dtMs: net.world.dtMs, groups: net.groups,
     iExt: (net.params as Record<string, number>).iExt ?? 0, seed: cfg.seed, dtype: cfg.dtype, kernel: cfg.kernel,
     sharedMemory: net.world.arena?.shared ?? false, buildMs: now() - t0,
   }
-  return { net, tap, driver, injectors, inhibitory, info, counts: { spikes: 0, E: 0, I: 0 } }
+  return { net, tap, driver, kicks, inhibitory, info, counts: { spikes: 0, E: 0, I: 0 } }
 }
 
 /** Adds the spikes the tap holds to the running counts. */
@@ -109,10 +117,21 @@ export function setInhibitoryScale(sim: Sim, scale: number): void {
   for (const p of sim.inhibitory) setWeightScale(sim.net.world, p, scale)
 }
 
-/** Makes the neurons with these global indices fire in the next tick. */
+/**
+ * A kick: one excitatory event far above a synapse's weight, so that a neuron near rest (about −55 mV)
+ * crosses threshold in the next tick unless it is refractory: in g_leak for conductance outputs
+ * (150·(0 − (−55))·dt/τ ≈ 40 mV for LifRef; LTC models are shunted towards 0 mV and still cross), in mV of
+ * R·I for current outputs (3000·dt/τ = 15 mV). The synapse then decays with its own τ (5 ms), so a kicked
+ * neuron fires a short burst.
+ */
+const KICK_CONDUCTANCE = 150
+const KICK_CURRENT = 3000
+
+/** Makes the neurons with these global indices fire in the next tick (those not refractory). */
 export function kick(sim: Sim, indices: readonly number[]): void {
-  for (const inj of sim.injectors) {
-    const local = indices.filter((i) => i >= inj.pop.start && i < inj.pop.start + inj.pop.size).map((i) => i - inj.pop.start)
-    if (local.length > 0) injectSpikes(inj, local)
+  for (const { proj, weight } of sim.kicks) {
+    const pop = proj.post
+    const local = indices.filter((i) => i >= pop.start && i < pop.start + pop.size).map((i) => i - pop.start)
+    if (local.length > 0) injectEvents(sim.net.world, proj, local, weight)
   }
 }

@@ -51,12 +51,32 @@ function loop(): void {
     setTickCap(s.driver, Math.max(1, Math.min(100_000, Math.round(BUDGET_MS / Math.max(msPerTick, 1e-4)))))
   }
   postFrame(s)
-  timer = setTimeout(loop, Math.max(0, FRAME_MS - (performance.now() - now)))
+  schedule(FRAME_MS - (performance.now() - now))
+}
+
+// A frame that used up its time is followed at once: through a message port, since timers nested this
+// deep are clamped to at least 4 ms. Messages from the page are tasks too, so they still get through.
+const port = new MessageChannel()
+let immediate = false
+port.port1.onmessage = () => {
+  if (!immediate) return
+  immediate = false
+  loop()
+}
+
+function schedule(delayMs: number): void {
+  if (delayMs > 1) {
+    timer = setTimeout(loop, delayMs)
+  } else {
+    immediate = true
+    port.port2.postMessage(null)
+  }
 }
 
 function stop(): void {
   if (timer !== null) clearTimeout(timer)
   timer = null
+  immediate = false
 }
 
 async function handle(m: ToWorker): Promise<void> {
@@ -78,7 +98,7 @@ async function handle(m: ToWorker): Promise<void> {
         resumeDriver(s.driver)
         last = performance.now()
         stop()
-        timer = setTimeout(loop, 0)
+        schedule(0)
       }
       break
     case 'pause':

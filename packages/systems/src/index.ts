@@ -47,4 +47,4 @@ export {
 } from './live/driver.js'
 export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'
 export { setWeightScale, weightScaleOf } from './live/weights.js'
-export { addSpikeInjector, injectSpikes, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
+export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'

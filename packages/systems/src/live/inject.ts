@@ -1,7 +1,16 @@
 /**
- * Spike injection between frames: a spike injector is a spike buffer the size of a population feeding it
- * one-to-one through a `HalfProjAlignPost` with a short `Expon` synapse and a `CUBA` output. Spikes queued
- * with `injectSpikes` are delivered by `CommSystem` in the next tick, each as a current pulse into its own
+ * Spike injection between frames, two ways:
+ *
+ * `injectEvents(world, proj, indices, weight)` delivers one synaptic event of `weight` to each of the post
+ * neurons `indices` through an existing projection: it adds the weight into the projection's synapse state
+ * (every input column, as the comm kernels do) between two ticks, which is what `CommSystem` would do in
+ * the next tick for a presynaptic spike reaching those neurons. It creates nothing, so it costs nothing per
+ * tick; the kick has that projection's synapse time course (e.g. a 5 ms conductance).
+ *
+ * A spike injector (`addSpikeInjector`, then `injectSpikes`) gives a pulse of its own shape: a spike buffer
+ * the size of a population feeding it one-to-one through a `HalfProjAlignPost` with a short `Expon` synapse
+ * and a `CUBA` output. Its synapse state is advanced every tick, used or not (about 10-15 % of a 4000-neuron
+ * preset's tick with the WebAssembly kernels). Spikes queued with `injectSpikes` are delivered by `CommSystem` in the next tick, each as a current pulse into its own
  * neuron; with the default weight (R·I jump of 5000 mV decaying with τ 0.1 ms) a LIF neuron of the presets
  * that is not refractory crosses threshold in that very tick, so "inject" reads as "make these neurons fire".
  * A smaller weight gives an ordinary external input spike.
@@ -32,6 +41,34 @@ export interface SpikeInjector {
   readonly pop: PopulationData
   readonly buffer: SpikeBufferData
   readonly projection: ProjectionData
+}
+
+/**
+ * Delivers one event of `weight` (in the projection's weight units) to each post neuron in `indices`
+ * (post-population-local, any order; a repeated index gets one event per occurrence) through projection
+ * `proj`, in the next tick (see the module comment). Returns the number of events.
+ */
+export function injectEvents(world: World, proj: ProjectionData, indices: ArrayLike<number>, weight: number): number {
+  if (proj === null || typeof proj !== 'object' || world.components.Projection.byEid[proj.eid] !== proj) {
+    throw new SpikecsError('injectEvents', 'proj', proj && typeof proj === 'object' ? proj.name : proj,
+      'must be a projection added to this world with addProjection')
+  }
+  const object = `projection '${proj.name}'`
+  checkFinite(object, 'weight', weight)
+  const n = proj.post.size
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+      throw new SpikecsError(object, `indices[${k}]`, i, `must be an integer in [0, ${n}) (a neuron of population '${proj.post.name}')`)
+    }
+  }
+  const cols = proj.state.inputCols
+  const w = world.dtype === 'float32' ? Math.fround(weight) : weight
+  for (let c = 0; c < cols.length; c++) {
+    const g = cols[c].array
+    for (let k = 0; k < indices.length; k++) g[indices[k]] += w
+  }
+  return indices.length
 }
 
 /** Adds a spike injector into population `pop` (see the module comment). */
