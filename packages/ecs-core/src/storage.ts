@@ -95,20 +95,22 @@ function arenaAlloc(host: ColumnHost, arena: Arena, bytes: number): number {
   const have = arena.memory.buffer.byteLength
   if (end > have) {
     const pages = Math.ceil((end - have) / PAGE)
+    // Growing a non-shared memory detaches its buffer, and a view of a detached buffer reads as length 0:
+    // take the lengths first.
+    const lengths = arena.shared ? null : host.columns.map((c) => c.array.length)
     arena.memory.grow(Math.max(pages, Math.ceil(have / PAGE / 2)))
-    if (!arena.shared) repointColumns(host, arena)
+    if (lengths !== null) repointColumns(host, arena, lengths)
   }
   arena.top = end
   return offset
 }
 
 /** After a non-shared arena grew (its old buffer is detached), every arena column gets a view of the new one. */
-function repointColumns(host: ColumnHost, arena: Arena): void {
+function repointColumns(host: ColumnHost, arena: Arena, lengths: readonly number[]): void {
   const buf = arena.memory.buffer
-  for (const c of host.columns) {
-    if (c.offset < 0) continue
-    c.array = view(elementType(host.dtype, c.type), buf, c.offset, c.array.length)
-  }
+  host.columns.forEach((c, k) => {
+    if (c.offset >= 0) c.array = view(elementType(host.dtype, c.type), buf, c.offset, lengths[k])
+  })
 }
 
 /** Allocates a zeroed typed array of `n` elements of `type` on the heap (never in the arena). */

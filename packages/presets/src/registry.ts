@@ -44,11 +44,15 @@ export function synapseCount(world: World): { synapses: number; exact: boolean }
     const c = proj.comm
     switch (c.kind) {
       case 'EventCSRLinear':
+      case 'CSRLinear':
         synapses += c.nSynapses
         break
       case 'EventJitFPHomoLinear':
       case 'EventJitFPUniformLinear':
-      case 'EventJitFPNormalLinear': {
+      case 'EventJitFPNormalLinear':
+      case 'JitFPHomoLinear':
+      case 'JitFPUniformLinear':
+      case 'JitFPNormalLinear': {
         // Minus the expected self pair per presynaptic neuron when self-connections are excluded.
         const self = !c.gen.includeSelf && proj.pre === proj.post ? c.nPre * c.gen.prob : 0
         synapses += c.nPre * c.nPost * c.gen.prob - self

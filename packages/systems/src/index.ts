@@ -54,3 +54,12 @@ export {
   addSpikeMonitor, addRateMonitor, addStateProbe, spikeData, probeData, rateData, meanRateHz, type MonitorOptions,
 } from './builders/monitor.js'
 export { addChecker, type CheckerOptions } from './builders/checker.js'
+
+// Real-time hosts: a fixed-timestep driver and live interaction between frames
+export {
+  createDriver, advanceFrame, singleStep, pauseDriver, resumeDriver, setSpeed, setTickCap,
+  type Driver, type DriverOptions, type FrameReport,
+} from './live/driver.js'
+export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'
+export { setWeightScale, weightScaleOf } from './live/weights.js'
+export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
