@@ -125,6 +125,8 @@ interface E2eSummary {
   readonly config: E2eConfig
   readonly n: number
   readonly secondsPerBioSecond: Spread
+  /** CPU seconds of the process during `run()` per biological second (see PresetRunResult.simCpuSeconds). */
+  readonly cpuPerBioSecond: Spread
   readonly ticksPerSecond: Spread
   readonly buildSeconds: Spread
   readonly nsPerNeuronTick: Spread
@@ -157,6 +159,7 @@ function summarize(recs: readonly E2eRecord[]): E2eSummary[] {
     return {
       config: r.config, n: runs[0]?.n ?? 0,
       secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)),
+      cpuPerBioSecond: spread(runs.map((x) => x.simCpuSeconds / (x.durationMs / 1000))),
       ticksPerSecond: spread(runs.map((x) => x.ticksPerSecond)),
       buildSeconds: spread(runs.map((x) => x.buildSeconds)),
       nsPerNeuronTick: spread(runs.map((x) => x.nsPerNeuronTick)),
@@ -169,11 +172,11 @@ const SYSTEMS = ['DelaySystem', 'CommSystem', 'AlignPostSystem', 'OutputSystem',
 
 function e2eTables(sums: readonly E2eSummary[]): string {
   const main = table(
-    ['preset (variant)', 'conn', 'kernel', 'sim s per bio s, median [min–max]', 'ticks per s', 'build s', 'ns per neuron-tick (all systems)', 'rates Hz', 'js ÷ wasm'],
+    ['preset (variant)', 'conn', 'kernel', 'sim s per bio s, median [min–max]', 'CPU s per bio s', 'ticks per s', 'build s', 'ns per neuron-tick (all systems)', 'rates Hz', 'js ÷ wasm'],
     sums.map((s) => [
       `${s.config.preset} (${s.config.variant})`, s.config.conn, s.config.kernel,
       s.secondsPerBioSecond.n ? `${sig(s.secondsPerBioSecond.median)} [${sig(s.secondsPerBioSecond.min)}–${sig(s.secondsPerBioSecond.max)}]` : `failed: ${s.errors[0] ?? ''}`,
-      sig(s.ticksPerSecond.median), sig(s.buildSeconds.median), sig(s.nsPerNeuronTick.median),
+      sig(s.cpuPerBioSecond.median), sig(s.ticksPerSecond.median), sig(s.buildSeconds.median), sig(s.nsPerNeuronTick.median),
       Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', '),
       s.jsOverWasm ? ratioText(s.jsOverWasm) : '',
     ]),

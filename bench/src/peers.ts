@@ -9,7 +9,8 @@
  *   (`device._last_run_time`); its first run generates and compiles C++ (~20 s) and is not counted.
  * Each round runs every program once, in an order rotated from round to round (A B C … then B C … A), and a
  * ratio is taken between runs of the same round; the tables give the median and min–max over rounds, for the
- * programs' own simulation timers and for whole processes (spawn to exit). Rates show that the workloads
+ * programs' own simulation timers and for whole processes (spawn to exit: wall time, and CPU time of the
+ * process tree, which other processes on a shared machine disturb least). Rates show that the workloads
  * match (the references spike on V > V_th and hold 49 ticks; spikecs on V ≥ V_th and holds 50: a few % apart).
  * The anchors folder is `$SPIKECS_ANCHORS`, by default `<repo>/../shared/anchors`.
  *
@@ -123,6 +124,7 @@ for (const n of notes) log(n)
 interface Run {
   readonly sim: number
   readonly wall: number
+  readonly cpu: number
   readonly rates: Record<string, number>
   readonly json: Record<string, unknown>
 }
@@ -135,7 +137,7 @@ function toRun(p: Program, r: ChildResult): Run | null {
   const rates = p.id.startsWith('spikecs')
     ? (j.rates as Record<string, number>)
     : { E: Number(j.rate_E), I: Number(j.rate_I) }
-  return { sim: Number(j[p.simKey]), wall: r.wallSeconds, rates, json: j }
+  return { sim: Number(j[p.simKey]), wall: r.wallSeconds, cpu: r.cpuSeconds ?? NaN, rates, json: j }
 }
 
 const t0 = Date.now()
@@ -143,7 +145,7 @@ for (let r = 0; r < rounds; r++) {
   for (let k = 0; k < programs.length; k++) {
     const p = programs[(k + r) % programs.length]
     log(`round ${r + 1}/${rounds}: ${p.id} …`)
-    const res = await runChild(p.cmd, p.args, { timeoutMs: p.timeoutMs, env: p.env, cwd: tmp })
+    const res = await runChild(p.cmd, p.args, { timeoutMs: p.timeoutMs, env: p.env, cwd: tmp, cpu: true })
     const run = toRun(p, res)
     if (run === null) {
       errors.get(p.id)!.push(res.error ?? 'no result')
@@ -156,13 +158,13 @@ for (let r = 0; r < rounds; r++) {
 // --- ratios ---------------------------------------------------------------------------------------------
 
 /** Per round a/b where both ran; the spread over rounds. */
-function roundRatios(aId: string, bId: string, field: 'sim' | 'wall'): Spread | null {
+function roundRatios(aId: string, bId: string, field: 'sim' | 'wall' | 'cpu'): Spread | null {
   const A = runs.get(aId), B = runs.get(bId)
   if (!A || !B) return null
   const xs: number[] = [], ys: number[] = []
   for (let r = 0; r < rounds; r++) {
     const x = A[r], y = B[r]
-    if (x && y) {
+    if (x && y && Number.isFinite(x[field]) && Number.isFinite(y[field])) {
       xs.push(x[field])
       ys.push(y[field])
     }
@@ -176,9 +178,10 @@ interface PeerSummary {
   readonly conn: string
   readonly sim: Spread
   readonly wall: Spread
+  readonly cpu: Spread
   readonly rates: Record<string, number>
   /** spikecs (kernel wasm, same conn) ÷ this program, per round. */
-  readonly wasmOver: { sim: Spread | null; wall: Spread | null }
+  readonly wasmOver: { sim: Spread | null; wall: Spread | null; cpu: Spread | null }
   /** spikecs (kernel js, same conn) ÷ this program, per round. */
   readonly jsOver: { sim: Spread | null; wall: Spread | null }
   readonly errors: string[]
@@ -190,8 +193,9 @@ const summaries: PeerSummary[] = programs.map((p) => {
   for (const g of Object.keys(ok[0]?.rates ?? {})) rates[g] = median(ok.map((x) => x.rates[g]))
   const w = `spikecs-wasm-${p.conn}`, j = `spikecs-js-${p.conn}`
   return {
-    id: p.id, label: p.label, conn: p.conn, sim: spread(ok.map((x) => x.sim)), wall: spread(ok.map((x) => x.wall)), rates,
-    wasmOver: { sim: roundRatios(w, p.id, 'sim'), wall: roundRatios(w, p.id, 'wall') },
+    id: p.id, label: p.label, conn: p.conn, sim: spread(ok.map((x) => x.sim)), wall: spread(ok.map((x) => x.wall)),
+    cpu: spread(ok.map((x) => x.cpu).filter(Number.isFinite)), rates,
+    wasmOver: { sim: roundRatios(w, p.id, 'sim'), wall: roundRatios(w, p.id, 'wall'), cpu: roundRatios(w, p.id, 'cpu') },
     jsOver: { sim: roundRatios(j, p.id, 'sim'), wall: roundRatios(j, p.id, 'wall') },
     errors: errors.get(p.id) ?? [],
   }
@@ -201,8 +205,8 @@ const byId = new Map(summaries.map((s) => [s.id, s]))
 const r = (s: Spread | null | undefined) => (s && s.n ? ratioText(s) : '–')
 const rows = summaries.map((s) => [
   s.label, s.conn, s.sim.n ? rangeText(s.sim) : `failed: ${s.errors[0] ?? ''}`, s.wall.n ? rangeText(s.wall) : '–',
-  Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', '),
-  r(s.wasmOver.sim), r(s.wasmOver.wall), r(s.jsOver.sim),
+  s.cpu.n ? rangeText(s.cpu) : '–', Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', '),
+  r(s.wasmOver.sim), r(s.wasmOver.wall), r(s.wasmOver.cpu), r(s.jsOver.sim),
 ])
 
 interface Target { readonly what: string; readonly ratio: Spread | null; readonly limit: number }
@@ -225,8 +229,8 @@ const md = [
   brianCompile !== null ? `Brian2's first run (code generation and compilation, not counted): ${sig(brianCompile)} s.` : '',
   ...notes.map((n) => `Note: ${n}`),
   '',
-  table(['program', 'conn', 'sim s (own timer), median [min–max]', 'whole process s', 'rates Hz',
-    'spikecs wasm ÷ it (sim)', 'spikecs wasm ÷ it (whole process)', 'spikecs js ÷ it (sim)'], rows),
+  table(['program', 'conn', 'sim s (own timer), median [min–max]', 'whole process wall s', 'whole process CPU s', 'rates Hz',
+    'spikecs wasm ÷ it: sim', 'whole wall', 'whole CPU', 'spikecs js ÷ it: sim'], rows),
   '',
   'Targets of issue 4 (spikecs time as a multiple of the peer\'s, same connectivity):',
   '',
@@ -237,7 +241,7 @@ const md = [
 const paths = writeResults('peers', {
   suite: 'peers', machine: m, anchors: 'SPIKECS_ANCHORS or <repo>/../shared/anchors', rounds, seed: SEED, n: N, durationMs: T_MS,
   brianCompileSeconds: brianCompile, notes, seconds: (Date.now() - t0) / 1000, summaries,
-  runs: Object.fromEntries([...runs].map(([id, list]) => [id, list.map((x) => x && { sim: x.sim, wall: x.wall, rates: x.rates, out: x.json })])),
+  runs: Object.fromEntries([...runs].map(([id, list]) => [id, list.map((x) => x && { sim: x.sim, wall: x.wall, cpu: x.cpu, rates: x.rates, out: x.json })])),
   errors: Object.fromEntries(errors),
 }, md)
 process.stdout.write(md + '\n')

@@ -92,43 +92,55 @@ interface ScaleSummary {
   readonly synapses: number
   readonly synapsesExact: boolean
   readonly secondsPerBioSecond: Spread
+  /** CPU seconds during `run()` per biological second: the figure least touched by other processes. */
+  readonly cpuPerBioSecond: number
   readonly nsPerNeuronTick: Spread
+  /** The same from CPU time. */
+  readonly cpuNsPerNeuronTick: number
   readonly neuronNsPerNeuronTick: number
   readonly commNsPerEvent: number
   readonly buildSeconds: number
   readonly peakRssMiB: number
   readonly rates: Record<string, number>
-  /** ns per neuron-tick (all systems) ÷ that of the same form at N = 4000. */
+  /** ns per neuron-tick (all systems, wall; CPU) ÷ that of the same form at N = 4000. */
   readonly vs4k: number
+  readonly cpuVs4k: number
   readonly errors: string[]
 }
 
 const base = new Map<string, number>()
+const cpuBase = new Map<string, number>()
 const summaries: ScaleSummary[] = records.map((rec) => {
   const runs = rec.runs
   const nsNt = spread(runs.map((x) => x.nsPerNeuronTick))
   const form = `${rec.config.conn} ${rec.config.kernel}`
-  if (rec.config.n === 4000) base.set(form, nsNt.median)
+  const cpuNs = median(runs.map((x) => (x.simCpuSeconds * 1e9) / (x.n * x.ticks)))
+  if (rec.config.n === 4000) {
+    base.set(form, nsNt.median)
+    cpuBase.set(form, cpuNs)
+  }
   const rates: Record<string, number> = {}
   for (const g of Object.keys(runs[0]?.rates ?? {})) rates[g] = median(runs.map((x) => x.rates[g]))
   return {
     config: rec.config, synapses: runs[0]?.synapses ?? NaN, synapsesExact: runs[0]?.synapsesExact ?? false,
-    secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)), nsPerNeuronTick: nsNt,
+    secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)), nsPerNeuronTick: nsNt, cpuNsPerNeuronTick: cpuNs,
+    cpuPerBioSecond: median(runs.map((x) => x.simCpuSeconds / (x.durationMs / 1000))),
     neuronNsPerNeuronTick: median(runs.map((x) => x.perUnit?.neuronNsPerNeuronTick ?? NaN)),
     commNsPerEvent: median(runs.map((x) => x.perUnit?.commNsPerEvent ?? NaN)),
     buildSeconds: median(runs.map((x) => x.buildSeconds)),
     peakRssMiB: median(runs.map((x) => x.peakRssMiB)), rates,
-    vs4k: nsNt.median / (base.get(form) ?? NaN), errors: rec.errors,
+    vs4k: nsNt.median / (base.get(form) ?? NaN), cpuVs4k: cpuNs / (cpuBase.get(form) ?? NaN), errors: rec.errors,
   }
 })
 
 const rows = summaries.map((s) => {
   const c = s.config
-  if (s.secondsPerBioSecond.n === 0) return [String(c.n), c.conn, c.kernel, `${c.ms}`, `failed: ${s.errors[0] ?? ''}`, '', '', '', '', '', '', '', '']
+  if (s.secondsPerBioSecond.n === 0) return [String(c.n), c.conn, c.kernel, `${c.ms}`, `failed: ${s.errors[0] ?? ''}`, '', '', '', '', '', '', '', '', '']
   const range = s.secondsPerBioSecond.n > 1 ? ` [${sig(s.secondsPerBioSecond.min)}–${sig(s.secondsPerBioSecond.max)}]` : ''
   return [
     c.n.toLocaleString('en-US'), c.conn, c.kernel, String(c.ms),
-    `${sig(s.secondsPerBioSecond.median)}${range}`, sig(s.nsPerNeuronTick.median), sig(s.vs4k) + '×',
+    `${sig(s.secondsPerBioSecond.median)}${range}`, sig(s.cpuPerBioSecond),
+    `${sig(s.nsPerNeuronTick.median)} (${sig(s.cpuNsPerNeuronTick)})`, `${sig(s.vs4k)}× (${sig(s.cpuVs4k)}×)`,
     sig(s.neuronNsPerNeuronTick), sig(s.commNsPerEvent), sig(s.buildSeconds),
     `${sig(s.peakRssMiB)} (${sig((s.peakRssMiB * 2 ** 20) / 1e6)} MB)`,
     `${(s.synapses / 1e6).toFixed(2)} M${s.synapsesExact ? '' : ' (expected)'}`,
@@ -142,7 +154,7 @@ const md = [
   `Peak RSS of a Node process that only loaded spikecs: ${sig(floorMiB)} MiB. No spike monitor.`,
   '',
   table([
-    'N', 'conn', 'kernel', 'bio ms', 'sim s per bio s', 'ns per neuron-tick (all)', 'vs N = 4000',
+    'N', 'conn', 'kernel', 'bio ms', 'sim s per bio s', 'CPU s per bio s', 'ns per neuron-tick, all systems: wall (CPU)', 'vs N = 4000: wall (CPU)',
     'NeuronSystem ns per neuron-tick', 'CommSystem ns per event', 'build s', 'peak RSS MiB', 'synapses', 'rates Hz',
   ], rows),
   '',

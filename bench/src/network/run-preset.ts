@@ -40,6 +40,11 @@ export interface PresetRunResult {
   readonly durationMs: number
   readonly buildSeconds: number
   readonly simSeconds: number
+  /**
+   * CPU seconds of this process during `run()` (user + system, all threads: GC helpers included). On a shared
+   * machine wall time ≫ CPU time means the run waited for a core; the ratio tells how disturbed it was.
+   */
+  readonly simCpuSeconds: number
   /** Simulation seconds per biological second. */
   readonly secondsPerBioSecond: number
   readonly ticksPerSecond: number
@@ -138,9 +143,12 @@ export function runPreset(o: PresetRunOptions): PresetRunResult {
   planOf(world)
   const buildSeconds = (performance.now() - t0) / 1000
 
+  const c1 = process.cpuUsage()
   const t1 = performance.now()
   const ticks = run(world, o.durationMs)
   const simSeconds = (performance.now() - t1) / 1000
+  const c2 = process.cpuUsage(c1)
+  const simCpuSeconds = (c2.user + c2.system) / 1e6
   const events = synapticEvents(world)
 
   let rates: Record<string, number> = {}
@@ -175,7 +183,7 @@ export function runPreset(o: PresetRunOptions): PresetRunResult {
     preset: net.preset, variant: net.options.variant, conn: net.options.conn, kernel: net.options.kernel,
     scale: net.options.scale, seed: net.options.seed, n: world.nNeurons,
     synapses: syn.synapses, synapsesExact: syn.exact, ticks, durationMs: o.durationMs,
-    buildSeconds, simSeconds, secondsPerBioSecond: simSeconds / (o.durationMs / 1000),
+    buildSeconds, simSeconds, simCpuSeconds, secondsPerBioSecond: simSeconds / (o.durationMs / 1000),
     ticksPerSecond: ticks / simSeconds, nsPerNeuronTick: (simSeconds * 1e9) / (world.nNeurons * ticks),
     events, spikes, rates, cvIsi,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
