@@ -4,12 +4,13 @@
  * biological time. Every scenario and every run is a child process; results go to
  * `bench/results/<date>-bench.json` and `bench/results/latest-bench.md` (also printed).
  *
- *   pnpm bench [--quick] [--only micro|e2e|<scenario-id prefix>,…] [--rounds 5] [--max-time 0.3] [--e2e-rounds 3]
+ *   pnpm bench [--quick] [--only micro|e2e|<scenario-id prefix>,…] [--processes 3] [--rounds 2] [--max-time 0.3]
+ *              [--e2e-rounds 3]
  */
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runChild } from './lib/child.js'
-import type { CaseResult, ScenarioResult } from './lib/micro.js'
+import { summarizeScenario, type CaseResult, type ScenarioRaw, type ScenarioResult } from './lib/micro.js'
 import { benchRoot, iqrText, machine, machineLine, ratioText, sig, table, writeResults } from './lib/report.js'
 import { median, pairedRatios, spread, type Spread } from './lib/stats.js'
 import type { PresetRunResult } from './network/run-preset.js'
@@ -19,13 +20,16 @@ const { values: a } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    processes: { type: 'string' },
     rounds: { type: 'string' },
     'max-time': { type: 'string' },
     'e2e-rounds': { type: 'string' },
   },
 })
 const quick = a.quick!
-const rounds = Number(a.rounds ?? (quick ? 2 : 6))
+/** Each scenario runs in `processes` fresh processes of `rounds` rounds each. */
+const processes = Number(a.processes ?? (quick ? 1 : 3))
+const rounds = Number(a.rounds ?? 2)
 const maxTime = Number(a['max-time'] ?? (quick ? 0.12 : 0.3))
 const e2eRounds = Number(a['e2e-rounds'] ?? (quick ? 1 : 3))
 const e2eMs = quick ? 200 : 1000
@@ -45,12 +49,20 @@ interface MicroRecord {
 async function micro(): Promise<MicroRecord[]> {
   const out: MicroRecord[] = []
   for (const id of scenarioIds.filter((id) => only === null || wanted('micro') || wanted(id))) {
-    log(`micro ${id} …`)
-    const r = await runChild(process.execPath, [
-      join(dist, 'micro-child.js'), '--scenario', id, '--rounds', String(rounds), '--max-time', String(maxTime),
-    ], { timeoutMs: 60_000 + rounds * 20_000 * maxTime * 10 })
-    out.push({ id, result: r.error === null ? (r.json as unknown as ScenarioResult) : null, error: r.error })
-    if (r.error !== null) log(`  failed: ${r.error}`)
+    const raws: ScenarioRaw[] = []
+    const errors: string[] = []
+    for (let p = 0; p < processes; p++) {
+      log(`micro ${id} (process ${p + 1}/${processes}) …`)
+      const r = await runChild(process.execPath, [
+        join(dist, 'micro-child.js'), '--scenario', id, '--rounds', String(rounds), '--max-time', String(maxTime),
+      ], { timeoutMs: 60_000 + rounds * 200_000 * maxTime })
+      if (r.error === null) raws.push(r.json as unknown as ScenarioRaw)
+      else {
+        errors.push(r.error)
+        log(`  failed: ${r.error}`)
+      }
+    }
+    out.push({ id, result: raws.length ? summarizeScenario(raws) : null, error: errors[0] ?? null })
   }
   return out
 }
@@ -208,12 +220,13 @@ const md = [
   '',
   `Machine: ${machineLine(m)}. Shared and noisy: read the ratios (paired within a round), not absolute times.`,
   '',
-  microRecords.length ? `### Per system, beside a plain Float32Array loop in the same process (${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain loop)\n\n${microTable(microRecords)}\n` : '',
+  microRecords.length ? `### Per system, beside a plain Float32Array loop in the same process (${processes} processes × ${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain loop)\n\n${microTable(microRecords)}\n` : '',
   e2eSums.length ? `### End to end, 4000 neurons, ${e2eMs / 1000} s biological (${e2eRounds} rounds, each run its own process; spike monitor on)\n\n${e2eTables(e2eSums)}\n` : '',
 ].join('\n')
 
-const paths = writeResults('bench', {
-  suite: 'bench', machine: m, quick, options: { rounds, maxTime, e2eRounds, e2eMs }, seconds: (Date.now() - t0) / 1000,
+// Quick or partial runs never replace the full results.
+const paths = writeResults(quick || only !== null ? 'bench-partial' : 'bench', {
+  suite: 'bench', machine: m, quick, options: { processes, rounds, maxTime, e2eRounds, e2eMs }, seconds: (Date.now() - t0) / 1000,
   micro: microRecords, e2e: e2eSums, e2eRuns: e2eRecords,
 }, md)
 process.stdout.write(md + '\n')

@@ -1,7 +1,7 @@
 /**
  * Child process entry for the microbenchmarks: builds the scenarios of one group, runs the one named (or all
- * of the group) with benchmark.js, prints one JSON line per scenario. Each scenario gets a fresh process
- * from `pnpm bench`, so that the JIT state of one never shapes another's figures.
+ * of the group) with benchmark.js, prints one JSON line per scenario with the raw timings of every round.
+ * `pnpm bench` gives each scenario fresh processes, so that the JIT state of one never shapes another's figures.
  *
  *   node bench/dist/micro-child.js --scenario neuron-LifRef-fused [--rounds 5] [--max-time 0.4]
  */
@@ -27,9 +27,9 @@ try {
   if (list.length === 0) throw new Error(`no scenario '${a.scenario}' in group '${group}'`)
   for (const s of list) {
     const r = runScenario(s, { rounds: Number(a.rounds), maxTime: Number(a['max-time']), minTime: Number(a['min-time']) })
-    emit({ kind: 'micro', ...r })
+    emit({ kind: 'micro-raw', ...r })
   }
 } catch (e) {
-  emit({ kind: 'micro', id: a.scenario ?? group, error: (e as Error).stack ?? String(e) })
+  emit({ kind: 'micro-raw', id: a.scenario ?? group, error: (e as Error).stack ?? String(e) })
   process.exitCode = 1
 }

@@ -238,7 +238,8 @@ const md = [
   '',
 ].filter((x, i, all) => x !== '' || all[i - 1] !== '').join('\n')
 
-const paths = writeResults('peers', {
+// Quick runs never replace the full results.
+const paths = writeResults(quick || rounds < 5 ? 'peers-partial' : 'peers', {
   suite: 'peers', machine: m, anchors: 'SPIKECS_ANCHORS or <repo>/../shared/anchors', rounds, seed: SEED, n: N, durationMs: T_MS,
   brianCompileSeconds: brianCompile, notes, seconds: (Date.now() - t0) / 1000, summaries,
   runs: Object.fromEntries([...runs].map(([id, list]) => [id, list.map((x) => x && { sim: x.sim, wall: x.wall, cpu: x.cpu, rates: x.rates, out: x.json })])),

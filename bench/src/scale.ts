@@ -159,7 +159,8 @@ const md = [
   ], rows),
   '',
 ].join('\n')
-const paths = writeResults('scale', {
+// Quick or partial runs never replace the full results.
+const paths = writeResults(quick || maxN < 1_000_000 || repeats < 3 ? 'scale-partial' : 'scale', {
   suite: 'scale', machine: m, quick, floorMiB, seconds: (Date.now() - t0) / 1000, summaries, runs: records,
 }, md)
 process.stdout.write(md + '\n')

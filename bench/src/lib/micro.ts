@@ -66,14 +66,25 @@ export interface ScenarioResult {
   readonly title: string
   readonly unit: string
   readonly check: string | null
+  /** Child processes the rounds were spread over. */
+  readonly processes: number
   readonly baseline: CaseResult
   readonly cases: readonly CaseResult[]
 }
 
-interface Timing {
-  /** Seconds per operation, one per benchmark.js sample. */
+/** One benchmark.js run of one case: seconds per operation (one per sample) and the relative margin of error. */
+export interface Timing {
   readonly sample: number[]
   readonly rme: number
+}
+
+/** What one process measured for a scenario: per case (baseline first), one timing per round. */
+export interface ScenarioRaw {
+  readonly id: string
+  readonly title: string
+  readonly unit: string
+  readonly check: string | null
+  readonly cases: readonly { name: string; units: number; info: Record<string, unknown>; timings: Timing[] }[]
 }
 
 function time(c: MicroCase, o: MicroOptions): Timing {
@@ -83,29 +94,46 @@ function time(c: MicroCase, o: MicroOptions): Timing {
   return { sample: [...b.stats.sample], rme: b.stats.rme }
 }
 
-export function runScenario(s: MicroScenario, o: MicroOptions): ScenarioResult {
+/** Checks the scenario, then times the baseline and each case, round after round. */
+export function runScenario(s: MicroScenario, o: MicroOptions): ScenarioRaw {
   const check = s.check ? s.check() : null
   const all = [s.baseline, ...s.cases]
   const timings: Timing[][] = all.map(() => [])
   for (let r = 0; r < o.rounds; r++) {
     for (let k = 0; k < all.length; k++) timings[k].push(time(all[k], o))
   }
-  const basePerUnit = timings[0].map((t) => median(t.sample) / s.baseline.units)
+  return {
+    id: s.id, title: s.title, unit: s.unit, check,
+    cases: all.map((c, k) => ({ name: c.name, units: c.units, info: c.info ?? {}, timings: timings[k] })),
+  }
+}
+
+/**
+ * Merges the rounds of several processes. Each process compiles the code anew and places the arrays at new
+ * addresses, which alone can move a loop's speed by tens of percent, so a scenario is spread over a few
+ * processes and every round of every process is one paired ratio.
+ */
+export function summarizeScenario(raws: readonly ScenarioRaw[]): ScenarioResult {
+  const first = raws[0]
+  const rounds = (k: number) => raws.flatMap((r) => r.cases[k].timings)
+  const basePerUnit = rounds(0).map((t) => median(t.sample) / first.cases[0].units)
   const result = (k: number): CaseResult => {
-    const c = all[k]
-    const perRound = timings[k].map((t) => median(t.sample) / c.units)
-    const pooled = timings[k].flatMap((t) => t.sample)
+    const c = first.cases[k]
+    const timings = rounds(k)
+    const perRound = timings.map((t) => median(t.sample) / c.units)
+    const pooled = timings.flatMap((t) => t.sample)
     return {
-      name: c.name, info: c.info ?? {}, units: c.units,
+      name: c.name, info: c.info, units: c.units,
       nsPerUnit: scaleSpread(spread(pooled), 1e9 / c.units),
-      rme: median(timings[k].map((t) => t.rme)),
+      rme: median(timings.map((t) => t.rme)),
       samples: pooled.length,
       rounds: perRound.map((x) => x * 1e9),
       ratio: k === 0 ? null : spread(pairedRatios(perRound, basePerUnit)),
     }
   }
+  const checks = raws.map((r) => r.check).filter((c): c is string => c !== null)
   return {
-    id: s.id, title: s.title, unit: s.unit, check,
-    baseline: result(0), cases: all.slice(1).map((_, k) => result(k + 1)),
+    id: first.id, title: first.title, unit: first.unit, check: checks.length ? checks[0] : null,
+    processes: raws.length, baseline: result(0), cases: first.cases.slice(1).map((_, k) => result(k + 1)),
   }
 }
