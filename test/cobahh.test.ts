@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import type { CommData } from '@spikecs/ecs-core'
 import { addChecker, run, spikeData } from '@spikecs/systems'
-import { cobahh } from '../packages/presets/src/cobahh-index.js'
+import { cobahh } from '@spikecs/presets'
 
 test('cobahh builds 3200 E + 800 I HHLTC neurons, four non-Mg COBA projections with the benchmark\'s weights and time constants', () => {
   const net = cobahh({ record: false })
@@ -51,12 +51,12 @@ test('cobahh runs: no NaN, both populations active within 100 ms; CSR and on-the
 })
 
 test('cobahh refuses bad parameters, naming the preset, the parameter and the value', () => {
-  assert.throws(() => cobahh({ p: 2 }), /^preset cobahh: p must be a probability in \[0, 1\] \(got 2\)$/)
-  assert.throws(() => cobahh({ wI: -1 }), /^preset cobahh: wI must be >= 0 nS \(got -1\)$/)
-  assert.throws(() => cobahh({ conn: 'dense' as 'csr' }), /^preset cobahh: conn must be 'csr' or 'jit' \(got "dense"\)$/)
-  assert.throws(() => cobahh({ tauE: 0 }), /^preset cobahh: tauE must be > 0 ms \(got 0\)$/)
-  assert.throws(() => cobahh({ nE: 1.5 }), /^preset cobahh: nE must be an integer \(got 1.5\)$/)
-  assert.throws(() => cobahh({ we: 6 } as never), /^preset cobahh: we is not a parameter \(known: .*wE.*\) \(got 6\)$/)
+  assert.throws(() => cobahh({ p: 2 }), /^preset 'cobahh': p must be a probability in \[0, 1\] \(got 2\)$/)
+  assert.throws(() => cobahh({ wI: -1 }), /^preset 'cobahh': wI must be a finite number >= 0 nS \(got -1\)$/)
+  assert.throws(() => cobahh({ conn: 'dense' as 'csr' }), /^preset 'cobahh': conn must be one of csr, jit \(got "dense"\)$/)
+  assert.throws(() => cobahh({ tauE: 0 }), /^preset 'cobahh': tauE must be > 0 ms \(got 0\)$/)
+  assert.throws(() => cobahh({ nE: 1.5 }), /^preset 'cobahh': nE must be an integer \(got 1.5\)$/)
+  assert.throws(() => cobahh({ we: 6 } as never), /^preset 'cobahh': we is not an option or parameter of this preset \(parameters: .*wE.*\) \(got 6\)$/)
 })
 
 test.run()

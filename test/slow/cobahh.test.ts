@@ -15,7 +15,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { run, spikeData } from '@spikecs/systems'
-import { cobahh } from '../../packages/presets/src/cobahh-index.js'
+import { cobahh } from '@spikecs/presets'
 
 /** Rate (Hz) and mean CV of ISIs (per neuron std/mean, ddof 0, neurons with ≥ 3 spikes) of neurons [start, start + size). */
 function stats(ticks: Int32Array, indices: Int32Array, start: number, size: number, seconds: number) {

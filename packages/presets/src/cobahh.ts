@@ -17,22 +17,19 @@
  * There is no external drive: the neurons fire tonically on their own (about 14 Hz in isolation), and the
  * recurrent inhibition shapes the network activity.
  */
-import {
-  SpikecsError, Stream, checkFinite, checkInteger, checkNonNegative, checkPositive, checkProbability, createWorld,
-  entityKey, type Dtype, type MonitorData, type PopulationData, type World,
-} from '@spikecs/ecs-core'
-import {
-  COBA, EventCSRLinear, EventJitFPHomoLinear, Expon, FixedProb, FullProjAlignPost, HHLTC, addPopulation, addProjection,
-  addSpikeMonitor, normal,
-} from '@spikecs/systems'
+import { Stream, entityKey, type PopulationData } from '@spikecs/ecs-core'
+import { COBA, Expon, FullProjAlignPost, HHLTC, addPopulation, addProjection, normal } from '@spikecs/systems'
+import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
+import { resolvePreset, spec, type PresetDef } from './params.js'
+import type { CommonOptions, PresetNetwork } from './types.js'
 
-/** Parameters of `cobahh`; every field optional (the benchmark's values). */
+/** Model parameters of `cobahh`; every field optional (the benchmark's values). */
 export interface CobahhParams {
-  /** Excitatory neurons, default 3200. */
+  /** Excitatory neurons, default round(3200·K). */
   nE: number
-  /** Inhibitory neurons, default 800. */
+  /** Inhibitory neurons, default round(800·K). */
   nI: number
-  /** Connection probability of every ordered pair (self-pairs allowed), default 0.02. */
+  /** Connection probability of every ordered pair (self-pairs allowed), default 0.02/K. */
   p: number
   /** Excitatory conductance increment per spike (nS), default 6. */
   wE: number
@@ -46,50 +43,31 @@ export interface CobahhParams {
   eE: number
   /** Inhibitory reversal potential (mV), default −80. */
   eI: number
-  /** World seed (unsigned 32-bit integer), default 1. */
-  seed: number
-  /** Precision of the state columns, default `float32`. */
-  dtype: Dtype
-  /** Time step (ms), default 0.1. */
-  dtMs: number
-  /** Connectivity: stored rows (`csr`, default) or regenerated at each spike (`jit`); the same matrix. */
-  conn: 'csr' | 'jit'
-  /** Record every spike (default true). */
-  record: boolean
 }
 
-export const cobahhDefaults: Readonly<CobahhParams> = Object.freeze({
-  nE: 3200, nI: 800, p: 0.02, wE: 6, wI: 67, tauE: 5, tauI: 10, eE: 0, eI: -80,
-  seed: 1, dtype: 'float32', dtMs: 0.1, conn: 'csr', record: true,
-})
+export type CobahhVariant = 'default'
+export type CobahhOptions = CommonOptions<CobahhVariant> & Partial<CobahhParams>
+export type CobahhNetwork = PresetNetwork<CobahhParams, CobahhVariant, { E: PopulationData; I: PopulationData }>
 
-export interface CobahhNetwork {
-  readonly world: World
-  readonly pops: { readonly E: PopulationData; readonly I: PopulationData }
-  /** Spikes of E and I (global indices: E first), or null when `record` is false. */
-  readonly monitors: { readonly spikes: MonitorData | null }
-  readonly params: Readonly<CobahhParams>
-}
-
-function resolve(given: Partial<CobahhParams>): CobahhParams {
-  const o = 'preset cobahh'
-  const known = Object.keys(cobahhDefaults)
-  for (const k of Object.keys(given)) {
-    if (!known.includes(k)) throw new SpikecsError(o, k, (given as Record<string, unknown>)[k], `is not a parameter (known: ${known.join(', ')})`)
-  }
-  const P = { ...cobahhDefaults, ...given }
-  checkInteger(o, 'nE', P.nE, 1, 2 ** 30)
-  checkInteger(o, 'nI', P.nI, 1, 2 ** 30)
-  checkProbability(o, 'p', P.p)
-  checkNonNegative(o, 'wE', P.wE, 'nS')
-  checkNonNegative(o, 'wI', P.wI, 'nS')
-  checkPositive(o, 'tauE', P.tauE, 'ms')
-  checkPositive(o, 'tauI', P.tauI, 'ms')
-  checkFinite(o, 'eE', P.eE, 'mV')
-  checkFinite(o, 'eI', P.eI, 'mV')
-  if (P.conn !== 'csr' && P.conn !== 'jit') throw new SpikecsError(o, 'conn', P.conn, "must be 'csr' or 'jit'")
-  if (typeof P.record !== 'boolean') throw new SpikecsError(o, 'record', P.record, 'must be a boolean')
-  return P
+export const cobahhDef: PresetDef<CobahhVariant> = {
+  name: 'cobahh',
+  summary: 'Brette et al. 2007 COBAHH benchmark: 4000 Hodgkin–Huxley neurons (HHLTC), 4 conductance projections',
+  variants: ['default'],
+  defaultVariant: 'default',
+  variantDocs: { default: 'four FullProjAlignPost (decay, then add, as Brian2)' },
+  connectivities: ['csr', 'jit'],
+  defaultConn: 'csr',
+  params: [
+    spec('nE', 3200, 'neurons', 'count', 'excitatory neurons', 'times'),
+    spec('nI', 800, 'neurons', 'count', 'inhibitory neurons', 'times'),
+    spec('p', 0.02, '', 'probability', 'connection probability of every ordered pair (self-pairs allowed)', 'over'),
+    spec('wE', 6, 'nS', 'nonNegative', 'excitatory conductance increment per spike'),
+    spec('wI', 67, 'nS', 'nonNegative', 'inhibitory conductance increment per spike'),
+    spec('tauE', 5, 'ms', 'positive', 'excitatory synaptic time constant'),
+    spec('tauI', 10, 'ms', 'positive', 'inhibitory synaptic time constant'),
+    spec('eE', 0, 'mV', 'finite', 'excitatory reversal potential'),
+    spec('eI', -80, 'mV', 'finite', 'inhibitory reversal potential'),
+  ],
 }
 
 /** Fills `g` with scale·(mean + std·N(0,1)) from the stream of (seed, name). */
@@ -98,26 +76,28 @@ function initConductance(g: ArrayLike<number> & { [i: number]: number }, seed: n
   for (let i = 0; i < g.length; i++) g[i] = scale * (mean + std * s.normal())
 }
 
-/** Builds the COBAHH network (see the module comment); nothing is built when a parameter is invalid. */
-export function cobahh(params: Partial<CobahhParams> = {}): CobahhNetwork {
-  const P = resolve(params)
-  const world = createWorld({ seed: P.seed, dtype: P.dtype, dtMs: P.dtMs })
+/** Builds the COBAHH network (see the module comment); nothing is built when an option is invalid. */
+export function cobahh(options: CobahhOptions = {}): CobahhNetwork {
+  const r = resolvePreset(cobahhDef, options)
+  const P = r.params as unknown as CobahhParams
+  const world = worldFor(r)
   const hh = (size: number) => HHLTC({ size, v0: normal(-60 - 5, 5), m0: 0, h0: 0, n0: 0 })
   const E = addPopulation(world, 'E', hh(P.nE))
   const I = addPopulation(world, 'I', hh(P.nI))
-  const comm = (w: number) => P.conn === 'jit'
-    ? EventJitFPHomoLinear({ prob: P.p, weight: w })
-    : EventCSRLinear({ conn: FixedProb({ prob: P.p }), weight: w })
   const wires = [
     ['E2E', E, E, P.wE, P.tauE, P.eE, 'ge'], ['E2I', E, I, P.wE, P.tauE, P.eE, 'ge'],
     ['I2E', I, E, P.wI, P.tauI, P.eI, 'gi'], ['I2I', I, I, P.wI, P.tauI, P.eI, 'gi'],
   ] as const
   for (const [name, pre, post, w, tau, rev, g] of wires) {
-    const proj = addProjection(world, name, FullProjAlignPost({ pre, post, comm: comm(w), syn: Expon({ tau }), out: COBA({ E: rev }) }))
+    const proj = addProjection(world, name, FullProjAlignPost({
+      pre, post, comm: fixedProb(r.options.conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }),
+    }))
     // Brian2's initial conductances (nS), stored as the synapse state the first tick binds.
-    if (g === 'ge') initConductance(proj.state.cols.g.array, P.seed, `init:${post.name}:ge`, 4, 1.5, 10)
-    else initConductance(proj.state.cols.g.array, P.seed, `init:${post.name}:gi`, 20, 12, 10)
+    if (g === 'ge') initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:ge`, 4, 1.5, 10)
+    else initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:gi`, 20, 12, 10)
   }
-  const spikes = P.record ? addSpikeMonitor(world, [E, I], { name: 'spikes' }) : null
-  return { world, pops: { E, I }, monitors: { spikes }, params: P }
+  return {
+    preset: 'cobahh', options: r.options, world, pops: { E, I }, groups: groupsOf(E, I), inputs: [],
+    monitors: { spikes: monitorFor(world, [E, I], r.record) }, params: P,
+  }
 }

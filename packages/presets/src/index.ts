@@ -2,6 +2,7 @@
 export { coba, cobaDef, type CobaParams, type CobaOptions, type CobaNetwork, type CobaVariant } from './coba.js'
 export { einet, einetDef, type EinetParams, type EinetOptions, type EinetNetwork, type EinetHalfNetwork, type EinetFullNetwork, type EinetVariant } from './einet.js'
 export { cuba, cubaDef, type CubaParams, type CubaOptions, type CubaNetwork, type CubaVariant } from './cuba.js'
+export { cobahh, cobahhDef, type CobahhParams, type CobahhOptions, type CobahhNetwork, type CobahhVariant } from './cobahh.js'
 export { presets, defaultPreset, buildPreset, synapseCount, type PresetEntry } from './registry.js'
 export { resolvePreset, COMMON_OPTION_KEYS, type PresetDef, type Resolved } from './params.js'
 export type {

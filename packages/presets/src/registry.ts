@@ -6,6 +6,7 @@ import { SpikecsError, type World } from '@spikecs/ecs-core'
 import { coba, cobaDef } from './coba.js'
 import { cuba, cubaDef } from './cuba.js'
 import { einet, einetDef } from './einet.js'
+import { cobahh, cobahhDef } from './cobahh.js'
 import type { PresetDef } from './params.js'
 import type { AnyPresetNetwork, CommonOptions } from './types.js'
 
@@ -19,6 +20,7 @@ export const presets: Readonly<Record<string, PresetEntry>> = Object.freeze({
   coba: { def: cobaDef as PresetDef, build: coba as PresetEntry['build'] },
   einet: { def: einetDef as PresetDef, build: einet as PresetEntry['build'] },
   cuba: { def: cubaDef as PresetDef, build: cuba as PresetEntry['build'] },
+  cobahh: { def: cobahhDef as PresetDef, build: cobahh as PresetEntry['build'] },
 })
 
 /** The preset `spikecs run` builds when none is named. */

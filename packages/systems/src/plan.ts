@@ -81,6 +81,15 @@ export function planOf(world: World): Plan {
 }
 
 function buildPlan(world: World, previous: Plan | null): Plan {
+  // A non-shared arena that grows while the plan is built (kernel scratch is allocated on first use)
+  // detaches the views captured so far: build again, when nothing new is allocated any more.
+  const buffer = world.arena?.memory.buffer
+  const plan = compilePlan(world, previous)
+  if (world.arena !== null && world.arena.memory.buffer !== buffer) return compilePlan(world, previous)
+  return plan
+}
+
+function compilePlan(world: World, previous: Plan | null): Plan {
   releaseScratch(world)
   const c = world.components
   const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({

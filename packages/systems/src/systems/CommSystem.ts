@@ -10,7 +10,7 @@
  */
 import { slotForLatency, type World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
-import { csrEventCount, deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
+import { deliverAll2All, deliverCsr, deliverJit, deliverLinear, deliverOne2One, type RowScratch } from '../comm/kernels.js'
 import { runWasmComm } from '../wasm/comm-wasm.js'
 import {
   deliverAll2AllGraded, deliverCsrGraded, deliverJitGraded, deliverLinearGraded, deliverOne2OneGraded,
@@ -58,7 +58,7 @@ export function CommSystem(world: World): void {
     if (from === to) continue
     const c = task.proj.comm
     if (task.wasm !== null) {
-      events += runWasmComm(task.wasm, idx, from, to, offset, (f, t) => csrEventCount(c, idx, f, t, offset))
+      events += runWasmComm(task.wasm, idx, from, to, offset)
       continue
     }
     switch (c.kind) {

@@ -32,6 +32,8 @@ export interface WasmComm {
   /** Arena offsets of the target columns. */
   readonly targets: readonly number[]
   readonly run: (ns: number, target: number) => number
+  /** Row pointers of stored layers (to count events), null for on-the-fly rows (the kernel counts them). */
+  readonly indptr: Int32Array | null
 }
 
 function staging(world: World): Column<Int32Array> {
@@ -102,10 +104,10 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
     const ptr = c.indptr.offset, ind = c.indices.offset
     if (c.weights === null) {
       const fn = ex.csr_homo as unknown as CsrHomo, w = c.weight
-      return { kind: 'csr_homo', staging: st, targets, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
+      return { kind: 'csr_homo', staging: st, targets, indptr: c.indptr.array as Int32Array, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
     }
     const fn = ex.csr_weights as unknown as CsrWeights, W = c.weights.offset
-    return { kind: 'csr_weights', staging: st, targets, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
+    return { kind: 'csr_weights', staging: st, targets, indptr: c.indptr.array as Int32Array, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
   }
   const weight = 'gen' in c ? c.gen.weight : null
   if (c.kind === 'EventJitFPHomoLinear' && weight !== null && weight.kind === 'homo' && c.gen.prob > 0) {
@@ -115,7 +117,7 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
     const self = gen.includeSelf ? -1 : selfOffset
     const sorted = gen.nPost >= SORTED_DELIVERY_POSTS
     const buf = sorted ? sortBuffers(world) : { T: 0, T2: 0, cnt: 0 }
-    const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run })
+    const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run, indptr: null })
     if (t.mode === 'log') {
       const inv = t.invLog1mp
       const lnt = lnTableColumn(world)
@@ -138,12 +140,22 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
 }
 
 /** Delivers the spikes idx[from..to) (minus `offset`) through a WebAssembly comm kernel; returns the events. */
-export function runWasmComm(t: WasmComm, idx: Int32Array, from: number, to: number, offset: number,
-  csrEvents: (from: number, to: number) => number): number {
+export function runWasmComm(t: WasmComm, idx: Int32Array, from: number, to: number, offset: number): number {
   const s = t.staging.array
   const ns = to - from
-  for (let q = 0; q < ns; q++) s[q] = idx[from + q] - offset
+  const ptr = t.indptr
+  let rows = 0
+  if (ptr === null) {
+    for (let q = 0; q < ns; q++) s[q] = idx[from + q] - offset
+  } else {
+    // Stored rows: count the events while staging.
+    for (let q = 0; q < ns; q++) {
+      const i = idx[from + q] - offset
+      s[q] = i
+      rows += ptr[i + 1] - ptr[i]
+    }
+  }
   let events = 0
   for (let k = 0; k < t.targets.length; k++) events = t.run(ns, t.targets[k])
-  return t.kind === 'jit_homo' || t.kind === 'jit_homo_sorted' ? events : csrEvents(from, to)
+  return ptr === null ? events : rows
 }
