@@ -157,4 +157,21 @@ test('--raster: SVG with one raster path per population; PNG with the PNG signat
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }))
 
+test('--save-state then --resume continues the run exactly: 200 + 200 ms gives the spikes of 400 ms straight', () => {
+  const state = join(tmp, 'state.bin')
+  const a = spikecs('run', 'einet', '--duration', '200', '--save-state', state, '--json', '--quiet')
+  assert.is(a.code, 0, a.stderr)
+  const b = spikecs('run', 'einet', '--duration', '200', '--resume', state, '--json', '--quiet')
+  assert.is(b.code, 0, b.stderr)
+  const c = spikecs('run', 'einet', '--duration', '400', '--json', '--quiet')
+  assert.is(lastJson(a.stdout).spikes + lastJson(b.stdout).spikes, lastJson(c.stdout).spikes)
+  // A snapshot of another network is refused before anything runs (exit 2), naming the difference.
+  const d = spikecs('run', 'coba', '--duration', '10', '--resume', state)
+  assert.is(d.code, 2)
+  assert.match(d.stderr, /restore: structure hash .* the snapshot is of a different network/)
+  const e = spikecs('run', 'einet', '--resume', join(tmp, 'missing.bin'))
+  assert.is(e.code, 2)
+  assert.match(e.stderr, /--resume: file must be a readable snapshot file/)
+})
+
 test.run()

@@ -18,7 +18,8 @@ export class UsageError extends Error {
 export const RUN_FLAGS = [
   '--variant V', '--duration MS', '--dt MS', '--seed N', '--scale K', '--conn jit|csr', '--dtype float32|float64',
   '--kernel wasm|js',
-  '--set NAME=VALUE', '--raster FILE.svg|FILE.png', '--json', '--quiet', '--help',
+  '--set NAME=VALUE', '--raster FILE.svg|FILE.png', '--save-state FILE', '--resume FILE', '--no-checker',
+  '--json', '--quiet', '--help',
 ] as const
 
 /** A fully checked `spikecs run`. */
@@ -27,6 +28,12 @@ export interface RunRequest extends PresetSelection {
   /** `wasm` (default): WebAssembly SIMD kernels; `js`: the TypeScript reference kernels. */
   readonly kernel: 'js' | 'wasm'
   readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
+  /** Write the world's complete state here after the run (a snapshot). */
+  readonly saveState: string | null
+  /** Restore the world's state from this snapshot before the run (the network must be built the same way). */
+  readonly resume: string | null
+  /** Run with a checker (NaN/∞ state, rate above 1000 Hz), on by default. */
+  readonly checker: boolean
   readonly json: boolean
   readonly quiet: boolean
 }
@@ -83,6 +90,9 @@ export function parseCommand(argv: readonly string[]): Command {
         conn: { type: 'string' },
         kernel: { type: 'string' },
         raster: { type: 'string' },
+        'save-state': { type: 'string' },
+        resume: { type: 'string' },
+        'no-checker': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -130,6 +140,7 @@ export function parseCommand(argv: readonly string[]): Command {
     kind: 'run',
     request: {
       ...sel, conn, kernel, raster,
+      saveState: v['save-state'] ?? null, resume: v.resume ?? null, checker: v['no-checker'] !== true,
       json: v.json === true, quiet: v.quiet === true,
     },
   }

@@ -255,6 +255,15 @@ function hashValues(a: Float64Array): string {
  * one world to be restored into another. Live values (population parameters, input scales, constant input
  * values) are state and not part of it; dt, seed and dtype are.
  */
+/**
+ * The columns that are state. Columns of entity 0 are kernel scratch and tables the WebAssembly kernels
+ * derive from the structure when a plan is built (staging, gap tables, sort buffers): not saved, so a
+ * snapshot taken after running restores into a world that has not been planned yet.
+ */
+function stateColumns(world: World): Column[] {
+  return world.columns.filter((c) => c.owner !== 0)
+}
+
 export function describeStructure(world: World): string {
   const c = world.components
   const lines: string[] = [`world dtMs=${world.dtMs} seed=${world.seed} dtype=${world.dtype} neurons=${world.nNeurons}`]
@@ -294,7 +303,7 @@ export function describeStructure(world: World): string {
   for (const k of c.Checker.list) {
     lines.push(`checker #${k.eid} ${JSON.stringify(k.name)} finite=${k.checkFinite} every=${k.every} maxRateHz=${k.maxRateHz} windowTicks=${k.windowTicks}`)
   }
-  for (const col of world.columns) lines.push(`column owner=${col.owner} ${JSON.stringify(col.name)} ${col.type} length=${col.array.length}`)
+  for (const col of stateColumns(world)) lines.push(`column owner=${col.owner} ${JSON.stringify(col.name)} ${col.type} length=${col.array.length}`)
   return lines.join('\n')
 }
 
@@ -350,8 +359,9 @@ function writePayload(world: World, w: Writer, description: string): void {
   w.f64(world.tick)
   w.f64(planEvents(world))
   // Columns, in table order, byte for byte
-  w.u32(world.columns.length)
-  for (const col of world.columns) {
+  const cols = stateColumns(world)
+  w.u32(cols.length)
+  for (const col of cols) {
     w.u32(col.array.length)
     w.array(col.array)
   }
@@ -528,8 +538,9 @@ function readPayload(world: World, r: Reader): Staged {
   const tick = r.f64()
   if (!Number.isInteger(tick) || tick < 0) throw new Malformed(`tick ${tick} is not a tick`)
   const events = r.f64()
-  expect('number of columns', r.u32(), world.columns.length)
-  const columns = world.columns.map((col) => {
+  const targetColumns = stateColumns(world)
+  expect('number of columns', r.u32(), targetColumns.length)
+  const columns = targetColumns.map((col) => {
     expect(`length of column '${col.name}' of entity ${col.owner}`, r.u32(), col.array.length)
     return r.array(col.array, col.array.length)
   })
@@ -601,7 +612,7 @@ function readPayload(world: World, r: Reader): Staged {
 function commit(world: World, s: Staged): void {
   const c = world.components
   world.tick = s.tick
-  world.columns.forEach((col, k) => (col.array as Float64Array).set(s.columns[k] as Float64Array))
+  stateColumns(world).forEach((col, k) => (col.array as Float64Array).set(s.columns[k] as Float64Array))
   c.Population.list.forEach((p, k) => {
     p.nSpikes = s.pops[k].nSpikes
     p.params.set(s.pops[k].params)
