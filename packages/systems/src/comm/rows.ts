@@ -119,15 +119,35 @@ export function generateRow(
   const nPost = gen.nPost
   if (gen.prob <= 0 || nPost === 0) return 0
   rowKeys(gen.key, i, keys)
-  const k0 = keys[0], k1 = keys[1]
+  const k0 = keys[0] | 0, k1 = keys[1] | 0
   const t = gen.gaps
   const skipSelf = gen.includeSelf ? -1 : self
   const w = gen.weight
+  const logMode = t.mode === 'log'
+  const th = t.thresholds, binLo = t.binLo, binHi = t.binHi, shift = 32 - t.binBits
   let draw = 0
   let j = -1
   let count = 0
   for (;;) {
-    j += 1 + gapOf(t, counterU32(k0, k1, draw++))
+    // counterU32(k0, k1, draw) and gapOf(t, r), written out: an unsigned hash (≥ 2^30 half the time) that
+    // crossed a call V8 did not inline would be boxed on the heap, an allocation per synaptic event.
+    let x = (k0 + Math.imul(draw++, 0x9e3779b9)) | 0
+    x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16
+    x = ((x >>> 0) + k1) | 0
+    x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16
+    const r = x >>> 0
+    let gap: number
+    if (logMode) gap = gapOf(t, r)
+    else {
+      let lo = binLo[r >>> shift], hi = binHi[r >>> shift]
+      while (lo < hi) {
+        const m = (lo + hi + 1) >>> 1
+        if (r < th[m - 1]) lo = m
+        else hi = m - 1
+      }
+      gap = lo
+    }
+    j += 1 + gap
     if (j >= nPost) break
     let wv = 0
     if (w.kind === 'uniform') {

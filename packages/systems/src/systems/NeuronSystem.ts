@@ -8,26 +8,32 @@ import { SpikecsError, type InputData, type World } from '@spikecs/ecs-core'
 import { planOf, type NeuronTask } from '../plan.js'
 import { runWasmTask } from '../wasm/lif-wasm.js'
 
-function inputValue(x: InputData, tick: number, tMs: number): number {
-  let v: number
-  if (x.kind === 'constant') v = x.values[0]
-  else if (x.kind === 'series') {
-    const n = x.values.length
-    v = tick < n ? x.values[tick] : x.after === 'hold' ? x.values[n - 1] : 0
-  } else {
-    v = (x.fn as (tick: number, tMs: number) => number)(tick, tMs)
-    if (typeof v !== 'number' || !(v - v === 0)) {
-      throw new SpikecsError(`input '${x.name}'`, 'value', v, `must be a finite number (returned at tick ${tick})`)
-    }
+/** A function input's value for this tick (called once per tick, never per neuron), checked finite. */
+function functionValue(x: InputData, tick: number, world: World): number {
+  const v = (x.fn as (tick: number, tMs: number) => number)(tick, tick * world.dtMs)
+  if (typeof v !== 'number' || !(v - v === 0)) {
+    throw new SpikecsError(`input '${x.name}'`, 'value', v, `must be a finite number (returned at tick ${tick})`)
   }
-  return v * x.scale
+  return v
 }
 
-function gatherInputs(t: NeuronTask, tick: number, tMs: number): void {
+// Doubles are neither passed to nor returned from these helpers on the per-tick path (only ticks and
+// records): V8 boxes a double crossing a call it does not inline — even one read from a field such as
+// world.dtMs — which would allocate every tick.
+function gatherInputs(t: NeuronTask, tick: number, world: World): void {
   const inp = t.inp
   let s = 0
   const sc = t.scalarInputs
-  for (let k = 0; k < sc.length; k++) s += inputValue(sc[k], tick, tMs)
+  for (let k = 0; k < sc.length; k++) {
+    const x = sc[k]
+    let v: number
+    if (x.kind === 'constant') v = x.values[0]
+    else if (x.kind === 'series') {
+      const n = x.values.length
+      v = tick < n ? x.values[tick] : x.after === 'hold' ? x.values[n - 1] : 0
+    } else v = functionValue(x, tick, world)
+    s += v * x.scale
+  }
   inp.iScalar = s
   const arr = t.arrayInputs
   if (arr.length === 0) return
@@ -51,7 +57,7 @@ function gatherInputs(t: NeuronTask, tick: number, tMs: number): void {
       // Per-neuron function inputs fill their own buffer (called once per tick, never per neuron).
       const out = x.values
       out.fill(0)
-      ;(x.fn as (tick: number, tMs: number, out: Float64Array) => void)(tick, tMs, out)
+      ;(x.fn as (tick: number, tMs: number, out: Float64Array) => void)(tick, tick * world.dtMs, out)
       for (let i = 0; i < n; i++) ia[i] += out[i] * scale
     }
   }
@@ -60,11 +66,10 @@ function gatherInputs(t: NeuronTask, tick: number, tMs: number): void {
 export function NeuronSystem(world: World): void {
   const tasks = planOf(world).neurons
   const tick = world.tick
-  const tMs = tick * world.dtMs
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k]
-    gatherInputs(t, tick, tMs)
-    if (t.wasm !== null) runWasmTask(t.wasm, t.inp.iScalar, t.inp.hasArr ? t.inp.iArr : null, tick)
+    gatherInputs(t, tick, world)
+    if (t.wasm !== null) runWasmTask(t.wasm, t.inp, tick)
     else if (t.fused !== null) t.fused(t.inp, tick)
     else t.model.update(t.pop, t.inp, tick)
   }

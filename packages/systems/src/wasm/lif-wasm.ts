@@ -6,6 +6,7 @@
  * statistically on long ones (the tests check both); each is deterministic on its own.
  */
 import type { PopulationData, World } from '@spikecs/ecs-core'
+import type { NeuronInputs } from '../models/neuron-model.js'
 import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
 
 /** Most incoming synapse states a population may have for the WebAssembly kernel. */
@@ -99,8 +100,13 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   return { fn, pop, f32, i32, input: pop.aux.wasmInput.array as Float32Array }
 }
 
-/** Runs one tick of a population on its WebAssembly kernel (parameters are re-read, so live changes apply). */
-export function runWasmTask(t: WasmTask, iScalar: number, iArr: Float64Array | null, tick: number): void {
+/**
+ * Runs one tick of a population on its WebAssembly kernel (parameters are re-read, so live changes apply).
+ * The inputs come as their record: a double passed as an argument to a call V8 does not inline is boxed on
+ * the heap, which would allocate every tick.
+ */
+export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void {
+  const iScalar = inp.iScalar, iArr = inp.hasArr ? inp.iArr : null
   const P = t.pop.params, f32 = t.f32, pop = t.pop
   f32[0] = P[0] // vRest
   f32[1] = P[1] // vReset
