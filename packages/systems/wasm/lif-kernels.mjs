@@ -1,7 +1,9 @@
 // Generates the WebAssembly text of spikecs's SIMD kernels for the LIF family (float32, 4 lanes).
 //
-// One exported function per (LTC or not, number of COBA states, number of CUBA states), at most 4 states:
-//   lif_{ltc|plain}_{nCoba}_{nCuba}(n, V, last, spikes, prm, tick) -> number of spikes
+// One exported function per (LTC or not, number of COBA states, number of CUBA states, which states are
+// merged), at most 4 states:
+//   lif_{ltc|plain}_{nCoba}_{nCuba}_{n|m|x}(n, V, last, spikes, prm, tick) -> number of spikes
+// where n: no state is merged, m: all are, x: mixed (the merged mask of each state is read at run time).
 // Each call does, for the population, what AlignPostSystem, OutputSystem and NeuronSystem do (the fused
 // order): per 4 neurons, advance each Expon state (merged: add-then-decay, the state is the conductance;
 // otherwise the stored value is the conductance and the state decays after), sum COBA/CUBA outputs, then
@@ -13,7 +15,7 @@
 // Parameter block at `prm` (4-byte slots): 0 vRest, 1 vReset, 2 vTh, 3 R, 4 −dt/τ, 5 e^(−dt/τ), 6 nRef (i32),
 // 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k (COBA states
 // first, then CUBA ones): 0 S pointer, 1 conductance pointer (= S for merged states), 2 decay a, 3 merged
-// mask (i32 0 or −1), 4 reversal potential E (COBA).
+// mask (i32 0 or −1; read by the mixed variants only), 4 reversal potential E (COBA).
 
 import { commFunctions } from './comm-kernels.mjs'
 
@@ -34,23 +36,25 @@ const get = (n) => `(local.get $${n})`
 const set = (n, e) => `(local.set $${n} ${e})`
 
 /**
- * e^x on 4 lanes, about 1 ulp. Usual case — every lane within 0.175 of c = −0.175 (x = −dt(1+RΣg)/τ is
- * typically −0.1…−0.3 in conductance networks): e^x = e^c · Taylor_5(x − c), error below 4·10^−8 relative.
+ * e^x on 4 lanes, about 1 ulp, given r = x − c (the caller folds c into its constants). Usual case — every
+ * lane within 0.175 of c = −0.175 (x = −dt(1+RΣg)/τ is typically −0.1…−0.3 in conductance networks):
+ * e^x = e^c · Taylor_5(r), error below 4·10^−8 relative, the polynomial evaluated in Estrin's order
+ * (1 + r) + r²(1/2 + r/6) + r⁴(1/24 + r/120), which halves its dependency chain against Horner's.
  * Otherwise Cephes-style expf: e^x = 2^n · p(r), x = n·ln2 + r, |r| ≤ ln2/2, n = round(x·log2 e) by adding
  * 1.5·2^23 (the addition rounds to nearest; the low mantissa bits of the sum are then n), which avoids the
  * multi-instruction `nearest` and `trunc_sat` lowerings; x is clamped below at −87 with `pmax`.
  */
 const EXP_C = -0.175
-function exp4(x) {
+function exp4(r) {
   return [
-    set('ex', x),
-    set('r', `(f32x4.sub ${get('ex')} ${splat(EXP_C)})`),
-    set('p', `(f32x4.add (f32x4.mul ${get('r')} ${splat(1 / 120)}) ${splat(1 / 24)})`),
-    ...[1 / 6, 0.5, 1, 1].map((c) => set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${splat(c)})`)),
+    set('r', r),
+    set('nn', `(f32x4.mul ${get('r')} ${get('r')})`),
+    set('p', `(f32x4.add (f32x4.add ${splat(1)} ${get('r')}) (f32x4.mul ${get('nn')} (f32x4.add ${splat(0.5)} (f32x4.mul ${get('r')} ${splat(1 / 6)}))))`),
+    set('p', `(f32x4.add ${get('p')} (f32x4.mul (f32x4.mul ${get('nn')} ${get('nn')}) (f32x4.add ${splat(1 / 24)} (f32x4.mul ${get('r')} ${splat(1 / 120)}))))`),
     set('e', `(f32x4.mul ${get('p')} ${splat(Math.exp(EXP_C))})`),
     `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('r')}) ${splat(-EXP_C)})) (then
       ${[
-        set('ex', `(f32x4.pmax ${get('ex')} ${splat(-87.0)})`),
+        set('ex', `(f32x4.pmax (f32x4.add ${get('r')} ${splat(EXP_C)}) ${splat(-87.0)})`),
         set('fx', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1.44269504088896341)}) ${splat(12582912.0)})`),
         set('nn', `(i32x4.shl (i32x4.sub ${get('fx')} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
         set('fx', `(f32x4.sub ${get('fx')} ${splat(12582912.0)})`),
@@ -64,12 +68,12 @@ function exp4(x) {
   ]
 }
 
-function kernel(ltc, nCoba, nCuba) {
+function kernel(ltc, nCoba, nCuba, mg) {
   pool = new Map()
   const K = nCoba + nCuba
-  const name = `lif_${ltc ? 'ltc' : 'plain'}_${nCoba}_${nCuba}`
+  const name = `lif_${ltc ? 'ltc' : 'plain'}_${nCoba}_${nCuba}_${mg}`
   const v128 = ['vRest', 'vReset', 'vTh', 'R', 'kNeg', 'kV', 'nRef', 'iS', 'tickv', 'nv', 'lanes',
-    'G', 'GE', 'Ic', 'lastv', 'active', 'v', 'ii', 'g1', 'vInf', 'e', 'vn', 'spike', 'ex', 'fx', 'r', 'p', 'nn']
+    'G', 'GE', 'Ic', 'lastv', 'active', 'v', 'ii', 'g1', 'vInf', 'e', 'vn', 'spike', 'ex', 'fx', 'r', 'p', 'nn', 'absm', 'tiny', 'rA', 'rB']
   const i32 = ['off', 'idx', 'ns', 'bits', 'ia']
   for (let k = 0; k < K; k++) {
     v128.push(`a${k}`, `m${k}`, `E${k}`, `x${k}`, `y${k}`, `c${k}`)
@@ -82,7 +86,11 @@ function kernel(ltc, nCoba, nCuba) {
     set('R', `(f32x4.splat ${ld(3)})`), set('kNeg', `(f32x4.splat ${ld(4)})`), set('kV', `(f32x4.splat ${ld(5)})`),
     set('nRef', `(i32x4.splat ${ld(6, 'i32')})`), set('iS', `(f32x4.splat ${ld(7)})`), set('ia', ld(8, 'i32')),
     set('tickv', `(i32x4.splat (local.get $tick))`), set('nv', `(i32x4.splat (local.get $n))`),
-    set('lanes', '(v128.const i32x4 0 1 2 3)'))
+    set('lanes', '(v128.const i32x4 0 1 2 3)'), set('absm', '(v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)'),
+    // 2^−100 as float32 bits, minus one: |y| ≥ 2^−100 ⇔ bits(|y|) > this (a NaN stays NaN, for the checker).
+    set('tiny', `(i32x4.splat (i32.const ${0x0d800000 - 1}))`),
+    // The exponential's argument minus its centre: −dt(1+RG)/τ − c = (−dt/τ − c) + (−dt/τ·R)·G.
+    set('rA', `(f32x4.sub ${get('kNeg')} (f32x4.splat (f32.const ${f(EXP_C)})))`), set('rB', `(f32x4.mul ${get('kNeg')} ${get('R')})`))
   for (let k = 0; k < K; k++) {
     const b = 12 + 8 * k
     body.push(set(`S${k}`, ld(b, 'i32')), set(`C${k}`, ld(b + 1, 'i32')), set(`a${k}`, `(f32x4.splat ${ld(b + 2)})`),
@@ -100,11 +108,13 @@ function kernel(ltc, nCoba, nCuba) {
         // Decayed values below 2^−100 are flushed to zero: WebAssembly has no flush-to-zero mode, and
         // subnormal float32 arithmetic is many times slower; such a conductance changes no V at float32 precision.
         set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
-        set(`y${k}`, `(v128.and ${get(`y${k}`)} (f32x4.ge (f32x4.abs ${get(`y${k}`)}) ${splat(2 ** -100)}))`),
-        set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`),
-        `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`,
-        `(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`,
+        set(`y${k}`, `(v128.and ${get(`y${k}`)} (i32x4.gt_s (v128.and ${get(`y${k}`)} ${get('absm')}) ${get('tiny')}))`),
       )
+      // Merged: the state is the conductance (one column). Otherwise the conductance is the value before decay.
+      if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))
+      else if (mg === 'n') out.push(set(`c${k}`, get(`x${k}`)), `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`)
+      else out.push(set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`), `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`)
+      out.push(`(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`)
       if (k < nCoba) {
         out.push(
           set('G', k === 0 ? get(`c${k}`) : `(f32x4.add ${get('G')} ${get(`c${k}`)})`),
@@ -121,13 +131,13 @@ function kernel(ltc, nCoba, nCuba) {
       set('lastv', `(v128.load ${at('last')})`),
       set('active', `(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})`),
       set('v', `(v128.load ${at('V')})`),
-      set('ii', `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})`),
+      set('ii', nCuba > 0 ? `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})` : `(f32x4.add ${get('iS')} (v128.load ${at('ia')}))`),
     )
     if (ltc) {
       out.push(
         set('g1', `(f32x4.add ${splat(1)} (f32x4.mul ${get('R')} ${get('G')}))`),
         set('vInf', `(f32x4.div (f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.add ${get('ii')} ${get('GE')}))) ${get('g1')})`),
-        ...exp4(`(f32x4.mul ${get('kNeg')} ${get('g1')})`),
+        ...exp4(`(f32x4.add ${get('rA')} (f32x4.mul ${get('rB')} ${get('G')}))`),
       )
     } else {
       out.push(
@@ -181,7 +191,9 @@ export function lifModuleText(shared) {
   const fns = []
   for (const ltc of [false, true]) {
     for (let nCoba = 0; nCoba <= MAX_STATES; nCoba++) {
-      for (let nCuba = 0; nCoba + nCuba <= MAX_STATES; nCuba++) fns.push(kernel(ltc, nCoba, nCuba))
+      for (let nCuba = 0; nCoba + nCuba <= MAX_STATES; nCuba++) {
+        for (const mg of nCoba + nCuba === 0 ? ['n'] : ['n', 'm', 'x']) fns.push(kernel(ltc, nCoba, nCuba, mg))
+      }
     }
   }
   fns.push(commFunctions())

@@ -83,7 +83,9 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   // SIMD kernel's order is its own, documented, and differs from the TypeScript kernels' creation order).
   const order = [...pop.states.keys()].sort((a, b) => Number(pop.outputs[a].kind === 'CUBA') - Number(pop.outputs[b].kind === 'CUBA') || a - b)
   const nCuba = pop.outputs.filter((o) => o.kind === 'CUBA').length
-  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}`]
+  const nMerged = pop.states.filter((s) => s.merged).length
+  const mg = nMerged === 0 ? 'n' : nMerged === pop.states.length ? 'm' : 'x'
+  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${mg}`]
   const prm = pop.aux.wasmParams
   const f32 = prm.array as Float32Array
   const i32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length)
