@@ -142,11 +142,12 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
       addProjection(world, 'big', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 80 / 70000, weight: 0.37 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: R })),
       addProjection(world, 'dual', HalfProjAlignPostMg({ source: fromQueue(P, { start: 100, end: 600 }), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.2 }), syn: DualExponV2({ tauDecay: 6, tauRise: 2 }), out: COBA({ E: 0 }), post: Q })),
     ]
-    // Random spikes of P written straight into its spike list, before DelaySystem pushes them.
+    // Random spikes of P written straight into its spike list, before DelaySystem pushes them; every 20th
+    // tick all of P fires (56 000 events into 5 blocks of R: each block's bucket fills and is added early).
     const rnd = new Stream(8)
-    const drive = () => {
+    const drive = (t: number) => {
       let n = 0
-      for (let i = 0; i < 700; i++) if (rnd.uniform() < 0.03) P.spikes.array[n++] = i
+      for (let i = 0; i < 700; i++) if (t % 20 === 7 || rnd.uniform() < 0.03) P.spikes.array[n++] = i
       P.nSpikes = n
     }
     return { world, projs, drive }
@@ -156,7 +157,7 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
   assert.equal(plan.comm.map((t) => t.wasm?.kind ?? null), ['jit_homo', 'csr_homo', 'csr_weights', 'jit_homo_sorted', 'csr_homo'])
   for (const x of [a, b]) {
     for (let t = 0; t < 60; t++) {
-      x.drive()
+      x.drive(t)
       DelaySystem(x.world)
       CommSystem(x.world)
       ClockSystem(x.world)

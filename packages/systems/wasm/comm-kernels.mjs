@@ -58,17 +58,17 @@ export function commFunctions() {
     ${rowWalk(ADD_NOW)}
     (local.get $events))
 
-  ;; The same rows delivered in post order, for post populations larger than the caches: targets are collected
-  ;; into T (up to cap at a time), distributed stably into blocks of 2^14 posts (T2), then added block by
-  ;; block. A stable distribution keeps, for every post, the order of its increments, so the sums are
-  ;; bit-identical to jit_homo's; only the memory traffic changes (each block of g stays in cache).
+  ;; The same rows delivered in post order, for post populations larger than the caches: each target goes
+  ;; into the bucket of its block of 2^14 posts (B: cap targets per block, cnt: fill per block, zero between
+  ;; calls); a full bucket, and every bucket at the end, is added to g in arrival order. Per post the order of
+  ;; the increments is kept, so the sums are bit-identical to jit_homo's; only the memory traffic changes
+  ;; (a bucket's adds stay within one block of g, 64 KiB).
   (func $jit_homo_sorted (export "jit_homo_sorted") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
-      (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
-    ${JIT_LOCALS} (local $m i32) (local $nBlocks i32)
-    (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
-    ${rowWalk(ADD_SORTED)}
-    (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+      (param $B i32) (param $cnt i32) (param $cap i32) (result i32)
+    ${JIT_LOCALS} (local $c i32)
+    ${rowWalk(ADD_BUCKET)}
+    (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
   ;; Log-mode twins of the two functions above (small p: the threshold table would not stay in cache).
@@ -80,65 +80,57 @@ export function commFunctions() {
 
   (func $jit_homo_sorted_log (export "jit_homo_sorted_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32)
-      (param $T i32) (param $T2 i32) (param $cnt i32) (param $cap i32) (result i32)
-    ${JIT_LOCALS} (local $m i32) (local $nBlocks i32) (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
-    (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
-    ${rowWalk(ADD_SORTED, GAP_LOG)}
-    (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
+      (param $B i32) (param $cnt i32) (param $cap i32) (result i32)
+    ${JIT_LOCALS} (local $c i32) (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
+    ${rowWalk(ADD_BUCKET, GAP_LOG)}
+    (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
-  ;; g[T[k]] += w for k < m, in the order of a stable counting sort of T by block (post >> 14).
-  (func $add_sorted (param $T i32) (param $T2 i32) (param $cnt i32) (param $m i32) (param $nBlocks i32) (param $g i32) (param $w f32)
-    (local $k i32) (local $j i32) (local $b i32) (local $a i32) (local $sum i32) (local $c i32)
-    (if (i32.eqz (local.get $m)) (then (return)))
-    (memory.fill (local.get $cnt) (i32.const 0) (i32.shl (local.get $nBlocks) (i32.const 2)))
-    (local.set $k (i32.const 0))
-    (loop $C
-      (local.set $a (i32.add (local.get $cnt) (i32.shl (i32.shr_u (i32.load (i32.add (local.get $T) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 14)) (i32.const 2))))
-      (i32.store (local.get $a) (i32.add (i32.load (local.get $a)) (i32.const 1)))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $C (i32.lt_u (local.get $k) (local.get $m))))
-    ;; exclusive prefix sums: cnt[b] = first slot of block b
-    (local.set $b (i32.const 0))
-    (loop $P
-      (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2))))
-      (local.set $c (i32.load (local.get $a)))
-      (i32.store (local.get $a) (local.get $sum))
-      (local.set $sum (i32.add (local.get $sum) (local.get $c)))
-      (local.set $b (i32.add (local.get $b) (i32.const 1)))
-      (br_if $P (i32.lt_u (local.get $b) (local.get $nBlocks))))
-    (local.set $k (i32.const 0))
-    (loop $D
-      (local.set $j (i32.load (i32.add (local.get $T) (i32.shl (local.get $k) (i32.const 2)))))
-      (local.set $a (i32.add (local.get $cnt) (i32.shl (i32.shr_u (local.get $j) (i32.const 14)) (i32.const 2))))
-      (local.set $c (i32.load (local.get $a)))
-      (i32.store (i32.add (local.get $T2) (i32.shl (local.get $c) (i32.const 2))) (local.get $j))
-      (i32.store (local.get $a) (i32.add (local.get $c) (i32.const 1)))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $D (i32.lt_u (local.get $k) (local.get $m))))
-    (local.set $k (i32.const 0))
-    (loop $A
-      (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $T2) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 2))))
+  ;; g[j] += w for the first n targets j of block b's bucket, in order.
+  (func $flush (param $B i32) (param $b i32) (param $cap i32) (param $n i32) (param $g i32) (param $w f32)
+    (local $p i32) (local $e i32) (local $a i32)
+    (local.set $p (i32.add (local.get $B) (i32.shl (i32.mul (local.get $b) (local.get $cap)) (i32.const 2))))
+    (local.set $e (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $A
+      (br_if $done (i32.ge_u (local.get $p) (local.get $e)))
+      (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (local.get $p)) (i32.const 2))))
       (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))
-      (local.set $k (i32.add (local.get $k) (i32.const 1)))
-      (br_if $A (i32.lt_u (local.get $k) (local.get $m)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $A))))
+
+  ;; Flushes every bucket in block order and leaves the fills at zero.
+  (func $flush_all (param $B i32) (param $cnt i32) (param $cap i32) (param $nPost i32) (param $g i32) (param $w f32)
+    (local $b i32) (local $nBlocks i32) (local $a i32)
+    (local.set $nBlocks (i32.add (i32.shr_u (i32.sub (local.get $nPost) (i32.const 1)) (i32.const 14)) (i32.const 1)))
+    (loop $L
+      (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2))))
+      (if (i32.load (local.get $a)) (then
+        (call $flush (local.get $B) (local.get $b) (local.get $cap) (i32.load (local.get $a)) (local.get $g) (local.get $w))
+        (i32.store (local.get $a) (i32.const 0))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $L (i32.lt_u (local.get $b) (local.get $nBlocks)))))
 `
 }
 
-/** Per target: add the weight at once (small posts) or collect the target for blocked delivery. */
+/** Per target: add the weight at once (small posts) or put the target in its block's bucket. */
 const ADD_NOW = `
           (local.set $a (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2))))
           (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))`
-const ADD_SORTED = `
-          (i32.store (i32.add (local.get $T) (i32.shl (local.get $m) (i32.const 2))) (local.get $j))
-          (local.set $m (i32.add (local.get $m) (i32.const 1)))
-          (if (i32.eq (local.get $m) (local.get $cap)) (then
-            (call $add_sorted (local.get $T) (local.get $T2) (local.get $cnt) (local.get $m) (local.get $nBlocks) (local.get $g) (local.get $w))
-            (local.set $m (i32.const 0))))`
+const ADD_BUCKET = `
+          (local.set $b (i32.shr_u (local.get $j) (i32.const 14)))
+          (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2))))
+          (local.set $c (i32.load (local.get $a)))
+          (i32.store (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $cap)) (local.get $c)) (i32.const 2))) (local.get $j))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (if (i32.eq (local.get $c) (local.get $cap))
+            (then
+              (call $flush (local.get $B) (local.get $b) (local.get $cap) (local.get $c) (local.get $g) (local.get $w))
+              (local.set $c (i32.const 0))))
+          (i32.store (local.get $a) (local.get $c))`
 
 const JIT_LOCALS = `(local $e i32) (local $f f64) (local $lx f64) (local $k i32) (local $pl f64) (local $lu f64) (local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32) (local $n i32)
     (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32)
-    (local $a i32)`
+    (local $a i32) (local $nPostF f64)`
 
 const f64 = (x) => x.toPrecision(17)
 
@@ -165,7 +157,9 @@ const GAP_LOG = `
           (local.set $e (i32.sub (i32.const 31) (i32.clz (i32.add (local.get $r) (i32.const 1)))))
           (local.set $f (f64.mul (f64.add (f64.convert_i32_u (local.get $r)) (f64.const 1))
             (f64.reinterpret_i64 (i64.shl (i64.extend_i32_u (i32.sub (i32.const 1023) (local.get $e))) (i64.const 52)))))
-          (local.set $k (i32.add (local.get $lnt) (i32.shl (i32.trunc_f64_u (f64.mul (f64.sub (local.get $f) (f64.const 1)) (f64.const 256))) (i32.const 4))))
+          ;; k = floor((f − 1)·256): the 8 bits of r + 1 after its leading one (f − 1 is exact)
+          (local.set $k (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.clz (i32.add (local.get $r) (i32.const 1)))))
+          (local.set $k (i32.add (local.get $lnt) (i32.shl (i32.shr_u (i32.shl (local.get $k) (i32.const 1)) (i32.const 24)) (i32.const 4))))
           (local.set $lx (f64.sub (f64.mul (local.get $f) (f64.load offset=8 (local.get $k))) (f64.const 1)))
           (local.set $pl (f64.mul (local.get $lx) (f64.const 0.2)))
           (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const -0.25) (local.get $pl))))
@@ -175,12 +169,14 @@ const GAP_LOG = `
           (local.set $pl (f64.add (f64.load (local.get $k)) (local.get $pl)))
           (local.set $lu (f64.add (f64.mul (f64.convert_i32_s (i32.sub (local.get $e) (i32.const 32))) (f64.const ${f64(Math.LN2)})) (local.get $pl)))
           (local.set $lu (f64.floor (f64.mul (local.get $lu) (local.get $inv))))
-          (local.set $L (select (local.get $nPost) (i32.trunc_f64_s (f64.min (local.get $lu) (f64.const 2147483647)))
-            (f64.ge (local.get $lu) (f64.convert_i32_s (local.get $nPost)))))))`
+          ;; min(floor, nPost): the conversion only sees values below nPost (lu ≥ 0)
+          (local.set $L (if (result i32) (f64.lt (local.get $lu) (local.get $nPostF))
+            (then (i32.trunc_f64_s (local.get $lu))) (else (local.get $nPost))))))`
 
 /** The walk over the spiking rows and their targets; `emit` runs for each target $j that is not skipped. */
 function rowWalk(emit, gap = GAP_TABLE) {
-  return `(block $done (loop $Q
+  return `(local.set $nPostF (f64.convert_i32_s (local.get $nPost)))
+    (block $done (loop $Q
       (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
       (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
       (local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))

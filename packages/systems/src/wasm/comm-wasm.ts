@@ -13,18 +13,18 @@ type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number,
 type JitHomo = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
   thr: number, g: number, w: number, self: number) => number
 type JitHomoSorted = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
-  thr: number, g: number, w: number, self: number, T: number, T2: number, cnt: number, cap: number) => number
+  thr: number, g: number, w: number, self: number, B: number, cnt: number, cap: number) => number
 type JitHomoLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number) => number
 type JitHomoSortedLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number,
-  T: number, T2: number, cnt: number, cap: number) => number
+  B: number, cnt: number, cap: number) => number
 
 /**
  * Posts at which on-the-fly delivery switches to post-ordered (blocked) delivery: a state column of 64K
  * float32 (256 KiB) no longer stays in a core's cache while random rows scatter into it.
  */
 export const SORTED_DELIVERY_POSTS = 65536
-/** Targets collected per blocked pass (two buffers of 64 KiB, so they and a block of g stay in cache). */
-const SORT_CAP = 16384
+/** Targets a block's bucket holds before it is added (16 KiB per block of 2^14 posts). */
+const BUCKET_CAP = 4096
 
 export interface WasmComm {
   readonly kind: 'csr_homo' | 'csr_weights' | 'jit_homo' | 'jit_homo_sorted'
@@ -48,16 +48,16 @@ function staging(world: World): Column<Int32Array> {
   return col
 }
 
-/** Scratch of the blocked delivery (two target buffers and block counters), one per world. */
-function sortBuffers(world: World): { T: number; T2: number; cnt: number } {
-  let b = world.caches.get('wasm:sort') as { T: number; T2: number; cnt: number } | undefined
+/** Scratch of the blocked delivery (one bucket of targets and one fill counter per block), one per world. */
+function sortBuffers(world: World): { B: number; cnt: number } {
+  let b = world.caches.get('wasm:sort') as { B: number; cnt: number } | undefined
   if (b === undefined) {
     let maxPost = 1
     for (const p of world.components.Population.list) maxPost = Math.max(maxPost, p.size)
+    const nBlocks = (maxPost >> 14) + 1
     b = {
-      T: allocColumn(world, 0, 'wasm.sort.T', 'i32', SORT_CAP).offset,
-      T2: allocColumn(world, 0, 'wasm.sort.T2', 'i32', SORT_CAP).offset,
-      cnt: allocColumn(world, 0, 'wasm.sort.blocks', 'i32', (maxPost >> 14) + 2).offset,
+      B: allocColumn(world, 0, 'wasm.sort.buckets', 'i32', nBlocks * BUCKET_CAP).offset,
+      cnt: allocColumn(world, 0, 'wasm.sort.fill', 'i32', nBlocks).offset,
     }
     world.caches.set('wasm:sort', b)
   }
@@ -116,14 +116,14 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
     const w = weight.value
     const self = gen.includeSelf ? -1 : selfOffset
     const sorted = gen.nPost >= SORTED_DELIVERY_POSTS
-    const buf = sorted ? sortBuffers(world) : { T: 0, T2: 0, cnt: 0 }
+    const buf = sorted ? sortBuffers(world) : { B: 0, cnt: 0 }
     const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run, indptr: null })
     if (t.mode === 'log') {
       const inv = t.invLog1mp
       const lnt = lnTableColumn(world)
       if (sorted) {
         const fn = ex.jit_homo_sorted_log as unknown as JitHomoSortedLog
-        return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self, buf.T, buf.T2, buf.cnt, SORT_CAP))
+        return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
       }
       const fn = ex.jit_homo_log as unknown as JitHomoLog
       return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self))
@@ -131,7 +131,7 @@ export function createWasmComm(world: World, proj: ProjectionData, selfOffset: n
     const { lo, hi, thr } = gapColumns(world, t)
     if (sorted) {
       const fn = ex.jit_homo_sorted as unknown as JitHomoSorted
-      return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.T, buf.T2, buf.cnt, SORT_CAP))
+      return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
     }
     const fn = ex.jit_homo as unknown as JitHomo
     return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))
