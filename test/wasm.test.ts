@@ -131,6 +131,7 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
     const P = addPopulation(world, 'P', LifRef({ size: 700 }))
     const Q = addPopulation(world, 'Q', LifRef({ size: 300 }))
     const R = addPopulation(world, 'R', LifRef({ size: 70000 }))
+    const S = addPopulation(world, 'S', LifRef({ size: 20000 }))
     const s = new Stream(3)
     const pre: number[] = [], post: number[] = [], w: number[] = []
     for (let i = 0; i < 700; i++) for (let j = 0; j < 300; j++) if (s.uniform() < 0.05) { pre.push(i); post.push(j); w.push(s.uniform()) }
@@ -140,6 +141,10 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
       addProjection(world, 'list', FullProjAlignPostMg({ pre: P, comm: EventCSRLinear({ conn: FromList({ pre, post, weight: w }) }), syn: Expon({ tau: 9 }), out: CUBA(), post: Q })),
       // 70000 posts at p = 80/70000: the log-mode gap sampler and the post-ordered (blocked) delivery.
       addProjection(world, 'big', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 80 / 70000, weight: 0.37 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: R })),
+      // 20000 posts at p = 0.001: the log-mode sampler with direct delivery, onto another population and onto
+      // its own population without self-connections.
+      addProjection(world, 'mid', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.29 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: S })),
+      addProjection(world, 'selfS', FullProjAlignPost({ pre: S, comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.43, includeSelf: false }), syn: Expon({ tau: 6 }), out: COBA({ E: 0 }), post: S })),
       addProjection(world, 'dual', HalfProjAlignPostMg({ source: fromQueue(P, { start: 100, end: 600 }), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.2 }), syn: DualExponV2({ tauDecay: 6, tauRise: 2 }), out: COBA({ E: 0 }), post: Q })),
     ]
     // Random spikes of P written straight into its spike list, before DelaySystem pushes them; every 20th
@@ -149,12 +154,15 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
       let n = 0
       for (let i = 0; i < 700; i++) if (t % 20 === 7 || rnd.uniform() < 0.03) P.spikes.array[n++] = i
       P.nSpikes = n
+      n = 0
+      for (let i = 0; i < 20000; i++) if (rnd.uniform() < 0.01) S.spikes.array[n++] = i
+      S.nSpikes = n
     }
     return { world, projs, drive }
   }
   const a = build('js'), b = build('wasm')
   const plan = planOf(b.world)
-  assert.equal(plan.comm.map((t) => t.wasm?.kind ?? null), ['jit_homo', 'csr_homo', 'csr_weights', 'jit_homo_sorted', 'csr_homo'])
+  assert.equal(plan.comm.map((t) => t.wasm?.kind ?? null), ['jit_homo', 'csr_homo', 'csr_weights', 'jit_homo_sorted', 'jit_homo', 'jit_homo', 'csr_homo'])
   for (const x of [a, b]) {
     for (let t = 0; t < 60; t++) {
       x.drive(t)

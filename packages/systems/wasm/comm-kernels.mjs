@@ -74,15 +74,15 @@ export function commFunctions() {
   ;; Log-mode twins of the two functions above (small p: the threshold table would not stay in cache).
   (func $jit_homo_log (export "jit_homo_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32) (result i32)
-    ${JIT_LOCALS} (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
-    ${rowWalk(ADD_NOW, GAP_LOG)}
+    ${JIT_LOCALS} ${LOG4_LOCALS}
+    ${rowWalkLog4(ADD_NOW)}
     (local.get $events))
 
   (func $jit_homo_sorted_log (export "jit_homo_sorted_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32)
       (param $B i32) (param $cnt i32) (param $cap i32) (result i32)
-    ${JIT_LOCALS} (local $c i32) (local $bits i32) (local $lo i32) (local $hi i32) (local $thr i32)
-    ${rowWalk(ADD_BUCKET, GAP_LOG)}
+    ${JIT_LOCALS} (local $c i32) ${LOG4_LOCALS}
+    ${rowWalkLog4(ADD_BUCKET)}
     (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
@@ -173,19 +173,99 @@ const GAP_LOG = `
           (local.set $L (if (result i32) (f64.lt (local.get $lu) (local.get $nPostF))
             (then (i32.trunc_f64_s (local.get $lu))) (else (local.get $nPost))))))`
 
+const MIX4 = (x) => `
+    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 16))))
+    (local.set ${x} (i32x4.mul (local.get ${x}) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d)))
+    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 15))))
+    (local.set ${x} (i32x4.mul (local.get ${x}) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b)))
+    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 16))))`
+
+/** Per spiking row $i: the target to skip ($self ≥ 0: no self-connection) and the row keys $k0, $k1. */
+const ROW_START = `(local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))
+      (local.set $x (i32.xor (local.get $i) (i32.const 0x27d4eb2f)))${MIX('$x')}
+      (local.set $x (i32.add (local.get $x) (local.get $key)))${MIX('$x')}
+      (local.set $k0 (local.get $x))
+      (local.set $x (i32.xor (i32.xor (local.get $x) (local.get $key)) (i32.const 0x165667b1)))${MIX('$x')}
+      (local.set $k1 (local.get $x))`
+
+const GOLDEN = 0x9e3779b9
+const u32 = (x) => `0x${(x >>> 0).toString(16)}`
+const splat2 = (x) => `(v128.const f64x2 ${f64(x)} ${f64(x)})`
+
+const LOG4_LOCALS = `(local $cv v128) (local $v v128) (local $F0 v128) (local $F1 v128) (local $hw v128) (local $kv v128)
+    (local $x0 v128) (local $x1 v128) (local $p0 v128) (local $p1 v128) (local $ev v128) (local $gv v128) (local $invv v128) (local $npv v128)`
+
+/** One f64x2 half of the log-mode gaps: $x{h} = f·(1/f0) − 1, the series, + ln f0, + (e − 32)·ln 2, ·inv, floor, min nPost. */
+function logHalf(h, F, kl0, kl1, evExpr) {
+  const x = `$x${h}`, pv = `$p${h}`
+  const k0 = `(i32x4.extract_lane ${kl0} (local.get $kv))`, k1 = `(i32x4.extract_lane ${kl1} (local.get $kv))`
+  return `
+          (local.set ${x} (f64x2.sub (f64x2.mul
+            (v128.or (v128.and (local.get ${F}) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
+            (f64x2.replace_lane 1 (f64x2.splat (f64.load offset=8 ${k0})) (f64.load offset=8 ${k1}))) ${splat2(1)}))
+          (local.set ${pv} (f64x2.mul (local.get ${x}) ${splat2(0.2)}))
+          (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(-0.25)} (local.get ${pv}))))
+          (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(1 / 3)} (local.get ${pv}))))
+          (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(-0.5)} (local.get ${pv}))))
+          (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(1)} (local.get ${pv}))))
+          (local.set ${pv} (f64x2.add (f64x2.replace_lane 1 (f64x2.splat (f64.load ${k0})) (f64.load ${k1})) (local.get ${pv})))
+          (local.set ${pv} (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s ${evExpr}) ${splat2(Math.LN2)}) (local.get ${pv})))
+          (local.set ${pv} (i32x4.trunc_sat_f64x2_s_zero (f64x2.min (f64x2.floor (f64x2.mul (local.get ${pv}) (local.get $invv))) (local.get $npv))))`
+}
+
+/** One target of the 4-wide walk: the gap of lane `lane`, then the same step as rowWalk's. */
+const step4 = (lane, emit) => `
+        (local.set $j (i32.add (local.get $j) (i32.add (i32.const 1) (i32x4.extract_lane ${lane} (local.get $gv)))))
+        (br_if $row (i32.ge_s (local.get $j) (local.get $nPost)))
+        (if (i32.ne (local.get $j) (local.get $skip)) (then${emit}
+          (local.set $events (i32.add (local.get $events) (i32.const 1)))))`
+
+/**
+ * rowWalk with GAP_LOG, four draws at a time: draws n…n+3 hashed in i32x4 lanes and their gaps computed in two
+ * f64x2 halves with per lane the same IEEE double operations as GAP_LOG (r + 1 converted exactly, its exponent
+ * and top mantissa bits read from the double's bits), so the targets are identical; draws past the row's end
+ * are computed and dropped.
+ */
+function rowWalkLog4(emit) {
+  const lanes = [0, 1, 2, 3].map((k) => u32(Math.imul(k, GOLDEN)))
+  return `(local.set $invv (f64x2.splat (local.get $inv)))
+    (local.set $npv (f64x2.splat (f64.convert_i32_s (local.get $nPost))))
+    (block $done (loop $Q
+      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
+      (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
+      ${ROW_START}
+      (local.set $cv (i32x4.add (i32x4.splat (local.get $k0)) (v128.const i32x4 ${lanes.join(' ')})))
+      (local.set $j (i32.const -1))
+      (block $row (loop $D
+        ;; r lanes = draws n…n+3
+        (local.set $v (local.get $cv))${MIX4('$v')}
+        (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $k1))))${MIX4('$v')}
+        (local.set $cv (i32x4.add (local.get $cv) (v128.const i32x4 ${Array(4).fill(u32(Math.imul(4, GOLDEN))).join(' ')})))
+        ;; r + 1 as exact doubles (lanes 0,1 in F0, 2,3 in F1); H = their high words: exponent and top mantissa bits
+        (local.set $hw (i32x4.add (local.get $v) (v128.const i32x4 1 1 1 1)))
+        (local.set $F0 (f64x2.convert_low_i32x4_u (local.get $hw)))
+        (local.set $F1 (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hw) (local.get $hw))))
+        (local.set $hw (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $F0) (local.get $F1)))
+        (local.set $ev (i32x4.sub (i32x4.shr_u (local.get $hw) (i32.const 20)) (v128.const i32x4 1055 1055 1055 1055)))
+        (local.set $kv (i32x4.add (i32x4.shl (v128.and (i32x4.shr_u (local.get $hw) (i32.const 12)) (v128.const i32x4 255 255 255 255)) (i32.const 4)) (i32x4.splat (local.get $lnt))))
+        ${logHalf(0, '$F0', 0, 1, '(local.get $ev)')}
+        ${logHalf(1, '$F1', 2, 3, '(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ev) (local.get $ev))')}
+        ;; gaps of the four draws; r = 2^32 − 1 (u = 1) has gap 0
+        (local.set $gv (v128.andnot (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $p0) (local.get $p1))
+          (i32x4.eq (local.get $v) (v128.const i32x4 -1 -1 -1 -1))))
+        ${[0, 1, 2, 3].map((l) => step4(l, emit)).join('')}
+        (br $D)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $Q)))`
+}
+
 /** The walk over the spiking rows and their targets; `emit` runs for each target $j that is not skipped. */
 function rowWalk(emit, gap = GAP_TABLE) {
   return `(local.set $nPostF (f64.convert_i32_s (local.get $nPost)))
     (block $done (loop $Q
       (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
       (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
-      (local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))
-      ;; row keys
-      (local.set $x (i32.xor (local.get $i) (i32.const 0x27d4eb2f)))${MIX('$x')}
-      (local.set $x (i32.add (local.get $x) (local.get $key)))${MIX('$x')}
-      (local.set $k0 (local.get $x))
-      (local.set $x (i32.xor (i32.xor (local.get $x) (local.get $key)) (i32.const 0x165667b1)))${MIX('$x')}
-      (local.set $k1 (local.get $x))
+      ${ROW_START}
       (local.set $j (i32.const -1))
       (local.set $n (i32.const 0))
       (block $row (loop $D
