@@ -47,7 +47,7 @@ const cases: [string, () => unknown, string | RegExp][] = [
   ['empty population name', () => addPopulation(createWorld(), '', LifRef({ size: 1 })), 'population: name must be a non-empty string without surrounding spaces (got "")'],
   ['population name with spaces around it', () => addPopulation(createWorld(), ' E', LifRef({ size: 1 })), 'population: name must be a non-empty string without surrounding spaces (got " E")'],
   ['a name used by a population, reused by a spike buffer', () => addSpikeBuffer(net().world, 'E', 3), `spike buffer 'E': name is already used by another entity of this world (names must be unique) (got "E")`],
-  ['delay entry of latency 0', () => { const w = createWorld(); addDelayEntry(w, createDelayQueue(w, 1, 1, 'E', 10), 'x', 0) }, "delay entry 'x': latency must be an integer number of ticks >= 1 (got 0)"],
+  ['delay entry of latency 0', () => { const w = createWorld(); addDelayEntry(w, createDelayQueue(w, 1, 1, 'E', 10), 'x', 0) }, "delay entry 'x': latency must be an integer number of ticks in [1, 100000] (got 0)"],
   ['delay entry registered twice', () => { const w = createWorld(); const q = createDelayQueue(w, 1, 1, 'E', 10); addDelayEntry(w, q, 'x', 2); addDelayEntry(w, q, 'x', 3) }, `delay queue of population 'E': entry is registered already (got "x")`],
   ['parameter record that is not an object', () => full(net(), { comm: All2All(7 as never) }), "projection 'P' (FullProjAlignPost) comm All2All: parameters must be an object of parameters (known: nPre, nPost, weight, includeSelf) (got 7)"],
   ['NaN in a per-neuron value array', () => { const n = net(); addInput(n.world, n.E, [0, 1, NaN, 0, 0, 0, 0, 0]) }, "input 'E:input0': value[2] must be a finite number (got NaN)"],

@@ -6,7 +6,7 @@ import { createWorld, SpikecsError } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addInput, addStateProbe, addSpikeBuffer, addChecker, pushSpike, setParam, setPipeline,
   run, step, Lif, LifRef, normal, fromQueue, EventJitFPHomoLinear, EventCSRLinear, FixedProb, FromList, One2One,
-  All2All, Expon, NMDA, COBA, CUBA, FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, DelaySystem,
+  All2All, Expon, NMDA, COBA, CUBA, FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, DelaySystem, HH,
 } from '@spikecs/systems'
 
 function net() {
@@ -24,6 +24,11 @@ const cases: [string, () => unknown, RegExp][] = [
   ['negative seed', () => createWorld({ seed: -1 }), /^world: seed must be >= 0 \(got -1\)$/],
   ['fractional seed', () => createWorld({ seed: 1.5 }), /^world: seed must be an integer \(got 1.5\)$/],
   ['unknown dtype', () => createWorld({ dtype: 'float16' as 'float32' }), /^world: dtype must be 'float32' or 'float64' \(got "float16"\)$/],
+  ['world options null', () => createWorld(null), /^world: options must be an object such as \{ dtMs: 0.1, seed: 1 \} \(got null\)$/],
+  ['neuron parameters null', () => LifRef(null as never), /^LifRef: parameters must be an object of parameters such as \{ size: 100 \} \(got null\)$/],
+  ['neuron parameters missing', () => (HH as (p?: unknown) => unknown)(), /^HH: parameters must be an object of parameters such as \{ size: 100 \} \(got undefined\)$/],
+  ['connector parameters null', () => FixedProb(null as never), /^FixedProb: parameters must be an object of parameters such as \{ prob: 0.02 \} \(got null\)$/],
+  ['synapse parameters null', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, comm: One2One({ weight: 1 }), syn: Expon(null as never), out: COBA({ E: 0 }), post: E })) }, /^projection 'EE' \(FullProjAlignPost\) synapse Expon: parameters must be an object of parameters such as \{ tau: 5 \} \(got null\)$/],
   ['empty population', () => addPopulation(createWorld(), 'E', LifRef({ size: 0 })), /^population 'E' \(LifRef\): size must be >= 1 \(got 0\)$/],
   ['negative tau', () => addPopulation(createWorld(), 'E', LifRef({ size: 10, tau: -5 })), /^population 'E' \(LifRef\): tau must be > 0 ms \(got -5\)$/],
   ['NaN threshold', () => addPopulation(createWorld(), 'E', LifRef({ size: 10, vTh: NaN })), /^population 'E' \(LifRef\): vTh must be a finite number in mV \(got NaN\)$/],
@@ -42,6 +47,8 @@ const cases: [string, () => unknown, RegExp][] = [
   ['negative probability in a connector', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn: FixedProb({ prob: -0.1 }), weight: 1 }), ...base(), post: E })) }, /^projection 'EE' \(FullProjAlignPost\) comm EventCSRLinear FixedProb: prob must be a probability in \[0, 1\] \(got -0.1\)$/],
   ['negative delay', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, delay: -1, comm: One2One({ weight: 1 }), ...base(), post: E })) }, /^projection 'EE' \(FullProjAlignPost\): delay must be >= 0 ms \(got -1\)$/],
   ['delay not a whole number of ticks', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, delay: 0.15, comm: One2One({ weight: 1 }), ...base(), post: E })) }, /^projection 'EE' \(FullProjAlignPost\): delay must be a whole number of ticks of dt = 0.1 ms/],
+  ['delay longer than the queue bound', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, delay: 1e7, comm: One2One({ weight: 1 }), ...base(), post: E })) }, /^projection 'EE' \(FullProjAlignPost\): delay must be at most 100000 ticks \(10000 ms at dt = 0.1 ms\): the delay queue keeps one spike list per tick \(got 10000000\)$/],
+  ['queue-slice latency beyond the bound', () => { const { world, E } = net(); addProjection(world, 'EE', HalfProjAlignPostMg({ source: fromQueue(E, { latency: 100001 }), comm: One2One({ weight: 1 }), ...base(), post: E })) }, /^projection 'EE' \(HalfProjAlignPostMg\): source.latency must be <= 100000 \(got 100001\)$/],
   ['synapse tau = 0', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPost({ pre: E, comm: One2One({ weight: 1 }), syn: Expon({ tau: 0 }), out: COBA({ E: 0 }), post: E })) }, /^projection 'EE' \(FullProjAlignPost\) synapse Expon: tau must be > 0 ms \(got 0\)$/],
   ['synapse size differs from post', () => { const { world, E, I } = net(); addProjection(world, 'EI', FullProjAlignPostMg({ pre: E, comm: EventJitFPHomoLinear({ prob: 0.1, weight: 1 }), syn: Expon({ tau: 5, size: 4000 }), out: COBA({ E: 0 }), post: I })) }, /^projection 'EI' \(FullProjAlignPostMg\) synapse Expon: size must equal the post population size \(800\) \(got 4000\)$/],
   ['NMDA cannot be post-aligned', () => { const { world, E } = net(); addProjection(world, 'EE', FullProjAlignPostMg({ pre: E, comm: One2One({ weight: 1 }), syn: NMDA(), out: COBA({ E: 0 }), post: E })) }, /^projection 'EE' \(FullProjAlignPostMg\): syn cannot be an align-post synapse: its state is not linear in its input .* \(got "NMDA"\)$/],

@@ -37,6 +37,12 @@ export interface DelayQueueData {
   readonly entries: DelayEntry[]
 }
 
+/**
+ * Longest latency a queue accepts, in ticks (10 s at dt = 0.1 ms): the ring keeps one spike list per tick,
+ * a few hundred bytes each, so a longer one would take gigabytes before the first spike.
+ */
+export const MAX_DELAY_TICKS = 100000
+
 /** A queue for population `pop` of `size` neurons, with no entries yet (length 1). */
 export function createDelayQueue(
   host: ColumnHost, eid: number, pop: number, popName: string, size: number,
@@ -60,8 +66,8 @@ function setQueueLength(host: ColumnHost, q: DelayQueueData, length: number): vo
 
 /** Adds an entry of `latency` ticks; grows the ring if it is the longest so far. */
 export function addDelayEntry(host: ColumnHost, q: DelayQueueData, name: string, latency: number): void {
-  if (!Number.isInteger(latency) || latency < 1) {
-    throw new SpikecsError(`delay entry '${name}'`, 'latency', latency, 'must be an integer number of ticks >= 1')
+  if (!Number.isInteger(latency) || latency < 1 || latency > MAX_DELAY_TICKS) {
+    throw new SpikecsError(`delay entry '${name}'`, 'latency', latency, `must be an integer number of ticks in [1, ${MAX_DELAY_TICKS}]`)
   }
   if (q.entries.some((e) => e.name === name)) {
     throw new SpikecsError(`delay queue of population '${q.popName}'`, 'entry', name, 'is registered already')

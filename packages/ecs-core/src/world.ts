@@ -74,7 +74,10 @@ export interface WorldFields {
 export type World = WorldFields
 
 /** Creates a world. Throws on a non-positive or non-finite dt, a seed that is not a 32-bit integer, or an unknown dtype. */
-export function createWorld(options: WorldOptions = {}): World {
+export function createWorld(options: WorldOptions | null = {}): World {
+  if (options === null || typeof options !== 'object') {
+    throw new SpikecsError('world', 'options', options, 'must be an object such as { dtMs: 0.1, seed: 1 }')
+  }
   const dtMs = checkPositive('world', 'dtMs', options.dtMs ?? 0.1, 'ms')
   const seed = checkInteger('world', 'seed', options.seed ?? 1, 0, 0xffffffff)
   const dtype = options.dtype ?? 'float32'

@@ -13,7 +13,7 @@
  */
 import {
   SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, lookupMerged, mergeKey,
-  msToTicks, registerMerged, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
+  msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
   type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
 } from '@spikecs/ecs-core'
 import { resolveComm, type CommDesc } from '../comm/layers.js'
@@ -113,6 +113,9 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     if (d.delay !== undefined && d.delay !== null) {
       delayMs = d.delay
       latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))
+      if (latency > MAX_DELAY_TICKS) {
+        throw new SpikecsError(obj, 'delay', d.delay, `must be at most ${MAX_DELAY_TICKS} ticks (${MAX_DELAY_TICKS * world.dtMs} ms at dt = ${world.dtMs} ms): the delay queue keeps one spike list per tick`)
+      }
     }
   } else {
     const src = (desc as HalfOpts).source as QueueSlice | SpikeBufferData
@@ -121,7 +124,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       srcPop = checkPopulation(world, obj, 'source.pop', s.pop)
       checkInteger(obj, 'source.start', s.start, 0, srcPop.size - 1)
       checkInteger(obj, 'source.end', s.end, s.start + 1, srcPop.size)
-      latency = checkInteger(obj, 'source.latency', s.latency, 1)
+      latency = checkInteger(obj, 'source.latency', s.latency, 1, MAX_DELAY_TICKS)
       offset = s.start
       count = s.end - s.start
     } else if (src !== null && typeof src === 'object' && world.components.SpikeBuffer.byEid[(src as SpikeBufferData).eid] === src) {

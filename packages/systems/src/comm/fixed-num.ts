@@ -9,7 +9,7 @@
  * drawn with replacement (a pair may be connected several times; each copy is a synapse).
  * `num` is a whole number of partners (BrainPy's fractional form, `int(N·num)`, is written as that integer).
  */
-import { SpikecsError, checkInteger, counterU32, entityKey, rowKeys } from '@spikecs/ecs-core'
+import { SpikecsError, checkInteger, checkObject, counterU32, entityKey, rowKeys } from '@spikecs/ecs-core'
 
 interface FixedNumFields {
   readonly num: number
@@ -32,16 +32,17 @@ interface FixedNumOptions {
   seed?: number
 }
 
-function fields(p: FixedNumOptions): FixedNumFields {
+function fields(kind: string, p: FixedNumOptions): FixedNumFields {
+  checkObject(kind, p, '{ num: 80 }')
   return { num: p.num, includeSelf: p.includeSelf ?? true, allowMultiConn: p.allowMultiConn ?? false, seed: p.seed }
 }
 /** Every presynaptic neuron gets exactly `num` targets (BrainPy `FixedPostNum`). */
 export function FixedPostNum(p: FixedNumOptions): FixedNumConnector {
-  return { kind: 'FixedPostNum', ...fields(p) }
+  return { kind: 'FixedPostNum', ...fields('FixedPostNum', p) }
 }
 /** Every postsynaptic neuron gets exactly `num` sources (BrainPy `FixedPreNum`). */
 export function FixedPreNum(p: FixedNumOptions): FixedNumConnector {
-  return { kind: 'FixedPreNum', ...fields(p) }
+  return { kind: 'FixedPreNum', ...fields('FixedPreNum', p) }
 }
 
 const U32 = 2.3283064365386963e-10

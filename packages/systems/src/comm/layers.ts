@@ -16,7 +16,7 @@
  * - Connectors `FixedPostNum`, `FixedPreNum` (`comm/fixed-num.ts`): exact out- or in-degrees, stored as CSR.
  */
 import {
-  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkProbability,
+  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkObject, checkProbability,
   entityKey, rowKeys, type CommData, type FloatArray, type RowGenerator, type World,
 } from '@spikecs/ecs-core'
 import { applyInitializer, checkInitializer, type NormalInit, type UniformInit } from '../init.js'
@@ -107,10 +107,12 @@ export function CSRLinear(p: SizeHints & { conn: Connector; weight?: number | Ar
 
 /** Fixed-probability connector: each pair independently with `prob` (or a fixed out-degree). */
 export function FixedProb(p: { prob: number; includeSelf?: boolean; fixedOutDegree?: boolean; seed?: number }): Connector {
+  checkObject('FixedProb', p, '{ prob: 0.02 }')
   return { kind: 'FixedProb', prob: p.prob, includeSelf: p.includeSelf ?? true, fixedOutDegree: p.fixedOutDegree ?? false, seed: p.seed }
 }
 /** Explicit connector: synapse k connects pre[k] to post[k] (with weight[k] when given). */
 export function FromList(p: { pre: ArrayLike<number>; post: ArrayLike<number>; weight?: ArrayLike<number> }): Connector {
+  checkObject('FromList', p, '{ pre: [0, 1], post: [1, 0] }')
   return { kind: 'FromList', pre: p.pre, post: p.post, weight: p.weight }
 }
 

@@ -15,7 +15,7 @@
  */
 import type { PopulationData } from '@spikecs/ecs-core'
 import { param, checkBelow, type ParamSpec } from './params.js'
-import type { NeuronDesc, NeuronInputs, NeuronModel, FusedNeuronEmitter } from './neuron-model.js'
+import { neuronDesc, type NeuronDesc, type NeuronInputs, type NeuronModel, type FusedNeuronEmitter } from './neuron-model.js'
 import type { Initializer } from '../init.js'
 
 // Parameter block layout shared by the four models.
@@ -188,17 +188,17 @@ export const lifModels: Record<string, NeuronModel> = {
 
 /** Leaky integrate-and-fire neurons without refractoriness (BrainPy `Lif`). */
 export function Lif(p: LifParams): NeuronDesc {
-  return { model: 'Lif', size: p.size, given: p as unknown as Record<string, unknown> }
+  return neuronDesc('Lif', p)
 }
 /** LIF with refractoriness (BrainPy `LifRef`). */
 export function LifRef(p: LifRefParams): NeuronDesc {
-  return { model: 'LifRef', size: p.size, given: p as unknown as Record<string, unknown> }
+  return neuronDesc('LifRef', p)
 }
 /** LIF with conductances inside the exponential step (BrainPy `LifLTC`). */
 export function LifLTC(p: LifParams): NeuronDesc {
-  return { model: 'LifLTC', size: p.size, given: p as unknown as Record<string, unknown> }
+  return neuronDesc('LifLTC', p)
 }
 /** LTC LIF with refractoriness (BrainPy `LifRefLTC`). */
 export function LifRefLTC(p: LifRefParams): NeuronDesc {
-  return { model: 'LifRefLTC', size: p.size, given: p as unknown as Record<string, unknown> }
+  return neuronDesc('LifRefLTC', p)
 }

@@ -3,7 +3,7 @@
  * with their initializers, and its integration kernel for `NeuronSystem`. A model may also provide a fused
  * emitter (see `fuse.ts`) that produces the same numbers in one loop with its synapses and outputs.
  */
-import type { ColumnType, PopulationData, World } from '@spikecs/ecs-core'
+import { checkObject, type ColumnType, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { Initializer } from '../init.js'
 import type { ParamSpec } from './params.js'
 
@@ -86,4 +86,10 @@ export interface FusedNeuronEmitter {
   prologue(): string
   /** The loop body for neuron `i`; `round` wraps a value stored into a state column (Math.fround or nothing). */
   body(sums: { G: string; GE: string; Ic: string; ia: string }, round: (x: string) => string): string
+}
+
+/** A neuron description `{ model, size, given }` from a user's parameter object, which must be an object. */
+export function neuronDesc(model: string, p: object): NeuronDesc {
+  checkObject(model, p, '{ size: 100 }')
+  return { model, size: (p as { size: number }).size, given: p as Record<string, unknown> }
 }

@@ -25,7 +25,7 @@
  */
 import type { PopulationData } from '@spikecs/ecs-core'
 import { param, type ParamSpec } from './params.js'
-import type { NeuronDesc, NeuronInputs, NeuronModel, StateVarSpec } from './neuron-model.js'
+import { neuronDesc, type NeuronDesc, type NeuronInputs, type NeuronModel, type StateVarSpec } from './neuron-model.js'
 
 /** The generic coefficients, stored after a family's parameters at the end of the parameter block. */
 export const IF_COEFFICIENTS = [
@@ -152,5 +152,5 @@ export function ifFamily(spec: IfFamilySpec): Record<string, NeuronModel> {
 
 /** A descriptor factory: `describe<P>('ExpIF')` returns `(p) => ({ model: 'ExpIF', size, given })`. */
 export function describe<P extends { size: number }>(model: string): (p: P) => NeuronDesc {
-  return (p) => ({ model, size: p.size, given: p as unknown as Record<string, unknown> })
+  return (p) => neuronDesc(model, p)
 }

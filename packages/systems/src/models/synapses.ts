@@ -10,7 +10,7 @@
  * g_{k+1}; `AlignPostSystem` copies that value into the output's bound conductance `cond`, then decays.
  * For an `Mg` state, `cond` is the state column itself.
  */
-import { SpikecsError, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
+import { SpikecsError, checkObject, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
 import { riseSynapseModels } from './synapses-rise.js'
 
@@ -157,6 +157,7 @@ export function resolveSynapse(
     throw new SpikecsError(object, 'syn', desc.kind,
       `is not an align-post synapse model (known: ${Object.keys(synapseModels).join(', ')})`)
   }
+  checkObject(`${object} synapse ${desc.kind}`, desc.given, desc.kind === 'Expon' ? '{ tau: 5 }' : '{ tauDecay: 10 }')
   const given = { ...desc.given }
   if (given.size !== undefined) {
     if (given.size !== postSize) {
