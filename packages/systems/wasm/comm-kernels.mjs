@@ -54,8 +54,8 @@ export function commFunctions() {
   (func $jit_homo (export "jit_homo") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
       (result i32)
-    ${JIT_LOCALS}
-    ${rowWalk(ADD_NOW)}
+    ${JIT_LOCALS} ${WALK4_LOCALS}
+    ${rowWalk4(ADD_NOW, 'table')}
     (local.get $events))
 
   ;; The same rows delivered in post order, for post populations larger than the caches: each target goes
@@ -66,23 +66,23 @@ export function commFunctions() {
   (func $jit_homo_sorted (export "jit_homo_sorted") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $g i32) (param $w f32) (param $self i32)
       (param $B i32) (param $cnt i32) (param $cap i32) (result i32)
-    ${JIT_LOCALS} (local $c i32)
-    ${rowWalk(ADD_BUCKET)}
+    ${JIT_LOCALS} (local $c i32) ${WALK4_LOCALS}
+    ${rowWalk4(ADD_BUCKET, 'table')}
     (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
   ;; Log-mode twins of the two functions above (small p: the threshold table would not stay in cache).
   (func $jit_homo_log (export "jit_homo_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32) (result i32)
-    ${JIT_LOCALS} ${LOG4_LOCALS}
-    ${rowWalkLog4(ADD_NOW)}
+    ${JIT_LOCALS} ${WALK4_LOCALS}
+    ${rowWalk4(ADD_NOW, 'log')}
     (local.get $events))
 
   (func $jit_homo_sorted_log (export "jit_homo_sorted_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
       (param $inv f64) (param $lnt i32) (param $g i32) (param $w f32) (param $self i32)
       (param $B i32) (param $cnt i32) (param $cap i32) (result i32)
-    ${JIT_LOCALS} (local $c i32) ${LOG4_LOCALS}
-    ${rowWalkLog4(ADD_BUCKET)}
+    ${JIT_LOCALS} (local $c i32) ${WALK4_LOCALS}
+    ${rowWalk4(ADD_BUCKET, 'log')}
     (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
@@ -128,9 +128,8 @@ const ADD_BUCKET = `
               (local.set $c (i32.const 0))))
           (i32.store (local.get $a) (local.get $c))`
 
-const JIT_LOCALS = `(local $e i32) (local $f f64) (local $lx f64) (local $k i32) (local $pl f64) (local $lu f64) (local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32) (local $n i32)
-    (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32)
-    (local $a i32) (local $nPostF f64)`
+const JIT_LOCALS = `(local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32)
+    (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32) (local $a i32)`
 
 const f64 = (x) => x.toPrecision(17)
 
@@ -146,32 +145,6 @@ const GAP_TABLE = `
             (then (local.set $L (local.get $m2)))
             (else (local.set $H (i32.sub (local.get $m2) (i32.const 1)))))
           (br $S)))`
-
-/**
- * $L = gap for the draw $r: log mode, floor(ln((r+1)/2^32) / ln(1−p)) capped at nPost, with the logarithm
- * of comm/rows.ts (`lnUniform`; its table of ln f0 and 1/f0 is at $lnt): the same IEEE double operations in
- * the same order.
- */
-const GAP_LOG = `
-        (if (i32.eq (local.get $r) (i32.const -1)) (then (local.set $L (i32.const 0))) (else
-          (local.set $e (i32.sub (i32.const 31) (i32.clz (i32.add (local.get $r) (i32.const 1)))))
-          (local.set $f (f64.mul (f64.add (f64.convert_i32_u (local.get $r)) (f64.const 1))
-            (f64.reinterpret_i64 (i64.shl (i64.extend_i32_u (i32.sub (i32.const 1023) (local.get $e))) (i64.const 52)))))
-          ;; k = floor((f − 1)·256): the 8 bits of r + 1 after its leading one (f − 1 is exact)
-          (local.set $k (i32.shl (i32.add (local.get $r) (i32.const 1)) (i32.clz (i32.add (local.get $r) (i32.const 1)))))
-          (local.set $k (i32.add (local.get $lnt) (i32.shl (i32.shr_u (i32.shl (local.get $k) (i32.const 1)) (i32.const 24)) (i32.const 4))))
-          (local.set $lx (f64.sub (f64.mul (local.get $f) (f64.load offset=8 (local.get $k))) (f64.const 1)))
-          (local.set $pl (f64.mul (local.get $lx) (f64.const 0.2)))
-          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const -0.25) (local.get $pl))))
-          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const ${f64(1 / 3)}) (local.get $pl))))
-          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const -0.5) (local.get $pl))))
-          (local.set $pl (f64.mul (local.get $lx) (f64.add (f64.const 1) (local.get $pl))))
-          (local.set $pl (f64.add (f64.load (local.get $k)) (local.get $pl)))
-          (local.set $lu (f64.add (f64.mul (f64.convert_i32_s (i32.sub (local.get $e) (i32.const 32))) (f64.const ${f64(Math.LN2)})) (local.get $pl)))
-          (local.set $lu (f64.floor (f64.mul (local.get $lu) (local.get $inv))))
-          ;; min(floor, nPost): the conversion only sees values below nPost (lu ≥ 0)
-          (local.set $L (if (result i32) (f64.lt (local.get $lu) (local.get $nPostF))
-            (then (i32.trunc_f64_s (local.get $lu))) (else (local.get $nPost))))))`
 
 const MIX4 = (x) => `
     (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 16))))
@@ -192,7 +165,7 @@ const GOLDEN = 0x9e3779b9
 const u32 = (x) => `0x${(x >>> 0).toString(16)}`
 const splat2 = (x) => `(v128.const f64x2 ${f64(x)} ${f64(x)})`
 
-const LOG4_LOCALS = `(local $cv v128) (local $v v128) (local $F0 v128) (local $F1 v128) (local $hw v128) (local $kv v128)
+const WALK4_LOCALS = `(local $cv v128) (local $v v128) (local $F0 v128) (local $F1 v128) (local $hw v128) (local $kv v128)
     (local $x0 v128) (local $x1 v128) (local $p0 v128) (local $p1 v128) (local $ev v128) (local $gv v128) (local $invv v128) (local $npv v128)`
 
 /** One f64x2 half of the log-mode gaps: $x{h} = f·(1/f0) − 1, the series, + ln f0, + (e − 32)·ln 2, ·inv, floor, min nPost. */
@@ -213,35 +186,16 @@ function logHalf(h, F, kl0, kl1, evExpr) {
           (local.set ${pv} (i32x4.trunc_sat_f64x2_s_zero (f64x2.min (f64x2.floor (f64x2.mul (local.get ${pv}) (local.get $invv))) (local.get $npv))))`
 }
 
-/** One target of the 4-wide walk: the gap of lane `lane`, then the same step as rowWalk's. */
-const step4 = (lane, emit) => `
-        (local.set $j (i32.add (local.get $j) (i32.add (i32.const 1) (i32x4.extract_lane ${lane} (local.get $gv)))))
+/** One target of the 4-wide walk: `gap` leaves lane `lane`'s gap in $L, then j += 1 + gap; the row ends at nPost. */
+const step4 = (lane, gap, emit) => `${gap(lane)}
+        (local.set $j (i32.add (local.get $j) (i32.add (i32.const 1) (local.get $L))))
         (br_if $row (i32.ge_s (local.get $j) (local.get $nPost)))
         (if (i32.ne (local.get $j) (local.get $skip)) (then${emit}
           (local.set $events (i32.add (local.get $events) (i32.const 1)))))`
 
-/**
- * rowWalk with GAP_LOG, four draws at a time: draws n…n+3 hashed in i32x4 lanes and their gaps computed in two
- * f64x2 halves with per lane the same IEEE double operations as GAP_LOG (r + 1 converted exactly, its exponent
- * and top mantissa bits read from the double's bits), so the targets are identical; draws past the row's end
- * are computed and dropped.
- */
-function rowWalkLog4(emit) {
-  const lanes = [0, 1, 2, 3].map((k) => u32(Math.imul(k, GOLDEN)))
-  return `(local.set $invv (f64x2.splat (local.get $inv)))
-    (local.set $npv (f64x2.splat (f64.convert_i32_s (local.get $nPost))))
-    (block $done (loop $Q
-      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
-      (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
-      ${ROW_START}
-      (local.set $cv (i32x4.add (i32x4.splat (local.get $k0)) (v128.const i32x4 ${lanes.join(' ')})))
-      (local.set $j (i32.const -1))
-      (block $row (loop $D
-        ;; r lanes = draws n…n+3
-        (local.set $v (local.get $cv))${MIX4('$v')}
-        (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $k1))))${MIX4('$v')}
-        (local.set $cv (i32x4.add (local.get $cv) (v128.const i32x4 ${Array(4).fill(u32(Math.imul(4, GOLDEN))).join(' ')})))
-        ;; r + 1 as exact doubles (lanes 0,1 in F0, 2,3 in F1); H = their high words: exponent and top mantissa bits
+/** Log mode, per batch: the four gaps into $gv, floor(ln((r+1)/2^32) / ln(1−p)) capped at nPost (see rowWalk4). */
+const LOG4_BATCH = `
+        ;; r + 1 as exact doubles (lanes 0,1 in F0, 2,3 in F1); hw = their high words: exponent and top mantissa bits
         (local.set $hw (i32x4.add (local.get $v) (v128.const i32x4 1 1 1 1)))
         (local.set $F0 (f64x2.convert_low_i32x4_u (local.get $hw)))
         (local.set $F1 (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hw) (local.get $hw))))
@@ -252,35 +206,40 @@ function rowWalkLog4(emit) {
         ${logHalf(1, '$F1', 2, 3, '(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ev) (local.get $ev))')}
         ;; gaps of the four draws; r = 2^32 − 1 (u = 1) has gap 0
         (local.set $gv (v128.andnot (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $p0) (local.get $p1))
-          (i32x4.eq (local.get $v) (v128.const i32x4 -1 -1 -1 -1))))
-        ${[0, 1, 2, 3].map((l) => step4(l, emit)).join('')}
+          (i32x4.eq (local.get $v) (v128.const i32x4 -1 -1 -1 -1))))`
+
+const LOG4_LANE = (lane) => `
+        (local.set $L (i32x4.extract_lane ${lane} (local.get $gv)))`
+const TABLE4_LANE = (lane) => `
+        (local.set $r (i32x4.extract_lane ${lane} (local.get $v)))${GAP_TABLE}`
+
+/**
+ * The walk over the spiking rows and their targets (`emit` runs for each target $j that is not skipped), four
+ * draws at a time: draws n…n+3 hashed in i32x4 lanes, then per lane the gap and the step. Table mode reads each
+ * lane's gap from the threshold table (GAP_TABLE); log mode computes the four gaps in two f64x2 halves with, per
+ * lane, the IEEE double operations of `lnUniform` in comm/rows.ts in the same order (r + 1 converted exactly,
+ * its exponent and top mantissa bits read from the double's bits). The targets are those of the TypeScript
+ * kernels; draws past the row's end are computed and dropped.
+ */
+function rowWalk4(emit, mode) {
+  const lanes = [0, 1, 2, 3].map((k) => u32(Math.imul(k, GOLDEN)))
+  const log = mode === 'log'
+  return `${log ? `(local.set $invv (f64x2.splat (local.get $inv)))
+    (local.set $npv (f64x2.splat (f64.convert_i32_s (local.get $nPost))))` : ''}
+    (block $done (loop $Q
+      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
+      (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
+      ${ROW_START}
+      (local.set $cv (i32x4.add (i32x4.splat (local.get $k0)) (v128.const i32x4 ${lanes.join(' ')})))
+      (local.set $j (i32.const -1))
+      (block $row (loop $D
+        ;; r lanes = draws n…n+3
+        (local.set $v (local.get $cv))${MIX4('$v')}
+        (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $k1))))${MIX4('$v')}
+        (local.set $cv (i32x4.add (local.get $cv) (v128.const i32x4 ${Array(4).fill(u32(Math.imul(4, GOLDEN))).join(' ')})))${log ? LOG4_BATCH : ''}
+        ${[0, 1, 2, 3].map((l) => step4(l, log ? LOG4_LANE : TABLE4_LANE, emit)).join('')}
         (br $D)))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br $Q)))`
 }
 
-/** The walk over the spiking rows and their targets; `emit` runs for each target $j that is not skipped. */
-function rowWalk(emit, gap = GAP_TABLE) {
-  return `(local.set $nPostF (f64.convert_i32_s (local.get $nPost)))
-    (block $done (loop $Q
-      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
-      (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
-      ${ROW_START}
-      (local.set $j (i32.const -1))
-      (local.set $n (i32.const 0))
-      (block $row (loop $D
-        ;; r = counter draw n
-        (local.set $x (i32.add (local.get $k0) (i32.mul (local.get $n) (i32.const 0x9e3779b9))))${MIX('$x')}
-        (local.set $x (i32.add (local.get $x) (local.get $k1)))${MIX('$x')}
-        (local.set $r (local.get $x))
-        (local.set $n (i32.add (local.get $n) (i32.const 1)))
-        ;; gap
-        ${gap}
-        (local.set $j (i32.add (local.get $j) (i32.add (i32.const 1) (local.get $L))))
-        (br_if $row (i32.ge_s (local.get $j) (local.get $nPost)))
-        (if (i32.ne (local.get $j) (local.get $skip)) (then${emit}
-          (local.set $events (i32.add (local.get $events) (i32.const 1)))))
-        (br $D)))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br $Q)))`
-}
