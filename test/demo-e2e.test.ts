@@ -56,8 +56,8 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
   // CI installs Chromium (.ci/run): a missing browser there is a broken install, not a reason to skip.
   test('demo page in Chromium', () => assert.unreachable(`no Chromium at ${CHROMIUM} although CI installs it`))
 } else if (!existsSync(CHROMIUM)) {
-  console.log(`demo e2e: skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
-  test.skip('demo page in Chromium', () => {})
+  // Outside CI the browser test is optional: say so and register nothing (test.run() then runs no test).
+  console.log(`demo e2e: not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
 } else {
   test.before(async () => {
     const { chromium } = await import('playwright-core')

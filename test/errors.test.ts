@@ -24,7 +24,7 @@ const cases: [string, () => unknown, RegExp][] = [
   ['negative seed', () => createWorld({ seed: -1 }), /^world: seed must be >= 0 \(got -1\)$/],
   ['fractional seed', () => createWorld({ seed: 1.5 }), /^world: seed must be an integer \(got 1.5\)$/],
   ['unknown dtype', () => createWorld({ dtype: 'float16' as 'float32' }), /^world: dtype must be 'float32' or 'float64' \(got "float16"\)$/],
-  ['world options null', () => createWorld(null), /^world: options must be an object such as \{ dtMs: 0.1, seed: 1 \} \(got null\)$/],
+  ['world options null', () => createWorld(null as never), /^world: options must be an object such as \{ dtMs: 0.1, seed: 1 \} \(got null\)$/],
   ['neuron parameters null', () => LifRef(null as never), /^LifRef: parameters must be an object of parameters such as \{ size: 100 \} \(got null\)$/],
   ['neuron parameters missing', () => (HH as (p?: unknown) => unknown)(), /^HH: parameters must be an object of parameters such as \{ size: 100 \} \(got undefined\)$/],
   ['connector parameters null', () => FixedProb(null as never), /^FixedProb: parameters must be an object of parameters such as \{ prob: 0.02 \} \(got null\)$/],

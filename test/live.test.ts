@@ -5,7 +5,7 @@ import { createWorld, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
   addPopulation, addSpikeMonitor, addInput, spikeData, step, run, Lif, LifRef, createDriver, advanceFrame, singleStep,
   pauseDriver, resumeDriver, setSpeed, setTickCap, addSpikeTap, tapSpikes, setWeightScale, weightScaleOf, addSpikeInjector,
-  injectSpikes, injectEvents, setInput, setParam, addSpikeBuffer, pushSpike, addProjection, HalfProjAlignPost,
+  injectSpikes, injectEvents, setInput, setParam, addSpikeBuffer, pushSpike, addProjection, HalfProjAlignPost, HalfProjAlignPostMg,
   One2One, Expon, COBA, addStateProbe, probeData, type Driver,
 } from '@spikecs/systems'
 import { einet, coba } from '@spikecs/presets'
@@ -208,7 +208,7 @@ for (const [kernel, dtype, merged] of [['js', 'float64', false], ['js', 'float32
       const pop = addPopulation(world, 'P', LifRef({ size: 8, vRest: -60, vReset: -60, vTh: -50, tau: 20, tauRef: 2, v0: -58 }))
       const buf = addSpikeBuffer(world, 'src', 8)
       const desc = { source: buf, post: pop, comm: One2One({ weight: 3.3 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }
-      const proj = addProjection(world, 'kick', merged ? { ...HalfProjAlignPost(desc), kind: 'HalfProjAlignPostMg' } : HalfProjAlignPost(desc))
+      const proj = addProjection(world, 'kick', merged ? HalfProjAlignPostMg(desc) : HalfProjAlignPost(desc))
       addInput(world, pop, 9)
       const probe = addStateProbe(world, pop, 'V', [0, 1, 2, 3, 4, 5, 6, 7])
       const mon = addSpikeMonitor(world, pop)

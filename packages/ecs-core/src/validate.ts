@@ -65,7 +65,6 @@ export function checkFiniteArray(object: string, param: string, values: ArrayLik
   }
 }
 
-/** Rejects keys that are not part of a parameter record (catches typos such as `taus: 5`). */
 /** Throws unless `given` is an object (a constructor's parameter record), e.g. `FixedProb(null)`. */
 export function checkObject(object: string, given: unknown, example: string): void {
   if (given === null || typeof given !== 'object') {
@@ -73,6 +72,7 @@ export function checkObject(object: string, given: unknown, example: string): vo
   }
 }
 
+/** Rejects keys that are not part of a parameter record (catches typos such as `taus: 5`). */
 export function checkKnownKeys(object: string, given: object, known: readonly string[]): void {
   if (given === null || typeof given !== 'object') {
     throw new SpikecsError(object, 'parameters', given, `must be an object of parameters (known: ${known.join(', ')})`)

@@ -74,7 +74,8 @@ export interface WorldFields {
 export type World = WorldFields
 
 /** Creates a world. Throws on a non-positive or non-finite dt, a seed that is not a 32-bit integer, or an unknown dtype. */
-export function createWorld(options: WorldOptions | null = {}): World {
+export function createWorld(options: WorldOptions = {}): World {
+  // A JavaScript caller may pass null or a non-object: name it rather than fail on a property read.
   if (options === null || typeof options !== 'object') {
     throw new SpikecsError('world', 'options', options, 'must be an object such as { dtMs: 0.1, seed: 1 }')
   }

@@ -1,16 +1,22 @@
-// WebAssembly text of the comm kernels (scalar): event-driven delivery into a float32 state column. They do
+// WebAssembly text of the comm kernels: event-driven delivery into a float32 state column. They do
 // exactly what comm/kernels.ts does — the same events in the same order with float32 additions, and for
-// on-the-fly rows the same integer hash and gap table — so their results are bit-identical to the
+// on-the-fly rows the same integer hash and gaps (four draws at a time in SIMD lanes) — so their results are bit-identical to the
 // TypeScript kernels (tests compare them).
 //
 // Spike indices arrive in a staging column already re-indexed to the comm layer's input (`spk`, `ns`).
 
-const MIX = (x) => `
-    (local.set ${x} (i32.xor (local.get ${x}) (i32.shr_u (local.get ${x}) (i32.const 16))))
-    (local.set ${x} (i32.mul (local.get ${x}) (i32.const 0x7feb352d)))
-    (local.set ${x} (i32.xor (local.get ${x}) (i32.shr_u (local.get ${x}) (i32.const 15))))
-    (local.set ${x} (i32.mul (local.get ${x}) (i32.const 0x846ca68b)))
-    (local.set ${x} (i32.xor (local.get ${x}) (i32.shr_u (local.get ${x}) (i32.const 16))))`
+/**
+ * The integer mixer of the row streams (as in comm/rows.ts): x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15;
+ * x *= 0x846ca68b; x ^= x >>> 16 — written once for a scalar i32 (`MIX`) and for four i32x4 lanes (`MIX4`).
+ */
+const mixer = (xor, shr, mul, k) => (x) => `
+    (local.set ${x} (${xor} (local.get ${x}) (${shr} (local.get ${x}) (i32.const 16))))
+    (local.set ${x} (${mul} (local.get ${x}) ${k('0x7feb352d')}))
+    (local.set ${x} (${xor} (local.get ${x}) (${shr} (local.get ${x}) (i32.const 15))))
+    (local.set ${x} (${mul} (local.get ${x}) ${k('0x846ca68b')}))
+    (local.set ${x} (${xor} (local.get ${x}) (${shr} (local.get ${x}) (i32.const 16))))`
+const MIX = mixer('i32.xor', 'i32.shr_u', 'i32.mul', (c) => `(i32.const ${c})`)
+const MIX4 = mixer('v128.xor', 'i32x4.shr_u', 'i32x4.mul', (c) => `(v128.const i32x4 ${c} ${c} ${c} ${c})`)
 
 export function commFunctions() {
   return `
@@ -145,13 +151,6 @@ const GAP_TABLE = `
             (then (local.set $L (local.get $m2)))
             (else (local.set $H (i32.sub (local.get $m2) (i32.const 1)))))
           (br $S)))`
-
-const MIX4 = (x) => `
-    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 16))))
-    (local.set ${x} (i32x4.mul (local.get ${x}) (v128.const i32x4 0x7feb352d 0x7feb352d 0x7feb352d 0x7feb352d)))
-    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 15))))
-    (local.set ${x} (i32x4.mul (local.get ${x}) (v128.const i32x4 0x846ca68b 0x846ca68b 0x846ca68b 0x846ca68b)))
-    (local.set ${x} (v128.xor (local.get ${x}) (i32x4.shr_u (local.get ${x}) (i32.const 16))))`
 
 /** Per spiking row $i: the target to skip ($self ≥ 0: no self-connection) and the row keys $k0, $k1. */
 const ROW_START = `(local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))
