@@ -51,6 +51,7 @@ export function summary(r: RunResult): string {
     ['CV ISI (mean)', `${fmt(r.cvIsi, 3)} (over ${r.cvNeurons} neurons with >= 3 spikes)`],
     ['spikes', String(r.spikes)],
     ['synaptic events', String(r.events)],
+    ['spike hash', `sha256 ${r.spikeHash}`],
     ['build', `${fmt(r.buildSeconds, 3)} s`],
     ['simulation', `${fmt(r.simSeconds, 3)} s`],
     ['ticks/s', fmt(r.ticksPerSecond, 0)],

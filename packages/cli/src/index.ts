@@ -5,3 +5,4 @@ export { executeRun, prepareRun, finishRun, type PreparedRun, type RunResult, ty
 export { svgToPng } from './png.js'
 export { usage, listing, summary } from './format.js'
 export { exportCli, parseExport, exportUsage, EXPORT_FLAGS, type ExportRequest } from './export.js'
+export { addSpikeHash, type SpikeHasher } from './spike-hash.js'

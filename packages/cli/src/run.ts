@@ -8,6 +8,7 @@ import { addChecker, planOf, run, spikeData, synapticEvents } from '@spikecs/sys
 import { buildPreset, rasterSvg, summarizeSpikes, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
 import type { RunRequest } from './args.js'
 import { svgToPng } from './png.js'
+import { addSpikeHash, type SpikeHasher } from './spike-hash.js'
 
 export interface RunResult {
   readonly preset: string
@@ -36,6 +37,11 @@ export interface RunResult {
   readonly spikes: number
   /** Synaptic events delivered. */
   readonly events: number
+  /**
+   * SHA-256 (hex) of this run's spikes in emission order, each as two little-endian int32 (tick, global
+   * neuron index): equal hashes mean identical spike trains.
+   */
+  readonly spikeHash: string
   readonly buildSeconds: number
   readonly simSeconds: number
   readonly ticksPerSecond: number
@@ -56,6 +62,7 @@ export interface PreparedRun {
   readonly req: RunRequest
   readonly net: AnyPresetNetwork
   readonly buildSeconds: number
+  readonly hasher: SpikeHasher
 }
 
 /** A snapshot file's bytes; a missing or unreadable file is a `SpikecsError` naming it. */
@@ -85,8 +92,9 @@ export function prepareRun(req: RunRequest): PreparedRun {
   // The checker costs well under 1 % of a tick with its defaults (finite check every 100 ticks, rate window).
   if (req.checker) addChecker(net.world, { name: 'cli' })
   if (req.resume !== null) restore(net.world, readSnapshotFile(req.resume))
+  const hasher = addSpikeHash(net.world)
   planOf(net.world) // compile the plan (and fused kernels) as part of the build
-  return { req, net, buildSeconds: (performance.now() - t0) / 1000 }
+  return { req, net, buildSeconds: (performance.now() - t0) / 1000, hasher }
 }
 
 /** Builds and runs a checked request. */
@@ -125,7 +133,7 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
     n: net.world.nNeurons, sizes, synapses: syn.synapses, synapsesExact: syn.exact,
     ticks, durationMs: req.durationMs, dtMs: req.dtMs, seed: net.options.seed, scale: net.options.scale,
     rates: s.rates, cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null, cvNeurons: s.cvNeurons, spikes: s.spikes,
-    events: synapticEvents(net.world),
+    events: synapticEvents(net.world), spikeHash: prep.hasher.digest(),
     buildSeconds: prep.buildSeconds, simSeconds,
     ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
     realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
