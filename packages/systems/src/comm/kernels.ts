@@ -73,9 +73,8 @@ export function deliverCsr(
   return csrEventCount(c, idx, from, to, offset)
 }
 
-/** Synapses in the rows idx[from..to) of a stored layer. */
-export function csrEventCount(c: CommData, idx: Int32Array, from: number, to: number, offset: number): number {
-  if (c.kind !== 'EventCSRLinear') return 0
+/** Synapses in the rows idx[from..to) of a stored layer (event or non-event: one event per synapse reached). */
+export function csrEventCount(c: Csr | Extract<CommData, { kind: 'CSRLinear' }>, idx: Int32Array, from: number, to: number, offset: number): number {
   const ptr = c.indptr.array
   let events = 0
   for (let q = from; q < to; q++) {

@@ -3,15 +3,17 @@
  *
  * - `Alpha` (τ = `tauDecay`, BrainPy default 10 ms):  dh/dt = −h/τ,  dg/dt = (h − g)/τ.
  *   A unit increment gives g(t) = (t/τ)·e^(−t/τ): peak 1/e at t = τ.
- * - `DualExpon` (`tauDecay` 10, `tauRise` 1 ms):  dh/dt = −h/τ_r,  dg/dt = −g/τ_d + A·h.
- *   A unit increment gives g(t) = A·K·(e^(−t/τ_d) − e^(−t/τ_r)), K = τ_r·τ_d/(τ_d − τ_r), with its peak at
- *   t_p = K·ln(τ_d/τ_r); by default A = 1/(K·(e^(−t_p/τ_d) − e^(−t_p/τ_r))), so the peak is 1 (A may be given).
+ * - `DualExpon` (`tauDecay` 10, `tauRise` 1 ms), BrainPy's form:  dh/dt = −h/τ_r,  dg/dt = −g/τ_d + h, each
+ *   increment x entering h as a·x with a = A·(τ_d − τ_r)/(τ_r·τ_d). A unit increment gives
+ *   g(t) = A·(e^(−t/τ_d) − e^(−t/τ_r)) — the response of `DualExponV2` with the same A — with its peak at
+ *   t_p = τ_r·τ_d/(τ_d − τ_r)·ln(τ_d/τ_r); by default A = τ_d/(τ_d − τ_r)·(τ_r/τ_d)^(τ_r/(τ_r − τ_d)), so the
+ *   peak is 1 (A may be given, dimensionless).
  *
  * Both are linear in their input, so one post-sized state is exact. Integration is exact, not an
  * approximation: over one tick the pair (h, g) follows the linear propagator
  *   h ← a_h·h,   g ← a_g·g + c·h
  * with Alpha: a_h = a_g = e^(−dt/τ), c = (dt/τ)·e^(−dt/τ); DualExpon: a_h = e^(−dt/τ_r), a_g = e^(−dt/τ_d),
- * c = A·K·(a_g − a_h). DualExpon stores h/A, so a comm increment goes in unscaled and A lives in c.
+ * c = A·(a_g − a_h). DualExpon stores h/a, so a comm increment goes in unscaled and A lives in c.
  * The three constants are computed once and rounded to the state dtype.
  *
  * Mg / non-Mg order (spec Part A), with Δ_k added to h only:
@@ -68,11 +70,12 @@ function emitRise(k: number, merged: boolean, round: (x: string) => string): { p
   }
 }
 
-/** K = τ_r·τ_d/(τ_d − τ_r) and the unit-peak normalisation of the DualExpon response. */
-function dualExponPeak(tauDecay: number, tauRise: number): { K: number; tPeak: number; A: number } {
-  const K = (tauRise * tauDecay) / (tauDecay - tauRise)
-  const tPeak = K * Math.log(tauDecay / tauRise)
-  return { K, tPeak, A: 1 / (K * (Math.exp(-tPeak / tauDecay) - Math.exp(-tPeak / tauRise))) }
+/**
+ * The unit-peak normalisation of e^(−t/τ_d) − e^(−t/τ_r) (BrainPy's default `A` of `DualExpon` and `DualExponV2`):
+ * the inverse of its value at the peak t_p = τ_r·τ_d/(τ_d − τ_r)·ln(τ_d/τ_r).
+ */
+export function dualExpNorm(tauDecay: number, tauRise: number): number {
+  return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
 }
 
 const AlphaModel: SynapseModel = {
@@ -91,24 +94,23 @@ const AlphaModel: SynapseModel = {
 
 const DualExponModel: SynapseModel = {
   kind: 'DualExpon',
-  equation: 'dh/dt = -h / tauRise, dg/dt = -g / tauDecay + A h',
+  equation: 'dh/dt = -h / tauRise, dg/dt = -g / tauDecay + h, h += A (tauDecay - tauRise) / (tauRise tauDecay) x',
   params: [
     param('tauDecay', 10, 'ms', 'positive', 'decay time constant'),
     param('tauRise', 1, 'ms', 'positive', 'rise time constant'),
-    param('A', NaN, '1/ms', 'finite', 'scale of the increment (default: unit peak)'),
+    param('A', NaN, '', 'finite', 'amplitude: a unit increment gives A·(e^(−t/τd) − e^(−t/τr)) (default: unit peak)'),
   ],
   columns: ['h', 'g'],
   inputs: ['h'],
   derive(p, dtMs, round) {
     const ar = Math.exp(-dtMs / p.tauRise), ad = Math.exp(-dtMs / p.tauDecay)
-    const { K } = dualExponPeak(p.tauDecay, p.tauRise)
-    return Float64Array.of(round(ar), round(ad), round(p.A * K * (ad - ar)))
+    return Float64Array.of(round(ar), round(ad), round(p.A * (ad - ar)))
   },
   resolve(object, p) {
     if (p.tauDecay === p.tauRise) {
       throw new SpikecsError(object, 'tauRise', p.tauRise, `must differ from tauDecay (${p.tauDecay}); use Alpha for equal time constants`)
     }
-    if (p.A === undefined) p.A = dualExponPeak(p.tauDecay, p.tauRise).A
+    if (p.A === undefined) p.A = dualExpNorm(p.tauDecay, p.tauRise)
   },
   advance: advanceRise,
   emit: emitRise,

@@ -12,7 +12,7 @@
  */
 import { SpikecsError, checkObject, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
-import { riseSynapseModels } from './synapses-rise.js'
+import { dualExpNorm, riseSynapseModels } from './synapses-rise.js'
 
 /** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
 export interface SynapseDesc {
@@ -92,11 +92,6 @@ function advanceDualV2(s: SynapseStateData): void {
   }
 }
 
-function dualV2Norm(tauDecay: number, tauRise: number): number {
-  // Peak normalisation: a unit increment produces a peak of 1 (BrainPy's default when A is None).
-  return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
-}
-
 const DualExponV2Model: SynapseModel = {
   kind: 'DualExponV2',
   equation: 'g = A (g_decay - g_rise), dg_rise/dt = -g_rise / tauRise, dg_decay/dt = -g_decay / tauDecay',
@@ -173,7 +168,7 @@ export function resolveSynapse(
     if (params.tauDecay === params.tauRise) {
       throw new SpikecsError(sObj, 'tauRise', params.tauRise, `must differ from tauDecay (${params.tauDecay})`)
     }
-    if (params.A === undefined) params.A = dualV2Norm(params.tauDecay, params.tauRise)
+    if (params.A === undefined) params.A = dualExpNorm(params.tauDecay, params.tauRise)
   }
   if (model.resolve !== undefined) model.resolve(sObj, params)
   return { model, params }
