@@ -77,7 +77,7 @@ export function parseFlags<O extends Options>(argv: readonly string[], options: 
       break
     }
     const name = a.startsWith('--') ? a.slice(2) : null
-    if (name !== null && !name.includes('=') && options[name]?.type === 'string' && i + 1 < argv.length) {
+    if (name !== null && Object.hasOwn(options, name) && options[name].type === 'string' && i + 1 < argv.length) {
       args.push(`${a}=${argv[++i]}`)
     } else {
       args.push(a)
