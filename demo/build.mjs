@@ -24,8 +24,6 @@ function options(outdir, minify) {
     minify,
     sourcemap: true,
     logLevel: 'warning',
-    // typedarray-pool reads `global`; ecs-core's shim sets it, this covers any other reader.
-    define: { global: 'globalThis' },
   }
 }
 

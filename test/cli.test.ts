@@ -3,7 +3,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,17 +107,29 @@ const usageCases: [string, string[], string[]][] = [
   ['scale that empties a population', ['run', '--scale', '0.0001'], ['scale', 'non-empty']],
   ['scale that makes p > 1', ['run', 'cuba', '--scale', '0.01'], ['scale', '> 1']],
   ['bad raster extension', ['run', '--raster', 'x.jpg'], ['.svg or .png']],
+  // Values may begin with a dash: they reach the tool's own checks, not the parser's "ambiguous" message.
+  ['negative duration', ['run', '--duration', '-5'], ['--duration must be a number > 0 (got "-5")']],
+  ['negative seed', ['run', '--seed', '-1'], ['--seed must be an integer in [0, 4294967295] (got "-1")']],
+  ['negative dt given with =', ['run', '--dt=-0.1'], ['--dt must be a number > 0 (got "-0.1")']],
+  ['negative --set value that the preset refuses', ['run', '--set', 'tauE=-2'], ["preset 'coba'", 'tauE', '-2']],
+  ['a flag without its value', ['run', '--duration'], ['--duration needs a value (--duration MS)']],
+  ['a value given to a switch', ['run', '--json=yes'], ['--json takes no value']],
+  ['export: negative seed', ['export', 'pynn', '--seed', '-1'], ['--seed must be an integer', '"-1"']],
   ['unknown command', ['simulate'], ['unknown command', 'run, list, help']],
   ['no command', [], ['missing command']],
 ]
 for (const [k, [name, args, fragments]] of usageCases.entries()) {
   test(`exit code 2: ${name}`, () => {
     const raster = join(tmp, `never-${name.replace(/\W+/g, '-')}.png`)
-    const withRaster = args.includes('--raster') || args[0] !== 'run' ? args : [...args, '--raster', raster]
+    const withRaster = args.includes('--raster') || args[0] !== 'run' ? args : ['run', '--raster', raster, ...args.slice(1)]
     // A few cases through a real process (the exit code as the shell sees it), the rest in this process.
     const r = k % 5 === 0 ? spikecs(...withRaster) : spikecsHere(...withRaster)
     assert.is(r.code, 2, `${name}: code ${r.code}, stderr ${r.stderr}`)
     for (const f of fragments) assert.ok(r.stderr.includes(f), `${name}: stderr should mention ${f}:\n${r.stderr}`)
+    // One line, and where the refusal is not the preset's, a hint to --help (no 13 lines of usage).
+    const lines = r.stderr.trimEnd().split('\n')
+    assert.ok(lines.length <= 2, `${name}: ${lines.length} lines:\n${r.stderr}`)
+    if (lines.length === 2) assert.match(lines[1], /^Run 'spikecs (export )?--help' for usage\.$/)
     // Nothing half-runs: no summary, no record, no picture.
     assert.is(r.stdout, '')
     assert.not.ok(existsSync(raster))
@@ -155,11 +167,44 @@ test('--raster: SVG with one raster path per population; PNG with the PNG signat
   assert.is(png.readUInt32BE(20), Math.round(Number(m[2]) * 1.5))
 })
 
+test('output paths are checked before the network is built: exit 2, one line naming the option and the path', () => {
+  const missing = join(tmp, 'no-such-folder')
+  const cases: [string[], string, string][] = [
+    [['run', '--save-state', join(missing, 'x.state')], '--save-state', join(missing, 'x.state')],
+    [['run', '--raster', join(missing, 'r.png')], '--raster', join(missing, 'r.png')],
+    [['run', '--raster', join(tmp, 'a-folder.svg')], '--raster', join(tmp, 'a-folder.svg')],
+    [['export', 'pynn', '--out', join(missing, 'net.py')], '--out', join(missing, 'net.py')],
+  ]
+  mkdirSync(join(tmp, 'a-folder.svg'))
+  for (const [args, option, path] of cases) {
+    // A network of 10^9 neurons would take minutes to build: the check must come first.
+    const r = spikecs(...args, '--scale', '250000')
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.is(r.stdout, '')
+    const lines = r.stderr.trimEnd().split('\n')
+    assert.is(lines.length, 1, r.stderr)
+    assert.ok(lines[0].startsWith(`spikecs: ${option} ${JSON.stringify(path)}: `), lines[0])
+    assert.not.match(r.stderr, /\bat \S+ \(|ENOENT/)
+  }
+  assert.not.ok(existsSync(missing))
+})
+
+test('a file that still cannot be written at the end: the record is printed first, one line, exit 1, other files kept', () => {
+  if (!existsSync('/dev/full')) return // writes to /dev/full fail with ENOSPC (Linux)
+  const svgPath = join(tmp, 'kept.svg')
+  const r = spikecs('run', 'cuba', '--duration', '20', '--save-state', '/dev/full', '--raster', svgPath, '--json')
+  assert.is(r.code, 1, r.stderr)
+  assert.is(lastJson(r.stdout).ticks, 200)
+  assert.equal(r.stderr.trimEnd().split('\n'), [`spikecs: --save-state: could not write "/dev/full" (ENOSPC: no space left on device, write)`])
+  assert.ok(readFileSync(svgPath, 'utf8').startsWith('<svg'))
+})
+
 test.after(() => rmSync(tmp, { recursive: true, force: true }))
 
 test('--save-state then --resume continues the run exactly: 200 + 200 ms gives the spikes of 400 ms straight', () => {
   const state = join(tmp, 'state.bin')
-  const a = spikecs('run', 'einet', '--duration', '200', '--save-state', state, '--json', '--quiet')
+  // The raster (spikes kept by the CLI, not by the world) does not change the state: saved with one, resumed without.
+  const a = spikecs('run', 'einet', '--duration', '200', '--save-state', state, '--raster', join(tmp, 'first.svg'), '--json', '--quiet')
   assert.is(a.code, 0, a.stderr)
   const b = spikecs('run', 'einet', '--duration', '200', '--resume', state, '--json', '--quiet')
   assert.is(b.code, 0, b.stderr)

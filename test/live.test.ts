@@ -11,6 +11,7 @@ import {
 import { einet, coba } from '@spikecs/presets'
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 /** A one-neuron world and a driver whose tick function counts ticks; the clock advances 1 ms per read. */
@@ -252,9 +253,10 @@ test('the game-loop example of docs/demo.md runs and prints what the driver did'
   const doc = readFileSync(new URL('../docs/demo.md', import.meta.url), 'utf8')
   const start = doc.indexOf('```ts', doc.indexOf('<!-- example: game-loop'))
   const code = doc.slice(start + 5, doc.indexOf('```', start + 5))
-  // Plain JavaScript as well: node runs it from the repository root.
+  // TypeScript (an ES module with top-level await): tsx runs it from the repository root.
   const root = fileURLToPath(new URL('..', import.meta.url))
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli')
+  const r = spawnSync(process.execPath, [tsx, '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
   assert.is(r.status, 0, r.stderr)
   // 30 frames of 1/60 s at x1 are 5000 ticks; one at x4 runs 666 (0.67 carried); one paused; one single step.
   const m = /^tick (\d+); last frame (\d+) ticks \(x([\d.]+)\); (\d+) spikes drawn$/.exec(r.stdout.trim())

@@ -510,7 +510,7 @@ test('spikecs export pynn: writes the script and its side file; refuses bad flag
       [['export', 'pynn', 'coba', '--out', 'net.txt'], '--out must name a .py file'],
       [['export', 'pynn', 'nope'], 'unknown preset "nope"'],
       [['export', 'pynn', 'coba', '--set', 'wX=1'], 'unknown parameter "wX"'],
-      [['export', 'pynn', 'coba', '--raster', 'x.png'], "Unknown option '--raster'"],
+      [['export', 'pynn', 'coba', '--raster', 'x.png'], 'unknown flag --raster (valid flags: --variant V'],
       [['export', 'pynn', 'coba', '--scale', '0.001'], 'scale makes p'],
     ] as const) {
       const e = spikecsHere(...args)

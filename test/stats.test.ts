@@ -73,6 +73,19 @@ test('CV ISI agrees with a naive per-neuron loop on random trains', () => {
   assert.is(sum2.spikes, pairs.length)
 })
 
+test('CV from the per-neuron sums is exact where m·S2 passes 2^53 (intervals of 2·10^7 ticks)', () => {
+  // Intervals 2e7 + k, k = 0…19: S2 < 2^53 but m·S2 > 2^53; m·S2 − S1² = m²·var(k) = 400·33.25 = 13300.
+  const ticks = [0]
+  for (let k = 0; k < 20; k++) ticks.push(ticks[k] + 2e7 + k)
+  const s = trains(ticks.map((t) => [t, 0]))
+  const isi = ticks.slice(1).map((t, k) => BigInt(t - ticks[k]))
+  const m = BigInt(isi.length), s1 = isi.reduce((a, b) => a + b, 0n), s2 = isi.reduce((a, b) => a + b * b, 0n)
+  assert.ok(Number(m * s2) > Number.MAX_SAFE_INTEGER && Number(s2) < Number.MAX_SAFE_INTEGER)
+  const exact = Math.sqrt(Number(m * s2 - s1 * s1)) / Number(s1)
+  assert.is(meanCvIsi(s, 0, 1).cv, exact)
+  assert.ok(exact > 0 && exact === Math.sqrt(13300) / 400000190, String(exact))
+})
+
 test('binned rate: counts per bin / (neurons × bin seconds); a short last bin uses its own length', () => {
   // 4 neurons, dt 0.1 ms, 25 ticks, bins of 10 ticks (1 ms): bins [0,10), [10,20), [20,25).
   const s = trains([[0, 0], [9, 1], [10, 2], [24, 3], [20, 0], [22, 9]])

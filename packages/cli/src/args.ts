@@ -1,17 +1,21 @@
 /**
  * Parsing and checking `spikecs` arguments. Everything a run needs is validated here, before any world is
- * built: a bad preset, variant, flag, parameter or value becomes a `UsageError` (exit code 2) whose message
- * says what is valid.
+ * built: a bad preset, variant, flag, parameter, value or output path becomes a `UsageError` (exit code 2)
+ * whose one-line message says what is valid.
  */
-import { parseArgs } from 'node:util'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { TICK_TOLERANCE } from '@spikecs/ecs-core'
 import { defaultPreset, presets, type PresetDef } from '@spikecs/presets'
+import { checkOutputPath } from './paths.js'
 
-/** A mistake in the command line: printed with what is valid, exit code 2. */
+/** A mistake in the command line: printed in one line with what is valid, exit code 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Whether `--help` would help (false for a path that cannot be written). */
+  readonly hint: boolean
+  constructor(message: string, options: { hint?: boolean } = {}) {
     super(message)
     this.name = 'UsageError'
+    this.hint = options.hint ?? true
   }
 }
 
@@ -55,6 +59,50 @@ export type Command =
   | { readonly kind: 'help' }
   | { readonly kind: 'version' }
 
+type Options = NonNullable<ParseArgsConfig['options']>
+/** What `parseArgs` returns for `options`, with positionals allowed. */
+export type ParsedFlags<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>
+
+/**
+ * `parseArgs` with values that may begin with a dash (`--duration -5`, `--seed -1`): a flag that takes a value
+ * takes the next argument whatever it looks like, as `--flag=value` does. Its own errors become one-line
+ * `UsageError`s naming the flag; `flags` (e.g. `--duration MS`) lists the valid ones.
+ */
+export function parseFlags<O extends Options>(argv: readonly string[], options: O, flags: readonly string[]): ParsedFlags<O> {
+  const args: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--') {
+      args.push(...argv.slice(i))
+      break
+    }
+    const name = a.startsWith('--') ? a.slice(2) : null
+    if (name !== null && Object.hasOwn(options, name) && options[name].type === 'string' && i + 1 < argv.length) {
+      args.push(`${a}=${argv[++i]}`)
+    } else {
+      args.push(a)
+    }
+  }
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
+  } catch (e) {
+    const err = e as { code?: string; message?: string }
+    const msg = String(err.message ?? e)
+    const flag = /'(-[^' ]*)/.exec(msg)?.[1] ?? '?'
+    const spec = flags.find((f) => f.split(' ')[0] === flag)
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown flag ${flag} (valid flags: ${flags.join(' ')})`)
+    }
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /does not take an argument/.test(msg)) {
+      throw new UsageError(`${flag} takes no value (got ${JSON.stringify(argv.find((a) => a.startsWith(flag + '=')) ?? flag)})`)
+    }
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      throw new UsageError(`${flag} needs a value${spec !== undefined ? ` (${spec})` : ''}`)
+    }
+    throw new UsageError(msg.split('\n')[0])
+  }
+}
+
 /** Parses a decimal number the whole string of which is a number ('' and '12abc' are not). */
 export function parseNumber(text: string): number {
   return text.trim() === '' ? NaN : Number(text)
@@ -79,30 +127,19 @@ function paramList(def: PresetDef): string {
 
 /** Parses `argv` (without node and the script); throws `UsageError` on any mistake. */
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...PRESET_OPTIONS,
-        conn: { type: 'string' },
-        kernel: { type: 'string' },
-        raster: { type: 'string' },
-        'save-state': { type: 'string' },
-        resume: { type: 'string' },
-        'no-checker': { type: 'boolean' },
-        json: { type: 'boolean' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
-    })
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e)
-    throw new UsageError(`${msg}\nvalid flags: ${RUN_FLAGS.join(' ')}`)
-  }
+  const parsed = parseFlags(argv, {
+    ...PRESET_OPTIONS,
+    conn: { type: 'string' },
+    kernel: { type: 'string' },
+    raster: { type: 'string' },
+    'save-state': { type: 'string' },
+    resume: { type: 'string' },
+    'no-checker': { type: 'boolean' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  }, RUN_FLAGS)
   const { values: v, positionals } = parsed
   if (v.version) return { kind: 'version' }
   const command = positionals[0]
@@ -135,7 +172,9 @@ export function parseCommand(argv: readonly string[]): Command {
     const m = /\.(svg|png)$/i.exec(v.raster)
     if (m === null) throw new UsageError(`--raster must name a .svg or .png file (got ${JSON.stringify(v.raster)})`)
     raster = { path: v.raster, format: m[1].toLowerCase() as 'svg' | 'png' }
+    checkOutputPath('--raster', v.raster)
   }
+  if (v['save-state'] !== undefined) checkOutputPath('--save-state', v['save-state'])
   return {
     kind: 'run',
     request: {

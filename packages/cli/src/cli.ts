@@ -1,6 +1,7 @@
 /**
  * The `spikecs` command as a function of its arguments and output streams, returning the exit code:
- * 0 success, 2 a usage error (nothing was built or run), 1 a failure while running.
+ * 0 success, 2 a usage error (one line and a hint; nothing was built or run), 1 a failure while running or
+ * while writing a file at the end (the run's record is printed first).
  */
 import { createRequire } from 'node:module'
 import { SpikecsError } from '@spikecs/ecs-core'
@@ -8,7 +9,8 @@ import cliProgress from 'cli-progress'
 import { parseCommand, UsageError } from './args.js'
 import { exportCli } from './export.js'
 import { listing, summary, usage } from './format.js'
-import { finishRun, prepareRun, type RunHooks } from './run.js'
+import { describeFailure } from './failure.js'
+import { finishRun, prepareRun, writeOutputs, type RunHooks } from './run.js'
 
 export interface CliIO {
   readonly stdout: { write(s: string): unknown }
@@ -27,7 +29,7 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
     command = parseCommand(argv)
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`spikecs: ${e.message}\n\n${usage()}\n`)
+      io.stderr.write(`spikecs: ${e.message}\n${e.hint ? "Run 'spikecs --help' for usage.\n" : ''}`)
       return 2
     }
     throw e
@@ -71,7 +73,7 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
       io.stderr.write(`spikecs: ${e.message}\n`)
       return 2
     }
-    io.stderr.write(`spikecs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    io.stderr.write(`spikecs: ${describeFailure(e)}\n`)
     return 1
   }
   let result
@@ -79,14 +81,17 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
     result = finishRun(prep, hooks)
   } catch (e) {
     stopBar()
-    io.stderr.write(`spikecs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    io.stderr.write(`spikecs: ${describeFailure(e)}\n`)
     return 1
   }
   stopBar()
+  // The record first: if a file cannot be written below, the run's numbers are not lost with it.
   if (req.json) {
     io.stdout.write(JSON.stringify(result) + '\n')
   } else if (!req.quiet) {
     io.stdout.write(summary(result) + '\n')
   }
-  return 0
+  const failures = writeOutputs(prep)
+  for (const f of failures) io.stderr.write(`spikecs: ${f}\n`)
+  return failures.length > 0 ? 1 : 0
 }

@@ -6,10 +6,11 @@
  */
 import { writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { SpikecsError } from '@spikecs/ecs-core'
 import { buildPreset, exportPyNN, PYNN_SIMULATORS, type PyNNSimulator } from '@spikecs/presets'
-import { numberFlag, presetSelection, PRESET_OPTIONS, UsageError, type PresetSelection } from './args.js'
+import { numberFlag, parseFlags, presetSelection, PRESET_OPTIONS, UsageError, type PresetSelection } from './args.js'
+import { describeFailure } from './failure.js'
+import { checkOutputPath } from './paths.js'
 import type { CliIO } from './cli.js'
 
 export const EXPORT_FLAGS = [
@@ -44,26 +45,15 @@ export interface ExportRequest extends PresetSelection {
 
 /** Parses the arguments after `export`; null means help was asked for. */
 export function parseExport(argv: readonly string[]): ExportRequest | null {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...PRESET_OPTIONS,
-        conn: { type: 'string' },
-        simulator: { type: 'string' },
-        resistance: { type: 'string' },
-        out: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e)
-    throw new UsageError(`${msg}\nvalid flags: ${EXPORT_FLAGS.join(' ')}`)
-  }
+  const parsed = parseFlags(argv, {
+    ...PRESET_OPTIONS,
+    conn: { type: 'string' },
+    simulator: { type: 'string' },
+    resistance: { type: 'string' },
+    out: { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, EXPORT_FLAGS)
   const { values: v, positionals } = parsed
   if (v.help) return null
   const format = positionals[0]
@@ -83,6 +73,7 @@ export function parseExport(argv: readonly string[]): ExportRequest | null {
   }
   const resistanceMOhm = numberFlag('resistance', v.resistance, 100, 'positive')
   if (v.out !== undefined && !/\.py$/.test(v.out)) throw new UsageError(`--out must name a .py file (got ${JSON.stringify(v.out)})`)
+  if (v.out !== undefined) checkOutputPath('--out', v.out)
   return { ...sel, conn, simulator, resistanceMOhm, out: v.out ?? null, quiet: v.quiet === true }
 }
 
@@ -93,7 +84,7 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
     req = parseExport(argv)
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr.write(`spikecs: ${e.message}\n\n${exportUsage()}\n`)
+      io.stderr.write(`spikecs: ${e.message}\n${e.hint ? "Run 'spikecs export --help' for usage.\n" : ''}`)
       return 2
     }
     throw e
@@ -138,7 +129,7 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
       io.stderr.write(`spikecs: export pynn: ${e.message}\n`)
       return 2
     }
-    io.stderr.write(`spikecs: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    io.stderr.write(`spikecs: export pynn: ${describeFailure(e)}\n`)
     return 1
   }
 }

@@ -7,7 +7,8 @@ export function usage(): string {
   return [
     'usage: spikecs run [preset] [--variant V] [--duration MS] [--dt MS] [--seed N] [--scale K]',
     '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--set NAME=VALUE]...',
-    '                   [--raster FILE.svg|FILE.png] [--json] [--quiet]',
+    '                   [--raster FILE.svg|FILE.png] [--save-state FILE] [--resume FILE] [--no-checker]',
+    '                   [--json] [--quiet]',
     '       spikecs export pynn [preset] [--conn exact|statistical] [--out FILE.py] …   (spikecs export --help)',
     '       spikecs list      presets, variants and parameters with defaults',
     '       spikecs help',
@@ -16,6 +17,8 @@ export function usage(): string {
     `flags: ${RUN_FLAGS.join(' ')}`,
     '--scale K: nE = round(3200·K), nI = round(800·K), p = 0.02/K, weights unchanged; --set wins over --scale',
     '--json prints one JSON object (the run record) as the last line of stdout',
+    '--save-state FILE writes the state after the run; --resume FILE continues from it (same arguments otherwise)',
+    'values may begin with a dash (--seed -1 is read as a value); output paths are checked before the run',
   ].join('\n')
 }
 

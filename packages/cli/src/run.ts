@@ -1,14 +1,16 @@
 /**
- * Executing a checked `spikecs run`: build the preset, run it (with a progress callback), measure, compute
- * the statistics and optionally write the raster plot. The result record is what `--json` prints.
+ * Executing a checked `spikecs run`: build the preset, run it (with a progress callback), measure and compute
+ * the statistics (streaming: no spike is stored unless a raster plot is asked for), then write the files
+ * asked for (the state and the raster plot). The result record is what `--json` prints.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { SpikecsError, restore, snapshot } from '@spikecs/ecs-core'
-import { addChecker, planOf, run, spikeData, synapticEvents } from '@spikecs/systems'
-import { buildPreset, rasterSvg, summarizeSpikes, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
+import { addChecker, planOf, run, synapticEvents } from '@spikecs/systems'
+import { buildPreset, rasterSvg, summarizeSpikeStats, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
 import type { RunRequest } from './args.js'
 import { svgToPng } from './png.js'
 import { addSpikeHash, type SpikeHasher } from './spike-hash.js'
+import { addSpikeStats, type SpikeStatsRecorder } from './spike-stats.js'
 
 export interface RunResult {
   readonly preset: string
@@ -63,6 +65,8 @@ export interface PreparedRun {
   readonly net: AnyPresetNetwork
   readonly buildSeconds: number
   readonly hasher: SpikeHasher
+  /** The run's statistics (and its spikes when a raster plot is asked for), computed as it runs. */
+  readonly recorder: SpikeStatsRecorder
 }
 
 /** A snapshot file's bytes; a missing or unreadable file is a `SpikecsError` naming it. */
@@ -74,56 +78,41 @@ function readSnapshotFile(path: string): Uint8Array {
   }
 }
 
-/** The spikes from `tick` on, with ticks counted from it. */
-function since(s: { ticks: Int32Array; indices: Int32Array }, tick: number): { ticks: Int32Array; indices: Int32Array } {
-  if (tick === 0) return s
-  let k = 0
-  while (k < s.ticks.length && s.ticks[k] < tick) k++
-  return { ticks: s.ticks.slice(k).map((t) => t - tick), indices: s.indices.slice(k) }
-}
-
 /** Builds the network of a checked request; throws `SpikecsError` when the preset refuses a parameter. */
 export function prepareRun(req: RunRequest): PreparedRun {
   const t0 = performance.now()
   const net = buildPreset(req.preset, {
     ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, kernel: req.kernel, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
-    scale: req.scale, record: true,
+    scale: req.scale, record: false,
   })
   // The checker costs well under 1 % of a tick with its defaults (finite check every 100 ticks, rate window).
   if (req.checker) addChecker(net.world, { name: 'cli' })
   if (req.resume !== null) restore(net.world, readSnapshotFile(req.resume))
   const hasher = addSpikeHash(net.world)
+  const recorder = addSpikeStats(net.world, { record: req.raster !== null })
   planOf(net.world) // compile the plan (and fused kernels) as part of the build
-  return { req, net, buildSeconds: (performance.now() - t0) / 1000, hasher }
+  return { req, net, buildSeconds: (performance.now() - t0) / 1000, hasher, recorder }
 }
 
-/** Builds and runs a checked request. */
+/** Builds and runs a checked request and writes its files; throws if a file cannot be written. */
 export function executeRun(req: RunRequest, hooks: RunHooks = {}): RunResult {
-  return finishRun(prepareRun(req), hooks)
+  const prep = prepareRun(req)
+  const result = finishRun(prep, hooks)
+  const failures = writeOutputs(prep)
+  if (failures.length > 0) throw new Error(failures.join('; '))
+  return result
 }
 
-/** Runs a prepared network, computes the statistics and writes the raster plot. */
+/** Runs a prepared network and computes the statistics (the files are written by {@link writeOutputs}). */
 export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
   const { req, net } = prep
-  const firstTick = net.world.tick // > 0 after --resume: statistics and plot cover this run only
   const t1 = performance.now()
   const ticks = run(net.world, req.durationMs, {
     onProgress: hooks.onProgress, progressEvery: Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / 100)),
   })
   const t2 = performance.now()
-  if (req.saveState !== null) writeFileSync(req.saveState, new Uint8Array(snapshot(net.world)))
-  const spikes = since(spikeData(net.monitors.spikes!), firstTick)
-  const s = summarizeSpikes(spikes, net.groups, req.durationMs)
-  let raster: string | null = null
-  if (req.raster !== null) {
-    const o = net.options
-    const svg = rasterSvg(spikes, {
-      groups: net.groups, dtMs: req.dtMs, durationMs: req.durationMs,
-      title: `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ${net.world.nNeurons} neurons · ${req.durationMs} ms`,
-    })
-    writeFileSync(req.raster.path, req.raster.format === 'svg' ? svg : svgToPng(svg))
-    raster = req.raster.path
-  }
+  // The sums start at the first tick of this run: after --resume the statistics cover this run only.
+  const s = summarizeSpikeStats(prep.recorder.stats, net.groups, req.durationMs)
   const syn = synapseCount(net.world)
   const simSeconds = (t2 - t1) / 1000
   const sizes: Record<string, number> = {}
@@ -137,6 +126,36 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
     buildSeconds: prep.buildSeconds, simSeconds,
     ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
     realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
-    raster, params: { ...net.params },
+    raster: req.raster?.path ?? null, params: { ...net.params },
   }
+}
+
+/**
+ * Writes the files of a finished run: the state (`--save-state`) first, then the raster plot (`--raster`).
+ * A file that cannot be written does not stop the other; returns one line per failure (empty: all written).
+ */
+export function writeOutputs(prep: PreparedRun): string[] {
+  const { req, net } = prep
+  const failures: string[] = []
+  const write = (option: string, path: string, bytes: () => string | Uint8Array): void => {
+    try {
+      writeFileSync(path, bytes())
+    } catch (e) {
+      failures.push(`${option}: could not write ${JSON.stringify(path)} (${e instanceof Error ? e.message : String(e)})`)
+    }
+  }
+  if (req.saveState !== null) write('--save-state', req.saveState, () => new Uint8Array(snapshot(net.world)))
+  const spikes = prep.recorder.spikes()
+  if (req.raster !== null && spikes !== null) {
+    const o = net.options
+    const raster = req.raster
+    write('--raster', raster.path, () => {
+      const svg = rasterSvg(spikes, {
+        groups: net.groups, dtMs: req.dtMs, durationMs: req.durationMs,
+        title: `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ${net.world.nNeurons} neurons · ${req.durationMs} ms`,
+      })
+      return raster.format === 'svg' ? svg : svgToPng(svg)
+    })
+  }
+  return failures
 }

@@ -12,7 +12,8 @@ export type {
 // Statistics and plots
 export {
   spikeCounts, groupSpikeCount, groupRateHz, meanCvIsi, binnedRateHz, summarizeSpikes,
-  type SpikeTrains, type SpikeSummary,
+  createSpikeStats, accumulateSpike, accumulateSpikeTrains, summarizeSpikeStats,
+  type SpikeTrains, type SpikeSummary, type SpikeStats,
 } from './stats.js'
 export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'
 

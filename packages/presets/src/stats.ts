@@ -5,8 +5,12 @@
  * - CV ISI: per neuron with at least 3 spikes, std/mean of its inter-spike intervals (population std,
  *   ddof 0); the mean over those neurons. Intervals are taken in ticks: the ratio has no unit, so ticks and
  *   ms give the same CV.
- * Inputs are spike trains as a spike monitor returns them (ticks ascending, global neuron indices); nothing
- * here creates an object per spike.
+ * Both come from per-neuron sums that grow one spike at a time ({@link SpikeStats}): spike count, first and
+ * last tick, and the sum of squared intervals. With m = count − 1 intervals d summing to S1 = last − first and
+ * S2 = Σd², mean = S1/m and variance = S2/m − mean², so CV = √(m·S2 − S1²) / S1, where m·S2 − S1² is an
+ * exact integer. A run can therefore be summarised while it runs, without storing its spikes (the CLI does),
+ * and stored spike trains go through the same sums, so both give the same numbers to the last bit.
+ * Nothing here creates an object per spike.
  */
 import { SpikecsError } from '@spikecs/ecs-core'
 import type { Group } from './types.js'
@@ -45,30 +49,15 @@ export function groupRateHz(spikes: SpikeTrains, group: Group, durationMs: numbe
 
 /** Mean CV of the inter-spike intervals of neurons [start, start+size) (see the module comment). */
 export function meanCvIsi(spikes: SpikeTrains, start: number, size: number): { cv: number; neurons: number } {
-  const counts = spikeCounts(spikes, start, size)
-  // Counting sort by neuron; the spikes of one neuron keep their chronological order.
-  const offsets = new Int32Array(size + 1)
-  for (let j = 0; j < size; j++) offsets[j + 1] = offsets[j] + counts[j]
-  const fill = offsets.slice(0, size)
-  const times = new Float64Array(offsets[size])
-  const { ticks, indices } = spikes
-  for (let k = 0; k < indices.length; k++) {
-    const j = indices[k] - start
-    if (j >= 0 && j < size) times[fill[j]++] = ticks[k]
-  }
+  const stats = createSpikeStats(start, size)
+  accumulateSpikeTrains(stats, spikes)
   let sum = 0, neurons = 0
   for (let j = 0; j < size; j++) {
-    const a = offsets[j], b = offsets[j + 1]
-    if (b - a < 3) continue
-    const m = b - a - 1 // intervals
-    const mean = (times[b - 1] - times[a]) / m
-    let ss = 0
-    for (let q = a + 1; q < b; q++) {
-      const d = times[q] - times[q - 1] - mean
-      ss += d * d
+    const cv = neuronCv(stats, j)
+    if (cv === cv) {
+      sum += cv
+      neurons++
     }
-    sum += Math.sqrt(ss / m) / mean
-    neurons++
   }
   return { cv: neurons > 0 ? sum / neurons : NaN, neurons }
 }
@@ -109,19 +98,105 @@ export interface SpikeSummary {
   readonly spikes: number
 }
 
-/** Rates, mean CV ISI and spike count of a run of `durationMs` over `groups` (contiguous or not). */
-export function summarizeSpikes(spikes: SpikeTrains, groups: readonly Group[], durationMs: number): SpikeSummary {
+/**
+ * Per-neuron sums of a spike train over the neurons [start, start+size) of the global index space, filled
+ * one spike at a time by {@link accumulateSpike}: what rates and the CV ISI need, 20 bytes per neuron
+ * whatever the length of the run.
+ */
+export interface SpikeStats {
+  /** First global neuron index covered. */
+  readonly start: number
+  readonly size: number
+  /** Spikes per neuron. */
+  readonly count: Int32Array
+  /** Tick of each neuron's first and last spike (valid where count > 0). */
+  readonly first: Int32Array
+  readonly last: Int32Array
+  /** Sum of each neuron's squared inter-spike intervals in ticks² (an exact integer below 2^53). */
+  readonly sumSq: Float64Array
+}
+
+/** Empty sums over the neurons [start, start+size). */
+export function createSpikeStats(start: number, size: number): SpikeStats {
+  if (!(Number.isInteger(start) && start >= 0)) throw new SpikecsError('createSpikeStats', 'start', start, 'must be an integer >= 0')
+  if (!(Number.isInteger(size) && size >= 0)) throw new SpikecsError('createSpikeStats', 'size', size, 'must be an integer >= 0')
+  return {
+    start, size,
+    count: new Int32Array(size), first: new Int32Array(size), last: new Int32Array(size), sumSq: new Float64Array(size),
+  }
+}
+
+/**
+ * Adds one spike of global neuron `index` in `tick`; a neuron's spikes must come in increasing tick order.
+ * Spikes of neurons outside the covered range are ignored.
+ */
+export function accumulateSpike(stats: SpikeStats, tick: number, index: number): void {
+  const j = index - stats.start
+  if (j < 0 || j >= stats.size) return
+  const c = stats.count[j]
+  if (c > 0) {
+    const d = tick - stats.last[j]
+    stats.sumSq[j] += d * d
+  } else {
+    stats.first[j] = tick
+  }
+  stats.last[j] = tick
+  stats.count[j] = c + 1
+}
+
+/** Adds recorded spike trains (ticks non-decreasing, as a spike monitor returns them). */
+export function accumulateSpikeTrains(stats: SpikeStats, spikes: SpikeTrains): void {
+  const { ticks, indices } = spikes
+  for (let k = 0; k < indices.length; k++) accumulateSpike(stats, ticks[k], indices[k])
+}
+
+/** CV of the inter-spike intervals of local neuron j: √(m·S2 − S1²) / S1; NaN below 3 spikes. */
+function neuronCv(stats: SpikeStats, j: number): number {
+  const m = stats.count[j] - 1
+  if (m < 2) return NaN
+  const s1 = stats.last[j] - stats.first[j]
+  const s2 = stats.sumSq[j]
+  // m·S2 and S1² are integers; below 2^53 their difference is exact in doubles, beyond it exact in BigInt.
+  const d = m * s2 < Number.MAX_SAFE_INTEGER
+    ? m * s2 - s1 * s1
+    : Number(BigInt(m) * BigInt(s2) - BigInt(s1) * BigInt(s1))
+  return Math.sqrt(d) / s1
+}
+
+/** Rates, mean CV ISI and spike count of `groups` (each within the sums' range) over a run of `durationMs`. */
+export function summarizeSpikeStats(stats: SpikeStats, groups: readonly Group[], durationMs: number): SpikeSummary {
+  if (!(durationMs > 0)) throw new SpikecsError('summarizeSpikeStats', 'durationMs', durationMs, 'must be > 0 ms')
   const rates: Record<string, number> = {}
   let total = 0, cvSum = 0, cvNeurons = 0
   for (const g of groups) {
-    const n = groupSpikeCount(spikes, g)
+    const lo = g.start - stats.start
+    if (lo < 0 || lo + g.size > stats.size) {
+      throw new SpikecsError(`group '${g.name}'`, 'range', [g.start, g.start + g.size],
+        `must lie within the neurons the statistics cover [${stats.start}, ${stats.start + stats.size})`)
+    }
+    let n = 0
+    for (let j = lo; j < lo + g.size; j++) {
+      n += stats.count[j]
+      const cv = neuronCv(stats, j)
+      if (cv === cv) {
+        cvSum += cv
+        cvNeurons++
+      }
+    }
     total += n
     rates[g.name] = n / (g.size * durationMs / 1000)
-    const c = meanCvIsi(spikes, g.start, g.size)
-    if (c.neurons > 0) {
-      cvSum += c.cv * c.neurons
-      cvNeurons += c.neurons
-    }
   }
   return { rates, cvIsi: cvNeurons > 0 ? cvSum / cvNeurons : NaN, cvNeurons, spikes: total }
+}
+
+/** Rates, mean CV ISI and spike count of recorded spikes over `groups` (contiguous or not) and `durationMs`. */
+export function summarizeSpikes(spikes: SpikeTrains, groups: readonly Group[], durationMs: number): SpikeSummary {
+  let lo = Infinity, hi = 0
+  for (const g of groups) {
+    lo = Math.min(lo, g.start)
+    hi = Math.max(hi, g.start + g.size)
+  }
+  const stats = createSpikeStats(groups.length > 0 ? lo : 0, Math.max(0, hi - lo))
+  accumulateSpikeTrains(stats, spikes)
+  return summarizeSpikeStats(stats, groups, durationMs)
 }

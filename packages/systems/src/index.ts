@@ -47,6 +47,7 @@ export {
   type ProjectionDesc, type QueueSlice,
 } from './builders/projection.js'
 export { addInput, setInput, type InputSpec } from './builders/input.js'
+export { populationOf, projectionOf, inputOf } from './builders/lookup.js'
 export { addSpikeBuffer, pushSpike, setSpikes } from './builders/spike-buffer.js'
 export { addValueBuffer, pushValue, setValues } from './builders/value-buffer.js'
 export { sectionInput, type Section } from './builders/sections.js'
