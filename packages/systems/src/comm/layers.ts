@@ -39,7 +39,10 @@ interface SizeHints {
 export interface JitParams extends SizeHints {
   /** Connection probability of each (pre, post) pair. */
   prob: number
-  /** Allow the (i, i) pair when pre and post are the same population (default true). */
+  /**
+   * Allow the pair of a neuron with itself (default true). `false` needs the spikes to come from the post
+   * population through its queue (pre = post, or a half projection reading a slice of post); refused otherwise.
+   */
   includeSelf?: boolean
   /** Replaces the world seed for this projection's connectivity. */
   seed?: number
@@ -212,7 +215,7 @@ function resolveJit(ctx: CommContext, obj: string, desc: JitCommDesc): RowGenera
     if (!(p.wSigma >= 0)) throw new SpikecsError(obj, 'wSigma', p.wSigma, 'must be >= 0')
     weight = { kind: 'normal', mean: p.wMu, std: p.wSigma }
   }
-  return rowGenerator(ctx, obj, p.prob, p.includeSelf ?? true, p.seed, weight)
+  return rowGenerator(ctx, obj, p.prob, checkIncludeSelf(ctx, obj, p.includeSelf), p.seed, weight)
 }
 
 /**
