@@ -10,7 +10,8 @@
 // integrate V (non-LTC: V_inf from the previous V with e^(−dt/τ); LTC: exponential Euler with
 // e^(−dt(1+RΣg)/τ) computed by a float32 exp), hold refractory neurons, detect V ≥ V_th, reset, and append
 // the indices of spiking neurons (ascending) to `spikes`. Arithmetic is float32 throughout, so results agree
-// with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit.
+// with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit; the
+// synapse states (g·a, an exact product rounded once, then the shared flush to zero) are bit-identical.
 //
 // Parameter block at `prm` (4-byte slots): 0 vRest, 1 vReset, 2 vTh, 3 R, 4 −dt/τ, 5 e^(−dt/τ), 6 nRef (i32),
 // 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k (COBA states
