@@ -83,7 +83,7 @@ const cases: [string, () => unknown, string | RegExp][] = [
   ['MgBlock with beta = 0', () => full(net(), { out: MgBlock({ beta: 0 }) }), "projection 'P' (FullProjAlignPost) output MgBlock: beta must be > 0 mM (got 0)"],
   // --- comm layers and connectors
   ['comm that is not a layer', () => comm(null), "projection 'P' (FullProjAlignPost): comm must be a comm layer such as EventJitFPHomoLinear({ prob, weight }) (got null)"],
-  ['unknown comm layer', () => comm({ kind: 'Conv2d', p: {} }), `projection 'P' (FullProjAlignPost): comm is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear) (got "Conv2d")`],
+  ['unknown comm layer', () => comm({ kind: 'Conv2d', p: {} }), `projection 'P' (FullProjAlignPost): comm is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear, stored(…)) (got "Conv2d")`],
   ['uniform weights with wHigh < wLow', () => comm(EventJitFPUniformLinear({ prob: 0.5, wLow: 1, wHigh: 0.5 })), "projection 'P' (FullProjAlignPost) comm EventJitFPUniformLinear: wHigh must be >= wLow (1) (got 0.5)"],
   ['normal weights with a negative sigma', () => comm(EventJitFPNormalLinear({ prob: 0.5, wMu: 1, wSigma: -1 })), "projection 'P' (FullProjAlignPost) comm EventJitFPNormalLinear: wSigma must be >= 0 (got -1)"],
   ['on-the-fly connectivity with a fractional seed', () => comm(EventJitFPHomoLinear({ prob: 0.5, weight: 1, seed: 0.5 })), "projection 'P' (FullProjAlignPost) comm EventJitFPHomoLinear: seed must be an integer (got 0.5)"],

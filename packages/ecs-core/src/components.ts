@@ -175,19 +175,7 @@ export type CommData =
       readonly nSynapses: number
       /** How the matrix was made, for export and summaries. */
       readonly connector: string
-      /**
-       * The random connector and weight distribution the rows were drawn from (absent or null for explicit
-       * lists), so an exporter can write the statistical equivalent.
-       */
-      readonly drawn?: {
-        readonly prob: number
-        readonly includeSelf: boolean
-        readonly fixedOutDegree: boolean
-        readonly weight:
-          | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-          | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
-          | null
-      } | null
+      readonly drawn?: DrawnRows | null
     }
   | { readonly kind: 'One2One'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly weights: Column<FloatArray> | null }
   | { readonly kind: 'All2All'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly includeSelf: boolean }
@@ -216,7 +204,22 @@ export type CommData =
       readonly weights: Column<FloatArray> | null
       readonly nSynapses: number
       readonly connector: string
+      readonly drawn?: DrawnRows | null
     }
+
+/**
+ * The random connector and weight distribution stored rows were drawn from (absent or null for explicit
+ * lists), so an exporter can write the statistical equivalent.
+ */
+export interface DrawnRows {
+  readonly prob: number
+  readonly includeSelf: boolean
+  readonly fixedOutDegree: boolean
+  readonly weight:
+    | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
+    | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+    | null
+}
 
 export interface ProjectionData {
   readonly eid: number

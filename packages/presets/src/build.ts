@@ -3,9 +3,7 @@
  * E/I population pair of the two-population presets and the spike monitor.
  */
 import { createWorld, type MonitorData, type PopulationData, type World } from '@spikecs/ecs-core'
-import {
-  EventCSRLinear, EventJitFPHomoLinear, FixedProb, addSpikeMonitor, type CommDesc,
-} from '@spikecs/systems'
+import { EventJitFPHomoLinear, addSpikeMonitor, stored, type CommDesc } from '@spikecs/systems'
 import type { Resolved } from './params.js'
 import type { Connectivity, Group } from './types.js'
 
@@ -17,13 +15,12 @@ export function worldFor(r: Resolved<string>): World {
 /**
  * Fixed-probability connectivity with one weight: every (pre, post) pair independently with `prob`,
  * self-pairs allowed (as in Brian2's `connect(p=…)` without an `i != j` condition). `jit` regenerates a
- * presynaptic neuron's targets at each of its spikes; `csr` stores the rows. Both draw the rows from the
- * stream keyed by (world seed, projection name), so they are the same matrix.
+ * presynaptic neuron's targets at each of its spikes; `csr` is the same layer materialised (`stored`): its
+ * rows generated once by the same generator, so switching the connectivity never changes the network.
  */
 export function fixedProb(conn: Connectivity, prob: number, weight: number): CommDesc {
-  return conn === 'jit'
-    ? EventJitFPHomoLinear({ prob, weight })
-    : EventCSRLinear({ conn: FixedProb({ prob }), weight })
+  const layer = EventJitFPHomoLinear({ prob, weight })
+  return conn === 'jit' ? layer : stored(layer)
 }
 
 /** A spike monitor over the given populations, or null when recording is off. */

@@ -9,7 +9,7 @@
  */
 import type { PopulationData, World } from '@spikecs/ecs-core'
 import type { NeuronInputs, NeuronModel } from './models/neuron-model.js'
-import { synapseModels } from './models/synapses.js'
+import { flushLimit, flushed, synapseModels } from './models/synapses.js'
 import { emitOutput } from './models/outputs.js'
 
 export type FusedKernel = (inp: NeuronInputs, tick: number) => void
@@ -25,7 +25,7 @@ export function compileFused(world: World, pop: PopulationData, model: NeuronMod
   const emitter = model.fused
   if (emitter === null) throw new Error(`model ${model.kind} has no fused emitter`)
   const round = world.dtype === 'float32' ? (x: string) => `fr(${x})` : (x: string) => `(${x})`
-  const pro: string[] = ['const P = pop.params;', emitter.prologue()]
+  const pro: string[] = ['const P = pop.params;', `const fl = ${flushLimit(world.dtype)};`, emitter.prologue()]
   const body: string[] = []
   const G: string[] = ['0'], GE: string[] = ['0'], Ic: string[] = ['0']
   pop.states.forEach((s, k) => {
@@ -53,7 +53,7 @@ export function compileFused(world: World, pop: PopulationData, model: NeuronMod
     '}',
   ].join('\n')
   // Built once per population at plan time; the generated loop is monomorphic and allocation-free.
-  const factory = new Function('pop', 'st', 'out', 'fr', code) as (
-    pop: PopulationData, st: unknown, out: unknown, fr: (x: number) => number) => FusedKernel
-  return factory(pop, pop.states, pop.outputs, Math.fround)
+  const factory = new Function('pop', 'st', 'out', 'fr', 'fz', code) as (
+    pop: PopulationData, st: unknown, out: unknown, fr: (x: number) => number, fz: typeof flushed) => FusedKernel
+  return factory(pop, pop.states, pop.outputs, Math.fround, flushed)
 }

@@ -34,7 +34,7 @@ export { normal, uniform, type Initializer } from './init.js'
 // Comm layers and connectivity
 export {
   EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear,
-  FixedProb, FromList, type CommDesc, type Connector,
+  FixedProb, FromList, stored, type CommDesc, type JitCommDesc, type Connector,
 } from './comm/layers.js'
 export { buildGapTable, gapOf, generateRow, lnUniform, GAP_TABLE_MAX } from './comm/rows.js'
 export { JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear } from './comm/layers.js'

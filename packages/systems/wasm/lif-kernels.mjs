@@ -10,7 +10,8 @@
 // integrate V (non-LTC: V_inf from the previous V with e^(−dt/τ); LTC: exponential Euler with
 // e^(−dt(1+RΣg)/τ) computed by a float32 exp), hold refractory neurons, detect V ≥ V_th, reset, and append
 // the indices of spiking neurons (ascending) to `spikes`. Arithmetic is float32 throughout, so results agree
-// with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit.
+// with the TypeScript kernels (double arithmetic, float32 storage) to float32 rounding, not bit for bit; the
+// synapse states (g·a, an exact product rounded once, then the shared flush to zero) are bit-identical.
 //
 // Parameter block at `prm` (4-byte slots): 0 vRest, 1 vReset, 2 vTh, 3 R, 4 −dt/τ, 5 e^(−dt/τ), 6 nRef (i32),
 // 7 scalar input, 8 pointer to the per-neuron input (f32 per neuron); state k at slot 12 + 8k (COBA states
@@ -68,7 +69,7 @@ function exp4(r) {
   ]
 }
 
-function kernel(ltc, nCoba, nCuba, mg) {
+function kernel(ltc, nCoba, nCuba, mg, flush) {
   pool = new Map()
   const K = nCoba + nCuba
   const name = `lif_${ltc ? 'ltc' : 'plain'}_${nCoba}_${nCuba}_${mg}`
@@ -105,10 +106,9 @@ function kernel(ltc, nCoba, nCuba, mg) {
     for (let k = 0; k < K; k++) {
       out.push(
         set(`x${k}`, `(v128.load ${at(`S${k}`)})`),
-        // Decayed values below 2^−100 are flushed to zero: WebAssembly has no flush-to-zero mode, and
-        // subnormal float32 arithmetic is many times slower; such a conductance changes no V at float32 precision.
+        // The flush to zero of every synapse kernel (models/synapses.ts, `flushLimit`): |y| < 2^−100 → 0.
         set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
-        set(`y${k}`, `(v128.and ${get(`y${k}`)} (i32x4.gt_s (v128.and ${get(`y${k}`)} ${get('absm')}) ${get('tiny')}))`),
+        ...(flush ? [set(`y${k}`, `(v128.and ${get(`y${k}`)} (i32x4.gt_s (v128.and ${get(`y${k}`)} ${get('absm')}) ${get('tiny')}))`)] : []),
       )
       // Merged: the state is the conductance (one column). Otherwise the conductance is the value before decay.
       if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))
@@ -186,13 +186,16 @@ function kernel(ltc, nCoba, nCuba, mg) {
   ${get('ns')})`
 }
 
-/** The whole module: imports the world's memory, exports one neuron kernel per variant and the comm kernels. */
-export function lifModuleText(shared) {
+/**
+ * The whole module: imports the world's memory, exports one neuron kernel per variant and the comm kernels.
+ * `flush: false` leaves the flush to zero out, for `pnpm bench:subnormal` only (it measures what the flush saves).
+ */
+export function lifModuleText(shared, { flush = true } = {}) {
   const fns = []
   for (const ltc of [false, true]) {
     for (let nCoba = 0; nCoba <= MAX_STATES; nCoba++) {
       for (let nCuba = 0; nCoba + nCuba <= MAX_STATES; nCuba++) {
-        for (const mg of nCoba + nCuba === 0 ? ['n'] : ['n', 'm', 'x']) fns.push(kernel(ltc, nCoba, nCuba, mg))
+        for (const mg of nCoba + nCuba === 0 ? ['n'] : ['n', 'm', 'x']) fns.push(kernel(ltc, nCoba, nCuba, mg, flush))
       }
     }
   }

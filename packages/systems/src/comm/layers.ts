@@ -4,9 +4,12 @@
  * used in and builds its data (connectivity tables, CSR arrays) once.
  *
  * - `EventJitFPHomoLinear({ prob, weight })`: on-the-fly Bernoulli(p) connectivity, nothing stored.
+ * - `stored(layer)`: any on-the-fly layer materialised as stored CSR rows, generated once by the same row
+ *   generator: the same targets and weights, so the same network (one matrix per seed and projection name).
  * - `EventCSRLinear({ conn, weight })`: stored CSR rows from a connector: `FixedProb` (Bernoulli per pair by
- *   default, the same matrix as the on-the-fly form for one seed; `fixedOutDegree: true` gives BrainPy's
- *   int(nPost·p) distinct targets per row) or `FromList` (explicit pre, post[, weight] arrays).
+ *   default, the homogeneous on-the-fly matrix for one seed; a weight initializer draws the weights from a
+ *   stream of its own; `fixedOutDegree: true` gives BrainPy's int(nPost·p) distinct targets per row) or
+ *   `FromList` (explicit pre, post[, weight] arrays).
  * - `One2One({ weight })`, `All2All({ weight, includeSelf })`: O(N) kernels, nothing stored.
  * - `Linear({ W })`: dense nPre × nPost weights.
  * - Non-event forms (BrainPy's `JitFPHomoLinear`, `JitFPUniformLinear`, `JitFPNormalLinear`, `CSRLinear`): the
@@ -36,7 +39,10 @@ interface SizeHints {
 export interface JitParams extends SizeHints {
   /** Connection probability of each (pre, post) pair. */
   prob: number
-  /** Allow the (i, i) pair when pre and post are the same population (default true). */
+  /**
+   * Allow the pair of a neuron with itself (default true). `false` needs the spikes to come from the post
+   * population through its queue (pre = post, or a half projection reading a slice of post); refused otherwise.
+   */
   includeSelf?: boolean
   /** Replaces the world seed for this projection's connectivity. */
   seed?: number
@@ -54,6 +60,14 @@ export type CommDesc =
   | { readonly kind: 'JitFPUniformLinear'; readonly p: JitParams & { wLow: number; wHigh: number } }
   | { readonly kind: 'JitFPNormalLinear'; readonly p: JitParams & { wMu: number; wSigma: number } }
   | { readonly kind: 'CSRLinear'; readonly p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit } }
+  | { readonly kind: 'stored'; readonly p: { readonly layer: JitCommDesc } }
+
+/** The on-the-fly layers (event and non-event), the ones `stored` materialises. */
+export type JitCommDesc = Extract<CommDesc, { p: JitParams }>
+
+const JIT_KINDS: readonly string[] = [
+  'EventJitFPHomoLinear', 'EventJitFPUniformLinear', 'EventJitFPNormalLinear', 'JitFPHomoLinear', 'JitFPUniformLinear', 'JitFPNormalLinear',
+]
 
 export type Connector =
   | { readonly kind: 'FixedProb'; readonly prob: number; readonly includeSelf: boolean; readonly fixedOutDegree: boolean; readonly seed: number | undefined }
@@ -61,18 +75,25 @@ export type Connector =
   | FixedNumConnector
 
 /** Event-driven on-the-fly connectivity with one weight (BrainPy `EventJitFPHomoLinear`). */
-export function EventJitFPHomoLinear(p: JitParams & { weight: number }): CommDesc {
+export function EventJitFPHomoLinear(p: JitParams & { weight: number }): JitCommDesc {
   return { kind: 'EventJitFPHomoLinear', p }
 }
 /** On-the-fly connectivity with Uniform(wLow, wHigh) weights drawn from the row's stream. */
-export function EventJitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): CommDesc {
+export function EventJitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): JitCommDesc {
   return { kind: 'EventJitFPUniformLinear', p }
 }
 /** On-the-fly connectivity with Normal(wMu, wSigma) weights drawn from the row's stream. */
-export function EventJitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): CommDesc {
+export function EventJitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): JitCommDesc {
   return { kind: 'EventJitFPNormalLinear', p }
 }
-/** Event-driven stored (CSR) connectivity (BrainPy `EventCSRLinear`). */
+/**
+ * Event-driven stored (CSR) connectivity (BrainPy `EventCSRLinear`), from a connector. With `FixedProb`
+ * (Bernoulli) and one weight, its rows are the matrix of `EventJitFPHomoLinear` for the same seed and
+ * projection name. With a weight initializer (`uniform`, `normal`, or one value per synapse) it keeps its own
+ * law: the targets are those homogeneous rows and the weights come from an initializer stream of their own,
+ * so it is not the matrix of `EventJitFPUniformLinear`/`EventJitFPNormalLinear` — `stored(…)` of those is.
+ * `FixedProb({ fixedOutDegree: true })` (BrainPy's fixed out-degree) has no on-the-fly twin.
+ */
 export function EventCSRLinear(p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
   return { kind: 'EventCSRLinear', p }
 }
@@ -89,20 +110,40 @@ export function Linear(p: SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLi
   return { kind: 'Linear', p }
 }
 /** Non-event on-the-fly connectivity with one weight (BrainPy `JitFPHomoLinear`): adds weight × input value. */
-export function JitFPHomoLinear(p: JitParams & { weight: number }): CommDesc {
+export function JitFPHomoLinear(p: JitParams & { weight: number }): JitCommDesc {
   return { kind: 'JitFPHomoLinear', p }
 }
 /** Non-event on-the-fly connectivity with Uniform(wLow, wHigh) weights (BrainPy `JitFPUniformLinear`). */
-export function JitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): CommDesc {
+export function JitFPUniformLinear(p: JitParams & { wLow: number; wHigh: number }): JitCommDesc {
   return { kind: 'JitFPUniformLinear', p }
 }
 /** Non-event on-the-fly connectivity with Normal(wMu, wSigma) weights (BrainPy `JitFPNormalLinear`). */
-export function JitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): CommDesc {
+export function JitFPNormalLinear(p: JitParams & { wMu: number; wSigma: number }): JitCommDesc {
   return { kind: 'JitFPNormalLinear', p }
 }
-/** Non-event stored (CSR) connectivity (BrainPy `CSRLinear`): adds weight × input value. */
+/**
+ * Non-event stored (CSR) connectivity (BrainPy `CSRLinear`): adds weight × input value. Its rows and weights
+ * are drawn as `EventCSRLinear`'s (see there); `stored(JitFP…)` is the stored form of a non-event on-the-fly layer.
+ */
 export function CSRLinear(p: SizeHints & { conn: Connector; weight?: number | ArrayLike<number> | NormalInit | UniformInit }): CommDesc {
   return { kind: 'CSRLinear', p }
+}
+
+/**
+ * The stored (CSR) form of an on-the-fly layer: its rows generated once, when the projection is built, by
+ * the generator the on-the-fly kernels run at each spike (`generateRow`, keyed by the world seed — or the
+ * layer's `seed` — and the projection name), so the targets and weights are those of the on-the-fly layer,
+ * each weight rounded to the state dtype as the on-the-fly kernels round it. Events, the order of the
+ * additions and therefore every synapse state are the same bit for bit; only memory (stored rows) and speed
+ * differ. `stored(EventJitFP…)` builds an `EventCSRLinear`, `stored(JitFP…)` a `CSRLinear`:
+ *
+ *   comm: stored(EventJitFPUniformLinear({ prob: 0.05, wLow: 0.1, wHigh: 0.5 }))
+ *
+ * (`EventCSRLinear({ conn: FixedProb(…), weight: uniform(…) })` draws the same targets but its weights from
+ * an initializer stream of their own, so it is another matrix.)
+ */
+export function stored(layer: JitCommDesc): CommDesc {
+  return { kind: 'stored', p: { layer } }
 }
 
 /** Fixed-probability connector: each pair independently with `prob` (or a fixed out-degree). */
@@ -157,6 +198,67 @@ function rowGenerator(ctx: CommContext, obj: string, prob: number, includeSelf: 
   return { key: entityKey(seed ?? ctx.world.seed, `conn:${ctx.name}`), prob, nPost: ctx.nPost, gaps, weight, includeSelf }
 }
 
+/** Validates an on-the-fly layer and returns its row generator. */
+function resolveJit(ctx: CommContext, obj: string, desc: JitCommDesc): RowGenerator {
+  const p = desc.p as unknown as JitParams & Record<string, number>
+  const law = desc.kind.endsWith('HomoLinear') ? 'homo' : desc.kind.endsWith('UniformLinear') ? 'uniform' : 'normal'
+  const wKeys = law === 'homo' ? ['weight'] : law === 'uniform' ? ['wLow', 'wHigh'] : ['wMu', 'wSigma']
+  checkKnownKeys(obj, p, ['nPre', 'nPost', 'prob', 'includeSelf', 'seed', ...wKeys])
+  checkSizes(ctx, desc.kind, p)
+  for (const k of wKeys) checkFinite(obj, k, p[k])
+  let weight: RowGenerator['weight']
+  if (law === 'homo') weight = { kind: 'homo', value: ctx.round(p.weight) }
+  else if (law === 'uniform') {
+    if (!(p.wHigh >= p.wLow)) throw new SpikecsError(obj, 'wHigh', p.wHigh, `must be >= wLow (${p.wLow})`)
+    weight = { kind: 'uniform', low: p.wLow, high: p.wHigh }
+  } else {
+    if (!(p.wSigma >= 0)) throw new SpikecsError(obj, 'wSigma', p.wSigma, 'must be >= 0')
+    weight = { kind: 'normal', mean: p.wMu, std: p.wSigma }
+  }
+  return rowGenerator(ctx, obj, p.prob, checkIncludeSelf(ctx, obj, p.includeSelf), p.seed, weight)
+}
+
+/**
+ * `includeSelf` (default true) of a layer or connector. Excluding the (i, i) pair means something only when
+ * the spikes come from the post population itself, read through its queue (a full projection with pre = post,
+ * or a half projection reading a slice of post: neuron i of the slice is post i + offset); between two
+ * populations, or from a spike or value buffer, `false` is refused.
+ */
+function checkIncludeSelf(ctx: CommContext, obj: string, includeSelf: unknown): boolean {
+  if (includeSelf === undefined) return true
+  if (typeof includeSelf !== 'boolean') throw new SpikecsError(obj, 'includeSelf', includeSelf, 'must be a boolean')
+  if (!includeSelf && ctx.selfOffset < 0) {
+    throw new SpikecsError(obj, 'includeSelf', false, 'needs pre and post to be the same population')
+  }
+  return includeSelf
+}
+
+/** `stored(layer)`: the on-the-fly layer's rows, generated now and kept as CSR (see `stored`). */
+function resolveStored(ctx: CommContext, layer: JitCommDesc): ResolvedComm {
+  const kind = layer !== null && typeof layer === 'object' ? (layer as { kind?: unknown }).kind : undefined
+  if (typeof kind !== 'string' || !JIT_KINDS.includes(kind)) {
+    throw new SpikecsError(`${ctx.object} comm stored`, 'layer', kind ?? layer,
+      `must be an on-the-fly layer (${JIT_KINDS.join(', ')})`)
+  }
+  const obj = `${ctx.object} comm stored(${kind})`
+  const gen = resolveJit(ctx, obj, layer)
+  const expected = ctx.nPre * ctx.nPost * gen.prob
+  checkCsrSize(obj, gen.prob, expected)
+  const event = kind.startsWith('Event')
+  const w = gen.weight
+  const drawn = { prob: gen.prob, includeSelf: gen.includeSelf, fixedOutDegree: false, weight: w.kind === 'homo' ? null : w }
+  return {
+    kind: event ? 'EventCSRLinear' : 'CSRLinear', expectedSynapses: expected,
+    build: (eid) => {
+      const { indptr, indices, weights, nSyn } = buildRows(ctx, eid, gen)
+      return {
+        kind: event ? 'EventCSRLinear' : 'CSRLinear', nPre: ctx.nPre, nPost: ctx.nPost, indptr, indices,
+        weight: w.kind === 'homo' ? w.value : NaN, weights, nSynapses: nSyn, connector: `stored(${kind})`, drawn,
+      }
+    },
+  }
+}
+
 /**
  * A validated comm layer, not yet built: `build(eid)` allocates its columns for the projection entity `eid`.
  * Validation never touches the world, so a refused projection leaves it unchanged.
@@ -181,25 +283,12 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
     case 'JitFPHomoLinear':
     case 'JitFPUniformLinear':
     case 'JitFPNormalLinear': {
-      const p = desc.p as unknown as JitParams & Record<string, number>
-      const law = desc.kind.endsWith('HomoLinear') ? 'homo' : desc.kind.endsWith('UniformLinear') ? 'uniform' : 'normal'
-      const wKeys = law === 'homo' ? ['weight'] : law === 'uniform' ? ['wLow', 'wHigh'] : ['wMu', 'wSigma']
-      checkKnownKeys(obj, p, ['nPre', 'nPost', 'prob', 'includeSelf', 'seed', ...wKeys])
-      checkSizes(ctx, desc.kind, p)
-      for (const k of wKeys) checkFinite(obj, k, p[k])
-      let weight: RowGenerator['weight']
-      if (law === 'homo') weight = { kind: 'homo', value: ctx.round(p.weight) }
-      else if (law === 'uniform') {
-        if (!(p.wHigh >= p.wLow)) throw new SpikecsError(obj, 'wHigh', p.wHigh, `must be >= wLow (${p.wLow})`)
-        weight = { kind: 'uniform', low: p.wLow, high: p.wHigh }
-      } else {
-        if (!(p.wSigma >= 0)) throw new SpikecsError(obj, 'wSigma', p.wSigma, 'must be >= 0')
-        weight = { kind: 'normal', mean: p.wMu, std: p.wSigma }
-      }
-      const gen = rowGenerator(ctx, obj, p.prob, p.includeSelf ?? true, p.seed, weight)
+      const gen = resolveJit(ctx, obj, desc)
       const kind = desc.kind
-      return { kind, expectedSynapses: nPre * nPost * p.prob, build: () => ({ kind, nPre, nPost, gen }) }
+      return { kind, expectedSynapses: nPre * nPost * gen.prob, build: () => ({ kind, nPre, nPost, gen }) }
     }
+    case 'stored':
+      return resolveStored(ctx, desc.p.layer)
     case 'EventCSRLinear':
       return resolveCsr(ctx, obj, desc.p)
     case 'CSRLinear': {
@@ -234,10 +323,7 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
       checkKnownKeys(obj, p, ['nPre', 'nPost', 'weight', 'includeSelf'])
       checkSizes(ctx, 'All2All', p)
       checkFinite(obj, 'weight', p.weight)
-      const includeSelf = p.includeSelf ?? true
-      if (!includeSelf && ctx.selfOffset < 0) {
-        throw new SpikecsError(obj, 'includeSelf', false, 'needs pre and post to be the same population')
-      }
+      const includeSelf = checkIncludeSelf(ctx, obj, p.includeSelf)
       const w = ctx.round(p.weight)
       return {
         kind: 'All2All', expectedSynapses: nPre * nPost - (includeSelf ? 0 : nPre),
@@ -260,7 +346,7 @@ export function resolveComm(ctx: CommContext, desc: CommDesc): ResolvedComm {
     }
     default:
       throw new SpikecsError(ctx.object, 'comm', (desc as { kind: string }).kind,
-        'is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear)')
+        'is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear, stored(…))')
   }
 }
 
@@ -371,24 +457,19 @@ function resolveCsr(ctx: CommContext, obj: string,
   // FixedProb
   const cObj = `${obj} FixedProb`
   checkProbability(cObj, 'prob', conn.prob)
-  if (!conn.includeSelf && ctx.selfOffset < 0) {
-    throw new SpikecsError(cObj, 'includeSelf', false, 'needs pre and post to be the same population')
-  }
+  checkIncludeSelf(ctx, cObj, conn.includeSelf)
   if (!homo && weightInit === null) {
     throw new SpikecsError(obj, 'weight', w, 'must be a number or an initializer (normal/uniform) with FixedProb')
   }
   const expected = conn.fixedOutDegree ? nPre * Math.floor(nPost * conn.prob) : nPre * nPost * conn.prob
-  if (expected > MAX_CSR * 0.9) {
-    throw new SpikecsError(cObj, 'prob', conn.prob,
-      `would store about ${Math.round(expected)} synapses, more than CSR holds (${MAX_CSR}); use EventJitFPHomoLinear`)
-  }
+  checkCsrSize(cObj, conn.prob, expected)
   const gen = rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, conn.seed, { kind: 'homo', value: 0 })
   return {
     kind: 'EventCSRLinear', expectedSynapses: expected,
     build: (eid) => {
       const { indptr, indices, nSyn } = conn.fixedOutDegree
         ? buildFixedOutDegree(ctx, eid, gen, Math.floor(nPost * conn.prob))
-        : buildBernoulliRows(ctx, eid, gen)
+        : buildRows(ctx, eid, gen)
       let weights = null
       if (!homo) {
         weights = allocColumn(ctx.world, eid, 'csr.weights', 'state', nSyn)
@@ -403,31 +484,56 @@ function resolveCsr(ctx: CommContext, obj: string,
   }
 }
 
-/** CSR rows from the on-the-fly row generator: the same matrix as `EventJitFPHomoLinear` with this name and seed. */
-function buildBernoulliRows(ctx: CommContext, eid: number, gen: RowGenerator) {
+function checkCsrSize(obj: string, prob: number, expected: number): void {
+  if (expected > MAX_CSR * 0.9) {
+    throw new SpikecsError(obj, 'prob', prob,
+      `would store about ${Math.round(expected)} synapses, more than CSR holds (${MAX_CSR}); use EventJitFPHomoLinear`)
+  }
+}
+
+/**
+ * CSR rows from the on-the-fly row generator: the matrix of the on-the-fly layer with this generator, and
+ * for a weight distribution its weights, which `generateRow` rounds by storing them in an array of the state
+ * dtype (as the on-the-fly kernels' row scratch does).
+ */
+function buildRows(ctx: CommContext, eid: number, gen: RowGenerator) {
   const { nPre, nPost } = ctx
   const mean = nPre * nPost * gen.prob
   let cap = Math.ceil(mean + 6 * Math.sqrt(mean) + 16)
   let buf = new Int32Array(cap)
+  const drawsWeights = gen.weight.kind !== 'homo'
+  let wBuf = drawsWeights ? new Float64Array(cap) : null
   const row = new Int32Array(nPost)
+  const rowW = !drawsWeights ? null : ctx.world.dtype === 'float32' ? new Float32Array(nPost) : new Float64Array(nPost)
   const keys = new Uint32Array(2)
   const indptr = allocColumn(ctx.world, eid, 'csr.indptr', 'i32', nPre + 1)
   let nSyn = 0
   for (let i = 0; i < nPre; i++) {
-    const n = generateRow(gen, i, ctx.selfOffset < 0 ? -1 : i + ctx.selfOffset, row, null, keys)
+    const n = generateRow(gen, i, ctx.selfOffset < 0 ? -1 : i + ctx.selfOffset, row, rowW, keys)
     if (nSyn + n > cap) {
       cap = Math.max(nSyn + n, Math.ceil(cap * 1.5))
       const next = new Int32Array(cap)
       next.set(buf.subarray(0, nSyn))
       buf = next
+      if (wBuf !== null) {
+        const nextW = new Float64Array(cap)
+        nextW.set(wBuf.subarray(0, nSyn))
+        wBuf = nextW
+      }
     }
     buf.set(row.subarray(0, n), nSyn)
+    if (wBuf !== null && rowW !== null) wBuf.set(rowW.subarray(0, n), nSyn)
     nSyn += n
     indptr.array[i + 1] = nSyn
   }
   const indices = allocColumn(ctx.world, eid, 'csr.indices', 'i32', nSyn)
   indices.array.set(buf.subarray(0, nSyn))
-  return { indptr, indices, nSyn }
+  let weights = null
+  if (wBuf !== null) {
+    weights = allocColumn(ctx.world, eid, 'csr.weights', 'state', nSyn)
+    weights.array.set(wBuf.subarray(0, nSyn))
+  }
+  return { indptr, indices, weights, nSyn }
 }
 
 /**

@@ -27,25 +27,25 @@
  */
 import { SpikecsError, type SynapseStateData } from '@spikecs/ecs-core'
 import { param } from './params.js'
-import type { SynapseDesc, SynapseModel } from './synapses.js'
+import { flushLimitOf, flushed, type SynapseDesc, type SynapseModel } from './synapses.js'
 
 function advanceRise(s: SynapseStateData): void {
   const H = s.cols.h.array, S = s.cols.g.array, C = s.cond.array
-  const ah = s.derived[0], ag = s.derived[1], c = s.derived[2]
+  const ah = s.derived[0], ag = s.derived[1], c = s.derived[2], lim = flushLimitOf(S)
   const n = S.length
   if (s.merged) {
     for (let i = 0; i < n; i++) {
       const h = H[i]
-      S[i] = ag * S[i] + c * h
+      S[i] = flushed(ag * S[i] + c * h, lim)
       C[i] = S[i]
-      H[i] = ah * h
+      H[i] = flushed(ah * h, lim)
     }
   } else {
     for (let i = 0; i < n; i++) {
       const h = H[i], g = S[i] // the stored (already advanced) state plus this tick's increments
       C[i] = g
-      S[i] = ag * g + c * h
-      H[i] = ah * h
+      S[i] = flushed(ag * g + c * h, lim)
+      H[i] = flushed(ah * h, lim)
     }
   }
 }
@@ -60,12 +60,12 @@ function emitRise(k: number, merged: boolean, round: (x: string) => string): { p
     body: merged
       ? [
           `const h${k} = H${k}[i];`,
-          `const c${k} = ${round(`ag${k} * S${k}[i] + cc${k} * h${k}`)}; S${k}[i] = c${k}; C${k}[i] = c${k};`,
-          `H${k}[i] = ah${k} * h${k};`,
+          `const c${k} = fz(${round(`ag${k} * S${k}[i] + cc${k} * h${k}`)}, fl); S${k}[i] = c${k}; C${k}[i] = c${k};`,
+          `H${k}[i] = fz(ah${k} * h${k}, fl);`,
         ].join('\n')
       : [
           `const h${k} = H${k}[i], c${k} = S${k}[i];`,
-          `C${k}[i] = c${k}; S${k}[i] = ag${k} * c${k} + cc${k} * h${k}; H${k}[i] = ah${k} * h${k};`,
+          `C${k}[i] = c${k}; S${k}[i] = fz(ag${k} * c${k} + cc${k} * h${k}, fl); H${k}[i] = fz(ah${k} * h${k}, fl);`,
         ].join('\n'),
   }
 }

@@ -10,7 +10,7 @@
  * g_{k+1}; `AlignPostSystem` copies that value into the output's bound conductance `cond`, then decays.
  * For an `Mg` state, `cond` is the state column itself.
  */
-import { SpikecsError, checkObject, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
+import { SpikecsError, checkObject, type Dtype, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
 import { dualExpNorm, riseSynapseModels } from './synapses-rise.js'
 
@@ -31,25 +31,58 @@ export interface SynapseModel {
   derive(p: Readonly<Record<string, number>>, dtMs: number, round: (x: number) => number): Float64Array
   /** One tick of `AlignPostSystem` for this state (advance, bind `cond`). */
   advance(s: SynapseStateData): void
-  /** Fused emitter: code that advances state k for neuron i and leaves its conductance in `c{k}`. */
+  /**
+   * Fused emitter: code that advances state k for neuron i and leaves its conductance in `c{k}`; it flushes
+   * as the unfused kernel does with `fz(y, fl)` (`flushed` and the `flushLimit` of the world's dtype).
+   */
   emit(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string }
   /** Checks across parameters and fills computed defaults (e.g. a normalisation), naming `object`. */
   resolve?(object: string, params: Record<string, number>): void
 }
 
+// --- Flush to zero -------------------------------------------------------------------------------------
+
+/**
+ * Flush to zero, the rule of every synapse kernel (unfused, fused and WebAssembly): a state value that a
+ * tick's propagation writes (g·a, each decayed trace, the advanced h and g) and whose magnitude in the state
+ * dtype is below 2^−100 is stored as 0; increments added by the comm layers are not flushed. A decaying state
+ * otherwise sinks into the subnormal range and stays there (g·a with a ≈ 0.98 rounds back to the same
+ * subnormal and never reaches 0), where the WebAssembly kernel's float32 arithmetic runs several times slower
+ * (`pnpm bench:subnormal`); a conductance below 2^−100 changes no membrane potential at either precision.
+ *
+ * The limit is applied to the double y a kernel computes, before or after rounding it to the dtype:
+ * |y| < L ⟺ |round(y)| < 2^−100 with L = 2^−100 for float64 and, for float32, L = 2^−100 − 2^−125, the
+ * midpoint between 2^−100 and the float32 below it (the midpoint itself rounds to 2^−100, whose last bit is
+ * even). So the unfused kernels (which round by storing) and the fused ones (which round first) flush the
+ * same values as the WebAssembly kernel, which compares the rounded float32 value with 2^−100.
+ */
+export function flushLimit(dtype: Dtype): number {
+  return dtype === 'float32' ? 2 ** -100 - 2 ** -125 : 2 ** -100
+}
+
+/** y, or 0 when |y| < limit (`flushLimit` of the state's dtype). */
+export function flushed(y: number, limit: number): number {
+  return Math.abs(y) < limit ? 0 : y
+}
+
+/** The flush limit of a state column (by its dtype). */
+export function flushLimitOf(col: FloatArray): number {
+  return flushLimit(col instanceof Float32Array ? 'float32' : 'float64')
+}
+
 // --- Expon: dg/dt = −g/τ (BrainPy default τ = 8 ms) --------------------------------------------------
 
 function advanceExpon(s: SynapseStateData): void {
-  const g = s.cols.g.array, a = s.derived[0]
+  const g = s.cols.g.array, a = s.derived[0], lim = flushLimitOf(g)
   const n = g.length
   if (s.merged) {
-    for (let i = 0; i < n; i++) g[i] = g[i] * a // cond is g itself
+    for (let i = 0; i < n; i++) g[i] = flushed(g[i] * a, lim) // cond is g itself
   } else {
     const c = s.cond.array
     for (let i = 0; i < n; i++) {
       const x = g[i] // = g_{k−1}·a + Δ_k = g_k
       c[i] = x
-      g[i] = x * a // stored pre-decayed for the next tick's increments
+      g[i] = flushed(x * a, lim) // stored pre-decayed for the next tick's increments
     }
   }
 }
@@ -65,8 +98,8 @@ const ExponModel: SynapseModel = {
   emit: (k, merged, round) => ({
     prologue: `const S${k} = st[${k}].cols.g.array, C${k} = st[${k}].cond.array, a${k} = st[${k}].derived[0];`,
     body: merged
-      ? `const c${k} = ${round(`S${k}[i] * a${k}`)}; S${k}[i] = c${k};`
-      : `const c${k} = S${k}[i]; C${k}[i] = c${k}; S${k}[i] = c${k} * a${k};`,
+      ? `const c${k} = fz(${round(`S${k}[i] * a${k}`)}, fl); S${k}[i] = c${k};`
+      : `const c${k} = S${k}[i]; C${k}[i] = c${k}; S${k}[i] = fz(c${k} * a${k}, fl);`,
   }),
 }
 
@@ -74,20 +107,20 @@ const ExponModel: SynapseModel = {
 
 function advanceDualV2(s: SynapseStateData): void {
   const gr = s.cols.gRise.array, gd = s.cols.gDecay.array, c = s.cond.array
-  const ar = s.derived[0], ad = s.derived[1], A = s.derived[2]
+  const ar = s.derived[0], ad = s.derived[1], A = s.derived[2], lim = flushLimitOf(c)
   const n = gr.length
   if (s.merged) {
     for (let i = 0; i < n; i++) {
-      gr[i] = gr[i] * ar
-      gd[i] = gd[i] * ad
+      gr[i] = flushed(gr[i] * ar, lim)
+      gd[i] = flushed(gd[i] * ad, lim)
       c[i] = A * (gd[i] - gr[i])
     }
   } else {
     for (let i = 0; i < n; i++) {
       const r = gr[i], d = gd[i]
       c[i] = A * (d - r)
-      gr[i] = r * ar
-      gd[i] = d * ad
+      gr[i] = flushed(r * ar, lim)
+      gd[i] = flushed(d * ad, lim)
     }
   }
 }
@@ -112,14 +145,14 @@ const DualExponV2Model: SynapseModel = {
     ].join('\n'),
     body: merged
       ? [
-          `const r${k} = ${round(`R${k}[i] * ar${k}`)}; R${k}[i] = r${k};`,
-          `const d${k} = ${round(`D${k}[i] * ad${k}`)}; D${k}[i] = d${k};`,
+          `const r${k} = fz(${round(`R${k}[i] * ar${k}`)}, fl); R${k}[i] = r${k};`,
+          `const d${k} = fz(${round(`D${k}[i] * ad${k}`)}, fl); D${k}[i] = d${k};`,
           `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
         ].join('\n')
       : [
           `const r${k} = R${k}[i], d${k} = D${k}[i];`,
           `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
-          `R${k}[i] = r${k} * ar${k}; D${k}[i] = d${k} * ad${k};`,
+          `R${k}[i] = fz(r${k} * ar${k}, fl); D${k}[i] = fz(d${k} * ad${k}, fl);`,
         ].join('\n'),
   }),
 }
