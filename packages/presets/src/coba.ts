@@ -11,8 +11,8 @@
  * four projections E→E, E→I, I→E, I→I, each every pair with probability p (self-pairs allowed), latency one tick.
  * Variants: `default` uses `FullProjAlignPost` (the synapse decays, then adds: the references' numbers);
  * `mg` uses `FullProjAlignPostMg` (adds, then decays: each increment is felt attenuated by e^(−dt/τ)).
- * Where the references differ from the spec (threshold `>` versus `≥`, 49 versus 50 refractory ticks),
- * spikecs follows the spec.
+ * Where the references differ from docs/semantics.md (threshold `>` versus `≥`, 49 versus 50 refractory
+ * ticks), spikecs follows docs/semantics.md.
  */
 import type { PopulationData } from '@spikecs/ecs-core'
 import {

@@ -14,7 +14,7 @@
  * low; `vRest = −60, iExt = 11` is the same model written with a bias current.) Brian2 integrates v exactly
  * with g decaying inside the step; `LifRef` holds g over the tick, an O(dt/τ_e) = 2 % difference in the
  * effective weight. Threshold V ≥ vTh and refractoriness (V held 50 ticks, synapses keep decaying) follow
- * the spec. Variants: `default` uses `FullProjAlignPost`, `mg` uses `FullProjAlignPostMg`.
+ * docs/semantics.md. Variants: `default` uses `FullProjAlignPost`, `mg` uses `FullProjAlignPostMg`.
  */
 import { SpikecsError, formatValue, type PopulationData } from '@spikecs/ecs-core'
 import {

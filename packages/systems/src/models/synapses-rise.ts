@@ -16,7 +16,7 @@
  * c = A·(a_g − a_h). DualExpon stores h/a, so a comm increment goes in unscaled and A lives in c.
  * The three constants are computed once and rounded to the state dtype.
  *
- * Mg / non-Mg order (spec Part A), with Δ_k added to h only:
+ * Mg / non-Mg order (docs/semantics.md), with Δ_k added to h only:
  * - Mg: comm adds Δ_k to the state of tick k − 1, then `AlignPostSystem` advances it; the bound conductance is
  *   the advanced g (so a spike's conductance rises in the tick it arrives).
  * - non-Mg: the state is stored already advanced (as Expon's, see `synapses.ts`), comm adds Δ_k to that h, and
