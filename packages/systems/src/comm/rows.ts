@@ -11,7 +11,7 @@
  *   table over the top bits of r gives the gap directly in most bins and a short binary search in the others.
  * - log (small p, where the table would not stay in cache): gap = floor(ln(u) / ln(1−p)) with u = (r+1)/2^32
  *   and ln computed in double precision by `lnUniform` (a 256-entry table and a short series, error below
- *   10^−15), so the gap CDF is exact to about 10^−15 — far below the 2^−24 docs/semantics.md requires.
+ *   10^−15), so the gap CDF is exact to about 10^−15 — far below float32 precision (2^−24).
  * Both depend only on (p, nPost, r), and the WebAssembly kernels perform the same operations.
  */
 import { counterU32, rowKeys, type FloatArray, type GapTable, type RowGenerator } from '@spikecs/ecs-core'
