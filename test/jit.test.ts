@@ -1,5 +1,7 @@
 // On-the-fly fixed-probability connectivity: exact Bernoulli(p) per pair via geometric gaps from integer
-// thresholds, reproducible per (seed, projection name, pre index), identical to its CSR form.
+// thresholds, reproducible per (seed, projection name, pre index), identical to its CSR form. The statistics
+// go through the path the kernels use — rows from `generateRow`, and in-degrees as a projection delivers them
+// (TypeScript and WebAssembly comm kernels) — in both gap modes (table, and log for small p), with fixed seeds.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData, type RowGenerator } from '@spikecs/ecs-core'

@@ -44,6 +44,8 @@ export interface NetSpec {
   projs: ProjSpec[]
   /** Spike buffer 'ext': indices per tick. */
   buffer: { size: number; ticks: number[][] }
+  /** The projection the 'partner' projection (the other kind, equal synapse, output and label) must merge with. */
+  partnerOf: string
 }
 
 const SYN_DEFAULTS: Record<NaiveSyn['kind'], NaiveSyn> = {
@@ -172,7 +174,7 @@ export function randomNet(seed: number, opt: NetOptions): NetSpec {
     synDefaults: !first.synDefaults && sameSyn(first.synapse, SYN_DEFAULTS[first.synapse.kind]),
     outDefaults: first.out.kind === 'MgBlock' && !first.outDefaults && sameSyn(first.out, MG_DEFAULTS),
   })
-  return { seed, pops, projs, buffer }
+  return { seed, pops, projs, buffer, partnerOf: first.name }
 }
 
 function sameSyn(a: object, b: object): boolean {

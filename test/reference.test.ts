@@ -45,7 +45,9 @@ function compare(net: NetSpec, dtype: 'float32' | 'float64', fuse: boolean) {
       }
     }
   }
-  // The states spikecs merged are the ones the naive loop merged.
+  // The states spikecs merged are the ones the naive loop merged, among them a full and a half projection.
+  assert.is(b.proj.partner.state, b.proj[net.partnerOf].state, `partner and ${net.partnerOf} share a state`)
+  assert.not.equal(b.proj.partner.kind.slice(0, 4), b.proj[net.partnerOf].kind.slice(0, 4))
   for (const x of projs) for (const y of projs) {
     assert.is(b.proj[x.name].state === b.proj[y.name].state, ref.stateIndex[x.name] === ref.stateIndex[y.name], `${x.name} and ${y.name} share a state`)
   }

@@ -75,7 +75,7 @@ function eiNet(seed: number): NetSpec {
   })
   const wE = (0.6 * 64) / (NE * P), wI = (6.7 * 16) / (NI * P)
   return {
-    seed, pops: [pop('E', 'LifRefLTC', NE), pop('I', 'LifRef', NI)], buffer: { size: 1, ticks: [] },
+    seed, pops: [pop('E', 'LifRefLTC', NE), pop('I', 'LifRef', NI)], buffer: { size: 1, ticks: [] }, partnerOf: '',
     projs: [proj('E2E', 'E', 'E', wE, 5, 0, true), proj('E2I', 'E', 'I', wE, 5, 0, false), proj('I2E', 'I', 'E', wI, 10, -80, true), proj('I2I', 'I', 'I', wI, 10, -80, false)],
   }
 }
