@@ -23,9 +23,35 @@ test('mix32 is a bijection on a sample; streams are reproducible and roughly uni
   const v = m2 / n - m * m
   assert.ok(Math.abs(m) < 5 / Math.sqrt(n), `mean ${m}`)
   assert.ok(Math.abs(v - 1) < 5 * Math.sqrt(2 / n), `variance ${v}`)
-  // Counter draws depend only on (keys, n).
-  assert.is(counterU32(3, 4, 1000), counterU32(3, 4, 1000))
-  assert.is.not(counterU32(3, 4, 1000), counterU32(3, 5, 1000))
+})
+
+// Wellons' lowbias32 and the counter draw as their definitions state them (rng.ts: draw n of keys (k0, k1) is
+// lowbias32((lowbias32(k0 + n·0x9e3779b9) + k1) mod 2^32)), in BigInt arithmetic mod 2^32 — sharing no
+// arithmetic with the package's Math.imul form.
+const M32 = (1n << 32n) - 1n
+function lowbias32Ref(x: bigint): bigint {
+  x &= M32
+  x ^= x >> 16n
+  x = (x * 0x7feb352dn) & M32
+  x ^= x >> 15n
+  x = (x * 0x846ca68bn) & M32
+  return x ^ (x >> 16n)
+}
+const counterRef = (k0: number, k1: number, n: number) =>
+  Number(lowbias32Ref(lowbias32Ref(BigInt(k0 >>> 0) + BigInt(n) * 0x9e3779b9n) + BigInt(k1 >>> 0)))
+
+test('counter draws are lowbias32 twice as defined, a pure function of (k0, k1, n) that changes with each', () => {
+  const s = new Stream(11)
+  for (let t = 0; t < 3000; t++) {
+    const k0 = t < 4 ? [0, 0xffffffff, 0x80000000, 1][t] : s.u32()
+    const k1 = t < 4 ? [0, 0xffffffff, 1, 0x7fffffff][t] : s.u32()
+    const n = t < 4 ? [0, 1, 0x7fffffff, 123456789][t] : s.u32() >>> 8
+    assert.is(counterU32(k0, k1, n), counterRef(k0, k1, n), `counterU32(${k0}, ${k1}, ${n})`)
+    assert.is(mix32(k0), Number(lowbias32Ref(BigInt(k0 >>> 0))), `mix32(${k0})`)
+  }
+  // Each argument matters.
+  const base = counterU32(3, 4, 1000)
+  assert.ok(base !== counterU32(2, 4, 1000) && base !== counterU32(3, 5, 1000) && base !== counterU32(3, 4, 1001))
 })
 
 test('stream state round-trips (for snapshots)', () => {

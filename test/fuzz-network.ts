@@ -236,9 +236,42 @@ function checkState(world: World): void {
   }
 }
 
+/**
+ * The documented refusals a random network may meet (docs/reliability.md, the error catalogue): every
+ * SpikecsError out of `buildNetwork` must match one of these whole-message patterns, each naming the object,
+ * the parameter, the requirement and the value. Anything else — another message, another exception — fails.
+ */
+const OBJECT = String.raw`(world|population 'P\d' \(Lif(Ref)?(LTC)?\)|input 'in\d'|projection 'proj\d' \((Full|Half)ProjAlignPost(Mg)?\)( comm (EventJitFP(Homo|Uniform|Normal)Linear|EventCSRLinear( FixedProb| FromList)?|One2One|All2All|Linear)| synapse (Expon|DualExponV2)| output (COBA|CUBA|MgBlock))?)`
+const PARAM = String.raw`[A-Za-z][\w.]*(\[\d+\])?`
+const NUMBER = String.raw`-?\d+(\.\d+)?(e[-+]?\d+)?`
+export const DOCUMENTED_REFUSALS: readonly RegExp[] = [
+  // Values: finite numbers (with their unit), bounds, integers, probabilities.
+  String.raw`${PARAM} must be a finite number( in (ms|mV|mM))? \(got .+\)`,
+  String.raw`${PARAM} must be (>|>=|<=) ${NUMBER}( (ms|mV|mM))? \(got .+\)`,
+  String.raw`${PARAM} must be an integer \(got .+\)`,
+  String.raw`prob must be a probability in \[0, 1\] \(got .+\)`,
+  // Relations between parameters.
+  String.raw`vReset must be below vTh \(${NUMBER}\) \(got .+\)`,
+  String.raw`(v0\.high must be >= v0\.low|wHigh must be >= wLow) \(${NUMBER}\) \(got .+\)`,
+  String.raw`tauRise must differ from tauDecay \(${NUMBER}\) \(got .+\)`,
+  String.raw`nPre must equal nPost \(\d+\) for one-to-one connectivity \(got \d+\)`,
+  String.raw`includeSelf needs pre and post to be the same population \(got false\)`,
+  String.raw`delay must be a whole number of ticks of dt = ${NUMBER} ms \(it is ${NUMBER} ticks; pass roundDelay: true to round\) \(got ${NUMBER}\)`,
+  // Shapes of initial values and inputs; synapses that cannot be post-aligned.
+  String.raw`v0 must be a number, an array with one value per element, normal\(mean, std\) or uniform\(low, high\) \(got .+\)`,
+  String.raw`(v0|value) must have one value per neuron \(\d+\) \(got .+\)`,
+  String.raw`weight must be a number or (an array of numbers|an initializer \(normal/uniform\) with FixedProb) \(got .+\)`,
+  String.raw`weight must have \d+ elements \(one per synapse\) \(got .+\)`,
+  String.raw`spec must be a number, an array, a function, \{ series \} or \{ fn, perNeuron \} \(got .+\)`,
+  String.raw`syn cannot be an align-post synapse: its state is not linear in its input .+ \(got "NMDA"\)`,
+].map((r) => new RegExp(`^${OBJECT}: ${r}$`))
+
 export const fuzzStats = { built: 0, refused: 0, ticks: 0, spikes: 0, reasons: new Map<string, number>() }
 
-/** The property: refused with a SpikecsError, or runs finite and resumes exactly from a snapshot. */
+/**
+ * The property: refused with one of the documented SpikecsErrors, or runs finite and resumes exactly from a
+ * snapshot.
+ */
 export function checkNetwork(spec: NetworkSpec): void {
   const t0 = performance.now()
   let net
@@ -246,6 +279,7 @@ export function checkNetwork(spec: NetworkSpec): void {
     net = buildNetwork(spec)
   } catch (e) {
     if (!(e instanceof SpikecsError)) throw e
+    if (!DOCUMENTED_REFUSALS.some((r) => r.test(e.message))) throw new Error(`a refusal that is not documented: ${e.message}`)
     fuzzStats.refused++
     const key = `${e.param}`.replace(/\[\d+\]/g, '[i]')
     fuzzStats.reasons.set(key, (fuzzStats.reasons.get(key) ?? 0) + 1)

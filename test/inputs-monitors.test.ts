@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError } from '@spikecs/ecs-core'
 import {
   addPopulation, addInput, setInput, addSpikeMonitor, addRateMonitor, addStateProbe, addChecker, spikeData, rateData,
-  probeData, run, setParam, Lif, LifRef, One2One, Expon, CUBA, addProjection, FullProjAlignPost,
+  probeData, run, setParam, sectionInput, Lif, LifRef, One2One, Expon, CUBA, addProjection, FullProjAlignPost,
 } from '@spikecs/systems'
 
 // A neuron with R = 1, τ = 10 ms, V_rest = 0 and no threshold in reach integrates its input exactly:
@@ -39,15 +39,19 @@ test('constant, per-neuron, series (zero and hold), and function inputs sum per 
 
 test('a sectioned protocol switches on the right tick; live changes of an input take effect next tick', () => {
   const { world, pop, probe } = integrator()
+  // Sections of 1, 0.5 and 1.5 ms: 1 in ticks 0–9, 3 in ticks 10–14, −2 in ticks 15–29, then 0.
+  addInput(world, pop, sectionInput(world, [[1, 1], [0.5, 3], [1.5, -2]]))
   const inp = addInput(world, pop, 1)
-  run(world, 1) // ticks 0..9 at 1
+  run(world, 1) // live input 1 in ticks 0..9
   setInput(inp, 3)
-  run(world, 1) // ticks 10..19 at 3
+  run(world, 1) // 3 in ticks 10..19
   inp.scale = 0.5
-  run(world, 1) // ticks 20..29 at 1.5
-  const want = expected([...Array(10).fill(1), ...Array(10).fill(3), ...Array(10).fill(1.5)])
+  run(world, 2) // 1.5 in ticks 20..39
+  const section = (k: number) => (k < 10 ? 1 : k < 15 ? 3 : k < 30 ? -2 : 0)
+  const live = (k: number) => (k < 10 ? 1 : k < 20 ? 3 : 1.5)
+  const want = expected(Array.from({ length: 40 }, (_, k) => section(k) + live(k)))
   const { values } = probeData(probe)
-  for (let k = 0; k < 30; k++) assert.ok(Math.abs(values[k * 3] - want[k]) < 1e-12)
+  for (let k = 0; k < 40; k++) assert.ok(Math.abs(values[k * 3] - want[k]) < 1e-12, `tick ${k}: ${values[k * 3]} vs ${want[k]}`)
 })
 
 test('per-neuron function inputs fill their own buffer once per tick', () => {

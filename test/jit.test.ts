@@ -1,12 +1,16 @@
 // On-the-fly fixed-probability connectivity: exact Bernoulli(p) per pair via geometric gaps from integer
-// thresholds, reproducible per (seed, projection name, pre index), identical to its CSR form.
+// thresholds, reproducible per (seed, projection name, pre index), identical to its CSR form. The statistics
+// go through the path the kernels use — rows from `generateRow`, and in-degrees as a projection delivers them
+// (TypeScript and WebAssembly comm kernels) — in both gap modes (table, and log for small p), with fixed seeds.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData, type RowGenerator } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeMonitor, spikeData, run, buildGapTable, gapOf, generateRow,
-  LifRef, LifRefLTC, normal, EventJitFPHomoLinear, EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, lnUniform,
+  addPopulation, addProjection, addInput, addSpikeMonitor, addSpikeBuffer, pushSpike, insertSystem, step, synapticEvents,
+  spikeData, run, generateRow, CommSystem, LifRef, LifRefLTC, normal, EventJitFPHomoLinear,
+  EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform,
 } from '@spikecs/systems'
+import { assertSameArray } from './compare.js'
 
 function genOf(p: ProjectionData): RowGenerator {
   if (!('gen' in p.comm)) throw new Error('not a JIT projection')
@@ -43,51 +47,157 @@ test('density over 3000 rows of 4000 posts is within 4 sigma of p = 0.02', () =>
   for (const row of r) for (let k = 1; k < row.length; k++) assert.ok(row[k] > row[k - 1], 'targets strictly ascending')
 })
 
-test('gaps are geometric: chi-square goodness of fit on 1 000 000 gaps from the row stream (alpha = 1e-6)', () => {
-  const p = 0.02
-  const t = buildGapTable(p, 4000)
-  const N = 1000000, B = 400
+// Chi-square critical value with df degrees of freedom at z = 4.75 (alpha ≈ 1e-6), by Wilson–Hilferty.
+const chi2Crit = (df: number) => df * (1 - 2 / (9 * df) + 4.75 * Math.sqrt(2 / (9 * df))) ** 3
+
+/**
+ * Gaps between consecutive targets of rows made by `generateRow` (the kernels' generator), with a gap of
+ * g ≥ B counted in bin B. A row ends at nPost, so a gap that starts at s is counted only when s + B ≤ nPost:
+ * then every g < B is seen and g ≥ B is known (seen, or the row ended), and whether a gap is counted depends
+ * only on the gaps before it, so the counted gaps are independent geometric(p) draws cut at B.
+ */
+function gapHistogram(gen: RowGenerator, rows: number, B: number, W: number): { counts: Float64Array; n: number } {
   const counts = new Float64Array(B + 1)
-  const keys = new Uint32Array(2)
+  const buf = new Int32Array(gen.nPost), keys = new Uint32Array(2)
   let n = 0
-  for (let i = 0; n < N; i++) {
-    rowKeys(0x1234567, i, keys)
-    for (let d = 0; d < 100 && n < N; d++, n++) {
-      const g = gapOf(t, counterU32(keys[0], keys[1], d))
-      counts[Math.min(g, B)]++
+  for (let i = 0; i < rows; i++) {
+    const m = generateRow(gen, i, -1, buf, null, keys)
+    let start = 0
+    for (let k = 0; k <= m && start + B * W <= gen.nPost; k++) {
+      const g = k < m ? buf[k] - start : Infinity
+      counts[Math.min(Math.floor(g / W), B)]++
+      n++
+      start = k < m ? buf[k] + 1 : gen.nPost
     }
   }
+  return { counts, n }
+}
+
+function chi2Geometric(counts: Float64Array, n: number, p: number, B: number, W: number): number {
   let chi2 = 0
-  for (let g = 0; g <= B; g++) {
-    const prob = g < B ? p * Math.pow(1 - p, g) : Math.pow(1 - p, B)
-    const e = N * prob
-    chi2 += ((counts[g] - e) ** 2) / e
+  for (let b = 0; b <= B; b++) {
+    const prob = b < B ? Math.pow(1 - p, b * W) - Math.pow(1 - p, (b + 1) * W) : Math.pow(1 - p, B * W)
+    chi2 += (counts[b] - n * prob) ** 2 / (n * prob)
   }
-  // Wilson–Hilferty critical value of chi-square with df = B at z = 4.75 (alpha ≈ 1e-6).
-  const df = B, z = 4.75
-  const crit = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3
-  assert.ok(chi2 < crit, `chi2 = ${chi2.toFixed(1)} >= ${crit.toFixed(1)}`)
+  return chi2
+}
+
+function generator(prob: number, nPre: number, nPost: number, seed: number): RowGenerator {
+  const world = createWorld({ seed })
+  const pre = addPopulation(world, 'pre', LifRef({ size: nPre }))
+  const post = addPopulation(world, 'post', LifRef({ size: nPost }))
+  return genOf(addProjection(world, 'E2E', FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post })))
+}
+
+test('table mode (p = 0.02): gaps of generateRow\'s rows are geometric (chi-square, about 1 000 000 gaps, 401 bins, alpha 1e-6)', () => {
+  const gen = generator(0.02, 14000, 4000, 17)
+  assert.is(gen.gaps.mode, 'table')
+  const { counts, n } = gapHistogram(gen, 14000, 400, 1)
+  assert.ok(n > 950000, `${n} gaps`)
+  const chi2 = chi2Geometric(counts, n, 0.02, 400, 1)
+  assert.ok(chi2 < chi2Crit(400), `chi2 = ${chi2.toFixed(1)} >= ${chi2Crit(400).toFixed(1)}`)
 })
 
-test('table mode: the gap equals the exact threshold count, and the log formula away from float rounding', () => {
-  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [1, 10], [0.5, 3]] as const) {
-    const t = buildGapTable(p, nPost)
+test('log mode (p = 1e-3): gaps of generateRow\'s rows are geometric (chi-square, about 1 000 000 gaps, 201 bins of width 25)', () => {
+  const gen = generator(1e-3, 10500, 100000, 18)
+  assert.is(gen.gaps.mode, 'log')
+  const { counts, n } = gapHistogram(gen, 10500, 200, 25)
+  assert.ok(n > 950000, `${n} gaps`)
+  const chi2 = chi2Geometric(counts, n, 1e-3, 200, 25)
+  assert.ok(chi2 < chi2Crit(200), `chi2 = ${chi2.toFixed(1)} >= ${chi2Crit(200).toFixed(1)}`)
+})
+
+/**
+ * In-degrees as the plan delivers them: every presynaptic neuron spikes once (a spike buffer) through a
+ * non-Mg projection with weight 1, so the bound conductance of each post is its in-degree, which must be
+ * Binomial(nPre, p) independently per post: the total within 4 SD and a chi-square of the histogram (bins
+ * with fewer than 5 expected merged into the tails, alpha 1e-6). Both kernels; the WebAssembly comm kernel must
+ * reach the same targets.
+ */
+function delivered(kernel: 'js' | 'wasm', prob: number, nPre: number, nPost: number, seed: number): Float32Array {
+  const world = createWorld({ seed, kernel })
+  const post = addPopulation(world, 'post', LifRef({ size: nPost }))
+  const buf = addSpikeBuffer(world, 'pre', nPre)
+  const proj = addProjection(world, 'in', HalfProjAlignPost({ source: buf, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }))
+  insertSystem(world, () => { for (let i = 0; i < nPre; i++) pushSpike(buf, i) }, { before: CommSystem })
+  step(world)
+  const deg = Float32Array.from(proj.state.cond.array)
+  assert.is(synapticEvents(world), deg.reduce((a, x) => a + x, 0))
+  return deg
+}
+
+function checkInDegrees(deg: Float32Array, nPre: number, p: number): void {
+  const n = nPre * deg.length, total = deg.reduce((a, x) => a + x, 0)
+  assert.ok(Math.abs(total - n * p) < 4 * Math.sqrt(n * p * (1 - p)), `${total} synapses, expected ${n * p}`)
+  const pmf: number[] = [Math.pow(1 - p, nPre)]
+  for (let k = 0; k < nPre; k++) pmf.push(pmf[k] * ((nPre - k) / (k + 1)) * (p / (1 - p)))
+  const counts = new Float64Array(nPre + 1)
+  for (const d of deg) counts[d]++
+  // Bins [0, lo], lo+1 … hi−1, [hi, nPre], with at least 5 expected in each tail.
+  const N = deg.length
+  let lo = 0, acc = pmf[0]
+  while (acc * N < 5) acc += pmf[++lo]
+  let hi = nPre, accHi = pmf[nPre]
+  while (accHi * N < 5) accHi += pmf[--hi]
+  let chi2 = 0, cLo = 0, cHi = 0
+  for (let k = 0; k <= lo; k++) cLo += counts[k]
+  for (let k = hi; k <= nPre; k++) cHi += counts[k]
+  chi2 += (cLo - N * acc) ** 2 / (N * acc) + (cHi - N * accHi) ** 2 / (N * accHi)
+  for (let k = lo + 1; k < hi; k++) chi2 += (counts[k] - N * pmf[k]) ** 2 / (N * pmf[k])
+  const df = hi - lo
+  assert.ok(chi2 < chi2Crit(df), `chi2 = ${chi2.toFixed(1)} >= ${chi2Crit(df).toFixed(1)} (df ${df})`)
+}
+
+test('table mode: in-degrees delivered by the plan (2000 → 5000, p = 0.02) are Binomial(2000, p), both kernels', () => {
+  const js = delivered('js', 0.02, 2000, 5000, 31)
+  checkInDegrees(js, 2000, 0.02)
+  assertSameArray(delivered('wasm', 0.02, 2000, 5000, 31), js, 'in-degrees of the WebAssembly comm kernel')
+})
+
+test('log mode: in-degrees delivered by the plan (3000 → 70 000, p = 1e-3) are Binomial(3000, p), both kernels', () => {
+  const js = delivered('js', 1e-3, 3000, 70000, 32)
+  checkInDegrees(js, 3000, 1e-3)
+  assertSameArray(delivered('wasm', 1e-3, 3000, 70000, 32), js, 'in-degrees of the WebAssembly comm kernel')
+})
+
+/**
+ * Row i as an independent walk: draw d is counterU32(keys of row i, d); in table mode the gap is the number of
+ * thresholds T_g = floor(2^32·(1 − p)^g) above the draw (counted one by one), in log mode
+ * floor(ln((r + 1)/2^32) / ln(1 − p)) with Math.log; the next target is the previous one + 1 + gap.
+ */
+function walkRow(gen: RowGenerator, i: number, gap: (r: number) => number): number[] {
+  const keys = new Uint32Array(2)
+  rowKeys(gen.key, i, keys)
+  const out: number[] = []
+  for (let d = 0, j = -1; ; d++) {
+    j += 1 + gap(counterU32(keys[0], keys[1], d))
+    if (j >= gen.nPost) return out
+    out.push(j)
+  }
+}
+
+test('table mode: generateRow\'s rows are the threshold walk exactly; the threshold count is the log formula exactly', () => {
+  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [0.5, 3]] as const) {
+    const gen = generator(p, 300, nPost, 23)
+    const t = gen.gaps
     assert.is(t.mode, 'table')
-    const brute = (r: number) => { let g = 0; while (g < t.cap && r < t.thresholds[g]) g++; return g }
+    const count = (r: number) => { let g = 0; while (g < t.cap && r < t.thresholds[g]) g++; return g }
+    const buf = new Int32Array(nPost), keys = new Uint32Array(2)
+    for (let i = 0; i < 300; i++) {
+      const n = generateRow(gen, i, -1, buf, null, keys)
+      assert.equal(Array.from(buf.subarray(0, n)), walkRow(gen, i, count), `p=${p} row ${i}`)
+    }
+    // gap ≥ g ⇔ r < T_g ⇔ r + 1 ≤ 2^32·(1 − p)^g ⇔ ln((r + 1)/2^32)/ln(1 − p) ≥ g: the same predicate, so the two
+    // can differ only where 2^32·(1 − p)^g lies within double rounding (about g·2^−52 relative) of an integer —
+    // which none of these does. Probed at random draws and at every threshold and one below it.
     const s = new Stream(99)
     const probes: number[] = []
     for (let k = 0; k < 20000; k++) probes.push(s.u32())
     for (let g = 0; g < Math.min(t.cap, 2000); g++) probes.push(t.thresholds[g], t.thresholds[g] - 1)
-    let logMismatch = 0
     for (const r of probes) {
-      const g = gapOf(t, r >>> 0)
-      assert.is(g, brute(r >>> 0), `p=${p} r=${r}`)
-      if (p < 1) {
-        const viaLog = Math.min(Math.floor(Math.log(((r >>> 0) + 1) / 4294967296) / Math.log1p(-p)), t.cap)
-        if (viaLog !== g) logMismatch++
-      }
+      const viaLog = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), t.cap)
+      assert.is(count(r), viaLog, `p=${p} r=${r}`)
     }
-    assert.ok(logMismatch <= probes.length * 1e-3 + 2 * Math.min(t.cap, 2000), `p=${p}: ${logMismatch} differ from the log formula`)
     // P(gap >= g) = T_g / 2^32 = (1 − p)^g to within 2^−32.
     for (let g = 1; g <= Math.min(t.cap, 50); g++) {
       assert.ok(Math.abs(t.thresholds[g - 1] / 4294967296 - Math.pow(1 - p, g)) < 2 ** -31)
@@ -95,7 +205,7 @@ test('table mode: the gap equals the exact threshold count, and the log formula 
   }
 })
 
-test('log mode (small p): ln u within 1e-15 of Math.log; gaps equal floor(ln u / ln(1−p)) but at rounding ties', () => {
+test('log mode (small p): ln u within 1e-15 of Math.log; generateRow\'s rows are the Math.log walk exactly', () => {
   const s = new Stream(5)
   let worst = 0
   for (let k = 0; k < 200000; k++) {
@@ -104,38 +214,18 @@ test('log mode (small p): ln u within 1e-15 of Math.log; gaps equal floor(ln u /
     worst = Math.max(worst, Math.abs(lnUniform(r) - want) / Math.max(1, Math.abs(want)))
   }
   assert.ok(worst < 1e-15, `relative error ${worst}`)
+  // A gap can differ from the libm formula only where ln u / ln(1 − p) is within 1e-15 relative of an
+  // integer: none does in these rows (about 300 000 draws).
   for (const [p, nPost] of [[8e-5, 1000000], [1e-3, 100000]] as const) {
-    const t = buildGapTable(p, nPost)
-    assert.is(t.mode, 'log')
-    let mismatch = 0
-    for (let k = 0; k < 200000; k++) {
-      const r = s.u32()
-      const exact = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), nPost)
-      if (gapOf(t, r) !== exact) mismatch++
+    const gen = generator(p, 2000, nPost, 24)
+    assert.is(gen.gaps.mode, 'log')
+    const buf = new Int32Array(nPost), keys = new Uint32Array(2)
+    const libm = (r: number) => Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), nPost)
+    for (let i = 0; i < 2000; i++) {
+      const n = generateRow(gen, i, -1, buf, null, keys)
+      assert.equal(Array.from(buf.subarray(0, n)), walkRow(gen, i, libm), `p=${p} row ${i}`)
     }
-    assert.ok(mismatch <= 2, `p=${p}: ${mismatch} gaps differ from the libm formula`)
   }
-})
-
-test('log mode: gaps are geometric (chi-square on 1 000 000 gaps, p = 1e-3, 200 bins of width 25)', () => {
-  const p = 1e-3
-  const t = buildGapTable(p, 100000)
-  const N = 1000000, W = 25, B = 200
-  const counts = new Float64Array(B + 1)
-  const keys = new Uint32Array(2)
-  let n = 0
-  for (let i = 0; n < N; i++) {
-    rowKeys(0x7654321, i, keys)
-    for (let d = 0; d < 100 && n < N; d++, n++) counts[Math.min(Math.floor(gapOf(t, counterU32(keys[0], keys[1], d)) / W), B)]++
-  }
-  let chi2 = 0
-  for (let b = 0; b <= B; b++) {
-    const prob = b < B ? Math.pow(1 - p, b * W) - Math.pow(1 - p, (b + 1) * W) : Math.pow(1 - p, B * W)
-    chi2 += ((counts[b] - N * prob) ** 2) / (N * prob)
-  }
-  const df = B, z = 4.75
-  const crit = df * (1 - 2 / (9 * df) + z * Math.sqrt(2 / (9 * df))) ** 3
-  assert.ok(chi2 < crit, `chi2 = ${chi2.toFixed(1)} >= ${crit.toFixed(1)}`)
 })
 
 test('same seed, same targets; another seed, other targets; any row order or chunking, the same matrix', () => {

@@ -4,7 +4,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, mergeKey } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, run, planOf, LifRef, One2One, Expon, DualExponV2, COBA,
+  addPopulation, addProjection, addInput, run, planOf, LifRef, One2One, Expon, DualExponV2, DualExpon, Alpha, COBA, CUBA, MgBlock,
   FullProjAlignPostMg, FullProjAlignPost, type SynapseDesc, type OutputDesc,
 } from '@spikecs/systems'
 
@@ -19,7 +19,7 @@ function twoProjections(a: { syn: SynapseDesc; out: OutputDesc; label?: string |
 }
 
 test('equal descriptions merge: one state, one output, one g vector decayed once per tick', () => {
-  const { world, p1, p2, post } = twoProjections({ syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }, { syn: Expon({ tau: 5.0 }), out: COBA({ E: 0.0 }) })
+  const { world, p1, p2, post } = twoProjections({ syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }, { syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) })
   assert.is(p1.state, p2.state)
   assert.is(p1.output, p2.output)
   assert.is(post.states.length, 1)
@@ -28,14 +28,47 @@ test('equal descriptions merge: one state, one output, one g vector decayed once
   assert.is(world.components.Output.list.length, 1)
 })
 
-test('5 and 5.0 and 10/2 are one number; parameter order does not matter', () => {
-  const x = twoProjections({ syn: Expon({ tau: 10 / 2 }), out: COBA({ E: -0 }) }, { syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) })
-  assert.is(x.p1.state, x.p2.state)
-  const y = twoProjections({ syn: DualExponV2({ tauDecay: 10, tauRise: 1 }), out: COBA({ E: 0 }) }, { syn: DualExponV2({ tauRise: 1, tauDecay: 10 }), out: COBA({ E: 0 }) })
-  assert.is(y.p1.state, y.p2.state)
+const merges = (a: { syn: SynapseDesc; out: OutputDesc; label?: string | null }, b: { syn: SynapseDesc; out: OutputDesc; label?: string | null }) => {
+  const x = twoProjections(a, b)
+  return x.p1.state === x.p2.state
+}
+
+test('keys are structural: defaults resolved, parameter order irrelevant, numbers compared as numbers', () => {
+  const coba = COBA({ E: 0 })
+  // A parameter left out is its default: Expon τ 8 ms; Alpha τ 10 ms; DualExponV2 and DualExpon τd 10, τr 1 ms and
+  // A the unit-peak value τd/(τd − τr)·(τr/τd)^(τr/(τr − τd)) (docs/models.md), evaluated here as a double;
+  // MgBlock E 0, ccMg 1.2, α 0.062, β 3.57, V_offset 0.
+  assert.ok(merges({ syn: Expon(), out: coba }, { syn: Expon({ tau: 8 }), out: coba }))
+  const tauD = 10, tauR = 1
+  const A = (tauD / (tauD - tauR)) * Math.pow(tauR / tauD, tauR / (tauR - tauD))
+  assert.ok(merges({ syn: DualExponV2(), out: coba }, { syn: DualExponV2({ tauDecay: 10, tauRise: 1, A }), out: coba }))
+  assert.ok(merges({ syn: DualExpon(), out: coba }, { syn: DualExpon({ tauRise: 1, A, tauDecay: 10 }), out: coba }))
+  assert.ok(merges({ syn: Alpha(), out: coba }, { syn: Alpha({ tauDecay: 10 }), out: coba }))
+  assert.ok(merges({ syn: Expon(), out: MgBlock() }, { syn: Expon(), out: MgBlock({ vOffset: 0, beta: 3.57, alpha: 0.062, ccMg: 1.2, E: 0 }) }))
+  // A different value of a defaulted parameter does not merge.
+  assert.not.ok(merges({ syn: Expon(), out: coba }, { syn: Expon({ tau: 8.000001 }), out: coba }))
+  assert.not.ok(merges({ syn: DualExponV2(), out: coba }, { syn: DualExponV2({ A: 1 }), out: coba }))
+  assert.not.ok(merges({ syn: Expon(), out: MgBlock() }, { syn: Expon(), out: MgBlock({ ccMg: 1 }) }))
+  // Numbers, not their text: 10/2 is 5 and −0 is 0; 0.1 + 0.2 is not 0.3.
+  assert.ok(merges({ syn: Expon({ tau: 10 / 2 }), out: COBA({ E: -0 }) }, { syn: Expon({ tau: 5 }), out: coba }))
+  assert.not.ok(merges({ syn: Expon({ tau: 0.1 + 0.2 }), out: coba }, { syn: Expon({ tau: 0.3 }), out: coba }))
   const k1 = mergeKey(3, null, { kind: 'Expon', params: { tau: 5, x: 1 } }, { kind: 'COBA', params: { E: 0 } })
-  const k2 = mergeKey(3, null, { kind: 'Expon', params: { x: 1.0, tau: 5.0 } }, { kind: 'COBA', params: { E: 0 } })
+  const k2 = mergeKey(3, null, { kind: 'Expon', params: { x: 1, tau: 5 } }, { kind: 'COBA', params: { E: 0 } })
   assert.is(k1, k2)
+})
+
+test('different kinds, outputs or labels never merge, even with equal parameters', () => {
+  const coba = COBA({ E: 0 })
+  // Synapse kinds with the same parameter values.
+  assert.not.ok(merges({ syn: DualExponV2({ tauDecay: 10, tauRise: 1 }), out: coba }, { syn: DualExpon({ tauDecay: 10, tauRise: 1 }), out: coba }))
+  assert.not.ok(merges({ syn: Alpha({ tauDecay: 5 }), out: coba }, { syn: Expon({ tau: 5 }), out: coba }))
+  // Output kinds: MgBlock without magnesium computes what COBA computes, but is another output.
+  assert.not.ok(merges({ syn: Expon(), out: coba }, { syn: Expon(), out: MgBlock({ E: 0, ccMg: 0 }) }))
+  assert.not.ok(merges({ syn: Expon(), out: coba }, { syn: Expon(), out: CUBA() }))
+  // Labels: null, 'a' and 'b' are three keys; equal labels merge.
+  assert.not.ok(merges({ syn: Expon(), out: coba, label: 'a' }, { syn: Expon(), out: coba }))
+  assert.not.ok(merges({ syn: Expon(), out: coba, label: 'a' }, { syn: Expon(), out: coba, label: 'b' }))
+  assert.ok(merges({ syn: Expon(), out: coba, label: 'a' }, { syn: Expon(), out: coba, label: 'a' }))
 })
 
 test('a different label, tau, E, synapse kind or post does not merge', () => {
