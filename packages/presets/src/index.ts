@@ -20,5 +20,5 @@ export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'
 export {
   exportPyNN, pyFloat, shortFloat32, PYNN_SIMULATORS,
   type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator,
-} from './pynn.js'
+} from './pynn/index.js'
 export { npzBytes, npyBytes, crc32, type NpyArray } from './npz.js'
