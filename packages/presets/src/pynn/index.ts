@@ -43,7 +43,7 @@ import {
 } from './types.js'
 
 export { PYNN_SIMULATORS, type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator } from './types.js'
-export { pyFloat, shortFloat32 } from './literals.js'
+export { pyFloat, pyStr, pyText, shortFloat32 } from './literals.js'
 
 /**
  * Writes a PyNN script that builds `world`'s network (see the module comment). Throws a `SpikecsError`

@@ -22,7 +22,40 @@ export function shortFloat32(x: number): number {
   return x
 }
 
-export const pyStr = (s: string) => JSON.stringify(s)
+/** Written as an escape: every control, format, private-use, unassigned or surrogate code point, every separator but the plain space. */
+const UNPRINTABLE = /[\p{C}\p{Z}]/u
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' }
+
+/**
+ * A Python string literal (double quotes) of a string the exporter did not write itself — a name, a label, a
+ * file name: quotes and backslashes escaped, and every character that does not print as itself (controls,
+ * line and paragraph separators, bidirectional and other format characters, white space other than the plain
+ * space) written as `\n`, `\xNN`, `\uNNNN` or `\UNNNNNNNN`, so the literal is one line that means exactly `s`.
+ */
+export function pyStr(s: string): string {
+  let out = '"'
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!
+    const short = SHORT_ESCAPES[ch]
+    if (short !== undefined) out += short
+    else if (ch !== ' ' && UNPRINTABLE.test(ch)) {
+      out += cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}`
+        : cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
+    } else out += ch
+  }
+  return out + '"'
+}
+
+/**
+ * A string the exporter did not write itself, for prose (comments and the header's docstring): as it is when
+ * every character prints as itself and none is a quote or a backslash, else as its `pyStr` literal. Either way
+ * it cannot end a comment or the docstring.
+ */
+export function pyText(s: string): string {
+  for (const ch of s) if (ch === '"' || ch === '\\' || (ch !== ' ' && UNPRINTABLE.test(ch))) return pyStr(s)
+  return s.length > 0 ? s : '""'
+}
+
 export const pyBool = (b: boolean) => (b ? 'True' : 'False')
 /** A value computed in double from parameters: printed with 12 significant digits, which drops float noise. */
 export const tidy = (x: number) => Number(x.toPrecision(12))
