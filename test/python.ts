@@ -1,5 +1,6 @@
 // Running exported PyNN scripts from tests (test/interop, test/mpi): Debian's interpreter, a temporary folder
-// for the scripts and their side files, one command at a time per core, and the script's JSON line.
+// for the scripts and their side files, one command at a time per core, the script's JSON line, and the
+// amplitude, peak time and onset of a recorded PSP.
 import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -77,4 +78,19 @@ export async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T
   }
   await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker))
   return out
+}
+
+/** Amplitude and time of the extremum of a PSP (parabola through the three samples around it). */
+export function peakOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number, sign: number): { amp: number; t: number } {
+  let i = 0
+  for (let k = 1; k < v.length; k++) if (sign * (v[k] - v[i]) > 0) i = k
+  const a = sign * (v[i - 1] - rest), b = sign * (v[i] - rest), c = sign * (v[i + 1] - rest)
+  const d = (0.5 * (a - c)) / (a - 2 * b + c)
+  return { amp: sign * (b - 0.25 * (a - c) * d), t: tFirst + (i + d) * dt }
+}
+
+/** Time of the first sample that departs from rest. */
+export function onsetOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number): number {
+  for (let k = 0; k < v.length; k++) if (Math.abs(v[k] - rest) > 1e-9) return tFirst + k * dt
+  return Infinity
 }

@@ -21,7 +21,7 @@ import {
   FromList, FullProjAlignPost, FullProjAlignPostMg, LifRef, LifRefLTC,
 } from '@spikecs/systems'
 import { coba, exportPyNN, summarizeSpikes } from '@spikecs/presets'
-import { PYTHON, pool, runJson, scratch } from '../python.js'
+import { PYTHON, onsetOf, peakOf, pool, runJson, scratch } from '../python.js'
 
 const { env, write, remove } = scratch('spikecs-interop-')
 const runScript = (path: string) => runJson(PYTHON, [path], env)
@@ -64,21 +64,6 @@ test('coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs\'s r
     assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: PyNN ${p} vs spikecs ${s}`)
   }
 })
-
-/** Amplitude and time of the extremum of a PSP (parabola through the three samples around it). */
-function peakOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number, sign: number): { amp: number; t: number } {
-  let i = 0
-  for (let k = 1; k < v.length; k++) if (sign * (v[k] - v[i]) > 0) i = k
-  const a = sign * (v[i - 1] - rest), b = sign * (v[i] - rest), c = sign * (v[i + 1] - rest)
-  const d = (0.5 * (a - c)) / (a - 2 * b + c)
-  return { amp: sign * (b - 0.25 * (a - c) * d), t: tFirst + (i + d) * dt }
-}
-
-/** Time of the first sample that departs from rest. */
-function onsetOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number): number {
-  for (let k = 0; k < v.length; k++) if (Math.abs(v[k] - rest) > 1e-9) return tFirst + k * dt
-  return Infinity
-}
 
 test('single-synapse PSPs: same amplitude, same peak time after the one-tick offset of Brian2\'s delivery', async () => {
   const dt = 0.1
