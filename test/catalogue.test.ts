@@ -22,8 +22,8 @@ function net(dtype: 'float32' | 'float64' = 'float32') {
   return { world, E, I }
 }
 type Net = ReturnType<typeof net>
-const full = (n: Net, over: Record<string, unknown> = {}) =>
-  addProjection(n.world, 'P', FullProjAlignPost({ pre: n.E, post: n.E, comm: One2One({ weight: 1 }), syn: Expon(), out: COBA({ E: 0 }), ...over } as never))
+const full = (n: Net, over: Record<string, unknown> = {}, name = 'P') =>
+  addProjection(n.world, name, FullProjAlignPost({ pre: n.E, post: n.E, comm: One2One({ weight: 1 }), syn: Expon(), out: COBA({ E: 0 }), ...over } as never))
 const comm = (c: unknown, post: 'E' | 'I' = 'I') => {
   const n = net()
   return addProjection(n.world, 'P', FullProjAlignPost({ pre: n.E, post: n[post], comm: c as never, syn: Expon(), out: CUBA() }))
@@ -46,6 +46,11 @@ const cases: [string, () => unknown, string | RegExp][] = [
   ['seed above 32 bits', () => createWorld({ seed: 2 ** 32 }), 'world: seed must be <= 4294967295 (got 4294967296)'],
   ['empty population name', () => addPopulation(createWorld(), '', LifRef({ size: 1 })), 'population: name must be a non-empty string without surrounding spaces (got "")'],
   ['population name with spaces around it', () => addPopulation(createWorld(), ' E', LifRef({ size: 1 })), 'population: name must be a non-empty string without surrounding spaces (got " E")'],
+  ['population name with line breaks inside (script injection)', () => addPopulation(createWorld(), 'E\nimport os; os.system("echo PWNED")\nX', LifRef({ size: 1 })), 'population: name must not contain control characters or line separators (U+000A at index 1) (got "E\\nimport os; os.system(\\"echo PWNED\\")\\nX")'],
+  ['projection name with a Unicode line separator', () => full(net(), {}, 'P\u2028Q'), 'projection: name must not contain control characters or line separators (U+2028 at index 1) (got "P\\u2028Q")'],
+  ['input name with a tab', () => { const n = net(); addInput(n.world, n.E, 1, 'in\tput') }, 'input: name must not contain control characters or line separators (U+0009 at index 2) (got "in\\tput")'],
+  ['spike monitor name with a C1 control (NEL)', () => { const n = net(); addSpikeMonitor(n.world, n.E, { name: 'm\u0085' }) }, 'monitor: name must not contain control characters or line separators (U+0085 at index 1) (got "m\\u0085")'],
+  ['spike buffer name with DEL', () => addSpikeBuffer(net().world, 'b\u007f', 3), 'spike buffer: name must not contain control characters or line separators (U+007F at index 1) (got "b\\u007f")'],
   ['a name used by a population, reused by a spike buffer', () => addSpikeBuffer(net().world, 'E', 3), `spike buffer 'E': name is already used by another entity of this world (names must be unique) (got "E")`],
   ['delay entry of latency 0', () => { const w = createWorld(); addDelayEntry(w, createDelayQueue(w, 1, 1, 'E', 10), 'x', 0) }, "delay entry 'x': latency must be an integer number of ticks in [1, 100000] (got 0)"],
   ['delay entry registered twice', () => { const w = createWorld(); const q = createDelayQueue(w, 1, 1, 'E', 10); addDelayEntry(w, q, 'x', 2); addDelayEntry(w, q, 'x', 3) }, `delay queue of population 'E': entry is registered already (got "x")`],

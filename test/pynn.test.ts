@@ -13,7 +13,7 @@ import {
   EventJitFPHomoLinear, EventJitFPNormalLinear, EventJitFPUniformLinear, Expon, FixedProb, FromList, FullProjAlignPost,
   FullProjAlignPostMg, HalfProjAlignPost, LifRef, LifRefLTC, Linear, MgBlock, One2One, generateRow, fromQueue,
 } from '@spikecs/systems'
-import { coba, crc32, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, shortFloat32, synapseCount } from '@spikecs/presets'
+import { coba, crc32, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, pyStr, pyText, shortFloat32, synapseCount } from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
 
 // ---------------------------------------------------------------------------------------------------------
@@ -109,7 +109,8 @@ test('coba (scale 0.1, exact): IF_cond_exp populations, converted parameters, fo
   const ex = exportPyNN(net.world, { durationMs: 200, groups: net.groups })
   const s = ex.script
   assert.ok(s.startsWith('#!/usr/bin/env python3\n"""'))
-  assert.match(s, 'sim.setup(timestep=DT, min_delay=DT, max_delay=MAX_DELAY)')
+  assert.match(s, 'sim.setup(timestep=DT, min_delay=DT, max_delay=MAX_DELAY + DELAY_MARGIN)')
+  assert.match(s, 'DELAY_MARGIN = DT * 1e-6 if SIMULATOR == "neuron" else 0.0')
   assert.match(s, 'DT = 0.1  #')
   assert.match(s, 'DURATION = 200.0  #')
   assert.match(s, 'R_MOHM = 100.0  #')
@@ -133,7 +134,7 @@ test('coba (scale 0.1, exact): IF_cond_exp populations, converted parameters, fo
     const t = projText(s, name)
     assert.match(t, 'sim.FromListConnector(connections(')
     // conductance weight = w / R_p: 0.6 g_leak / 100 MOhm = 0.006 µS, 6.7 / 100 = 0.067 µS
-    assert.match(t, `sim.StaticSynapse(weight=${w}, delay=0.1)`)
+    assert.match(t, `sim.StaticSynapse(weight=${w}, delay=0.1 + DELAY_MARGIN)`)
     assert.match(t, `receptor_type="${receptor}"`)
   }
   // The side file holds the same matrix, projection by projection, and the initial V of every neuron.
@@ -152,7 +153,9 @@ test('coba (scale 0.1, exact): IF_cond_exp populations, converted parameters, fo
   // The printed rates: the preset's groups.
   assert.match(s, '"E": [("E", 0, 320)],')
   assert.match(s, '"I": [("I", 0, 80)],')
-  assert.match(s, 'print(json.dumps(result))')
+  assert.match(s, '    print(json.dumps(result), flush=True)')
+  assert.match(s, 'h.nrnmpi_init()')
+  assert.match(s, '"ranks": RANKS')
 })
 
 test('the header states the mapping and every place where PyNN\'s integration differs', () => {
@@ -267,7 +270,7 @@ test('statistical connectivity: FixedProbabilityConnector with self-connections 
   assert.not.ok(ex.synapsesExact)
   assert.ok(Math.abs(ex.synapses - 400 * 400 * 0.2) < 1e-6)
   assert.match(s, 'SEED = 5')
-  assert.match(s, 'rng = sim.NumpyRNG(seed=SEED)')
+  assert.match(s, 'rng = sim.NumpyRNG(seed=SEED, parallel_safe=True)')
   for (const name of ['E2E', 'E2I', 'I2E', 'I2I']) {
     assert.match(projText(s, name), 'sim.FixedProbabilityConnector(0.2, allow_self_connections=True, rng=rng)')
   }
@@ -312,7 +315,7 @@ test('exact lists keep per-synapse weights (normal weights of on-the-fly rows, d
   }
   assert.equal(Array.from(arrays.get('proj0.weight')!), expected)
   assert.match(projText(ex.script, 'N'), 'connections("proj0", weights=True), column_names=("weight",))')
-  assert.match(projText(ex.script, 'N'), 'sim.StaticSynapse(delay=0.1)')
+  assert.match(projText(ex.script, 'N'), 'sim.StaticSynapse(delay=0.1 + DELAY_MARGIN)')
   // D: only the nonzero entries of W, in pre-major order
   const dW = Array.from(arrays.get('proj1.weight')!)
   assert.equal(dW, W.filter((x) => x !== 0).map((x) => Math.fround(x) / 100))
@@ -320,7 +323,7 @@ test('exact lists keep per-synapse weights (normal weights of on-the-fly rows, d
   // L: the list as given (a list given by hand), delay 3 ticks = 0.3 ms
   assert.equal(Array.from(arrays.get('proj2.pre')!), [0, 1, 1])
   assert.equal(pairs(arrays.get('proj2.pre')!, arrays.get('proj2.post')!), ['0:1', '1:0', '1:2'])
-  assert.match(projText(ex.script, 'L'), 'delay=0.3)')
+  assert.match(projText(ex.script, 'L'), 'delay=0.3 + DELAY_MARGIN)')
 })
 
 test('deterministic: the same world gives the same script and the same bytes', () => {
@@ -429,14 +432,14 @@ test('optional outputs: V traces and spike times in the JSON line; simulator and
   addProjection(world, 'h', HalfProjAlignPost({ source: fromQueue(N, { start: 2, end: 5, latency: 4 }), post: N, comm: All2All({ weight: 0.1, includeSelf: false }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
   const s = exportPyNN(world, { recordV: ['N'], spikeTimes: true, simulator: 'nest', durationMs: 10 }).script
   assert.match(s, 'pops["N"].record(["spikes", "v"])')
-  assert.match(s, 'result["v"] = traces')
-  assert.match(s, 'result["spikeTimes"] = times')
+  assert.match(s, '    result["v"] = traces')
+  assert.match(s, '    result["spikeTimes"] = times')
   assert.match(s, 'SIMULATOR = sys.argv[1] if len(sys.argv) > 1 else "nest"')
   assert.match(s, 'DT = 0.05')
   const h = projText(s, 'h')
   assert.match(h, 'pops["N"][2:5], pops["N"],')
   assert.match(h, 'sim.AllToAllConnector(allow_self_connections=False)')
-  assert.match(h, 'delay=0.2)') // 4 ticks × 0.05 ms
+  assert.match(h, 'delay=0.2 + DELAY_MARGIN)') // 4 ticks × 0.05 ms
 })
 
 // ---------------------------------------------------------------------------------------------------------
@@ -452,6 +455,18 @@ test('python literals and float32 shortest decimals', () => {
   assert.is(shortFloat32(Math.fround(-55.123)), -55.123)
   assert.is(shortFloat32(0.1), 0.1, 'not a float32 value: unchanged')
   assert.throws(() => pyFloat(NaN), /finite/)
+  // Strings the exporter did not write: one-line literals that mean exactly the string (test/pynn-names.test.ts
+  // parses them with Python)
+  assert.is(pyStr('E'), '"E"')
+  assert.is(pyStr('a"b\\c'), '"a\\"b\\\\c"')
+  assert.is(pyStr('x\ny\r\tz'), '"x\\ny\\r\\tz"')
+  assert.is(pyStr('\u0000\u001b\u007f\u0085'), '"\\x00\\x1b\\x7f\\x85"')
+  assert.is(pyStr('\u2028\u2029\u202e\u200b\u00a0 '), '"\\u2028\\u2029\\u202e\\u200b\\xa0 "')
+  assert.is(pyStr('\u{e0001}é中'), '"\\U000e0001é中"')
+  assert.is(pyText('E cells (é)'), 'E cells (é)')
+  assert.is(pyText('E"""'), '"E\\"\\"\\""')
+  assert.is(pyText('a\\'), '"a\\\\"')
+  assert.is(pyText('E\nimport os'), '"E\\nimport os"')
 })
 
 test('.npy and .npz: headers, alignment, CRC-32 check value, members in order', () => {

@@ -14,71 +14,17 @@
 //   (measured +0.003 ms); amplitudes agree within 1.5 % (measured −0.43 %, −0.44 %, −0.04 %, −1.0 %).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { createWorld } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addStateProbe, probeData, run, spikeData, COBA, CUBA, EventCSRLinear, Expon,
   FromList, FullProjAlignPost, FullProjAlignPostMg, LifRef, LifRefLTC,
 } from '@spikecs/systems'
-import { coba, exportPyNN, summarizeSpikes, type PyNNExport } from '@spikecs/presets'
+import { coba, exportPyNN, summarizeSpikes } from '@spikecs/presets'
+import { PYTHON, onsetOf, peakOf, pool, runJson, scratch } from '../python.js'
 
-const PYTHON = '/usr/bin/python3'
-const dir = mkdtempSync(join(tmpdir(), 'spikecs-interop-'))
-const home = join(dir, 'home')
-mkdirSync(home)
-const env = { ...process.env, HOME: home, SPIKECS_BRIAN2_TARGET: 'numpy' }
-
-function write(name: string, ex: PyNNExport): string {
-  const path = join(dir, name)
-  writeFileSync(path, ex.script)
-  if (ex.data !== null && ex.dataFile !== null) writeFileSync(join(dir, ex.dataFile), ex.data)
-  return path
-}
-
-interface PyResult {
-  rates: Record<string, number>
-  spikes: number
-  buildSeconds: number
-  runSeconds: number
-  v?: Record<string, number[][]>
-  spikeTimes?: Record<string, number[][]>
-}
-
-/** Runs an exported script; resolves with its JSON line and the wall time. */
-function runScript(path: string): Promise<{ result: PyResult; seconds: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const child = spawn(PYTHON, [path], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = '', err = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.stderr.on('data', (d) => (err += d))
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`${path} exited with ${code}:\n${err.slice(-3000)}`))
-        return
-      }
-      const lines = out.trimEnd().split('\n')
-      resolve({ result: JSON.parse(lines[lines.length - 1]) as PyResult, seconds: (performance.now() - t0) / 1000 })
-    })
-  })
-}
-
-/** Runs tasks with at most `n` at a time (the machines have two cores). */
-async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length)
-  let next = 0
-  const worker = async () => {
-    while (next < tasks.length) {
-      const k = next++
-      out[k] = await tasks[k]()
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker))
-  return out
-}
+const { env, write, remove } = scratch('spikecs-interop-')
+const runScript = (path: string) => runJson(PYTHON, [path], env)
 
 test('python3 has PyNN 0.10 and Brian2', () => {
   const r = spawnSync(PYTHON, ['-c', 'import pyNN, brian2; print(pyNN.__version__, brian2.__version__)'], { env, encoding: 'utf8' })
@@ -118,21 +64,6 @@ test('coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs\'s r
     assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: PyNN ${p} vs spikecs ${s}`)
   }
 })
-
-/** Amplitude and time of the extremum of a PSP (parabola through the three samples around it). */
-function peakOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number, sign: number): { amp: number; t: number } {
-  let i = 0
-  for (let k = 1; k < v.length; k++) if (sign * (v[k] - v[i]) > 0) i = k
-  const a = sign * (v[i - 1] - rest), b = sign * (v[i] - rest), c = sign * (v[i + 1] - rest)
-  const d = (0.5 * (a - c)) / (a - 2 * b + c)
-  return { amp: sign * (b - 0.25 * (a - c) * d), t: tFirst + (i + d) * dt }
-}
-
-/** Time of the first sample that departs from rest. */
-function onsetOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number): number {
-  for (let k = 0; k < v.length; k++) if (Math.abs(v[k] - rest) > 1e-9) return tFirst + k * dt
-  return Infinity
-}
 
 test('single-synapse PSPs: same amplitude, same peak time after the one-tick offset of Brian2\'s delivery', async () => {
   const dt = 0.1
@@ -183,6 +114,6 @@ test('single-synapse PSPs: same amplitude, same peak time after the one-tick off
   assert.ok(Math.abs(rs / a - 1) < 2e-3 && Math.abs(rp / a - 1) < 2e-3, `Mg/plain amplitude: spikecs ${rs}, PyNN ${rp}, a ${a}`)
 })
 
-test.after(() => rmSync(dir, { recursive: true, force: true }))
+test.after(remove)
 
 test.run()

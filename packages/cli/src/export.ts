@@ -26,7 +26,7 @@ export function exportUsage(): string {
     '                           [--simulator brian2|nest|neuron|spiNNaker] [--resistance MOHM] [--out FILE.py] [--quiet]',
     '',
     'Writes a PyNN 0.10 script that builds the preset network and prints its rates as one JSON line;',
-    'run it with `python3 FILE.py [brian2|nest|neuron|spiNNaker]`.',
+    'run it with `python3 FILE.py [brian2|nest|neuron|spiNNaker]`, on K MPI processes `mpirun -np K python3 FILE.py neuron`.',
     '--conn exact (default): the realised connections (FromListConnector; FILE.npz next to the script when large);',
     '       statistical: PyNN connectors drawing a new matrix with the same law (FixedProbabilityConnector…)',
     '--simulator: the script\'s default simulator (brian2); --resistance: membrane resistance of the unit',

@@ -20,9 +20,14 @@ export class SpikecsError extends Error {
   }
 }
 
+/** A string as JSON, with DEL, the C1 controls and U+2028/U+2029 escaped too (JSON.stringify leaves them raw). */
+function quote(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 /** A short, readable rendering of a value for an error message. */
 export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') return quote(value)
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value)
   if (value === null || value === undefined || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value)

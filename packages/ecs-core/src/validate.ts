@@ -47,10 +47,22 @@ export function checkInteger(
   return value
 }
 
-/** A non-empty name without surrounding white space. */
+/** C0 and C1 control characters, and the Unicode line and paragraph separators. */
+const NAME_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/**
+ * A non-empty name without surrounding white space and without control characters or line separators: names
+ * are identifiers, written into messages, JSON records and exported scripts.
+ */
 export function checkName(object: string, value: unknown): string {
   if (typeof value !== 'string' || value.length === 0 || value.trim() !== value) {
     throw new SpikecsError(object, 'name', value, 'must be a non-empty string without surrounding spaces')
+  }
+  const bad = NAME_BREAKERS.exec(value)
+  if (bad !== null) {
+    const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
+    throw new SpikecsError(object, 'name', value,
+      `must not contain control characters or line separators (U+${code} at index ${bad.index})`)
   }
   return value
 }

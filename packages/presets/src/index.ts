@@ -19,7 +19,7 @@ export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'
 
 // Export to PyNN (NEST, SpiNNaker, Brian2, NEURON)
 export {
-  exportPyNN, pyFloat, shortFloat32, PYNN_SIMULATORS,
+  exportPyNN, pyFloat, pyStr, pyText, shortFloat32, PYNN_SIMULATORS,
   type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator,
-} from './pynn.js'
+} from './pynn/index.js'
 export { npzBytes, npyBytes, crc32, type NpyArray } from './npz.js'

@@ -12,7 +12,7 @@
  * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
  */
 import {
-  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, lookupMerged, mergeKey,
+  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, lookupMerged, mergeKey,
   msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
   type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
 } from '@spikecs/ecs-core'
@@ -83,6 +83,7 @@ const KINDS: readonly ProjectionKind[] = ['HalfProjAlignPostMg', 'FullProjAlignP
 
 /** Adds a projection. Everything is validated before the world is touched: a refused projection changes nothing. */
 export function addProjection(world: World, name: string, desc: ProjectionDesc): ProjectionData {
+  checkName('projection', name) // before any record is added: a refused projection changes nothing
   const object = `projection '${name}'`
   assertNotStarted(world, object)
   if (desc === null || typeof desc !== 'object' || !KINDS.includes(desc.kind)) {
