@@ -232,11 +232,11 @@ test('defaults follow BrainPy: ExpIF (−65, −68, −30, −59.9, 3.48, R 1, �
   assert.equal(Array.from(z.state.u.array), [-70, -60, -50].map((v) => Math.fround(0.2 * v)))
   const z2 = addPopulation(world, 'z2', Izhikevich({ size: 1, u0: 3 }))
   assert.is(z2.state.u.array[0], 3)
-  // A live change re-derives the kernel's coefficients at once (e^(−dt/τw), the threshold).
+  // A live change re-derives the derived constants at once (e^(−dt/τw)); the kernels read vTh itself.
   setParam(world, e, 'tauW', 60)
   setParam(world, e, 'vTh', -20)
   assert.is(get(e, 'kW'), Math.exp(-0.1 / 60))
-  assert.is(get(e, 'vThIF'), -20)
+  assert.is(get(e, 'vTh'), -20)
   assert.throws(() => setParam(world, q, 'vC', -70), /^population 'q' \(QuaIF\): vC must be above vRest \(-65\) \(got -70\)$/)
 })
 

@@ -56,8 +56,11 @@ export interface PopulationData {
 // ---------------------------------------------------------------------------------------------------------
 // Synapse states and outputs
 
-/** Align-post synapse kinds: all linear in their input, so a post-sized state is exact. */
-export type SynapseKind = 'Expon' | 'DualExponV2' | 'Alpha' | 'DualExpon'
+/**
+ * An align-post synapse kind (the models, all linear in their input, live in @spikecs/systems: ecs-core lists
+ * none, so a model is added without touching this package).
+ */
+export type SynapseKind = string
 
 /**
  * A post-sized synapse state. `Mg` projections with equal descriptions share one; every non-`Mg` projection
@@ -86,7 +89,8 @@ export interface SynapseStateData {
   readonly projections: ProjectionData[]
 }
 
-export type OutputKind = 'COBA' | 'CUBA' | 'MgBlock'
+/** An output kind (`COBA`, `CUBA`, `MgBlock`…: the models live in @spikecs/systems). */
+export type OutputKind = string
 
 /** An output turns its state's conductance into the post population's synaptic input. */
 export interface OutputData {

@@ -8,7 +8,7 @@ export { MonitorSystem } from './systems/MonitorSystem.js'
 export { CheckerSystem } from './systems/CheckerSystem.js'
 export { ClockSystem } from './systems/ClockSystem.js'
 export { defaultPipeline, step, run, setPipeline, insertSystem, synapticEvents, type RunOptions } from './run.js'
-export { planOf, isFused, type Plan } from './plan.js'
+export { planOf, isFused, describePlan, type Plan, type PopulationPlan } from './plan.js'
 export { prepareWasm, wasmEligible } from './wasm/lif-wasm.js'
 
 // Models
@@ -26,6 +26,9 @@ export {
   Izhikevich, IzhikevichRef, IzhikevichLTC, IzhikevichRefLTC, type IzhikevichParams, type IzhikevichRefParams,
 } from './models/izhikevich.js'
 export { HH, HHLTC, hhSteadyGates, type HHParams } from './models/hh.js'
+export { IF, IFLTC, type IFParams } from './models/if.js'
+export { AdQuaIF, AdQuaIFRef, AdQuaIFLTC, AdQuaIFRefLTC, type AdQuaIFParams, type AdQuaIFRefParams } from './models/adqua-if.js'
+export { Gif, GifRef, GifLTC, GifRefLTC, type GifParams, type GifRefParams } from './models/gif.js'
 export { PoissonGroup, SpikeTimeGroup, type PoissonGroupParams, type SpikeTimeGroupParams } from './models/sources.js'
 export { Alpha, DualExpon } from './models/synapses-rise.js'
 export type { ParamSpec } from './models/params.js'

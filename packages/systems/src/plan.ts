@@ -11,7 +11,9 @@ import {
 } from '@spikecs/ecs-core'
 import { neuronModels } from './models/index.js'
 import type { NeuronInputs, NeuronModel } from './models/neuron-model.js'
-import { synapseModels } from './models/synapses.js'
+import { flushLimit, flushed, synapseModels } from './models/synapses.js'
+import { outputRecord } from './models/outputs.js'
+import { unfusedNeuronKernel, unfusedOutputKernel, unfusedSynapseKernel, type NeuronKernel, type OutputKernel, type SynapseKernel } from './codegen/js.js'
 import { needsRowScratch } from './comm/layers.js'
 import type { RowScratch } from './comm/kernels.js'
 import { canFuse, compileFused, type FusedKernel } from './fuse.js'
@@ -36,13 +38,18 @@ export interface CommTask {
 
 export interface StateTask {
   readonly state: SynapseStateData
-  readonly advance: (s: SynapseStateData) => void
+  /** The unfused advance generated from the synapse record, over [0, n). */
+  readonly advance: SynapseKernel
+  readonly n: number
 }
 
 export interface OutputTask {
   readonly output: OutputData
   readonly inp: NeuronInputs
   readonly V: FloatArray | null
+  /** The unfused output kernel generated from the output record, over [0, n). */
+  readonly apply: OutputKernel
+  readonly n: number
 }
 
 export interface NeuronTask {
@@ -51,9 +58,14 @@ export interface NeuronTask {
   readonly inp: NeuronInputs
   readonly scalarInputs: readonly InputData[]
   readonly arrayInputs: readonly InputData[]
-  /** The fused kernel, or null when the population runs the unfused path. */
-  readonly fused: FusedKernel | null
-  /** The WebAssembly kernel, or null (kernel `js`, or models it does not cover). */
+  /**
+   * The TypeScript kernel generated from the records: the population's fused kernel (slots 3–5), or its
+   * model's unfused neuron kernel (slot 5 only); null for spike sources and WebAssembly populations.
+   */
+  readonly kernel: NeuronKernel | null
+  /** True when `kernel` is fused. */
+  readonly fused: boolean
+  /** The WebAssembly kernel, or null (kernel `js`, `fuse: false`, or models it does not cover). */
   readonly wasm: WasmTask | null
 }
 
@@ -121,6 +133,10 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     const scalarInputs = pop.inputs.filter((x) => !x.perNeuron)
     const wasm = wasmEligible(world, pop) ? createWasmTask(world, pop) : null
     const fuse = wasm !== null || (world.fuse && canFuse(pop, model))
+    let kernel: NeuronKernel | null = null
+    if (wasm === null && model.record !== null) {
+      kernel = fuse ? compileFused(world, pop, model, arrayInputs.length > 0) : unfusedNeuronKernel(model.record, world.dtype)
+    }
     const n = pop.size
     const inp: NeuronInputs = fuse
       ? { G: scratchF64(world, 0), GE: scratchF64(world, 0), I: scratchF64(world, 0), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
@@ -129,19 +145,22 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     if (fuse) fusedPops.add(pop)
     neurons.push({
       pop, model, inp, scalarInputs, arrayInputs,
-      fused: fuse && wasm === null ? compileFused(world, pop, model, arrayInputs.length > 0) : null,
-      wasm,
+      kernel, fused: fuse && wasm === null, wasm,
     })
   }
 
   const states: StateTask[] = c.SynapseState.list
     .filter((s) => !fusedPops.has(s.post))
-    .map((state) => ({ state, advance: synapseModels[state.kind]!.advance }))
+    .map((state) => ({
+      state, n: state.cond.array.length,
+      advance: unfusedSynapseKernel(synapseModels[state.kind]!.record, state, world.dtype, flushLimit(world.dtype), flushed),
+    }))
   const outputs: OutputTask[] = c.Output.list
     .filter((o) => !fusedPops.has(o.post))
     .map((output) => ({
       output, inp: inputsOf.get(output.post) as NeuronInputs,
       V: output.post.state.V ? (output.post.state.V.array as FloatArray) : null,
+      apply: unfusedOutputKernel(outputRecord(output.kind)), n: output.state.cond.array.length,
     }))
 
   const checkers = c.Checker.list
@@ -163,5 +182,58 @@ function compilePlan(world: World, previous: Plan | null): Plan {
 
 /** True when population `pop` runs a fused kernel in the current plan. */
 export function isFused(world: World, pop: PopulationData): boolean {
-  return planOf(world).neurons.some((t) => t.pop === pop && (t.fused !== null || t.wasm !== null))
+  return planOf(world).neurons.some((t) => t.pop === pop && (t.fused || t.wasm !== null))
+}
+
+/** Where one population's work runs in the current plan (see `describePlan`). */
+export interface PopulationPlan {
+  readonly population: string
+  readonly model: string
+  /**
+   * `wasm-fused`: one WebAssembly SIMD call does slots 3–5; `fused`: one generated TypeScript loop does slots
+   * 3–5; `unfused`: slots 3 (`AlignPostSystem`), 4 (`OutputSystem`) and 5 (`NeuronSystem`) run the generated
+   * TypeScript kernels one after the other; `source`: a spike source's own update in slot 5.
+   */
+  readonly kernel: 'wasm-fused' | 'fused' | 'unfused' | 'source'
+  /** The slots (3 synapse states, 4 outputs, 5 neurons) each kind of kernel runs for this population. */
+  readonly slots: { readonly wasm: readonly number[]; readonly fused: readonly number[]; readonly unfused: readonly number[] }
+  /** Incoming synapse states (`kind`, `Mg` or not) and their outputs, in creation order. */
+  readonly states: readonly string[]
+  /** Why the population is not on a faster kernel, when it is not (empty otherwise). */
+  readonly note: string
+}
+
+/** Per population, which kernel runs which slots of the tick — so a user can see where the work happens. */
+export function describePlan(world: World): PopulationPlan[] {
+  const plan = planOf(world)
+  return plan.neurons.map((t) => {
+    const pop = t.pop
+    const states = pop.states.map((s, k) => `${s.kind}${s.merged ? ' (Mg)' : ''} → ${pop.outputs[k]?.kind ?? '?'}`)
+    const hasSyn = pop.states.length > 0
+    let kernel: PopulationPlan['kernel']
+    let slots: PopulationPlan['slots']
+    if (t.wasm !== null) {
+      kernel = 'wasm-fused'
+      slots = { wasm: [3, 4, 5], fused: [], unfused: [] }
+    } else if (t.kernel === null) {
+      kernel = 'source'
+      slots = { wasm: [], fused: [], unfused: [5] }
+    } else if (t.fused) {
+      kernel = 'fused'
+      slots = { wasm: [], fused: [3, 4, 5], unfused: [] }
+    } else {
+      kernel = 'unfused'
+      slots = { wasm: [], fused: [], unfused: hasSyn ? [3, 4, 5] : [5] }
+    }
+    let note = ''
+    if (t.wasm === null && t.kernel !== null) {
+      if (world.kernel === 'wasm') {
+        note = world.dtype !== 'float32' ? 'WebAssembly kernels run float32 worlds only'
+          : !world.fuse ? 'fuse: false runs the TypeScript kernels slot by slot'
+            : `no WebAssembly kernel for ${pop.model} with these synapse states and outputs`
+      } else if (!t.fused && world.fuse) note = 'some incoming synapse state or output cannot be fused'
+      else if (!t.fused) note = 'fuse: false'
+    }
+    return { population: pop.name, model: pop.model, kernel, slots, states, note }
+  })
 }

@@ -10,7 +10,6 @@ import type { NeuronDesc, NeuronModel } from '../models/neuron-model.js'
 import { checkParam, resolveParams } from '../models/params.js'
 import { applyInitializer, checkInitializer, type Initializer } from '../init.js'
 import { assertNotStarted, checkPopulation } from './common.js'
-import { WASM_PARAM_SLOTS } from '../wasm/lif-wasm.js'
 
 /** Adds a neuron population. Throws, naming the population, on any invalid parameter or initializer. */
 export function addPopulation(world: World, name: string, desc: NeuronDesc): PopulationData {
@@ -35,12 +34,12 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
   })
 
   return addRecord(world, world.components.Population, name, (eid) => {
-    const layout = [...model.blockLayout, ...model.derived]
+    const layout = model.layout
     const block = new Float64Array(layout.length)
     const paramIndex: Record<string, number> = {}
     layout.forEach((n, k) => {
       paramIndex[n] = k
-      if (k < model.blockLayout.length) block[k] = params[n] ?? 0
+      if (k < model.params.length) block[k] = params[n]
     })
     model.derive(block, world.dtMs)
     const state: PopulationData['state'] = {}
@@ -49,12 +48,9 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
       applyInitializer(world, name, v.name, inits[k], col.array)
       state[v.name] = col
     })
+    // Kernel columns (the WebAssembly parameter block and input staging) are allocated when a plan runs the
+    // population on a kernel that needs them (plan.ts), not here.
     const aux: PopulationData['aux'] = {}
-    if (world.kernel === 'wasm' && world.dtype === 'float32') {
-      // The WebAssembly kernel's parameter block and per-neuron input live in the arena next to the state.
-      aux.wasmParams = allocColumn(world, eid, 'wasm.params', 'f32', WASM_PARAM_SLOTS)
-      aux.wasmInput = allocColumn(world, eid, 'wasm.input', 'f32', size)
-    }
     const pop: PopulationData = {
       eid, name, model: model.kind, size, start: world.nNeurons, params: block, paramIndex, state, aux,
       spikes: allocColumn(world, eid, 'spikes', 'i32', size), nSpikes: 0, queue: null,

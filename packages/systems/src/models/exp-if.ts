@@ -15,7 +15,8 @@ import { SpikecsError } from '@spikecs/ecs-core'
 import { checkBelow, param, type ParamSpec } from './params.js'
 import type { StateVarSpec } from './neuron-model.js'
 import type { Initializer } from '../init.js'
-import { describe, ifFamily } from './nonlinear-if.js'
+import { derived } from './record.js'
+import { describe, ifFamily, invTauDerived } from './nonlinear-if.js'
 
 const expParams: readonly ParamSpec[] = [
   param('vRest', -65, 'mV', 'finite', 'resting potential'),
@@ -44,29 +45,40 @@ function checkExp(object: string, p: Readonly<Record<string, number>>): void {
   if (!(p.vT < p.vTh)) throw new SpikecsError(object, 'vT', p.vT, `must be below vTh (${p.vTh})`)
 }
 
-const expCoefficients = (p: Readonly<Record<string, number>>) => ({
-  q2: 0, r1: 0, r2: 0, q1: -1, q0: p.vRest, deltaTExp: p.deltaT, vTExp: p.vT, rIn: p.R, invTau: 1 / p.tau,
-  vResetIF: p.vReset, vThIF: p.vTh,
-})
+const expDerived = [invTauDerived, derived('invDeltaT', (p) => 1 / p.deltaT, '1/ΔT')]
+/** The exponential term and its V-derivative e^((V − V_T)/ΔT). */
+const expPre = 'let ex = exp((V - vT) * invDeltaT)'
+/** The adaptation current, exact for V held: w ← w∞ + (w − w∞)·e^(−dt/τ_w), w∞ = a·(V − V_rest). */
+const adaptAlways = `
+  let wInf = a * (V - vRest)
+  w = wInf + (w - wInf) * kW`
+const kWDerived = derived('kW', (p, dt) => Math.exp(-dt / p.tauW), 'e^(−dt/τ_w)')
 
 export const expIfModels = {
   ...ifFamily({
     name: 'ExpIF',
     equation: 'tau dV/dt = -(V - vRest) + deltaT exp((V - vT)/deltaT) + R I',
     params: expParams,
-    coefficients: (p) => ({ ...expCoefficients(p), kW: 0, wK: 0, wV: 0, wJump: 0 }),
-    ltcScale: (p) => p.R,
+    derived: expDerived,
+    state: [vVar],
+    pre: expPre,
+    f: '(-V + vRest + deltaT * ex + R * (Is + Ia + Ic + GE - G * V)) * invTau',
+    A: (ltc) => (ltc ? '(-1 + ex - R * G) * invTau' : '(-1 + ex) * invTau'),
+    reset: 'V = vReset',
     check: checkExp,
-    stateVars: [vVar],
   }),
   ...ifFamily({
     name: 'AdExIF',
     equation: 'tau dV/dt = -(V - vRest) + deltaT exp((V - vT)/deltaT) - R w + R I, tauW dw/dt = a (V - vRest) - w; spike: w += b',
     params: [...expParams, ...adaptParams],
-    coefficients: (p, dtMs) => ({ ...expCoefficients(p), kW: Math.exp(-dtMs / p.tauW), wK: p.a, wV: p.vRest, wJump: p.b }),
-    ltcScale: (p) => p.R,
+    derived: [...expDerived, kWDerived],
+    state: [vVar, wVar],
+    always: adaptAlways,
+    pre: expPre,
+    f: '(-V + vRest + deltaT * ex - R * w + R * (Is + Ia + Ic + GE - G * V)) * invTau',
+    A: (ltc) => (ltc ? '(-1 + ex - R * G) * invTau' : '(-1 + ex) * invTau'),
+    reset: 'V = vReset; w = w + b',
     check: checkExp,
-    stateVars: [vVar, wVar],
   }),
 }
 

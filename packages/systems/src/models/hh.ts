@@ -26,13 +26,11 @@
  * A spike is an upward crossing of V_th (−20 mV): the previous V below it, the new one at or above it.
  * There is no reset and no refractory period; the channels repolarise the membrane.
  */
-import type { PopulationData } from '@spikecs/ecs-core'
 import { param, type ParamSpec } from './params.js'
-import type { NeuronInputs, NeuronModel, StateVarSpec } from './neuron-model.js'
+import { modelFromRecord, type NeuronModel, type StateVarSpec } from './neuron-model.js'
+import { derived, type NeuronRecord } from './record.js'
 import type { Initializer } from '../init.js'
 import { describe } from './nonlinear-if.js'
-
-const CM = 0, GNA = 1, GK = 2, GL = 3, ENA = 4, EK = 5, EL = 6, VT = 7, VTH = 8, DT = 9, LTC = 10
 
 const hhParams: readonly ParamSpec[] = [
   param('C', 200, 'pF', 'positive', 'membrane capacitance (1 µF/cm² × 20 000 µm²)'),
@@ -47,108 +45,79 @@ const hhParams: readonly ParamSpec[] = [
 ]
 
 /**
- * y/(e^y − 1) given ey = e^y: continuous at y = 0 (value 1), where the series 1 − y/2 + y²/12 replaces the
+ * y/(e^y − 1) given ey = e^y, continuous at y = 0 (value 1), where the series 1 − y/2 + y²/12 replaces the
  * quotient (for |y| < 1e-6 it is exact to double precision; the quotient's rounding error is ~1e-16/|y|).
  */
-function yOverExpm1(y: number, ey: number): number {
-  return Math.abs(y) < 1e-6 ? 1 - y / 2 + (y * y) / 12 : y / (ey - 1)
-}
+const yOverExpm1 = (y: string, ey: string): string => `(abs(${y}) < 1e-6 ? 1 - ${y} / 2 + ${y} * ${y} / 12 : ${y} / (${ey} - 1))`
 
 /**
- * The six rates (1/ms) at V with x = V_T − V, written into `out` as [α_m, β_m, α_h, β_h, α_n, β_n]. Four
- * exponentials serve the six: with e5 = e^((40 + x)/5), β_h = 4/(1 + e5), β_m's e^((−40 − x)/5) is 1/e5 and
- * α_n's e^((15 + x)/5) is e5·e^−5.
+ * The six rates (1/ms) at V with x = V_T − V. Four exponentials serve the six: with e5 = e^((40 + x)/5),
+ * β_h = 4/(1 + e5), β_m's e^((−40 − x)/5) is 1/e5 and α_n's e^((15 + x)/5) is e5·e^−5.
  */
-const EXP_M5 = Math.exp(-5)
-function hhRates(x: number, out: Float64Array): void {
-  const e5 = Math.exp((40 + x) / 5)
-  const ym = (13 + x) / 4, zm = (-40 - x) / 5, yn = (15 + x) / 5
-  out[0] = 1.28 * yOverExpm1(ym, Math.exp(ym))
-  out[1] = 1.4 * yOverExpm1(zm, 1 / e5)
-  out[2] = 0.128 * Math.exp((17 + x) / 18)
-  out[3] = 4 / (1 + e5)
-  out[4] = 0.16 * yOverExpm1(yn, e5 * EXP_M5)
-  out[5] = 0.5 * Math.exp((10 + x) / 40)
-}
+const RATES = `
+  let x = vT - V
+  let e5 = exp((40 + x) / 5)
+  let ym = (13 + x) / 4
+  let zm = (-40 - x) / 5
+  let yn = (15 + x) / 5
+  let am = 1.28 * ${yOverExpm1('ym', 'exp(ym)')}
+  let bm = 1.4 * ${yOverExpm1('zm', '1 / e5')}
+  let ah = 0.128 * exp((17 + x) / 18)
+  let bh = 4 / (1 + e5)
+  let an = 0.16 * ${yOverExpm1('yn', 'e5 * expM5')}
+  let bn = 0.5 * exp((10 + x) / 40)`
 
-/** One exponential-Euler step of a gate with opening rate a and closing rate b (1/ms). */
-function gateStep(x: number, a: number, b: number, dt: number): number {
-  const s = a + b
-  const inf = a / s
-  return inf + (x - inf) * Math.exp(-dt * s)
-}
-
-// Rates of the neuron being updated; overwritten for every neuron before they are read, so no state is kept here.
-const rates = new Float64Array(6)
-
-function updateHH(pop: PopulationData, inp: NeuronInputs): void {
-  const P = pop.params
-  const cm = P[CM], gNa = P[GNA], gK = P[GK], gL = P[GL], eNa = P[ENA], eK = P[EK], eL = P[EL], vT = P[VT]
-  const vTh = P[VTH], dt = P[DT], ltc = P[LTC], nonLtc = 1 - ltc
-  const kC = -dt / cm, gLeL = gL * eL
-  const V = pop.state.V.array, M = pop.state.m.array, H = pop.state.h.array, N = pop.state.n.array
-  const spk = pop.spikes.array
-  const G = inp.G, GE = inp.GE, Ic = inp.I, ia = inp.iArr, iS = inp.iScalar
-  const r = rates
-  let ns = 0
-  for (let i = 0, n = pop.size; i < n; i++) {
-    const g = G[i], ge = GE[i], ic = Ic[i]
-    G[i] = 0; GE[i] = 0; Ic[i] = 0
-    const v = V[i], m = M[i], h = H[i], nk = N[i]
-    // Gates, from the rates at the old V.
-    hhRates(vT - v, r)
-    M[i] = gateStep(m, r[0], r[1], dt)
-    H[i] = gateStep(h, r[2], r[3], dt)
-    N[i] = gateStep(nk, r[4], r[5], dt)
-    // V, linear in itself with the old gates: relaxes towards V∞ with rate G/C.
-    const gna = gNa * m * m * m * h, gk = gK * nk * nk * nk * nk
-    const gTot = gL + gna + gk + ltc * g
-    const vInf = (gLeL + gna * eNa + gk * eK + ge - nonLtc * g * v + iS + ia[i] + ic) / gTot
-    V[i] = vInf + (v - vInf) * Math.exp(kC * gTot)
-    if (v < vTh && V[i] >= vTh) spk[ns++] = i
-  }
-  pop.nSpikes = ns
-}
-
-/** Steady-state gate values (m∞, h∞, n∞) at membrane potential v for rate shift vT. */
-export function hhSteadyGates(v: number, vT: number): [number, number, number] {
-  const r = new Float64Array(6)
-  hhRates(vT - v, r)
-  return [r[0] / (r[0] + r[1]), r[2] / (r[2] + r[3]), r[4] / (r[4] + r[5])]
-}
-
-const gateNames = ['m', 'h', 'n'] as const
+/** One exponential-Euler step of gate X with opening rate a and closing rate b (1/ms). */
+const gate = (X: string, a: string, b: string): string => `
+  let s${X} = ${a} + ${b}
+  let inf${X} = ${a} / s${X}
+  ${X} = inf${X} + (${X} - inf${X}) * exp(-dtMs * s${X})`
 
 function gateVar(name: string, doc: string): StateVarSpec {
   return { name, type: 'state', initParam: `${name}0`, initDefault: () => 0, unit: '1', doc }
 }
 
-function hhModel(kind: string, ltc: boolean): NeuronModel {
+const gateNames = ['m', 'h', 'n'] as const
+
+/** The record of `HH` (synaptic current at the previous V) or `HHLTC` (conductances inside the step). */
+export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
   return {
     kind,
     equation: `C dV/dt = gL (EL - V) + gNa m^3 h (ENa - V) + gK n^4 (EK - V) + I; Traub-Miles rates shifted by vT${ltc ? '; synaptic conductances inside the exponential step' : '; synaptic current at the previous V'}`,
     params: hhParams,
-    blockLayout: hhParams.map((p) => p.name),
-    derived: ['dtMs', 'ltc'],
-    derive(block, dtMs) {
-      block[DT] = dtMs
-      block[LTC] = ltc ? 1 : 0
-    },
-    check: () => {},
-    stateVars: [
+    derived: [
+      derived('dtMs', (_p, dt) => dt, 'the time step'),
+      derived('kC', (p, dt) => -dt / p.C, '−dt/C'),
+      derived('gLEL', (p) => p.gL * p.EL, 'g_L·E_L'),
+      derived('expM5', () => Math.exp(-5), 'e^−5'),
+    ],
+    state: [
       { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.EL, unit: 'mV', doc: 'membrane potential' },
       gateVar('m', 'sodium activation'),
       gateVar('h', 'sodium inactivation'),
       gateVar('n', 'potassium activation'),
     ],
-    update: updateHH,
-    fused: null,
+    // Gates from the rates at the old V; V, linear in itself with the old gates, relaxes towards V∞ with rate G/C.
+    update: `${RATES}${gate('m', 'am', 'bm')}${gate('h', 'ah', 'bh')}${gate('n', 'an', 'bn')}
+      let gna = gNa * m * m * m * h
+      let gk = gK * n * n * n * n
+      ${ltc
+        ? `let gTot = gL + gna + gk + G
+      let vInf = (gLEL + gna * ENa + gk * EK + GE + Is + Ia + Ic) / gTot`
+        : `let gTot = gL + gna + gk
+      let vInf = (gLEL + gna * ENa + gk * EK + GE - G * V + Is + Ia + Ic) / gTot`}
+      V = vInf + (V - vInf) * exp(kC * gTot)`,
+    spike: 'old(V) < vTh && V >= vTh',
+    reset: '',
+    refractory: false,
+    lastSpike: false,
+    check: () => {},
     // Gates not given start at their steady state for each neuron's initial V.
     setup(_object, given) {
       const missing = gateNames.map((g, k) => (given[`${g}0`] === undefined ? k : -1)).filter((k) => k >= 0)
       return (pop) => {
         if (missing.length === 0) return
-        const V = pop.state.V.array, vT = pop.params[VT]
+        const V = pop.state.V.array, vT = pop.params[pop.paramIndex.vT]
         for (let i = 0; i < pop.size; i++) {
           const ss = hhSteadyGates(V[i], vT)
           for (const k of missing) pop.state[gateNames[k]].array[i] = ss[k]
@@ -158,7 +127,22 @@ function hhModel(kind: string, ltc: boolean): NeuronModel {
   }
 }
 
-export const hhModels: Record<string, NeuronModel> = { HH: hhModel('HH', false), HHLTC: hhModel('HHLTC', true) }
+/** Steady-state gate values (m∞, h∞, n∞) at membrane potential v for rate shift vT. */
+export function hhSteadyGates(v: number, vT: number): [number, number, number] {
+  const x = vT - v
+  const q = (y: number, ey: number): number => (Math.abs(y) < 1e-6 ? 1 - y / 2 + (y * y) / 12 : y / (ey - 1))
+  const e5 = Math.exp((40 + x) / 5)
+  const ym = (13 + x) / 4, zm = (-40 - x) / 5, yn = (15 + x) / 5
+  const am = 1.28 * q(ym, Math.exp(ym)), bm = 1.4 * q(zm, 1 / e5)
+  const ah = 0.128 * Math.exp((17 + x) / 18), bh = 4 / (1 + e5)
+  const an = 0.16 * q(yn, e5 * Math.exp(-5)), bn = 0.5 * Math.exp((10 + x) / 40)
+  return [am / (am + bm), ah / (ah + bh), an / (an + bn)]
+}
+
+export const hhModels: Record<string, NeuronModel> = {
+  HH: modelFromRecord(hhRecord('HH', false)),
+  HHLTC: modelFromRecord(hhRecord('HHLTC', true)),
+}
 
 /** Parameters of `HH` / `HHLTC` (every field optional; defaults: the COBAHH benchmark's neuron). */
 export interface HHParams {

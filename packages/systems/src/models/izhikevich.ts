@@ -13,6 +13,7 @@ import { SpikecsError } from '@spikecs/ecs-core'
 import { param } from './params.js'
 import type { Initializer } from '../init.js'
 import { describe, ifFamily } from './nonlinear-if.js'
+import { derived } from './record.js'
 
 export const izhikevichModels = ifFamily({
   name: 'Izhikevich',
@@ -24,18 +25,21 @@ export const izhikevichModels = ifFamily({
     param('c', -65, 'mV', 'finite', 'reset potential after a spike'),
     param('d', 8, 'mV/ms', 'finite', 'increment of u at each spike'),
   ],
-  coefficients: (p, dtMs) => ({
-    q2: 0.04, r1: 0, r2: 0, q1: 5, q0: 140, deltaTExp: 0, vTExp: 0, rIn: 1, invTau: 1,
-    kW: Math.exp(-p.a * dtMs), wK: p.b, wV: 0, wJump: p.d, vResetIF: p.c, vThIF: p.vTh,
-  }),
-  ltcScale: () => 1,
-  check(object, p) {
-    if (!(p.c < p.vTh)) throw new SpikecsError(object, 'c', p.c, `must be below vTh (${p.vTh})`)
-  },
-  stateVars: [
+  derived: [derived('kW', (p, dt) => Math.exp(-p.a * dt), 'e^(−a·dt)')],
+  state: [
     { name: 'V', type: 'state', initParam: 'v0', initDefault: () => -70, unit: 'mV', doc: 'membrane potential' },
     { name: 'u', type: 'state', initParam: 'u0', initDefault: () => 0, unit: 'mV/ms', doc: 'recovery variable' },
   ],
+  // u is linear in itself: exact for V held, u ← u∞ + (u − u∞)·e^(−a·dt), u∞ = b·V.
+  always: `
+    let uInf = b * V
+    u = uInf + (u - uInf) * kW`,
+  f: '0.04 * V * V + 5 * V + 140 - u + (Is + Ia + Ic + GE - G * V)',
+  A: (ltc) => (ltc ? '0.04 * (2 * V) + 5 - G' : '0.04 * (2 * V) + 5'),
+  reset: 'V = c; u = u + d',
+  check(object, p) {
+    if (!(p.c < p.vTh)) throw new SpikecsError(object, 'c', p.c, `must be below vTh (${p.vTh})`)
+  },
   // u starts at b·V of each neuron unless the user gives u0.
   setup(_object, given) {
     if (given.u0 !== undefined) return () => {}

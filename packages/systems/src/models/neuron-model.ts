@@ -1,11 +1,13 @@
 /**
  * What a neuron model provides: parameters (with defaults and units), derived constants, state variables
- * with their initializers, and its integration kernel for `NeuronSystem`. A model may also provide a fused
- * emitter (see `fuse.ts`) that produces the same numbers in one loop with its synapses and outputs.
+ * with their initializers, and its integration kernel for `NeuronSystem`. Every integrating model is built
+ * from a record (`record.ts`) whose snippets generate all its kernels.
  */
 import { checkObject, type ColumnType, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { Initializer } from '../init.js'
 import type { ParamSpec } from './params.js'
+import { blockLayout, stateVarsOf, type NeuronRecord } from './record.js'
+import { unfusedNeuronKernel } from '../codegen/js.js'
 
 /** The synaptic and external input of one tick, as `OutputSystem` and the input stage leave it. */
 export interface NeuronInputs {
@@ -47,13 +49,8 @@ export interface NeuronModel {
   /** One-line equation, for docs and summaries. */
   readonly equation: string
   readonly params: readonly ParamSpec[]
-  /**
-   * Layout of the parameter block: parameter names in block order, then `derived`. A name listed here but
-   * not in `params` is fixed at 0 for this model (e.g. `tauRef` of `Lif`), so related models share kernels.
-   */
-  readonly blockLayout: readonly string[]
-  /** Names of constants derived from params and dt, stored after the params in the parameter block. */
-  readonly derived: readonly string[]
+  /** Layout of the parameter block: the parameters, then the constants derived from them and dt. */
+  readonly layout: readonly string[]
   /** Fills the derived slots of a parameter block (at build, and after a live parameter change). */
   derive(block: Float64Array, dtMs: number): void
   /** Checks across parameters (e.g. vReset < vTh); throws naming the object. */
@@ -61,8 +58,8 @@ export interface NeuronModel {
   readonly stateVars: readonly StateVarSpec[]
   /** Integrates one tick (unfused path): reads `inp`, writes state, fills `pop.spikes`, sets `pop.nSpikes`. */
   update(pop: PopulationData, inp: NeuronInputs, tick: number): void
-  /** Code emitter for the fused path; absent when the model is never fused. */
-  readonly fused: FusedNeuronEmitter | null
+  /** The model's record, from which every kernel is generated; null for spike sources (no equation to integrate). */
+  readonly record: NeuronRecord | null
   /** Keys of a description that are neither parameters nor initial values, read by `setup` (e.g. `times`). */
   readonly extraKeys?: readonly string[]
   /**
@@ -77,15 +74,36 @@ export interface NeuronModel {
 }
 
 /**
- * Emits a neuron's part of a fused kernel. The generated body must evaluate exactly the expressions of
- * `update`, with `G`, `GE`, `Ic` and `ia` replaced by the given expression texts (a literal `0` where a
- * sum has no term, as the unfused sums would hold zero).
+ * The model of a record: parameter block layout, derivation and state from the record, and its unfused
+ * kernel generated from the record's snippets (compiled on first use, per dtype).
  */
-export interface FusedNeuronEmitter {
-  /** Statements run once per kernel call, before the loop (read parameters, hoist columns). */
-  prologue(): string
-  /** The loop body for neuron `i`; `round` wraps a value stored into a state column (Math.fround or nothing). */
-  body(sums: { G: string; GE: string; Ic: string; ia: string }, round: (x: string) => string): string
+export function modelFromRecord(rec: NeuronRecord): NeuronModel {
+  const layout = blockLayout(rec)
+  const nParams = rec.params.length
+  return {
+    kind: rec.kind,
+    equation: rec.equation,
+    params: rec.params,
+    layout,
+    derive(block, dtMs) {
+      const p: Record<string, number> = {}
+      for (let k = 0; k < nParams; k++) p[layout[k]] = block[k]
+      rec.derived.forEach((d, j) => {
+        const v = d.f(p, dtMs)
+        p[d.name] = v
+        block[nParams + j] = v
+      })
+    },
+    check: rec.check,
+    stateVars: stateVarsOf(rec),
+    update(pop, inp, tick) {
+      const dtype = pop.state.V.array instanceof Float32Array ? 'float32' : 'float64'
+      pop.nSpikes = unfusedNeuronKernel(rec, dtype)(pop, inp, tick, 0, pop.size, 0)
+    },
+    record: rec,
+    extraKeys: rec.extraKeys,
+    setup: rec.setup,
+  }
 }
 
 /** A neuron description `{ model, size, given }` from a user's parameter object, which must be an object. */

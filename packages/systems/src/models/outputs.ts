@@ -7,24 +7,20 @@
  * Units follow the post model (LIF family: conductance in 1/R, E in mV).
  */
 import { SpikecsError, checkKnownKeys, type OutputData, type OutputKind } from '@spikecs/ecs-core'
-import { param, resolveParams, type ParamSpec } from './params.js'
-import type { NeuronInputs } from './neuron-model.js'
+import { param, resolveParams } from './params.js'
+import { derived, type OutputRecord } from './record.js'
 
 export interface OutputDesc {
   readonly kind: OutputKind
   readonly given: Readonly<Record<string, unknown>>
 }
 
-interface OutputModel {
-  readonly kind: OutputKind
-  readonly params: readonly ParamSpec[]
-  readonly required: readonly string[]
-  readonly needsV: boolean
-}
-
-const models: Record<OutputKind, OutputModel> = {
-  COBA: { kind: 'COBA', params: [param('E', NaN, 'mV', 'finite', 'reversal potential')], required: ['E'], needsV: false },
-  CUBA: { kind: 'CUBA', params: [], required: [], needsV: false },
+const models: Record<string, OutputRecord> = {
+  COBA: {
+    kind: 'COBA', params: [param('E', NaN, 'mV', 'finite', 'reversal potential')], required: ['E'], derived: [],
+    temps: '', G: 'c', GE: 'c * E', Ic: null,
+  },
+  CUBA: { kind: 'CUBA', params: [], required: [], derived: [], temps: '', G: null, GE: null, Ic: 'c' },
   MgBlock: {
     kind: 'MgBlock',
     params: [
@@ -35,12 +31,25 @@ const models: Record<OutputKind, OutputModel> = {
       param('vOffset', 0, 'mV', 'finite', 'voltage offset'),
     ],
     required: [],
-    needsV: true,
+    derived: [derived('k', (p) => p.ccMg / p.beta, 'cc_Mg/β')],
+    // Without magnesium (k = 0) B = 1 even where exp overflows (0·∞ would be NaN).
+    temps: 'let gb = c * (k == 0 ? 1 : 1 / (1 + k * exp(alpha * (vOffset - V))))',
+    G: 'gb', GE: 'gb * E', Ic: null,
   },
 }
 
+/** The record of an output kind. */
+export function outputRecord(kind: string): OutputRecord {
+  return models[kind]
+}
+
+/** True when an output of this kind reads the post population's V. */
+export function outputNeedsV(kind: string): boolean {
+  return /\bV\b/.test(models[kind].temps) || [models[kind].G, models[kind].GE, models[kind].Ic].some((e) => e !== null && /\bV\b/.test(e))
+}
+
 export function resolveOutput(object: string, desc: OutputDesc): { kind: OutputKind; params: Record<string, number>; needsV: boolean } {
-  if (desc === null || typeof desc !== 'object' || !(desc.kind in models)) {
+  if (desc === null || typeof desc !== 'object' || typeof desc.kind !== 'string' || !Object.hasOwn(models, desc.kind)) {
     throw new SpikecsError(object, 'out', desc && (desc as OutputDesc).kind,
       `must be an output description: COBA({ E }), CUBA() or MgBlock({...})`)
   }
@@ -50,61 +59,7 @@ export function resolveOutput(object: string, desc: OutputDesc): { kind: OutputK
   for (const r of m.required) {
     if (desc.given[r] === undefined) throw new SpikecsError(oObj, r, undefined, 'is required')
   }
-  return { kind: m.kind, params: resolveParams(oObj, m.params, desc.given), needsV: m.needsV }
-}
-
-/** One output's contribution for one tick (unfused `OutputSystem`). */
-export function applyOutput(o: OutputData, inp: NeuronInputs, V: ArrayLike<number> | null): void {
-  const c = o.state.cond.array
-  const n = c.length
-  const G = inp.G, GE = inp.GE
-  switch (o.kind) {
-    case 'COBA': {
-      const E = o.params.E
-      for (let i = 0; i < n; i++) {
-        const g = c[i]
-        G[i] += g
-        GE[i] += g * E
-      }
-      return
-    }
-    case 'CUBA': {
-      const I = inp.I
-      for (let i = 0; i < n; i++) I[i] += c[i]
-      return
-    }
-    case 'MgBlock': {
-      const p = o.params
-      const E = p.E, k = p.ccMg / p.beta, alpha = p.alpha, vOff = p.vOffset
-      const v = V as ArrayLike<number>
-      for (let i = 0; i < n; i++) {
-        // Without magnesium (k = 0) B = 1 even where exp overflows (0·∞ would be NaN).
-        const gb = c[i] * (k === 0 ? 1 : 1 / (1 + k * Math.exp(alpha * (vOff - v[i]))))
-        G[i] += gb
-        GE[i] += gb * E
-      }
-      return
-    }
-  }
-}
-
-/** Fused emitter: contributions of output k (conductance in `c{k}`) to the sum expressions. */
-export function emitOutput(o: OutputData, k: number): { prologue: string; G: string; GE: string; Ic: string; body: string } {
-  switch (o.kind) {
-    case 'COBA':
-      return { prologue: `const E${k} = out[${k}].params.E;`, body: '', G: `c${k}`, GE: `c${k} * E${k}`, Ic: '' }
-    case 'CUBA':
-      return { prologue: '', body: '', G: '', GE: '', Ic: `c${k}` }
-    case 'MgBlock':
-      return {
-        prologue: [
-          `const E${k} = out[${k}].params.E, k${k} = out[${k}].params.ccMg / out[${k}].params.beta;`,
-          `const al${k} = out[${k}].params.alpha, vo${k} = out[${k}].params.vOffset;`,
-        ].join('\n'),
-        body: `const gb${k} = c${k} * (k${k} === 0 ? 1 : 1 / (1 + k${k} * Math.exp(al${k} * (vo${k} - V[i]))));`,
-        G: `gb${k}`, GE: `gb${k} * E${k}`, Ic: '',
-      }
-  }
+  return { kind: m.kind, params: resolveParams(oObj, m.params, desc.given), needsV: outputNeedsV(m.kind) }
 }
 
 /** Conductance-based output (BrainPy `COBA`): reversal potential `E` in mV (required). */

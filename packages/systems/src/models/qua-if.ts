@@ -11,7 +11,7 @@
 import { SpikecsError } from '@spikecs/ecs-core'
 import { checkBelow, param } from './params.js'
 import type { Initializer } from '../init.js'
-import { describe, ifFamily } from './nonlinear-if.js'
+import { describe, ifFamily, invTauDerived } from './nonlinear-if.js'
 
 export const quaIfModels = ifFamily({
   name: 'QuaIF',
@@ -25,18 +25,17 @@ export const quaIfModels = ifFamily({
     param('R', 1, '', 'positive', 'membrane resistance (R·I in mV)'),
     param('tau', 10, 'ms', 'positive', 'membrane time constant'),
   ],
-  coefficients: (p) => ({
-    q2: p.c, r1: p.vRest, r2: p.vC, q1: 0, q0: 0, deltaTExp: 0, vTExp: 0, rIn: p.R, invTau: 1 / p.tau,
-    kW: 0, wK: 0, wV: 0, wJump: 0, vResetIF: p.vReset, vThIF: p.vTh,
-  }),
-  ltcScale: (p) => p.R,
+  derived: [invTauDerived],
+  state: [
+    { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential' },
+  ],
+  f: '(c * (V - vRest) * (V - vC) + R * (Is + Ia + Ic + GE - G * V)) * invTau',
+  A: (ltc) => (ltc ? '(c * (2 * V - vRest - vC) - R * G) * invTau' : 'c * (2 * V - vRest - vC) * invTau'),
+  reset: 'V = vReset',
   check(object, p) {
     checkBelow(object, 'vReset', p.vReset, 'vTh', p.vTh)
     if (!(p.vRest < p.vC)) throw new SpikecsError(object, 'vC', p.vC, `must be above vRest (${p.vRest})`)
   },
-  stateVars: [
-    { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential' },
-  ],
 })
 
 /** Parameters of the `QuaIF` models (every field optional; BrainPy's defaults). */

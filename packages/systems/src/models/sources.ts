@@ -53,8 +53,7 @@ const poissonModel: NeuronModel = {
   kind: 'PoissonGroup',
   equation: 'each neuron spikes in each tick with probability rateHz·dt/1000',
   params: [param('rateHz', NaN, 'Hz', 'nonNegative', 'firing rate of every neuron (required)')],
-  blockLayout: ['rateHz'],
-  derived: ['threshold', 'key'],
+  layout: ['rateHz', 'threshold', 'key'],
   derive(block, dtMs) {
     // Rates above 1/dt (reachable only through setParam) fire in every tick.
     block[THRESHOLD] = Math.round(Math.min(1, (block[RATE] * dtMs) / 1000) * TWO32)
@@ -62,7 +61,7 @@ const poissonModel: NeuronModel = {
   check: () => {},
   stateVars: [],
   update: updatePoisson,
-  fused: null,
+  record: null,
   setup(object, given, _size, world) {
     const rate = given.rateHz as number
     if ((rate * world.dtMs) / 1000 > 1) {
@@ -133,15 +132,14 @@ const spikeTimeModel: NeuronModel = {
   kind: 'SpikeTimeGroup',
   equation: 'neuron indices[k] spikes in tick times[k]/dt',
   params: [],
-  blockLayout: [],
-  derived: [],
+  layout: [],
   derive: () => {},
   check: () => {},
   stateVars: [
     { name: 'next', type: 'i32', initParam: null, initDefault: () => 0, unit: 'index', doc: 'position of the neuron\'s next spike in schedule.ticks' },
   ],
   update: updateSpikeTimes,
-  fused: null,
+  record: null,
   extraKeys: ['indices', 'times', 'roundTimes'],
   setup(object, given, size, world) {
     const s = buildSchedule(object, given, size, world.dtMs)

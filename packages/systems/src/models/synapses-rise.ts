@@ -25,50 +25,12 @@
  *   exactly the continuous response, with the peak in tick k0 + τ/dt. Under Mg every sample comes one tick
  *   earlier (the peak in tick k0 + τ/dt − 1).
  */
-import { SpikecsError, type SynapseStateData } from '@spikecs/ecs-core'
+import { SpikecsError } from '@spikecs/ecs-core'
 import { param } from './params.js'
-import { flushLimitOf, flushed, type SynapseDesc, type SynapseModel } from './synapses.js'
+import { synapseFromRecord, type SynapseDesc, type SynapseModel } from './synapses.js'
 
-function advanceRise(s: SynapseStateData): void {
-  const H = s.cols.h.array, S = s.cols.g.array, C = s.cond.array
-  const ah = s.derived[0], ag = s.derived[1], c = s.derived[2], lim = flushLimitOf(S)
-  const n = S.length
-  if (s.merged) {
-    for (let i = 0; i < n; i++) {
-      const h = H[i]
-      S[i] = flushed(ag * S[i] + c * h, lim)
-      C[i] = S[i]
-      H[i] = flushed(ah * h, lim)
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const h = H[i], g = S[i] // the stored (already advanced) state plus this tick's increments
-      C[i] = g
-      S[i] = flushed(ag * g + c * h, lim)
-      H[i] = flushed(ah * h, lim)
-    }
-  }
-}
-
-function emitRise(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string } {
-  const s = `st[${k}]`
-  return {
-    prologue: [
-      `const H${k} = ${s}.cols.h.array, S${k} = ${s}.cols.g.array, C${k} = ${s}.cond.array;`,
-      `const ah${k} = ${s}.derived[0], ag${k} = ${s}.derived[1], cc${k} = ${s}.derived[2];`,
-    ].join('\n'),
-    body: merged
-      ? [
-          `const h${k} = H${k}[i];`,
-          `const c${k} = fz(${round(`ag${k} * S${k}[i] + cc${k} * h${k}`)}, fl); S${k}[i] = c${k}; C${k}[i] = c${k};`,
-          `H${k}[i] = fz(ah${k} * h${k}, fl);`,
-        ].join('\n')
-      : [
-          `const h${k} = H${k}[i], c${k} = S${k}[i];`,
-          `C${k}[i] = c${k}; S${k}[i] = fz(ag${k} * c${k} + cc${k} * h${k}, fl); H${k}[i] = fz(ah${k} * h${k}, fl);`,
-        ].join('\n'),
-  }
-}
+/** The exact one-tick propagator of the pair (h, g): the advance of both models. */
+const RISE_ADVANCE = 'g = ag * g + c * h; h = ah * h'
 
 /**
  * The unit-peak normalisation of e^(−t/τ_d) − e^(−t/τ_r) (BrainPy's default `A` of `DualExpon` and `DualExponV2`):
@@ -78,21 +40,22 @@ export function dualExpNorm(tauDecay: number, tauRise: number): number {
   return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
 }
 
-const AlphaModel: SynapseModel = {
+const AlphaModel = synapseFromRecord({
   kind: 'Alpha',
   equation: 'dh/dt = -h / tauDecay, dg/dt = (h - g) / tauDecay',
   params: [param('tauDecay', 10, 'ms', 'positive', 'time constant (time to peak)')],
   columns: ['h', 'g'],
   inputs: ['h'],
-  derive(p, dtMs, round) {
-    const a = Math.exp(-dtMs / p.tauDecay)
-    return Float64Array.of(round(a), round(a), round((dtMs / p.tauDecay) * a))
-  },
-  advance: advanceRise,
-  emit: emitRise,
-}
+  derived: [
+    { name: 'ah', f: (p, dt) => Math.exp(-dt / p.tauDecay), round: true },
+    { name: 'ag', f: (p, dt) => Math.exp(-dt / p.tauDecay), round: true },
+    { name: 'c', f: (p, dt) => (dt / p.tauDecay) * Math.exp(-dt / p.tauDecay), round: true },
+  ],
+  advance: RISE_ADVANCE,
+  conductance: 'g',
+})
 
-const DualExponModel: SynapseModel = {
+const DualExponModel = synapseFromRecord({
   kind: 'DualExpon',
   equation: 'dh/dt = -h / tauRise, dg/dt = -g / tauDecay + h, h += A (tauDecay - tauRise) / (tauRise tauDecay) x',
   params: [
@@ -102,19 +65,20 @@ const DualExponModel: SynapseModel = {
   ],
   columns: ['h', 'g'],
   inputs: ['h'],
-  derive(p, dtMs, round) {
-    const ar = Math.exp(-dtMs / p.tauRise), ad = Math.exp(-dtMs / p.tauDecay)
-    return Float64Array.of(round(ar), round(ad), round(p.A * (ad - ar)))
-  },
+  derived: [
+    { name: 'ah', f: (p, dt) => Math.exp(-dt / p.tauRise), round: true },
+    { name: 'ag', f: (p, dt) => Math.exp(-dt / p.tauDecay), round: true },
+    { name: 'c', f: (p, dt) => p.A * (Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise)), round: true },
+  ],
   resolve(object, p) {
     if (p.tauDecay === p.tauRise) {
       throw new SpikecsError(object, 'tauRise', p.tauRise, `must differ from tauDecay (${p.tauDecay}); use Alpha for equal time constants`)
     }
     if (p.A === undefined) p.A = dualExpNorm(p.tauDecay, p.tauRise)
   },
-  advance: advanceRise,
-  emit: emitRise,
-}
+  advance: RISE_ADVANCE,
+  conductance: 'g',
+})
 
 export const riseSynapseModels: Record<string, SynapseModel> = { Alpha: AlphaModel, DualExpon: DualExponModel }
 

@@ -12,6 +12,7 @@
  */
 import { SpikecsError, checkObject, type Dtype, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
+import type { SynapseRecord } from './record.js'
 import { dualExpNorm, riseSynapseModels } from './synapses-rise.js'
 
 /** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
@@ -27,17 +28,26 @@ export interface SynapseModel {
   /** State column names; the first ones listed in `inputs` receive the comm increments. */
   readonly columns: readonly string[]
   readonly inputs: readonly string[]
-  /** Derived constants: decay factors (rounded to the dtype) and normalisation. */
+  /** Derived constants: decay factors (rounded to the dtype) and normalisation, in the record's order. */
   derive(p: Readonly<Record<string, number>>, dtMs: number, round: (x: number) => number): Float64Array
-  /** One tick of `AlignPostSystem` for this state (advance, bind `cond`). */
-  advance(s: SynapseStateData): void
-  /**
-   * Fused emitter: code that advances state k for neuron i and leaves its conductance in `c{k}`; it flushes
-   * as the unfused kernel does with `fz(y, fl)` (`flushed` and the `flushLimit` of the world's dtype).
-   */
-  emit(k: number, merged: boolean, round: (x: string) => string): { prologue: string; body: string }
   /** Checks across parameters and fills computed defaults (e.g. a normalisation), naming `object`. */
   resolve?(object: string, params: Record<string, number>): void
+  /** The record every kernel of this model is generated from. */
+  readonly record: SynapseRecord
+}
+
+/** The model of a synapse record. */
+export function synapseFromRecord(rec: SynapseRecord): SynapseModel {
+  return {
+    kind: rec.kind,
+    equation: rec.equation,
+    params: rec.params,
+    columns: rec.columns,
+    inputs: rec.inputs,
+    derive: (p, dtMs, round) => Float64Array.from(rec.derived, (d) => (d.round ? round(d.f(p, dtMs)) : d.f(p, dtMs))),
+    resolve: rec.resolve,
+    record: rec,
+  }
 }
 
 // --- Flush to zero -------------------------------------------------------------------------------------
@@ -72,60 +82,20 @@ export function flushLimitOf(col: FloatArray): number {
 
 // --- Expon: dg/dt = −g/τ (BrainPy default τ = 8 ms) --------------------------------------------------
 
-function advanceExpon(s: SynapseStateData): void {
-  const g = s.cols.g.array, a = s.derived[0], lim = flushLimitOf(g)
-  const n = g.length
-  if (s.merged) {
-    for (let i = 0; i < n; i++) g[i] = flushed(g[i] * a, lim) // cond is g itself
-  } else {
-    const c = s.cond.array
-    for (let i = 0; i < n; i++) {
-      const x = g[i] // = g_{k−1}·a + Δ_k = g_k
-      c[i] = x
-      g[i] = flushed(x * a, lim) // stored pre-decayed for the next tick's increments
-    }
-  }
-}
-
-const ExponModel: SynapseModel = {
+const ExponModel = synapseFromRecord({
   kind: 'Expon',
   equation: 'dg/dt = -g / tau',
   params: [param('tau', 8, 'ms', 'positive', 'decay time constant')],
   columns: ['g'],
   inputs: ['g'],
-  derive: (p, dtMs, round) => Float64Array.of(round(Math.exp(-dtMs / p.tau))),
-  advance: advanceExpon,
-  emit: (k, merged, round) => ({
-    prologue: `const S${k} = st[${k}].cols.g.array, C${k} = st[${k}].cond.array, a${k} = st[${k}].derived[0];`,
-    body: merged
-      ? `const c${k} = fz(${round(`S${k}[i] * a${k}`)}, fl); S${k}[i] = c${k};`
-      : `const c${k} = S${k}[i]; C${k}[i] = c${k}; S${k}[i] = fz(c${k} * a${k}, fl);`,
-  }),
-}
+  derived: [{ name: 'a', f: (p, dt) => Math.exp(-dt / p.tau), round: true }],
+  advance: 'g = g * a',
+  conductance: 'g',
+})
 
 // --- DualExponV2: two traces with their own τ, both receive each increment; output A·(g_decay − g_rise) ----
 
-function advanceDualV2(s: SynapseStateData): void {
-  const gr = s.cols.gRise.array, gd = s.cols.gDecay.array, c = s.cond.array
-  const ar = s.derived[0], ad = s.derived[1], A = s.derived[2], lim = flushLimitOf(c)
-  const n = gr.length
-  if (s.merged) {
-    for (let i = 0; i < n; i++) {
-      gr[i] = flushed(gr[i] * ar, lim)
-      gd[i] = flushed(gd[i] * ad, lim)
-      c[i] = A * (gd[i] - gr[i])
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const r = gr[i], d = gd[i]
-      c[i] = A * (d - r)
-      gr[i] = flushed(r * ar, lim)
-      gd[i] = flushed(d * ad, lim)
-    }
-  }
-}
-
-const DualExponV2Model: SynapseModel = {
+const DualExponV2Model = synapseFromRecord({
   kind: 'DualExponV2',
   equation: 'g = A (g_decay - g_rise), dg_rise/dt = -g_rise / tauRise, dg_decay/dt = -g_decay / tauDecay',
   params: [
@@ -135,27 +105,20 @@ const DualExponV2Model: SynapseModel = {
   ],
   columns: ['gRise', 'gDecay'],
   inputs: ['gRise', 'gDecay'],
-  derive: (p, dtMs, round) =>
-    Float64Array.of(round(Math.exp(-dtMs / p.tauRise)), round(Math.exp(-dtMs / p.tauDecay)), p.A),
-  advance: advanceDualV2,
-  emit: (k, merged, round) => ({
-    prologue: [
-      `const R${k} = st[${k}].cols.gRise.array, D${k} = st[${k}].cols.gDecay.array, C${k} = st[${k}].cond.array;`,
-      `const ar${k} = st[${k}].derived[0], ad${k} = st[${k}].derived[1], A${k} = st[${k}].derived[2];`,
-    ].join('\n'),
-    body: merged
-      ? [
-          `const r${k} = fz(${round(`R${k}[i] * ar${k}`)}, fl); R${k}[i] = r${k};`,
-          `const d${k} = fz(${round(`D${k}[i] * ad${k}`)}, fl); D${k}[i] = d${k};`,
-          `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
-        ].join('\n')
-      : [
-          `const r${k} = R${k}[i], d${k} = D${k}[i];`,
-          `const c${k} = ${round(`A${k} * (d${k} - r${k})`)}; C${k}[i] = c${k};`,
-          `R${k}[i] = fz(r${k} * ar${k}, fl); D${k}[i] = fz(d${k} * ad${k}, fl);`,
-        ].join('\n'),
-  }),
-}
+  derived: [
+    { name: 'ar', f: (p, dt) => Math.exp(-dt / p.tauRise), round: true },
+    { name: 'ad', f: (p, dt) => Math.exp(-dt / p.tauDecay), round: true },
+    { name: 'A', f: (p) => p.A, round: false },
+  ],
+  advance: 'gRise = gRise * ar; gDecay = gDecay * ad',
+  conductance: 'A * (gDecay - gRise)',
+  resolve(object, p) {
+    if (p.tauDecay === p.tauRise) {
+      throw new SpikecsError(object, 'tauRise', p.tauRise, `must differ from tauDecay (${p.tauDecay})`)
+    }
+    if (p.A === undefined) p.A = dualExpNorm(p.tauDecay, p.tauRise)
+  },
+})
 
 export const synapseModels: Partial<Record<string, SynapseModel>> = { Expon: ExponModel, DualExponV2: DualExponV2Model, ...riseSynapseModels }
 
@@ -197,12 +160,6 @@ export function resolveSynapse(
   const sObj = `${object} synapse ${desc.kind}`
   const params = resolveParams(sObj, model.params.filter((p) => !Number.isNaN(p.default) || p.name in given), given,
     model.params.map((p) => p.name))
-  if (model.kind === 'DualExponV2') {
-    if (params.tauDecay === params.tauRise) {
-      throw new SpikecsError(sObj, 'tauRise', params.tauRise, `must differ from tauDecay (${params.tauDecay})`)
-    }
-    if (params.A === undefined) params.A = dualExpNorm(params.tauDecay, params.tauRise)
-  }
   if (model.resolve !== undefined) model.resolve(sObj, params)
   return { model, params }
 }

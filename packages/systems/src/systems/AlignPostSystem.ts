@@ -12,6 +12,6 @@ export function AlignPostSystem(world: World): void {
   const states = planOf(world).states
   for (let k = 0; k < states.length; k++) {
     const t = states[k]
-    t.advance(t.state)
+    t.advance(t.state, 0, t.n)
   }
 }

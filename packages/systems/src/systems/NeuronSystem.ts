@@ -70,7 +70,7 @@ export function NeuronSystem(world: World): void {
     const t = tasks[k]
     gatherInputs(t, tick, world)
     if (t.wasm !== null) runWasmTask(t.wasm, t.inp, tick)
-    else if (t.fused !== null) t.fused(t.inp, tick)
+    else if (t.kernel !== null) t.pop.nSpikes = t.kernel(t.pop, t.inp, tick, 0, t.pop.size, 0)
     else t.model.update(t.pop, t.inp, tick)
   }
 }

@@ -6,12 +6,11 @@
  */
 import type { World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
-import { applyOutput } from '../models/outputs.js'
 
 export function OutputSystem(world: World): void {
   const outputs = planOf(world).outputs
   for (let k = 0; k < outputs.length; k++) {
     const t = outputs[k]
-    applyOutput(t.output, t.inp, t.V)
+    t.apply(t.output, t.inp, t.V, 0, t.n)
   }
 }

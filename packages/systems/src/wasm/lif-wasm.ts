@@ -5,7 +5,7 @@
  * The TypeScript kernels stay the reference: the two agree to float32 rounding on short runs and
  * statistically on long ones (the tests check both); each is deterministic on its own.
  */
-import type { PopulationData, World } from '@spikecs/ecs-core'
+import { allocColumn, type Column, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { NeuronInputs } from '../models/neuron-model.js'
 import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
 
@@ -59,12 +59,33 @@ export function wasmExports(world: World): Record<string, Kernel> {
   return exports
 }
 
-/** True when the WebAssembly kernel can run population `pop` of `world`. */
+/**
+ * True when the WebAssembly kernel can run population `pop` of `world`: kernel `wasm`, float32, fusion on
+ * (the kernel does slots 3–5 in one call; `fuse: false` runs the TypeScript kernels slot by slot), a LIF
+ * population whose incoming states are `Expon` with COBA/CUBA outputs.
+ */
 export function wasmEligible(world: World, pop: PopulationData): boolean {
-  return world.kernel === 'wasm' && world.dtype === 'float32' && LIF_KINDS.has(pop.model)
+  return world.kernel === 'wasm' && world.dtype === 'float32' && world.fuse && LIF_KINDS.has(pop.model)
     && pop.states.length <= WASM_MAX_STATES && pop.states.every((s) => s.kind === 'Expon')
+    && pop.outputs.length === pop.states.length && pop.outputs.every((o, k) => o.state === pop.states[k])
     && pop.outputs.every((o) => o.kind === 'COBA' || o.kind === 'CUBA')
-    && pop.aux.wasmParams !== undefined && pop.aux.wasmInput !== undefined
+}
+
+/**
+ * The WebAssembly parameter block and per-neuron input of a population, allocated in the arena the first
+ * time a plan runs the population on a WebAssembly kernel (kernel scratch: owner 0, not saved by snapshots).
+ */
+function wasmColumns(world: World, pop: PopulationData): { params: Column<Float32Array>; input: Column<Float32Array> } {
+  const key = `wasm:pop:${pop.eid}`
+  let c = world.caches.get(key) as { params: Column<Float32Array>; input: Column<Float32Array> } | undefined
+  if (c === undefined) {
+    c = {
+      params: allocColumn(world, 0, `wasm.params.${pop.name}`, 'f32', WASM_PARAM_SLOTS),
+      input: allocColumn(world, 0, `wasm.input.${pop.name}`, 'f32', pop.size),
+    }
+    world.caches.set(key, c)
+  }
+  return c
 }
 
 /** A population's WebAssembly kernel call, prepared at plan time. */
@@ -74,6 +95,9 @@ export interface WasmTask {
   readonly f32: Float32Array
   readonly i32: Int32Array
   readonly input: Float32Array
+  readonly prm: Column<Float32Array>
+  /** Slots of vRest, vReset, vTh, R, −dt/τ, e^(−dt/τ) and nRef (−1: none) in the population's parameter block. */
+  readonly slots: Int32Array
 }
 
 export function createWasmTask(world: World, pop: PopulationData): WasmTask {
@@ -86,8 +110,9 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const nMerged = pop.states.filter((s) => s.merged).length
   const mg = nMerged === 0 ? 'n' : nMerged === pop.states.length ? 'm' : 'x'
   const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${mg}`]
-  const prm = pop.aux.wasmParams
-  const f32 = prm.array as Float32Array
+  const cols = wasmColumns(world, pop)
+  const prm = cols.params
+  const f32 = prm.array
   const i32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length)
   order.forEach((j, k) => {
     const s = pop.states[j], o = pop.outputs[j]
@@ -98,8 +123,10 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
     i32[b + 3] = s.merged ? -1 : 0
     f32[b + 4] = o.kind === 'COBA' ? o.params.E : 0
   })
-  i32[8] = pop.aux.wasmInput.offset
-  return { fn, pop, f32, i32, input: pop.aux.wasmInput.array as Float32Array }
+  i32[8] = cols.input.offset
+  const ix = pop.paramIndex
+  const slots = Int32Array.of(ix.vRest, ix.vReset, ix.vTh, ix.R, ix.negDtOverTau, ix.kV, ix.nRef ?? -1)
+  return { fn, pop, f32, i32, input: cols.input.array, prm, slots }
 }
 
 /**
@@ -109,18 +136,18 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
  */
 export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void {
   const iScalar = inp.iScalar, iArr = inp.hasArr ? inp.iArr : null
-  const P = t.pop.params, f32 = t.f32, pop = t.pop
-  f32[0] = P[0] // vRest
-  f32[1] = P[1] // vReset
-  f32[2] = P[2] // vTh
-  f32[3] = P[3] // R
-  f32[4] = P[7] // −dt/τ
-  f32[5] = P[6] // e^(−dt/τ)
-  t.i32[6] = P[8] // nRef
+  const P = t.pop.params, f32 = t.f32, pop = t.pop, k = t.slots
+  f32[0] = P[k[0]] // vRest
+  f32[1] = P[k[1]] // vReset
+  f32[2] = P[k[2]] // vTh
+  f32[3] = P[k[3]] // R
+  f32[4] = P[k[4]] // −dt/τ
+  f32[5] = P[k[5]] // e^(−dt/τ)
+  t.i32[6] = k[6] < 0 ? -1 : P[k[6]] // nRef (−1 without refractoriness: never holds)
   f32[7] = iScalar
   if (iArr !== null) {
     const input = t.input
     for (let i = 0; i < input.length; i++) input[i] = iArr[i]
   }
-  pop.nSpikes = t.fn(pop.size, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, pop.aux.wasmParams.offset, tick)
+  pop.nSpikes = t.fn(pop.size, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, t.prm.offset, tick)
 }
