@@ -190,11 +190,13 @@ export interface PopulationPlan {
   readonly population: string
   readonly model: string
   /**
-   * `wasm-fused`: one WebAssembly SIMD call does slots 3–5; `fused`: one generated TypeScript loop does slots
+   * `wasm-fused`: one WebAssembly SIMD call does slots 3–5 (the LIF family's fused kernel); `wasm`: WebAssembly
+   * SIMD kernels generated from the records do slots 3–5 (one call per incoming synapse state, then one for the
+   * neurons, through float32 sums); `fused`: one generated TypeScript loop does slots
    * 3–5; `unfused`: slots 3 (`AlignPostSystem`), 4 (`OutputSystem`) and 5 (`NeuronSystem`) run the generated
    * TypeScript kernels one after the other; `source`: a spike source's own update in slot 5.
    */
-  readonly kernel: 'wasm-fused' | 'fused' | 'unfused' | 'source'
+  readonly kernel: 'wasm-fused' | 'wasm' | 'fused' | 'unfused' | 'source'
   /** The slots (3 synapse states, 4 outputs, 5 neurons) each kind of kernel runs for this population. */
   readonly slots: { readonly wasm: readonly number[]; readonly fused: readonly number[]; readonly unfused: readonly number[] }
   /** Incoming synapse states (`kind`, `Mg` or not) and their outputs, in creation order. */
@@ -213,7 +215,7 @@ export function describePlan(world: World): PopulationPlan[] {
     let kernel: PopulationPlan['kernel']
     let slots: PopulationPlan['slots']
     if (t.wasm !== null) {
-      kernel = 'wasm-fused'
+      kernel = t.wasm.kind === 'lif' ? 'wasm-fused' : 'wasm'
       slots = { wasm: [3, 4, 5], fused: [], unfused: [] }
     } else if (t.kernel === null) {
       kernel = 'source'

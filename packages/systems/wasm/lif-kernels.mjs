@@ -22,19 +22,22 @@ import { commFunctions } from './comm-kernels.mjs'
 
 export const MAX_STATES = 4
 
-const f = (x) => {
+/** WebAssembly text of a float32 constant. */
+export const f32Text = (x) => {
   const s = Math.fround(x).toString()
   return /[.e]/.test(s) ? s : s + '.0'
 }
+const f = f32Text
 /** Splatted float constants, hoisted into locals before the neuron loop (see `kernel`). */
 let pool = null
-const splat = (v) => {
+const splatPooled = (v) => {
   const key = f(v)
   if (!pool.has(key)) pool.set(key, `K${pool.size}`)
   return `(local.get $${pool.get(key)})`
 }
 const get = (n) => `(local.get $${n})`
 const set = (n, e) => `(local.set $${n} ${e})`
+const splat = (v) => splatPooled(v)
 
 /**
  * e^x on 4 lanes, about 1 ulp, given r = x − c (the caller folds c into its constants). Usual case — every
@@ -46,7 +49,13 @@ const set = (n, e) => `(local.set $${n} ${e})`
  * multi-instruction `nearest` and `trunc_sat` lowerings; x is clamped below at −87 with `pmax`.
  */
 const EXP_C = -0.175
-function exp4(r) {
+/**
+ * `names` are the six v128 locals it uses (r, nn, p, e, ex, fx; the result is in `e`) and `splat` gives a
+ * splatted constant: the record generator (model-kernels.ts) passes its own, so both emit this same text.
+ */
+export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p', e: 'e', ex: 'ex', fx: 'fx' } } = {}) {
+  const get = (n) => `(local.get $${names[n] ?? n})`
+  const set = (n, e) => `(local.set $${names[n] ?? n} ${e})`
   return [
     set('r', r),
     set('nn', `(f32x4.mul ${get('r')} ${get('r')})`),
@@ -187,10 +196,11 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
 }
 
 /**
- * The whole module: imports the world's memory, exports one neuron kernel per variant and the comm kernels.
+ * The whole module: imports the world's memory, exports one neuron kernel per variant, the comm kernels and
+ * `extra` (the kernels generated from the model records, wasm/model-kernels.ts).
  * `flush: false` leaves the flush to zero out, for `pnpm bench:subnormal` only (it measures what the flush saves).
  */
-export function lifModuleText(shared, { flush = true } = {}) {
+export function lifModuleText(shared, { flush = true, extra = '' } = {}) {
   const fns = []
   for (const ltc of [false, true]) {
     for (let nCoba = 0; nCoba <= MAX_STATES; nCoba++) {
@@ -200,6 +210,7 @@ export function lifModuleText(shared, { flush = true } = {}) {
     }
   }
   fns.push(commFunctions())
+  if (extra) fns.push(extra)
   return `(module
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
 ${fns.join('\n')}

@@ -14,3 +14,8 @@ export const neuronModels: Readonly<Record<string, NeuronModel>> = {
   ...lifModels, ...expIfModels, ...quaIfModels, ...adQuaIfModels, ...gifModels, ...ifModels, ...izhikevichModels,
   ...hhModels, ...sourceModels,
 }
+
+/** The model of a kind, or undefined. */
+export function modelOfKind(kind: string): NeuronModel | undefined {
+  return Object.hasOwn(neuronModels, kind) ? neuronModels[kind] : undefined
+}

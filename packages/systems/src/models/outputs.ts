@@ -38,6 +38,11 @@ const models: Record<string, OutputRecord> = {
   },
 }
 
+/** Every output kind. */
+export function outputKinds(): string[] {
+  return Object.keys(models)
+}
+
 /** The record of an output kind. */
 export function outputRecord(kind: string): OutputRecord {
   return models[kind]

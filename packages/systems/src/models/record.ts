@@ -121,3 +121,33 @@ export interface OutputRecord {
   readonly GE: string | null
   readonly Ic: string | null
 }
+
+export interface SynapseModel {
+  readonly kind: string
+  readonly equation: string
+  readonly params: readonly ParamSpec[]
+  /** State column names; the first ones listed in `inputs` receive the comm increments. */
+  readonly columns: readonly string[]
+  readonly inputs: readonly string[]
+  /** Derived constants: decay factors (rounded to the dtype) and normalisation, in the record's order. */
+  derive(p: Readonly<Record<string, number>>, dtMs: number, round: (x: number) => number): Float64Array
+  /** Checks across parameters and fills computed defaults (e.g. a normalisation), naming `object`. */
+  resolve?(object: string, params: Record<string, number>): void
+  /** The record every kernel of this model is generated from. */
+  readonly record: SynapseRecord
+}
+
+/** The model of a synapse record. */
+export function synapseFromRecord(rec: SynapseRecord): SynapseModel {
+  return {
+    kind: rec.kind,
+    equation: rec.equation,
+    params: rec.params,
+    columns: rec.columns,
+    inputs: rec.inputs,
+    derive: (p, dtMs, round) => Float64Array.from(rec.derived, (d) => (d.round ? round(d.f(p, dtMs)) : d.f(p, dtMs))),
+    resolve: rec.resolve,
+    record: rec,
+  }
+}
+

@@ -27,7 +27,8 @@
  */
 import { SpikecsError } from '@spikecs/ecs-core'
 import { param } from './params.js'
-import { synapseFromRecord, type SynapseDesc, type SynapseModel } from './synapses.js'
+import type { SynapseDesc, SynapseModel } from './synapses.js'
+import { synapseFromRecord } from './record.js'
 
 /** The exact one-tick propagator of the pair (h, g): the advance of both models. */
 const RISE_ADVANCE = 'g = ag * g + c * h; h = ah * h'

@@ -8,6 +8,11 @@
 import { allocColumn, type Column, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { NeuronInputs } from '../models/neuron-model.js'
 import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
+import { modelOfKind } from '../models/index.js'
+import { synapseModels } from '../models/synapses.js'
+import { outputRecord } from '../models/outputs.js'
+import { blockLayout } from '../models/record.js'
+import { NEURON_SLOTS, neuronExport, neuronSlots, synapseExport, synapseLayout } from '../codegen/wasm-layout.js'
 
 /** Most incoming synapse states a population may have for the WebAssembly kernel. */
 export const WASM_MAX_STATES = 4
@@ -60,12 +65,24 @@ export function wasmExports(world: World): Record<string, Kernel> {
 }
 
 /**
- * True when the WebAssembly kernel can run population `pop` of `world`: kernel `wasm`, float32, fusion on
- * (the kernel does slots 3–5 in one call; `fuse: false` runs the TypeScript kernels slot by slot), a LIF
- * population whose incoming states are `Expon` with COBA/CUBA outputs.
+ * True when a WebAssembly kernel runs population `pop` of `world` (slots 3–5 of the tick for it): the LIF
+ * family's fused kernel, or the kernels generated from the records of its model and incoming synapse states
+ * and outputs. Kernel `wasm`, float32 and fusion on (`fuse: false` runs the TypeScript kernels slot by slot).
  */
 export function wasmEligible(world: World, pop: PopulationData): boolean {
+  return lifEligible(world, pop) || modelEligible(world, pop)
+}
+
+/**
+ * True when the LIF family's fused kernel runs `pop`: kernel `wasm`, float32, fusion on (the kernel does
+ * slots 3–5 in one call; `fuse: false` runs the TypeScript kernels slot by slot), a LIF population whose
+ * incoming states are at most four `Expon` with COBA/CUBA outputs. A world may turn the fused LIF kernels off
+ * (`world.caches.set('wasm:lif-fused', false)`) to run the kernels generated from the LIF records instead: the
+ * tests compare the two bit for bit.
+ */
+function lifEligible(world: World, pop: PopulationData): boolean {
   return world.kernel === 'wasm' && world.dtype === 'float32' && world.fuse && LIF_KINDS.has(pop.model)
+    && world.caches.get('wasm:lif-fused') !== false
     && pop.states.length <= WASM_MAX_STATES && pop.states.every((s) => s.kind === 'Expon')
     && pop.outputs.length === pop.states.length && pop.outputs.every((o, k) => o.state === pop.states[k])
     && pop.outputs.every((o) => o.kind === 'COBA' || o.kind === 'CUBA')
@@ -89,7 +106,11 @@ function wasmColumns(world: World, pop: PopulationData): { params: Column<Float3
 }
 
 /** A population's WebAssembly kernel call, prepared at plan time. */
-export interface WasmTask {
+export type WasmTask = LifWasmTask | ModelWasmTask
+
+/** The LIF family's fused kernel: slots 3–5 in one call. */
+export interface LifWasmTask {
+  readonly kind: 'lif'
   readonly fn: Kernel
   readonly pop: PopulationData
   readonly f32: Float32Array
@@ -101,6 +122,7 @@ export interface WasmTask {
 }
 
 export function createWasmTask(world: World, pop: PopulationData): WasmTask {
+  if (!lifEligible(world, pop)) return createModelTask(world, pop)
   const exports = wasmExports(world)
   const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
   // COBA states first, then CUBA ones, each in creation order (float32 sums are not associative: the
@@ -126,7 +148,7 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   i32[8] = cols.input.offset
   const ix = pop.paramIndex
   const slots = Int32Array.of(ix.vRest, ix.vReset, ix.vTh, ix.R, ix.negDtOverTau, ix.kV, ix.nRef ?? -1)
-  return { fn, pop, f32, i32, input: cols.input.array, prm, slots }
+  return { kind: 'lif', fn, pop, f32, i32, input: cols.input.array, prm, slots }
 }
 
 /**
@@ -135,6 +157,10 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
  * the heap, which would allocate every tick.
  */
 export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void {
+  if (t.kind === 'model') {
+    runModelTask(t, inp, tick)
+    return
+  }
   const iScalar = inp.iScalar, iArr = inp.hasArr ? inp.iArr : null
   const P = t.pop.params, f32 = t.f32, pop = t.pop, k = t.slots
   f32[0] = P[k[0]] // vRest
@@ -150,4 +176,106 @@ export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void 
     for (let i = 0; i < input.length; i++) input[i] = iArr[i]
   }
   pop.nSpikes = t.fn(pop.size, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, t.prm.offset, tick)
+}
+
+// --- Kernels generated from the model records (any model, synapse kind and output) -----------------------
+
+type NeuronFn = (from: number, to: number, prm: number, tick: number, ns: number) => number
+type SynapseFn = (from: number, to: number, prm: number) => void
+
+/** The generated kernels of a population: its synapse kernels in creation order, then its neuron kernel. */
+export interface ModelWasmTask {
+  readonly kind: 'model'
+  readonly pop: PopulationData
+  readonly neuron: NeuronFn
+  readonly synapses: readonly SynapseFn[]
+  /** Byte offsets of the synapse kernels' parameter blocks. */
+  readonly synPrm: Int32Array
+  readonly prm: Column<Float32Array>
+  readonly f32: Float32Array
+  readonly i32: Int32Array
+  /** Slots of the parameter block, and of nRef in it (−1: none). */
+  readonly nBlock: number
+  readonly kRef: number
+  readonly input: Float32Array
+}
+
+function modelEligible(world: World, pop: PopulationData): boolean {
+  if (world.kernel !== 'wasm' || world.dtype !== 'float32' || !world.fuse) return false
+  const m = modelOfKind(pop.model)
+  if (m === undefined || m.record === null) return false
+  const exports = wasmExports(world)
+  return typeof exports[neuronExport(m.record.kind)] === 'function'
+    && pop.outputs.length === pop.states.length && pop.outputs.every((o, k) => o.state === pop.states[k])
+    && pop.states.every((s, k) => typeof exports[synapseExport(s.kind, s.merged, pop.outputs[k].kind)] === 'function')
+}
+
+function scratchF32Column(world: World, key: string, name: string, n: number): Column<Float32Array> {
+  let c = world.caches.get(key) as Column<Float32Array> | undefined
+  if (c === undefined) {
+    c = allocColumn(world, 0, name, 'f32', n)
+    world.caches.set(key, c)
+  }
+  return c
+}
+
+function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
+  const exports = wasmExports(world) as unknown as Record<string, NeuronFn & SynapseFn>
+  const rec = modelOfKind(pop.model)!.record!
+  const n = pop.size
+  const L = blockLayout(rec).length
+  const prm = scratchF32Column(world, `wasm:prm:${pop.eid}`, `wasm.params.${pop.name}`, neuronSlots(rec))
+  const input = scratchF32Column(world, `wasm:input:${pop.eid}`, `wasm.input.${pop.name}`, n)
+  // The float32 sums the synapse kernels add into and the neuron kernel reads and zeroes.
+  const sums = (['G', 'GE', 'Ic'] as const).map((k) => scratchF32Column(world, `wasm:${k}:${pop.eid}`, `wasm.${k}.${pop.name}`, n))
+  const synBlocks = pop.states.map((s, k) => {
+    const out = pop.outputs[k]
+    const syn = synapseModels[s.kind]!.record, orec = outputRecord(out.kind)
+    const lay = synapseLayout(syn, orec)
+    return { s, out, syn, orec, lay, col: scratchF32Column(world, `wasm:syn:${s.eid}`, `wasm.synapse.${pop.name}.${k}`, lay.size) }
+  })
+  // Views last: the allocations above may have grown (and, unshared, detached) the arena.
+  const buf = world.arena!.memory.buffer
+  const i32 = new Int32Array(buf, prm.offset, prm.array.length)
+  i32[L + NEURON_SLOTS.ia] = input.offset
+  i32[L + NEURON_SLOTS.G] = sums[0].offset
+  i32[L + NEURON_SLOTS.GE] = sums[1].offset
+  i32[L + NEURON_SLOTS.Ic] = sums[2].offset
+  i32[L + NEURON_SLOTS.spikes] = pop.spikes.offset
+  i32[L + NEURON_SLOTS.last] = rec.lastSpike ? pop.state.lastSpike.offset : 0
+  rec.state.forEach((v, j) => { i32[L + NEURON_SLOTS.state + j] = pop.state[v.name].offset })
+  for (const b of synBlocks) {
+    const f = new Float32Array(buf, b.col.offset, b.lay.size), q = new Int32Array(buf, b.col.offset, b.lay.size)
+    b.syn.columns.forEach((c, j) => { q[b.lay.cols + j] = b.s.cols[c].offset })
+    q[b.lay.cond] = b.s.cond.offset
+    for (let j = 0; j < b.syn.derived.length; j++) f[b.lay.derived + j] = b.s.derived[j]
+    b.orec.params.forEach((p, j) => { f[b.lay.outParams + j] = b.out.params[p.name] })
+    b.orec.derived.forEach((d, j) => { f[b.lay.outDerived + j] = d.f(b.out.params, world.dtMs) })
+    q[b.lay.G] = sums[0].offset
+    q[b.lay.GE] = sums[1].offset
+    q[b.lay.Ic] = sums[2].offset
+    q[b.lay.V] = pop.state.V.offset
+  }
+  return {
+    kind: 'model', pop, neuron: exports[neuronExport(rec.kind)],
+    synapses: synBlocks.map((b) => exports[synapseExport(b.s.kind, b.s.merged, b.out.kind)]),
+    synPrm: Int32Array.from(synBlocks, (b) => b.col.offset),
+    prm, f32: new Float32Array(buf, prm.offset, prm.array.length), i32, nBlock: L,
+    kRef: rec.refractory ? pop.paramIndex.nRef : -1, input: input.array,
+  }
+}
+
+/** One tick of a population on its generated kernels: its synapse kernels in creation order, then its neuron kernel. */
+function runModelTask(t: ModelWasmTask, inp: NeuronInputs, tick: number): void {
+  const P = t.pop.params, f32 = t.f32, L = t.nBlock, pop = t.pop, n = pop.size
+  for (let k = 0; k < L; k++) f32[k] = P[k]
+  f32[L + NEURON_SLOTS.iS] = inp.iScalar
+  t.i32[L + NEURON_SLOTS.nRef] = t.kRef < 0 ? -1 : P[t.kRef]
+  if (inp.hasArr) {
+    const input = t.input, ia = inp.iArr
+    for (let i = 0; i < n; i++) input[i] = ia[i]
+  }
+  const syn = t.synapses, sp = t.synPrm
+  for (let k = 0; k < syn.length; k++) syn[k](0, n, sp[k])
+  pop.nSpikes = t.neuron(0, n, t.prm.offset, tick, 0)
 }
