@@ -50,20 +50,20 @@ const MUTANTS = [
   {
     id: 'mg-order-expon-fused',
     breaks: 'fused Expon kernel: Mg and non-Mg orders swapped (merged states bind g before decay, own states after)',
-    in: `${SYSTEMS}/models`, from: /(a\$\{k\} = st\[\$\{k\}\]\.derived\[0\];`,\s*body: )merged/, to: '$1!merged',
+    in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Expon' ? !s.merged : s.merged,",
     tests: ['latency', 'reference'],
   },
   {
     id: 'mg-order-expon-unfused',
     breaks: 'AlignPostSystem (unfused) Expon: Mg and non-Mg orders swapped',
-    in: `${SYSTEMS}/models`, from: /if \(s\.merged\)( \{\s*for \(let i = 0; i < n; i\+\+\) g\[i\] = flushed\(g\[i\] \* a, lim\))/,
-    to: 'if (!s.merged)$1',
+    in: `${SYSTEMS}/codegen/js.ts`, from: 'unfusedSynapseSource(rec, s.merged, alias,',
+    to: "unfusedSynapseSource(rec, rec.kind === 'Expon' ? !s.merged : s.merged, alias,",
     tests: ['reference', 'flush'],
   },
   {
     id: 'mg-order-rise',
     breaks: 'fused Alpha/DualExpon kernel: Mg and non-Mg orders swapped',
-    in: `${SYSTEMS}/models`, from: /body: merged(\s*\?\s*\[\s*`const h\$\{k\} = H\$\{k\}\[i\];`)/, to: 'body: !merged$1',
+    in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Alpha' || s.kind === 'DualExpon' ? !s.merged : s.merged,",
     tests: ['synapses-rise', 'reference'],
   },
   {
@@ -83,13 +83,13 @@ const MUTANTS = [
   {
     id: 'dualexpon-A-dropped',
     breaks: "DualExpon: the amplitude A left out of the propagator's coupling c (peak no longer A-normalised)",
-    in: `${SYSTEMS}/models`, from: 'round(p.A * (ad - ar))', to: 'round(ad - ar)',
+    in: `${SYSTEMS}/models`, from: 'p.A * (Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))', to: '(Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))',
     tests: ['synapses-rise'],
   },
   {
     id: 'alpha-coupling',
     breaks: "Alpha: the coupling c of h into g is e^(−dt/τ) instead of (dt/τ)·e^(−dt/τ) (peak no longer 1/e at τ)",
-    in: `${SYSTEMS}/models`, from: 'round((dtMs / p.tauDecay) * a)', to: 'round(a)',
+    in: `${SYSTEMS}/models`, from: 'f: (p, dt) => (dt / p.tauDecay) * Math.exp(-dt / p.tauDecay)', to: 'f: (p, dt) => Math.exp(-dt / p.tauDecay)',
     tests: ['synapses-rise'],
   },
   // --- latencies (docs/semantics.md, "Spike transport and latency")
@@ -128,13 +128,13 @@ const MUTANTS = [
   {
     id: 'threshold-ts-fused',
     breaks: 'fused TypeScript LIF kernel spikes at V > V_th instead of V ≥ V_th',
-    in: `${SYSTEMS}/models`, from: "'if (vn >= vTh) {", to: "'if (vn > vTh) {",
+    in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))'),\n",
     tests: ['neuron'],
   },
   {
     id: 'threshold-ts-unfused',
     breaks: 'unfused TypeScript LIF kernels (LTC and non-LTC) spike at V > V_th instead of V ≥ V_th',
-    in: `${SYSTEMS}/models`, from: /if \(V\[i\] >= vTh\)( \{\s*V\[i\] = vReset\s*last\[i\] = tick)/, to: 'if (V[i] > vTh)$1', count: 2,
+    in: `${SYSTEMS}/codegen/js.ts`, from: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;')", to: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;').replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))')",
     tests: ['neuron'],
   },
   {
@@ -146,14 +146,14 @@ const MUTANTS = [
   {
     id: 'refractory-short',
     breaks: 'fused TypeScript LIF kernel holds a neuron n_ref − 1 ticks after a spike instead of n_ref',
-    in: `${SYSTEMS}/models`, from: "'if (tick - last[i] <= nRef) continue;'", to: "'if (tick - last[i] < nRef) continue;'",
+    in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('tick - c_last[i] <= p_nRef', 'tick - c_last[i] < p_nRef'),\n",
     tests: ['neuron'],
   },
   {
     id: 'refractory-long',
     breaks: 'LIF refractory period is round(τ_ref/dt) + 1 ticks (every kernel reads the derived n_ref)',
-    in: `${SYSTEMS}/models`, from: 'block[NREF] = hasRef ? Math.round(block[TAUREF] / dtMs) : -1',
-    to: 'block[NREF] = hasRef ? Math.round(block[TAUREF] / dtMs) + 1 : -1',
+    in: `${SYSTEMS}/models`, from: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true)",
+    to: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true) + 1",
     tests: ['neuron'],
   },
   {
@@ -165,8 +165,8 @@ const MUTANTS = [
   },
   {
     id: 'ltc-factor-dropped',
-    breaks: 'fused LTC LIF kernel: the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
-    in: `${SYSTEMS}/models`, from: 'Math.exp(kNeg * g1)\')};`', to: 'Math.exp(kNeg)\')};`',
+    breaks: 'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
+    in: `${SYSTEMS}/models/lif.ts`, from: 'exp(negDtOverTau * g1)', to: 'exp(negDtOverTau)',
     tests: ['reference'],
   },
   {
@@ -177,8 +177,8 @@ const MUTANTS = [
   },
   {
     id: 'coba-sign-unfused',
-    breaks: 'unfused non-LTC LIF kernel: COBA current g·(V − E) instead of g·(E − V)',
-    in: `${SYSTEMS}/models`, from: 'const vInf = vRest + r * (ii + ge - g * v)', to: 'const vInf = vRest + r * (ii - ge + g * v)',
+    breaks: 'non-LTC LIF record (its unfused and fused TypeScript kernels): COBA current g·(V − E) instead of g·(E − V)',
+    in: `${SYSTEMS}/models/lif.ts`, from: 'let vInf = vRest + R * (ii + GE - G * V)', to: 'let vInf = vRest + R * (ii - GE + G * V)',
     tests: ['reference'],
   },
   {
@@ -192,8 +192,7 @@ const MUTANTS = [
   {
     id: 'fused-skips-rounding',
     breaks: 'the fused kernel uses conductances and states unrounded to float32 where the unfused kernels store them',
-    in: SYSTEMS, from: "const round = world.dtype === 'float32' ? (x: string) => `fr(${x})` : (x: string) => `(${x})`",
-    to: 'const round = (x: string) => `(${x})`',
+    in: `${SYSTEMS}/codegen/js.ts`, from: 'const round = roundFor(dtype)\n  const pro', to: 'const round = (x: string) => `(${x})`\n  const pro',
     tests: ['reference'],
   },
   // --- outputs (docs/semantics.md, "Outputs and the sums a neuron receives")
@@ -201,14 +200,11 @@ const MUTANTS = [
     id: 'mgblock-new-v',
     breaks: "MgBlock's B(V) evaluated at the tick's new V (one corrector step) instead of the previous V",
     edits: [
+      { in: `${SYSTEMS}/codegen/js.ts`, from: "emitOutput(outs[k], k, 'c_V[i]')", to: "emitOutput(outs[k], k, 'vB')" },
       {
-        in: `${SYSTEMS}/models`,
-        from: /body: `const gb\$\{k\} = c\$\{k\} \* (.*)\(vo\$\{k\} - V\[i\]\)\)\)\);`,\n(\s*)G: `gb\$\{k\}`, GE: `gb\$\{k\} \* E\$\{k\}`/,
-        to: 'body: `const gb${k} = (vB) => c${k} * $1(vo${k} - vB))));`,\n$2G: `gb${k}(vB)`, GE: `gb${k}(vB) * E${k}`',
-      },
-      {
-        in: `${SYSTEMS}/models`, from: '        ...integrate,\n',
-        to: "        'let vB = v, vn = 0;', 'for (let it = 0; it < 2; it++) {', ...integrate.map((l) => l.replace('const vn =', 'vn =')), 'vB = vn; }',\n",
+        in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n',
+        to: "    'let vB = c_V[i]; const vS = c_V[i], nS = ns, lS = c_last[i];', 'for (let it = 0; it < 2; it++) {',\n" +
+          "    'if (it === 1) { vB = c_V[i]; c_V[i] = vS; ns = nS; c_last[i] = lS; }', ...outBody, n.body, '}',\n",
       },
     ],
     tests: ['reference'],
@@ -465,7 +461,7 @@ const TSC = join(root, 'node_modules/.bin/tsc')
 /** What the tests import, rebuilt: the WebAssembly module (when asked) then `tsc -b` (only changed projects). */
 function buildSteps(wasm) {
   const steps = []
-  if (wasm) steps.push([process.execPath, ['packages/systems/scripts/build-wasm.mjs']])
+  if (wasm) steps.push([process.execPath, ['--import', 'tsx', 'packages/systems/scripts/build-wasm.ts']])
   steps.push([TSC, ['-b', 'tsconfig.build.json']])
   return steps
 }

@@ -203,8 +203,9 @@ export function emitSynapse(rec: SynapseRecord, k: number, merged: boolean, cond
       temps.add(s.name)
       body.push(`const t${k}_${s.name} = ${rhs};`)
     } else {
-      // Flush to zero (models/synapses.ts, `flushLimit`) of every value the propagation writes.
-      body.push(`const n${k}_${s.name} = fz(${round(rhs)}, fl); S${k}_${s.name}[i] = n${k}_${s.name};`)
+      // Flush to zero (models/synapses.ts, `flushLimit`) of every value the propagation writes: the double is
+      // compared with the dtype's limit, then rounded (the same values as rounding first and comparing with 2^−100).
+      body.push(`const n${k}_${s.name} = ${round(`fz(${rhs}, fl)`)}; S${k}_${s.name}[i] = n${k}_${s.name};`)
       newCols.add(s.name)
     }
   }
@@ -340,7 +341,10 @@ export function fusedSource(
 ): string {
   const round = roundFor(dtype)
   const pro: string[] = [`const fl = ${flushLimit};`]
+  // The synapse states advance, then the outputs form their terms (which read only the bound conductances and
+  // the V of the start of the tick), then the neuron integrates.
   const body: string[] = []
+  const outBody: string[] = []
   const G = ['0'], GE = ['0'], Ic = ['0']
   states.forEach(({ rec: sr, s }, k) => {
     const syn = emitSynapse(sr, k, s.merged, condIsColumn(sr, s), round)
@@ -348,7 +352,7 @@ export function fusedSource(
     body.push(`// synapse state ${k}: ${s.kind}${s.merged ? ' (merged)' : ''}`, syn.body)
     const o = emitOutput(outs[k], k, 'c_V[i]')
     pro.push(o.prologue)
-    if (o.body) body.push(o.body)
+    if (o.body) outBody.push(o.body)
     if (o.G !== null) G.push(o.G)
     if (o.GE !== null) GE.push(o.GE)
     if (o.Ic !== null) Ic.push(o.Ic)
@@ -361,6 +365,7 @@ export function fusedSource(
     'const iS = inp.iScalar, ia = inp.iArr;',
     'for (let i = from; i < to; i++) {',
     ...body,
+    ...outBody,
     n.body,
     '}',
     'return ns;',
