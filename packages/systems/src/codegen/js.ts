@@ -11,7 +11,7 @@
  * give the same numbers bit for bit.
  */
 import type { Dtype, OutputData, PopulationData, SynapseStateData } from '@spikecs/ecs-core'
-import { jsText, parseExpr, parseSnippet, type Expr, type Stmt } from '../models/expr.js'
+import { jsText, namesOf, parseExpr, parseSnippet, type Expr, type Stmt } from '../models/expr.js'
 import { blockLayout, type NeuronRecord, type OutputRecord, type SynapseRecord } from '../models/record.js'
 import type { NeuronInputs } from '../models/neuron-model.js'
 
@@ -52,7 +52,7 @@ const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_')
  * The neuron part of a kernel: prologue (parameters and columns hoisted once per call) and the loop body for
  * neuron `i`, with the tick's inputs given as expression texts.
  */
-export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => string): { prologue: string; body: string } {
+export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => string, sumsFirst = false): { prologue: string; body: string } {
   const ps = parseNeuron(rec)
   const layout = blockLayout(rec)
   const slot = new Map(layout.map((n, k) => [n, k]))
@@ -75,9 +75,16 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
     throw new Error(`${rec.kind}: the snippet reads '${id}', which is no parameter, derived constant, state variable, temporary or input`)
   }
   const body: string[] = []
-  // The inputs, once per neuron (a literal where the kernel has none).
-  for (const k of INPUTS) body.push(`const i_${k} = ${sums[k]};`)
-  for (const v of rec.state) body.push(`const s_${v.name} = c_${v.name}[i];`)
+  // The inputs, once per neuron (a literal where the kernel has none), and the old state: read before the
+  // refractory check when `always` needs them or the sums must be read (and zeroed) for every neuron,
+  // otherwise after it, so a held neuron costs nothing more.
+  const early = new Set<string>()
+  for (const st of ps.always) namesOf(st.e, early)
+  const inputs = INPUTS.map((k) => `const i_${k} = ${sums[k]};`)
+  const loads = (first: boolean) => rec.state.filter((v) => early.has(v.name) === first).map((v) => `const s_${v.name} = c_${v.name}[i];`)
+  const inputsFirst = sumsFirst || INPUTS.some((k) => early.has(k))
+  if (inputsFirst) body.push(...inputs)
+  body.push(...loads(true))
   const stmts = (list: Stmt[], readNew: boolean, reassign: boolean): void => {
     for (const s of list) {
       const rhs = jsText(s.e, namer(readNew))
@@ -100,7 +107,10 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
   const alwaysSet = [...assigned]
   for (const n of alwaysSet) body.push(`c_${n}[i] = n_${n};`)
   if (rec.refractory) body.push('if (tick - c_last[i] <= p_nRef) continue; // refractory: held')
+  if (!inputsFirst) body.push(...inputs)
+  body.push(...loads(false))
   stmts(ps.update, false, false)
+  const stores = [...assigned].filter((n) => !alwaysSet.includes(n)).map((n) => `c_${n}[i] = n_${n};`)
   if (ps.spike !== null) {
     const cond = jsText(ps.spike, namer(true))
     const before = body.length
@@ -110,9 +120,9 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
       if (!r.temp && !assigned.has(r.name)) throw new Error(`${rec.kind}: reset assigns '${r.name}', which the update does not`)
     }
     const alwaysReset = ps.reset.filter((r) => !r.temp && alwaysSet.includes(r.name)).map((r) => `c_${r.name}[i] = n_${r.name};`)
-    body.push(`if (${cond}) {`, ...reset, ...alwaysReset, ...(rec.lastSpike ? ['c_last[i] = tick;'] : []), 'spk[ns++] = i;', '}')
-  }
-  for (const n of assigned) if (!alwaysSet.includes(n)) body.push(`c_${n}[i] = n_${n};`)
+    body.push(`if (${cond}) {`, ...reset, ...stores, ...alwaysReset, ...(rec.lastSpike ? ['c_last[i] = tick;'] : []),
+      'spk[ns++] = i;', '} else {', ...stores, '}')
+  } else body.push(...stores)
   return { prologue: pro.join('\n'), body: body.join('\n') }
 }
 
@@ -129,7 +139,7 @@ function roundUnlessRead(round: (x: string) => string, x: string, plainRead: boo
 
 /** Source text of the unfused kernel of a neuron record for a dtype (exported for tests and docs). */
 export function unfusedNeuronSource(rec: NeuronRecord, dtype: Dtype): string {
-  const n = emitNeuron(rec, { G: 'G[i]', GE: 'GE[i]', Ic: 'I[i]', Is: 'iS', Ia: 'ia[i]' }, roundFor(dtype))
+  const n = emitNeuron(rec, { G: 'G[i]', GE: 'GE[i]', Ic: 'I[i]', Is: 'iS', Ia: 'ia[i]' }, roundFor(dtype), true)
   return [
     `return function update_${ident(rec.kind)}_${dtype}(pop, inp, tick, from, to, ns) {`,
     n.prologue,
