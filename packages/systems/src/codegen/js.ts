@@ -126,6 +126,28 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
   return { prologue: pro.join('\n'), body: body.join('\n') }
 }
 
+/**
+ * A plain function of a snippet's temporaries, `(inputs…) → [results…]`, in double arithmetic: for setup code
+ * that needs a record's expressions outside a kernel (e.g. HH's gates at their steady state, from its rates).
+ */
+export function snippetFunction(src: string, inputs: readonly string[], results: readonly string[]): (...args: number[]) => number[] {
+  const stmts = parseSnippet(src)
+  const temps = new Set<string>()
+  const namer = (id: string): string => {
+    if (temps.has(id)) return `t_${id}`
+    if (inputs.includes(id)) return `a_${id}`
+    throw new Error(`snippet function: '${id}' is no input or temporary`)
+  }
+  const body = stmts.map((st) => {
+    if (!st.temp) throw new Error(`snippet function: '${st.name}' must be a temporary`)
+    const line = `const t_${st.name} = ${jsText(st.e, namer)};`
+    temps.add(st.name)
+    return line
+  })
+  const code = `return function (${inputs.map((n) => `a_${n}`).join(', ')}) {\n${body.join('\n')}\nreturn [${results.map(namer).join(', ')}];\n}`
+  return new Function(code)() as (...args: number[]) => number[]
+}
+
 function roundFor(dtype: Dtype): (x: string) => string {
   return dtype === 'float32' ? (x) => `fr(${x})` : (x) => x
 }

@@ -31,6 +31,7 @@ import { modelFromRecord, type NeuronModel, type StateVarSpec } from './neuron-m
 import { derived, type NeuronRecord } from './record.js'
 import type { Initializer } from '../init.js'
 import { describe } from './nonlinear-if.js'
+import { snippetFunction } from '../codegen/js.js'
 
 const hhParams: readonly ParamSpec[] = [
   param('C', 200, 'pF', 'positive', 'membrane capacitance (1 µF/cm² × 20 000 µm²)'),
@@ -89,7 +90,7 @@ export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
       derived('dtMs', (_p, dt) => dt, 'the time step'),
       derived('kC', (p, dt) => -dt / p.C, '−dt/C'),
       derived('gLEL', (p) => p.gL * p.EL, 'g_L·E_L'),
-      derived('expM5', () => Math.exp(-5), 'e^−5'),
+      derived('expM5', () => EXP_M5, 'e^−5'),
     ],
     state: [
       { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.EL, unit: 'mV', doc: 'membrane potential' },
@@ -127,15 +128,13 @@ export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
   }
 }
 
+/** The six rates as a plain function of (V_T, V, e^−5), from the record's snippet. */
+const rates = snippetFunction(RATES, ['vT', 'V', 'expM5'], ['am', 'bm', 'ah', 'bh', 'an', 'bn'])
+const EXP_M5 = Math.exp(-5)
+
 /** Steady-state gate values (m∞, h∞, n∞) at membrane potential v for rate shift vT. */
 export function hhSteadyGates(v: number, vT: number): [number, number, number] {
-  const x = vT - v
-  const q = (y: number, ey: number): number => (Math.abs(y) < 1e-6 ? 1 - y / 2 + (y * y) / 12 : y / (ey - 1))
-  const e5 = Math.exp((40 + x) / 5)
-  const ym = (13 + x) / 4, zm = (-40 - x) / 5, yn = (15 + x) / 5
-  const am = 1.28 * q(ym, Math.exp(ym)), bm = 1.4 * q(zm, 1 / e5)
-  const ah = 0.128 * Math.exp((17 + x) / 18), bh = 4 / (1 + e5)
-  const an = 0.16 * q(yn, e5 * Math.exp(-5)), bn = 0.5 * Math.exp((10 + x) / 40)
+  const [am, bm, ah, bh, an, bn] = rates(vT, v, EXP_M5)
   return [am / (am + bm), ah / (ah + bh), an / (an + bn)]
 }
 
