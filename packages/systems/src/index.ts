@@ -9,7 +9,7 @@ export { CheckerSystem } from './systems/CheckerSystem.js'
 export { ClockSystem } from './systems/ClockSystem.js'
 export { defaultPipeline, step, run, setPipeline, insertSystem, synapticEvents, type RunOptions } from './run.js'
 export { planOf, isFused, describePlan, type Plan, type PopulationPlan } from './plan.js'
-export { prepareWasm, wasmEligible } from './wasm/lif-wasm.js'
+export { prepareWasm, wasmEligible, prepareModelTask, runModelRange, type ModelWasmTask } from './wasm/lif-wasm.js'
 
 // Models
 export { Lif, LifRef, LifLTC, LifRefLTC, type LifParams, type LifRefParams } from './models/lif.js'

@@ -265,9 +265,12 @@ function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
   }
 }
 
-/** One tick of a population on its generated kernels: its synapse kernels in creation order, then its neuron kernel. */
-function runModelTask(t: ModelWasmTask, inp: NeuronInputs, tick: number): void {
-  const P = t.pop.params, f32 = t.f32, L = t.nBlock, pop = t.pop, n = pop.size
+/**
+ * Stages a tick's parameters and external input for a population's generated kernels (once per tick, before
+ * `runModelRange` over one or more ranges).
+ */
+export function prepareModelTask(t: ModelWasmTask, inp: NeuronInputs): void {
+  const P = t.pop.params, f32 = t.f32, L = t.nBlock, n = t.pop.size
   for (let k = 0; k < L; k++) f32[k] = P[k]
   f32[L + NEURON_SLOTS.iS] = inp.iScalar
   t.i32[L + NEURON_SLOTS.nRef] = t.kRef < 0 ? -1 : P[t.kRef]
@@ -275,7 +278,20 @@ function runModelTask(t: ModelWasmTask, inp: NeuronInputs, tick: number): void {
     const input = t.input, ia = inp.iArr
     for (let i = 0; i < n; i++) input[i] = ia[i]
   }
+}
+
+/**
+ * A population's generated kernels over the neurons [from, to) (from a multiple of 4): its synapse kernels in
+ * creation order, then its neuron kernel, which appends spikes from index `ns`; returns the new count.
+ */
+export function runModelRange(t: ModelWasmTask, tick: number, from: number, to: number, ns: number): number {
   const syn = t.synapses, sp = t.synPrm
-  for (let k = 0; k < syn.length; k++) syn[k](0, n, sp[k])
-  pop.nSpikes = t.neuron(0, n, t.prm.offset, tick, 0)
+  for (let k = 0; k < syn.length; k++) syn[k](from, to, sp[k])
+  return t.neuron(from, to, t.prm.offset, tick, ns)
+}
+
+/** One tick of a population on its generated kernels. */
+function runModelTask(t: ModelWasmTask, inp: NeuronInputs, tick: number): void {
+  prepareModelTask(t, inp)
+  t.pop.nSpikes = runModelRange(t, tick, 0, t.pop.size, 0)
 }
