@@ -13,10 +13,11 @@
  */
 import {
   SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, lookupMerged, mergeKey,
-  msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
-  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
+  DelayQueue, Output, Projection, SynapseState, msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData,
+  type PopulationData, type ProjectionData, type ProjectionKind, type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
 } from '@spikecs/ecs-core'
 import { resolveComm, type CommDesc } from '../comm/layers.js'
+import { registerEventCounter } from '../events.js'
 import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
 import { resolveOutput, type OutputDesc } from '../models/outputs.js'
 import { assertNotStarted, checkPopulation, dtypeRound } from './common.js'
@@ -154,7 +155,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     queue = srcPop.queue
     if (queue === null) {
       const p = srcPop
-      queue = addRecord(world, world.components.DelayQueue, null, (eid) => createDelayQueue(world, eid, p.eid, p.name, p.size))
+      queue = addRecord(world, DelayQueue, null, (eid) => createDelayQueue(world, eid, p.eid, p.name, p.size))
       srcPop.queue = queue
     }
     addDelayEntry(world, queue, name, latency)
@@ -172,19 +173,19 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     if (existing !== 0) state = world.components.SynapseState.byEid[existing] as SynapseStateData
   }
   if (state === null) {
-    state = addRecord(world, world.components.SynapseState, null, (eid) => {
+    state = addRecord(world, SynapseState, null, (eid) => {
       const cols: SynapseStateData['cols'] = {}
       for (const c of syn.model.columns) cols[c] = allocColumn(world, eid, c, 'state', post.size)
       const aliasCond = merged && syn.model.kind === 'Expon'
       const cond = aliasCond ? cols.g : allocColumn(world, eid, 'cond', 'state', post.size)
       return {
         eid, kind: syn.model.kind, post, params: syn.params, merged, mergeKey: key, cols,
-        inputCols: syn.model.inputs.map((c) => cols[c]), targetScale: syn.model.inputs.map(() => 1),
+        inputCols: syn.model.inputs.map((c) => cols[c]),
         cond, derived: syn.model.derive(syn.params, world.dtMs, round), output: null, projections: [],
       }
     })
     const st = state
-    const output = addRecord<OutputData>(world, world.components.Output, null, (eid) => ({
+    const output = addRecord<OutputData>(world, Output, null, (eid) => ({
       eid, kind: out.kind, post, label, params: out.params, state: st,
     }))
     state.output = output
@@ -193,11 +194,12 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     if (key !== null) registerMerged(world.merge, key, state.eid)
   }
   const st = state
-  const proj = addRecord<ProjectionData>(world, world.components.Projection, name, (eid) => ({
+  const proj = addRecord<ProjectionData>(world, Projection, name, (eid) => ({
     eid, name, kind, pre: srcPop, post, source, comm: comm.build(eid), state: st,
     output: st.output as OutputData, delayMs,
   }))
   if (buffer !== null) buffer.readers++
   st.projections.push(proj)
+  registerEventCounter(world)
   return proj
 }
