@@ -16,7 +16,7 @@ import { Stream, entityKey } from '../rng.js'
 import { allocArray, type AnyTypedArray, type Column } from '../storage.js'
 import { checkName } from '../validate.js'
 import type { SnapshotSection, World } from '../world.js'
-import type { SnapshotReader, SnapshotWriter } from './binary.js'
+import type { SnapshotReader } from './binary.js'
 
 /**
  * The columns that are state. Columns of entity 0 are kernel scratch and tables the WebAssembly kernels
