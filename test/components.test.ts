@@ -86,8 +86,15 @@ test('addComponent refuses a missing entity, a second attach, unknown keys, wron
   assertRefused(() => addComponent(world, eid, Homeo, { length: 2, target: [1] }), `component 'Homeo' of entity ${eid}: target must have 2 values (one per element) (got array of length 1)`)
   assertRefused(() => addComponent(world, eid, Homeo, { length: 2, count: 1.5 }), `component 'Homeo' of entity ${eid}: count must be an integer (got 1.5)`)
   assertRefused(() => addComponent(world, eid, Homeo, { length: 2, target: [0, Infinity] }), `component 'Homeo' of entity ${eid}: target[1] must be a finite number (got Infinity)`)
+  assertRefused(() => addComponent(world, eid, Homeo, { length: 2, target: null as never }), `component 'Homeo' of entity ${eid}: target must be a number or an array of 2 numbers (got null)`)
+  assertRefused(() => addComponent(world, eid, Homeo, null as never), `component 'Homeo' of entity ${eid}: init must be an object of initial values ({ length?, fields…, columns… }) (got null)`)
   assertRefused(() => addComponent(world, eid, Homeo, { length: -1 }), `component 'Homeo' of entity ${eid}: length must be >= 0 (got -1)`)
   assert.not.ok(hasComponent(world, eid, Homeo), 'a refused attach attaches nothing')
+  const fresh = createWorld()
+  const columns = fresh.columns.length
+  assertRefused(() => addComponent(fresh, addEntity(fresh), Homeo, { length: 2, g: [1, NaN] }), /g\[1\] must be a finite number/)
+  assert.is(fresh.columns.length, columns, 'no column left behind')
+  assert.is(fresh.components.Homeo, undefined, 'nor a registration')
 })
 
 test('query: entities with every listed component, spikecs\'s own included; live; unknown components give none', () => {
@@ -111,7 +118,7 @@ test('query: entities with every listed component, spikecs\'s own included; live
   // Another definition under a registered name is an error, not a silent miss.
   const Impostor = defineComponent('Homeo', { fields: { eta: 1 } })
   assertRefused(() => query(world, [Impostor]), 'query: component is another definition than the component registered under this name in this world (define each component once) (got "Homeo")')
-  assertRefused(() => addComponent(world, E.eid, Impostor), 'registerComponent: component is another definition than the component registered under this name in this world (define each component once) (got "Homeo")')
+  assertRefused(() => addComponent(world, E.eid, Impostor), 'addComponent: component is another definition than the component registered under this name in this world (define each component once) (got "Homeo")')
   assertRefused(() => query(world, []), 'query: components must be a non-empty array of components (got array of length 0)')
 })
 

@@ -73,11 +73,12 @@ function checkElement(object: string, param: string, type: ColumnType, x: unknow
 }
 
 /** Checks a field value against its default's kind; arrays are copied. */
-export function checkField(object: string, key: string, value: unknown, def: FieldValue): FieldValue {
+function checkField(object: string, key: string, value: unknown, def: FieldValue): FieldValue {
   const kind = fieldKind(def)
   if (fieldKind(value) !== kind) {
     throw new SpikecsError(object, key, value,
-      `must be ${kind === 'numbers' ? 'an array of numbers' : `a ${kind}`} like its default (fields hold numbers, booleans, strings or arrays of numbers)`)
+      `must be ${kind === 'numbers' ? 'an array of numbers' : `a ${kind}`} like its default ` +
+      '(fields hold numbers, booleans, strings or arrays of numbers)')
   }
   return Array.isArray(value) ? Array.from(value as readonly number[]) : value as FieldValue
 }
@@ -103,22 +104,27 @@ function makeSchemaRecord(world: World, eid: number, c: Component, init: Record<
   }
   const record: Record<string, unknown> = { eid, length }
   for (const [key, def] of Object.entries(c.fields)) {
-    record[key] = init[key] === undefined ? (Array.isArray(def) ? Array.from(def as readonly number[]) : def) : checkField(object, key, init[key], def)
+    const given = init[key]
+    if (given !== undefined) record[key] = checkField(object, key, given, def)
+    else record[key] = Array.isArray(def) ? Array.from(def as readonly number[]) : def
   }
-  for (const [key, type] of Object.entries(c.columns)) {
+  // Every initial value is checked before any column is allocated: a refused attach leaves nothing behind.
+  const inits = Object.entries(c.columns).map(([key, type]) => {
     const v = init[key]
-    const values: ArrayLike<number> | null = v === undefined || typeof v === 'number' ? null : v as ArrayLike<number>
-    if (v !== undefined && typeof v !== 'number' && (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number')) {
+    if (v === undefined) return { key, type, v: 0 }
+    if (typeof v === 'number') return { key, type, v: checkElement(object, key, type, v) }
+    if (v === null || typeof v !== 'object' || typeof (v as ArrayLike<number>).length !== 'number') {
       throw new SpikecsError(object, key, v, `must be a number or an array of ${length} numbers`)
     }
-    if (values !== null && values.length !== length) {
-      throw new SpikecsError(object, key, v, `must have ${length} values (one per element)`)
-    }
-    if (typeof v === 'number') checkElement(object, key, type, v)
-    if (values !== null) for (let i = 0; i < length; i++) checkElement(object, `${key}[${i}]`, type, values[i])
+    const values = v as ArrayLike<number>
+    if (values.length !== length) throw new SpikecsError(object, key, v, `must have ${length} values (one per element)`)
+    for (let i = 0; i < length; i++) checkElement(object, `${key}[${i}]`, type, values[i])
+    return { key, type, v: values }
+  })
+  for (const { key, type, v } of inits) {
     const col = allocAny(world, eid, `${c.name}.${key}`, type, length)
     if (typeof v === 'number') col.array.fill(v)
-    else if (values !== null) for (let i = 0; i < length; i++) col.array[i] = values[i]
+    else for (let i = 0; i < length; i++) col.array[i] = v[i]
     record[key] = col
   }
   return record
@@ -140,20 +146,21 @@ export function addComponent<F extends Record<string, FieldValue>, C extends Rec
 ): SchemaRecord<F, C>
 export function addComponent<R extends object, I>(world: World, eid: number, component: Component<R, I>, ...init: InitArgs<I>): R
 export function addComponent(world: World, eid: number, component: Component, init?: unknown): object {
-  const store = registerComponent(world, component)
+  const existing = storeIn(world, component, 'addComponent')
   checkEntity(world, `component '${component.name}'`, eid)
-  if (store.byEid[eid] !== undefined) {
+  if (existing?.byEid[eid] !== undefined) {
     throw new SpikecsError(`entity ${eid}`, 'component', component.name, 'is attached already (an entity carries a component once)')
   }
   let record: object
   if (component.kind === 'schema') {
-    record = makeSchemaRecord(world, eid, component, (init ?? {}) as Record<string, unknown>)
+    record = makeSchemaRecord(world, eid, component, (init === undefined ? {} : init) as Record<string, unknown>)
   } else {
     if (init === null || typeof init !== 'object') {
       throw new SpikecsError(`component '${component.name}' of entity ${eid}`, 'record', init, 'must be the record object the entity carries')
     }
     record = init
   }
+  const store = registerComponent(world, component)
   bitecsAddComponent(world, eid, store)
   store.byEid[eid] = record
   store.list.push(record)

@@ -5,8 +5,8 @@
  * kernels are generated. Per tick the systems never query, hash or allocate.
  */
 import {
-  releaseScratch, scratchF32, scratchF64, scratchI32, type CheckerData, type DelayQueueData, type FloatArray,
-  type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
+  Population, getComponent, releaseScratch, scratchF32, scratchF64, scratchI32, type CheckerData, type DelayQueueData,
+  type FloatArray, type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
   type SpikeBufferData, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
 import { neuronModels } from './models/index.js'
@@ -93,7 +93,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
   releaseScratch(world)
   const c = world.components
   const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({
-    queue, pop: c.Population.byEid[queue.pop] as PopulationData,
+    queue, pop: getComponent(world, queue.pop, Population) as PopulationData,
   }))
 
   const comm: CommTask[] = c.Projection.list.map((proj) => {

@@ -7,8 +7,8 @@
  * recording stops; `dropped` counts what was not kept, so nothing is lost silently.
  */
 import {
-  SpikecsError, addRecord, Monitor, checkInteger, durationTicks, type Column, type MonitorData, type PopulationData,
-  type ProjectionData, type World,
+  SpikecsError, addRecord, getComponent, Monitor, Projection, checkInteger, durationTicks, type Column, type MonitorData,
+  type PopulationData, type ProjectionData, type World,
 } from '@spikecs/ecs-core'
 import { checkPopulation } from './common.js'
 
@@ -81,7 +81,7 @@ export function addStateProbe(
   let column: Column
   let size: number
   let pops: PopulationData[]
-  const proj = world.components.Projection.byEid[(target as ProjectionData)?.eid] === target ? (target as ProjectionData) : null
+  const proj = getComponent(world, (target as ProjectionData)?.eid, Projection) === target ? (target as ProjectionData) : null
   if (proj !== null) {
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]

@@ -12,9 +12,10 @@
  * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
  */
 import {
-  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, lookupMerged, mergeKey,
-  DelayQueue, Output, Projection, SynapseState, msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData,
-  type PopulationData, type ProjectionData, type ProjectionKind, type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
+  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, getComponent,
+  lookupMerged, mergeKey, msToTicks, registerMerged, DelayQueue, Output, Projection, SpikeBuffer, SynapseState,
+  MAX_DELAY_TICKS, type DelayQueueData, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
+  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
 import { resolveComm, type CommDesc } from '../comm/layers.js'
 import { registerEventCounter } from '../events.js'
@@ -129,7 +130,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       latency = checkInteger(obj, 'source.latency', s.latency, 1, MAX_DELAY_TICKS)
       offset = s.start
       count = s.end - s.start
-    } else if (src !== null && typeof src === 'object' && world.components.SpikeBuffer.byEid[(src as SpikeBufferData).eid] === src) {
+    } else if (src !== null && typeof src === 'object' && getComponent(world, (src as SpikeBufferData).eid, SpikeBuffer) === src) {
       buffer = src as SpikeBufferData
       count = buffer.size
     } else {
@@ -170,7 +171,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   const key = merged ? mergeKey(post.eid, label, synDesc, outDesc) : null
   if (key !== null) {
     const existing = lookupMerged(world.merge, key)
-    if (existing !== 0) state = world.components.SynapseState.byEid[existing] as SynapseStateData
+    if (existing !== 0) state = getComponent(world, existing, SynapseState) as SynapseStateData
   }
   if (state === null) {
     state = addRecord(world, SynapseState, null, (eid) => {
