@@ -12,8 +12,7 @@
  */
 import type { Dtype, OutputData, PopulationData, SynapseStateData } from '@spikecs/ecs-core'
 import { jsText, namesOf, parseExpr, parseSnippet, type Expr, type Stmt } from '../models/expr.js'
-import { blockLayout, type NeuronRecord, type OutputRecord, type SynapseRecord } from '../models/record.js'
-import type { NeuronInputs } from '../models/neuron-model.js'
+import { blockLayout, type NeuronInputs, type NeuronRecord, type OutputRecord, type SynapseRecord } from '../models/record.js'
 
 /** A neuron kernel over [from, to): appends spike indices to `pop.spikes` from index `ns`, returns the new count. */
 export type NeuronKernel = (pop: PopulationData, inp: NeuronInputs, tick: number, from: number, to: number, ns: number) => number

@@ -6,35 +6,10 @@
 import { checkObject, type ColumnType, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { Initializer } from '../init.js'
 import type { ParamSpec } from './params.js'
-import { blockLayout, stateVarsOf, type NeuronRecord } from './record.js'
+import { blockLayout, stateVarsOf, type NeuronInputs, type NeuronRecord, type StateVarSpec } from './record.js'
 import { unfusedNeuronKernel } from '../codegen/js.js'
 
-/** The synaptic and external input of one tick, as `OutputSystem` and the input stage leave it. */
-export interface NeuronInputs {
-  /** Σ g over conductance outputs (COBA, MgBlock), per neuron; zeroed by the kernel after use. */
-  readonly G: Float64Array
-  /** Σ g·E over conductance outputs, per neuron; zeroed by the kernel after use. */
-  readonly GE: Float64Array
-  /** Σ of current outputs (CUBA), per neuron; zeroed by the kernel after use. */
-  readonly I: Float64Array
-  /** Per-neuron external input of this tick (zeros when the population has none). */
-  readonly iArr: Float64Array
-  /** True when some input of the population gives one value per neuron. */
-  hasArr: boolean
-  /** Scalar external input of this tick (sum of all scalar inputs). */
-  iScalar: number
-}
-
-export interface StateVarSpec {
-  readonly name: string
-  readonly type: ColumnType
-  /** Parameter naming the initializer (e.g. `v0`), or null for a fixed initial value. */
-  readonly initParam: string | null
-  /** Initial value when `initParam` is not given (may depend on the parameters). */
-  readonly initDefault: (p: Readonly<Record<string, number>>) => Initializer
-  readonly unit: string
-  readonly doc: string
-}
+export type { NeuronInputs, StateVarSpec } from './record.js'
 
 /** A population description, as returned by `LifRef({...})` and friends. */
 export interface NeuronDesc {

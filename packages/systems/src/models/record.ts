@@ -6,9 +6,36 @@
  * (`codegen/wasm.ts`, at build time). The parameter block's layout is derived from the record by `blockLayout`
  * alone, and every generator reads it from there.
  */
-import type { World } from '@spikecs/ecs-core'
+import type { ColumnType, PopulationData, World } from '@spikecs/ecs-core'
 import type { ParamSpec } from './params.js'
-import type { StateVarSpec } from './neuron-model.js'
+import type { Initializer } from '../init.js'
+
+/** The synaptic and external input of one tick, as `OutputSystem` and the input stage leave it. */
+export interface NeuronInputs {
+  /** Σ g over conductance outputs (COBA, MgBlock), per neuron; zeroed by the kernel after use. */
+  readonly G: Float64Array
+  /** Σ g·E over conductance outputs, per neuron; zeroed by the kernel after use. */
+  readonly GE: Float64Array
+  /** Σ of current outputs (CUBA), per neuron; zeroed by the kernel after use. */
+  readonly I: Float64Array
+  /** Per-neuron external input of this tick (zeros when the population has none). */
+  readonly iArr: Float64Array
+  /** True when some input of the population gives one value per neuron. */
+  hasArr: boolean
+  /** Scalar external input of this tick (sum of all scalar inputs). */
+  iScalar: number
+}
+
+export interface StateVarSpec {
+  readonly name: string
+  readonly type: ColumnType
+  /** Parameter naming the initializer (e.g. `v0`), or null for a fixed initial value. */
+  readonly initParam: string | null
+  /** Initial value when `initParam` is not given (may depend on the parameters). */
+  readonly initDefault: (p: Readonly<Record<string, number>>) => Initializer
+  readonly unit: string
+  readonly doc: string
+}
 
 /** A constant derived from the parameters and dt (ms), computed when a population is built or a parameter changes. */
 export interface DerivedSpec {
@@ -61,7 +88,7 @@ export interface NeuronRecord {
   /** Keys of a description that are neither parameters nor initial values, read by `setup`. */
   readonly extraKeys?: readonly string[]
   readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) =>
-    (pop: import('@spikecs/ecs-core').PopulationData) => void
+    (pop: PopulationData) => void
 }
 
 /** The `lastSpike` state variable of spiking models. */
@@ -151,3 +178,9 @@ export function synapseFromRecord(rec: SynapseRecord): SynapseModel {
   }
 }
 
+
+/** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
+export interface SynapseDesc {
+  readonly kind: string
+  readonly given: Readonly<Record<string, unknown>>
+}

@@ -27,8 +27,7 @@
  */
 import { SpikecsError } from '@spikecs/ecs-core'
 import { param } from './params.js'
-import type { SynapseDesc, SynapseModel } from './synapses.js'
-import { synapseFromRecord } from './record.js'
+import { synapseFromRecord, type SynapseDesc, type SynapseModel } from './record.js'
 
 /** The exact one-tick propagator of the pair (h, g): the advance of both models. */
 const RISE_ADVANCE = 'g = ag * g + c * h; h = ah * h'

@@ -12,14 +12,10 @@
  */
 import { SpikecsError, checkObject, type Dtype, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
 import { param, resolveParams, type ParamSpec } from './params.js'
-import { synapseFromRecord, type SynapseModel } from './record.js'
+import { synapseFromRecord, type SynapseDesc, type SynapseModel } from './record.js'
 import { dualExpNorm, riseSynapseModels } from './synapses-rise.js'
 
-/** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
-export interface SynapseDesc {
-  readonly kind: SynapseKind
-  readonly given: Readonly<Record<string, unknown>>
-}
+export type { SynapseDesc } from './record.js'
 
 export { synapseFromRecord, type SynapseModel } from './record.js'
 
@@ -135,11 +131,6 @@ export function resolveSynapse(
     model.params.map((p) => p.name))
   if (model.resolve !== undefined) model.resolve(sObj, params)
   return { model, params }
-}
-
-/** Bound conductance array of a state (for probes): `cond`, which for an Mg Expon state is `g` itself. */
-export function boundConductance(s: SynapseStateData): FloatArray {
-  return s.cond.array
 }
 
 // Descriptor factories, named as in BrainPy. Parameters in ms.
