@@ -235,8 +235,10 @@ export function emitSynapse(rec: SynapseRecord, k: number, merged: boolean, cond
       body.push(`const t${k}_${s.name} = ${rhs};`)
     } else {
       // Flush to zero (models/synapses.ts, `flushLimit`) of every value the propagation writes: the double is
-      // compared with the dtype's limit, then rounded (the same values as rounding first and comparing with 2^−100).
-      body.push(`const n${k}_${s.name} = ${round(`fz(${rhs}, fl)`)}; S${k}_${s.name}[i] = n${k}_${s.name};`)
+      // compared with the dtype's limit, then rounded (the same values as rounding first and comparing with 2^−100)
+      // — by the store alone unless the Mg order's conductance reads the new value in this kernel.
+      const y = `fz(${rhs}, fl)`
+      body.push(`const n${k}_${s.name} = ${merged ? round(y) : y}; S${k}_${s.name}[i] = n${k}_${s.name};`)
       newCols.add(s.name)
     }
   }
