@@ -16,7 +16,7 @@ import {
   msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
   type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
 } from '@spikecs/ecs-core'
-import { resolveComm, type CommDesc } from '../comm/layers.js'
+import { resolveComm, type CommDesc } from '../comm/registry.js'
 import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
 import { resolveOutput, type OutputDesc } from '../models/outputs.js'
 import { assertNotStarted, checkPopulation, dtypeRound } from './common.js'
