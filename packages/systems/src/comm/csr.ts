@@ -226,17 +226,20 @@ function deliverCsr(
   const w = c.weight
   let events = 0
   for (let q = from; q < to; q++) {
-    const x = vals === null ? 1 : vals[q]
     const i = idx[q] - offset
-    const b = ptr[i], e = ptr[i + 1]
-    events += e - b
-    for (let t = 0; t < targets.length; t++) {
-      const g = targets[t]
+    events += ptr[i + 1] - ptr[i]
+  }
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    for (let q = from; q < to; q++) {
+      const i = idx[q] - offset
+      const e = ptr[i + 1]
       if (W === null) {
-        const wx = w * x
-        for (let k = b; k < e; k++) g[ind[k]] += wx
+        const wx = vals === null ? w : w * vals[q]
+        for (let k = ptr[i]; k < e; k++) g[ind[k]] += wx
       } else {
-        for (let k = b; k < e; k++) g[ind[k]] += W[k] * x
+        const x = vals === null ? 1 : vals[q]
+        for (let k = ptr[i]; k < e; k++) g[ind[k]] += W[k] * x
       }
     }
   }
