@@ -11,7 +11,7 @@ import { checkIncludeSelf, checkSizes, type SizeHints } from './checks.js'
 import { generateRow, generateRows, rowGenerator, type RowGenerator, type RowWeight } from './rows.js'
 import { listsFromRows } from './csr-build.js'
 import { jitWasm } from '../wasm/comm-wasm.js'
-import type { CommLayer, RowScratch } from './types.js'
+import type { CommContext, CommLayer, RowScratch } from './types.js'
 
 export interface JitParams extends SizeHints {
   /** Connection probability of each (pre, post) pair. */
@@ -77,7 +77,7 @@ const LAW_KEYS: Readonly<Record<Law, readonly string[]>> = { homo: ['weight'], u
 
 /** Validates an on-the-fly layer's parameters and returns its row generator. */
 function generator(law: Law, kind: string) {
-  return (ctx: Parameters<typeof rowGenerator>[0], obj: string, params: JitParams): RowGenerator => {
+  return (ctx: CommContext, obj: string, params: JitParams): RowGenerator => {
     const p = params as JitParams & Record<string, number>
     const wKeys = LAW_KEYS[law]
     checkKnownKeys(obj, p, ['nPre', 'nPost', 'prob', 'includeSelf', 'seed', ...wKeys])
