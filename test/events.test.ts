@@ -6,10 +6,10 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addStateProbe, probeData, run, synapticEvents, SpikeTimeGroup, Lif, Expon, CUBA,
-  FullProjAlignPost, EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear,
-  JitFPUniformLinear, JitFPNormalLinear, EventCSRLinear, CSRLinear, FixedProb, FromList, One2One, All2All, Linear,
-  type CommDesc,
+  addPopulation, addProjection, addStateProbe, addValueBuffer, setValues, insertSystem, probeData, run, synapticEvents,
+  SpikeTimeGroup, Lif, Expon, CUBA, FullProjAlignPost, HalfProjAlignPost, CommSystem, EventJitFPHomoLinear,
+  EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, EventCSRLinear,
+  CSRLinear, FixedProb, FromList, One2One, All2All, Linear, type CommDesc,
 } from '@spikecs/systems'
 
 const nPre = 40, nPost = 60
@@ -53,6 +53,27 @@ for (const [name, comm] of layers) {
 test('FromList rows: 2 + 1 + 3 synapses for the spikes of 3, 7 and 21, in both the event and the non-event layer', () => {
   assert.is(count(EventCSRLinear({ conn: FromList(list), weight: 1 }), true).events, 6)
   assert.is(count(CSRLinear({ conn: FromList(list), weight: 1 }), true).events, 6)
+})
+
+test('a value buffer: one event per synapse its listed indices reach, whatever the values (non-event stored and on-the-fly layers)', () => {
+  /** Events of a half projection named 'p' reading a value buffer in which neurons 3, 7 and 21 have values. */
+  const events = (comm: CommDesc) => {
+    const world = createWorld({ seed: 11, dtype: 'float64' })
+    const post = addPopulation(world, 'post', Lif({ size: nPost, vTh: 1e9, vReset: -1e9 }))
+    const buf = addValueBuffer(world, 'x', nPre)
+    addProjection(world, 'p', HalfProjAlignPost({ source: buf, comm, syn: Expon({ tau: 5 }), out: CUBA(), post }))
+    insertSystem(world, (w) => { if (w.tick === 0) setValues(buf, spiking, [0.5, 2, -1.5]) }, { before: CommSystem })
+    run(world, 0.2)
+    return synapticEvents(world)
+  }
+  // The FromList rows of 3, 7 and 21 hold 2 + 1 + 3 synapses.
+  assert.is(events(CSRLinear({ conn: FromList(list), weight: 1 })), 6)
+  assert.is(events(CSRLinear({ conn: FromList({ ...list, weight: [1, 2, 3, 4, 5, 6, 7] }) })), 6)
+  // On the fly and stored: the rows of the projection 'p' (seed 11), as the spikes of those neurons reach them.
+  const spikes = count(EventJitFPHomoLinear({ ...jit, weight: 1 }), true)
+  assert.ok(spikes.events > 20, `${spikes.events} synapses in three rows`)
+  assert.is(events(JitFPHomoLinear({ ...jit, weight: 1 })), spikes.events)
+  assert.is(events(CSRLinear({ conn: FixedProb(jit), weight: 1 })), spikes.events)
 })
 
 test('distributed weights: the event and the non-event layer of one law count the same synapses', () => {

@@ -93,6 +93,42 @@ test('the state reaches 0 in the tick the rule predicts (one Expon state, float3
   }
 })
 
+test('float32 boundary: g·a that rounds to 2^−100 is kept, g·a that rounds below it is flushed (every kernel)', () => {
+  // The rule compares the stored float32 value with 2^−100. A product of two float32 numbers is exact in double.
+  // Search decay factors a = fl(e^(−dt/τ)) and float32 states g for g·a in the upper half of the last float32
+  // interval below 2^−100 (it rounds up to 2^−100: kept) and for g·a in its lower half (it rounds down: flushed).
+  const L = 2 ** -100, half = 2 ** -125 // the float32 below 2^−100 is 2^−100 − 2^−124
+  const search = (lo: number, hi: number) => {
+    for (let k = 0; k < 1000; k++) {
+      const tau = 5 + k / 64, a = Math.fround(Math.exp(-0.1 / tau))
+      for (let g = Math.fround((L / a) * (1 - 2 ** -21)); g < (L / a) * (1 + 2 ** -21); g = Math.fround(g * (1 + 2 ** -24))) {
+        if (g * a > lo && g * a < hi) return { tau, a, g }
+      }
+    }
+    throw new Error('no decay factor found')
+  }
+  const keep = search(L - half, L), drop = search(L - 2 * half, L - half)
+  assert.is(Math.fround(keep.g * keep.a), L)
+  assert.is(Math.fround(drop.g * drop.a), L - 2 * half)
+  for (const [kernel, fuse] of [['wasm', true], ['js', true], ['js', false]] as const) {
+    const world = createWorld({ kernel, fuse })
+    const pre = addPopulation(world, 'pre', LifRefLTC({ size: 1 }))
+    const post = addPopulation(world, 'post', LifRefLTC({ size: 4 }))
+    for (const [name, x] of [['keep', keep], ['drop', drop]] as const) {
+      addProjection(world, name, FullProjAlignPost({ pre, post, comm: EventJitFPHomoLinear({ prob: 1, weight: 1 }), syn: Expon({ tau: x.tau }), out: COBA({ E: 0 }) }))
+    }
+    const [sk, sd] = post.states
+    assert.equal([sk.derived[0], sd.derived[0]], [keep.a, drop.a])
+    sk.cols.g.array.set([keep.g, -keep.g, keep.g, -keep.g])
+    sd.cols.g.array.set([drop.g, -drop.g, drop.g, -drop.g])
+    run(world, 0.1) // non-Mg: cond ← g; g ← fl(g·a), flushed
+    const what = `${kernel}${fuse ? '' : ' unfused'}`
+    assert.equal(Array.from(sk.cond.array), [keep.g, -keep.g, keep.g, -keep.g], `${what}: cond`)
+    assert.equal(Array.from(sk.cols.g.array), [L, -L, L, -L], `${what}: rounds to 2^-100, kept`)
+    assert.equal(Array.from(sd.cols.g.array), [0, 0, 0, 0], `${what}: rounds below 2^-100, flushed`)
+  }
+})
+
 const ALL_SYNS: [SynapseDesc, boolean, 'COBA' | 'CUBA'][] = [
   [Expon({ tau: 5 }), false, 'COBA'], [DualExponV2({ tauDecay: 10, tauRise: 1 }), true, 'COBA'], [Alpha({ tauDecay: 4 }), false, 'CUBA'],
   [DualExpon({ tauDecay: 8, tauRise: 2 }), true, 'CUBA'], [Alpha({ tauDecay: 6 }), true, 'COBA'], [DualExponV2({ tauDecay: 7, tauRise: 3 }), false, 'CUBA'],

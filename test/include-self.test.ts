@@ -1,14 +1,14 @@
 // `includeSelf: false` of the on-the-fly layers (and their stored form): refused where it means nothing
 // (between two populations, from a spike or value buffer), honoured where it does (pre = post, and half
 // projections reading a slice of post, whose neuron i is post i + offset): the pair (i, i + offset) never
-// appears, on the fly or stored, with the TypeScript and the WebAssembly kernels.
+// appears, on the fly or stored, with the TypeScript and the WebAssembly kernels; likewise for All2All.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type CommData, type Dtype, type PopulationData } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addSpikeBuffer, addValueBuffer, run, stored, LifRef, Expon, CUBA, FullProjAlignPost,
   HalfProjAlignPost, fromQueue, EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear,
-  JitFPUniformLinear, JitFPNormalLinear, type JitCommDesc,
+  JitFPUniformLinear, JitFPNormalLinear, All2All, type JitCommDesc,
 } from '@spikecs/systems'
 
 /** Every on-the-fly layer with prob p and every weight exactly 1 (degenerate uniform and normal laws). */
@@ -71,16 +71,16 @@ function tick1(kind: 'full' | 'half', comm: Parameters<typeof FullProjAlignPost>
 }
 
 for (const [kernel, dtype] of [['js', 'float32'], ['js', 'float64'], ['wasm', 'float32']] as const) {
-  test(`pre = post and a slice of post: the pair (i, i + offset) never delivers, on the fly and stored (kernel ${kernel}, ${dtype})`, () => {
+  test(`pre = post and a slice of post: the pair (i, i + offset) never delivers, on the fly, stored and All2All (kernel ${kernel}, ${dtype})`, () => {
     for (const kind of ['full', 'half'] as const) {
       for (const includeSelf of [false, true]) {
-        for (const layer of layers(1, includeSelf)) {
-          for (const { comm, label } of forms(layer)) {
-            const g = tick1(kind, comm, kernel, dtype)
-            for (let j = 0; j < 400; j++) {
-              const expected = j >= 300 && !includeSelf ? 99 : 100
-              if (g[j] !== expected) assert.unreachable(`${kind} ${label} includeSelf ${includeSelf}: post ${j} received ${g[j]}, expected ${expected}`)
-            }
+        // Every on-the-fly layer and its stored form, and All2All (w·(n − 1) for a spiking post without self-pairs).
+        const comms = [...layers(1, includeSelf).flatMap(forms), { comm: All2All({ weight: 1, includeSelf }), label: 'All2All' }]
+        for (const { comm, label } of comms) {
+          const g = tick1(kind, comm, kernel, dtype)
+          for (let j = 0; j < 400; j++) {
+            const expected = j >= 300 && !includeSelf ? 99 : 100
+            if (g[j] !== expected) assert.unreachable(`${kind} ${label} includeSelf ${includeSelf}: post ${j} received ${g[j]}, expected ${expected}`)
           }
         }
       }

@@ -10,7 +10,7 @@ import {
   spikeData, run, generateRow, CommSystem, LifRef, LifRefLTC, normal, EventJitFPHomoLinear,
   EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform, type RowGenerator,
 } from '@spikecs/systems'
-import { assertSameArray } from './compare.js'
+import { assertSameArray, assertSameRecord } from './compare.js'
 
 function genOf(p: ProjectionData): RowGenerator {
   if (!('gen' in p.comm)) throw new Error('not a JIT projection')
@@ -176,12 +176,21 @@ function walkRow(gen: RowGenerator, i: number, gap: (r: number) => number): numb
   }
 }
 
-test('table mode: generateRow\'s rows are the threshold walk exactly; the threshold count is the log formula exactly', () => {
-  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [0.5, 3]] as const) {
+test('table mode: the thresholds are T_g; generateRow\'s rows are the threshold walk exactly; the threshold count is the log formula exactly', () => {
+  // Rows of 3 and 20 posts at p = 0.5 and 0.05: 12.5 % and 36 % of them are empty (first gap ≥ nPost).
+  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [0.5, 3], [0.05, 20]] as const) {
     const gen = generator(p, 300, nPost, 23)
     const t = gen.gaps
     assert.is(t.mode, 'table')
-    const count = (r: number) => { let g = 0; while (g < t.cap && r < t.thresholds[g]) g++; return g }
+    // docs/semantics.md: T_g = min(floor(2^32·e^(g·ln(1 − p))), 2^32 − 1) for g = 1, 2, … up to nPost or the last T_g > 0.
+    const T: number[] = []
+    for (let g = 1; g <= nPost; g++) {
+      const v = Math.floor(4294967296 * Math.exp(g * Math.log1p(-p)))
+      if (v === 0) break
+      T.push(Math.min(v, 4294967295))
+    }
+    assertSameArray(t.thresholds, T, `p=${p}, nPost=${nPost}: thresholds`)
+    const count = (r: number) => { let g = 0; while (g < T.length && r < T[g]) g++; return g }
     const buf = new Int32Array(nPost), keys = new Uint32Array(2)
     for (let i = 0; i < 300; i++) {
       const n = generateRow(gen, i, -1, buf, null, keys)
@@ -193,14 +202,14 @@ test('table mode: generateRow\'s rows are the threshold walk exactly; the thresh
     const s = new Stream(99)
     const probes: number[] = []
     for (let k = 0; k < 20000; k++) probes.push(s.u32())
-    for (let g = 0; g < Math.min(t.cap, 2000); g++) probes.push(t.thresholds[g], t.thresholds[g] - 1)
+    for (let g = 0; g < Math.min(T.length, 2000); g++) probes.push(T[g], T[g] - 1)
     for (const r of probes) {
-      const viaLog = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), t.cap)
+      const viaLog = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), T.length)
       assert.is(count(r), viaLog, `p=${p} r=${r}`)
     }
     // P(gap >= g) = T_g / 2^32 = (1 − p)^g to within 2^−32.
-    for (let g = 1; g <= Math.min(t.cap, 50); g++) {
-      assert.ok(Math.abs(t.thresholds[g - 1] / 4294967296 - Math.pow(1 - p, g)) < 2 ** -31)
+    for (let g = 1; g <= Math.min(T.length, 50); g++) {
+      assert.ok(Math.abs(T[g - 1] / 4294967296 - Math.pow(1 - p, g)) < 2 ** -31)
     }
   }
 })
@@ -215,8 +224,9 @@ test('log mode (small p): ln u within 1e-15 of Math.log; generateRow\'s rows are
   }
   assert.ok(worst < 1e-15, `relative error ${worst}`)
   // A gap can differ from the libm formula only where ln u / ln(1 − p) is within 1e-15 relative of an
-  // integer: none does in these rows (about 300 000 draws).
-  for (const [p, nPost] of [[8e-5, 1000000], [1e-3, 100000]] as const) {
+  // integer: none does in these rows (about 300 000 draws). Rows of 20 000 posts at p = 1e-5 are mostly empty
+  // (82 %: the first gap is ≥ nPost, capped at nPost).
+  for (const [p, nPost] of [[8e-5, 1000000], [1e-3, 100000], [1e-5, 20000]] as const) {
     const gen = generator(p, 2000, nPost, 24)
     assert.is(gen.gaps.mode, 'log')
     const buf = new Int32Array(nPost), keys = new Uint32Array(2)
@@ -306,7 +316,7 @@ test('a COBA network with JIT and with CSR connectivity spikes identically', () 
     return spikeData(mon)
   })
   assert.ok(spikes[0].ticks.length > 1000)
-  assert.equal(spikes[0], spikes[1])
+  assertSameRecord(spikes[0], spikes[1], 'spikes (jit vs csr)')
 })
 
 test.run()

@@ -3,7 +3,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, Lif, LifRef, LifRefLTC, LifLTC,
+  addPopulation, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, isFused, Lif, LifRef, LifRefLTC, LifLTC,
 } from '@spikecs/systems'
 
 // Docs parameters: V_rest −60, V_th −50, V_reset −60, τ 20 ms, τ_ref 5 ms; V0 = −60, input 20, dt 0.1 ms.
@@ -56,15 +56,19 @@ test('Lif (no refractoriness): ISI is k* ticks, the neuron integrates right afte
   for (let k = 1; k < ticks.length; k++) assert.is(ticks[k] - ticks[k - 1], kStar)
 })
 
-test('a neuron whose V lands exactly on V_th spikes (V >= V_th, not >)', () => {
+test('a neuron whose V lands exactly on V_th spikes (V >= V_th, not >), fused and unfused', () => {
   // τ so small that e^(−dt/τ) underflows the step: V becomes V_inf = V_rest + I = V_th exactly in one tick.
   for (const make of [Lif, LifLTC]) {
-    const world = createWorld({ dtMs: dt, dtype: 'float64' })
-    const pop = addPopulation(world, 'n', make({ size: 1, vRest: -60, vTh: -50, vReset: -70, tau: 1e-3, v0: -60 }))
-    addInput(world, pop, 10)
-    const mon = addSpikeMonitor(world, pop)
-    run(world, 0.1)
-    assert.is(spikeData(mon).ticks.length, 1)
+    for (const fuse of [true, false]) {
+      const world = createWorld({ dtMs: dt, dtype: 'float64', fuse })
+      const pop = addPopulation(world, 'n', make({ size: 1, vRest: -60, vTh: -50, vReset: -70, tau: 1e-3, v0: -60 }))
+      addInput(world, pop, 10)
+      const mon = addSpikeMonitor(world, pop)
+      run(world, 0.1)
+      assert.is(isFused(world, pop), fuse)
+      assert.is(spikeData(mon).ticks.length, 1, `${make.name}${fuse ? '' : ' unfused'}`)
+      assert.is(pop.state.V.array[0], -70, 'reset')
+    }
   }
 })
 

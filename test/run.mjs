@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the uvu suites under test/ (or the folder given as the first argument) through tsx and ends with
-// one plain line `N passed, N failed`; exits non-zero on any failure.
+// Runs the uvu suites under test/ (or the folder given as the first argument, the files matching the pattern
+// given as the second) through tsx and ends with one plain line `N passed, N failed`; exits non-zero on any
+// failure. Further arguments go to uvu (e.g. `--bail`: stop at the first failing test).
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -9,7 +10,7 @@ const require = createRequire(import.meta.url)
 const uvuBin = join(dirname(dirname(require.resolve('uvu'))), 'bin.js')
 const dir = process.argv[2] ?? 'test'
 const pattern = process.argv[3] ?? '\\.test\\.ts$'
-const args = ['--import', 'tsx', uvuBin, dir, pattern, '--no-color', '--ignore', '^(slow|soak|interop|mpi|browser)$']
+const args = ['--import', 'tsx', uvuBin, dir, pattern, '--no-color', ...process.argv.slice(4), '--ignore', '^(slow|soak|interop|mpi|browser)$']
 if (dir !== 'test') args.splice(args.indexOf('--ignore'), 2)
 
 const child = spawn(process.execPath, args, {

@@ -10,6 +10,7 @@ import {
   FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear, synapticEvents,
   DelaySystem, CommSystem, ClockSystem,
 } from '@spikecs/systems'
+import { assertSameArray, assertSameRecord } from './compare.js'
 
 test('single neurons: first spike tick and every ISI equal the hand-derived values (see neuron.test.ts)', () => {
   for (const make of [LifRef, LifRefLTC]) {
@@ -22,6 +23,21 @@ test('single neurons: first spike tick and every ISI equal the hand-derived valu
     const { ticks, indices } = spikeData(mon)
     for (let k = 0; k < ticks.length; k++) assert.is(ticks[k], 138 + 189 * Math.floor(k / 5), `spike ${k}`)
     assert.equal(Array.from(indices.subarray(0, 5)), [0, 1, 2, 3, 4])
+  }
+})
+
+test('a neuron whose V lands exactly on V_th spikes (V >= V_th, not >), LTC and non-LTC', () => {
+  // As in neuron.test.ts: with τ = 1 µs the step's factor is below 1e-37 (e^(−100) as a float32, or the clamped
+  // e^(−87) of the LTC exponential), so V becomes V_rest + I = −60 + 10 = −50 = V_th exactly, in float32 too.
+  for (const make of [Lif, LifLTC]) {
+    const world = createWorld({ kernel: 'wasm' })
+    const pop = addPopulation(world, 'n', make({ size: 6, vRest: -60, vTh: -50, vReset: -70, tau: 1e-3, v0: -60 }))
+    addInput(world, pop, 10)
+    const mon = addSpikeMonitor(world, pop)
+    run(world, 0.1)
+    assert.ok(planOf(world).neurons[0].wasm !== null, 'runs on the WebAssembly kernel')
+    assert.equal(Array.from(spikeData(mon).indices), [0, 1, 2, 3, 4, 5], `${make.name}: every neuron spikes in tick 0 (a full and a partial chunk of 4)`)
+    assert.equal(Array.from(pop.state.V.array), [-70, -70, -70, -70, -70, -70])
   }
 })
 
@@ -50,7 +66,7 @@ test('short runs: the first 30 ms of spikes agree, V within float32 rounding (LT
     run(b.world, 30)
     const sa = spikeData(a.mon), sb = spikeData(b.mon)
     assert.ok(sa.ticks.length > 500)
-    assert.equal(sb, sa)
+    assertSameRecord(sb, sa, 'spikes (wasm vs js)')
     const va = probeData(a.probe).values, vb = probeData(b.probe).values
     let worst = 0
     for (let k = 0; k < va.length; k++) worst = Math.max(worst, Math.abs(va[k] - vb[k]))
@@ -77,8 +93,8 @@ test('deterministic on its own: same seed, identical spikes and V bytes', () => 
   const a = ei('wasm', false, 'jit'), b = ei('wasm', false, 'jit')
   run(a.world, 200)
   run(b.world, 200)
-  assert.equal(spikeData(a.mon), spikeData(b.mon))
-  assert.equal(Array.from(stateOf(a.E, 'V')), Array.from(stateOf(b.E, 'V')))
+  assertSameRecord(spikeData(a.mon), spikeData(b.mon), 'spikes of two runs')
+  assertSameArray(stateOf(a.E, 'V'), stateOf(b.E, 'V'), 'V of two runs')
 })
 
 test('CUBA, merged states, per-neuron inputs and many states: a small network follows the reference closely', () => {
@@ -107,7 +123,7 @@ test('CUBA, merged states, per-neuron inputs and many states: a small network fo
   run(a.world, 30)
   run(b.world, 30)
   assert.ok(spikeData(a.mon).ticks.length > 100)
-  assert.equal(spikeData(b.mon), spikeData(a.mon))
+  assertSameRecord(spikeData(b.mon), spikeData(a.mon), 'spikes (wasm vs js)')
 })
 
 test('populations the kernel does not cover run the TypeScript kernels in the same world', () => {
