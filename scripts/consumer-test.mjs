@@ -29,6 +29,7 @@ const EXAMPLES = [
   { doc: 'README.md', marker: '## Build a network yourself', file: 'main.ts' },
   { doc: 'README.md', marker: '## Presets and the `spikecs` command', file: 'readme-presets.ts' },
   { doc: 'docs/demo.md', marker: '<!-- example: game-loop', file: 'demo-game-loop.ts' },
+  { doc: 'docs/ecs.md', marker: '<!-- example: homeostasis', file: 'ecs-homeostasis.ts' },
   { doc: 'packages/ecs-core/README.md', marker: '# @spikecs/ecs-core', file: 'ecs-core-readme.ts' },
   { doc: 'packages/systems/README.md', marker: '# @spikecs/systems', file: 'systems-readme.ts' },
   { doc: 'packages/presets/README.md', marker: '# @spikecs/presets', file: 'presets-readme.ts' },

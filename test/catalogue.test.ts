@@ -1,10 +1,12 @@
 // The error catalogue, second part (the first is errors.test.ts): every other documented refusal of ecs-core and
 // systems — delay entries, names, inputs, monitors, probes, spike buffers, pipelines, parameters, initializers,
-// comm layers and connectors, checkers and their triggers, snapshots — each asserting its whole message, which
-// names the object, the parameter and the value. Presets and CLI cases are added where those packages live.
+// comm layers and connectors, checkers and their triggers, components, snapshots — each asserting its whole
+// message, which names the object, the parameter and the value. Presets and CLI cases are added where those
+// packages live.
 import { test } from 'uvu'
 import {
-  createWorld, createDelayQueue, addDelayEntry, snapshot, restore, SNAPSHOT_FORMAT, crc32, type World,
+  createWorld, createDelayQueue, addDelayEntry, snapshot, restore, SNAPSHOT_FORMAT, crc32, addComponent, defineComponent,
+  type World,
 } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addInput, setInput, addSpikeMonitor, addRateMonitor, addStateProbe, addSpikeBuffer,
@@ -66,6 +68,12 @@ const cases: [string, () => unknown, string | RegExp][] = [
   ['restore: newer format', () => restoreInto(blob((_, v) => v.setUint32(4, SNAPSHOT_FORMAT + 7, true))), `restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one (got ${SNAPSHOT_FORMAT + 7})`],
   ['restore: another dtype', () => restoreInto(blob(), net('float64').world), `restore: dtype must be 'float64' like this world's state columns: the snapshot was taken from a float32 world (got "float32")`],
   ['restore: another network', () => { const n = net(); addSpikeMonitor(n.world, n.E); restoreInto(blob(), n.world) }, /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 4: this world has monitor #3 "spikes0" spikes pops=1 ticks=\[0,2147483647\) every=1 max=67108864 ring=false width=0 column=- probe=-; the snapshot has column owner=1 "V" state length=8 \(got "0x[0-9a-f]{16}"\)$/],
+  ['restore: older format', () => restoreInto(blob((_, v) => v.setUint32(4, 1, true))), 'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)'],
+  ['restore: a component the world lacks', () => { const n = net(); addComponent(n.world, n.E.eid, defineComponent('Rate', { columns: { r: 'f64' } })); restoreInto(snapshot(n.world)) }, `restore: component must be registered in this world: the snapshot holds component 'Rate' (component "Rate" schema fields= columns=r:f64 entities=1:8) and this world has no component of that name (define it and attach it as in the world the snapshot was taken from) (got "Rate")`],
+  // --- components
+  ['component field default a snapshot cannot hold', () => defineComponent('C', { fields: { at: new Date(0) as never } }), `component 'C': fields.at must be a number, a boolean, a string or an array of numbers (what a snapshot can hold) (got "1970-01-01T00:00:00.000Z")`],
+  ['component attached to an entity that does not exist', () => addComponent(createWorld(), 7, defineComponent('C')), "component 'C': eid must be an entity of this world (from addEntity, or the eid of a record such as a population) (got 7)"],
+  ['component column initial values of the wrong length', () => { const n = net(); addComponent(n.world, n.I.eid, defineComponent('C', { columns: { x: 'u8' } }), { x: [1, 2] }) }, "component 'C' of entity 2: x must have 4 values (one per element) (got array of length 2)"],
   // --- populations and parameters
   ['population description that is not one', () => addPopulation(createWorld(), 'E', null as never), "population 'E': model must be a neuron description such as LifRef({ size: 100 }) (got null)"],
   ['stateOf an unknown variable', () => stateOf(net().E, 'U'), `population 'E' (LifRef): variable is not a state variable (known: V, lastSpike) (got "U")`],

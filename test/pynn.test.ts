@@ -7,13 +7,13 @@ import * as assert from 'uvu/assert'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWorld, SpikecsError, type World } from '@spikecs/ecs-core'
+import { createWorld, crc32, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
   addInput, addPopulation, addProjection, addSpikeBuffer, run, All2All, COBA, CUBA, DualExponV2, EventCSRLinear,
   EventJitFPHomoLinear, EventJitFPNormalLinear, EventJitFPUniformLinear, Expon, FixedProb, FromList, FullProjAlignPost,
   FullProjAlignPostMg, HalfProjAlignPost, LifRef, LifRefLTC, Linear, MgBlock, One2One, generateRow, fromQueue,
 } from '@spikecs/systems'
-import { coba, crc32, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, pyStr, pyText, shortFloat32, synapseCount } from '@spikecs/presets'
+import { coba, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, pyStr, pyText, shortFloat32, synapseCount } from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
 
 // ---------------------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 // from the same description, and 1000 more — the same spikes and the same state, byte for byte — for the
 // documentation's EINet (half Mg projections, on-the-fly connectivity), an E/I COBA network (FullProjAlignPost,
 // CSR), and a network with multi-tick delays, a spike buffer fed from a world stream, and every comm kind;
-// in float32 and float64. A refused blob says why and changes nothing.
+// in float32 and float64. A refused blob (a format-1 file among them) says why and changes nothing.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
+import { readFileSync } from 'node:fs'
 import {
   createWorld, snapshot, restore, streamFor, SnapshotError, SNAPSHOT_FORMAT, SNAPSHOT_HEADER_BYTES, crc32,
   type Dtype, type MonitorData, type World,
@@ -244,6 +245,7 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
     ['trailing bytes', new Uint8Array([...new Uint8Array(blob), 0]), 'corrupted', /^restore: blob length must be \d+ bytes as its header says: the snapshot has trailing bytes \(got \d+\)$/],
     ['a flipped payload bit', corrupt, 'corrupted', /^restore: payload checksum must be 0x[0-9a-f]{8} as recorded in the header: the snapshot is corrupted \(got "0x[0-9a-f]{8}"\)$/],
     ['a flipped header bit', badHeader, 'corrupted', /^restore: header checksum must be 0x[0-9a-f]{8} as recorded: the snapshot's header is corrupted \(got "0x[0-9a-f]{8}"\)$/],
+    ['an older format', withHeader(blob, (v) => v.setUint32(4, 1, true)), 'older-format', /^restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only \(run the network again with this build to take a new snapshot\) \(got 1\)$/],
     ['a newer format', withHeader(blob, (v) => v.setUint32(4, SNAPSHOT_FORMAT + 1, true)), 'newer-format', new RegExp(`^restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one \\(got ${SNAPSHOT_FORMAT + 1}\\)$`)],
     ['another dtype', snapshot(einet('float64').world), 'dtype', /^restore: dtype must be 'float32' like this world's state columns: the snapshot was taken from a float64 world \(got "float64"\)$/],
     ['another network', otherNet, 'network', /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 1: this world has world dtMs=0.1 seed=42 dtype=float32 neurons=4000; the snapshot has world dtMs=0.1 seed=42 dtype=float32 neurons=3999 \(got "0x[0-9a-f]{16}"\)$/],
@@ -267,6 +269,42 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
   runTicks(target, 50, 100)
   runTicks(source, 50, 100)
   assertSameState(source.world, target.world, 'after refusals')
+})
+
+/**
+ * test/fixtures/format-1.spks: a snapshot written by format 1 (the build before the section table) of this
+ * network after 50 ticks. Format 2 moved the event counter into a section and frames every section by name.
+ */
+function formatOneNet(): World {
+  const world = createWorld({ seed: 5 })
+  const E = addPopulation(world, 'E', LifRef({ size: 8 }))
+  const I = addPopulation(world, 'I', LifRef({ size: 4 }))
+  addProjection(world, 'P', FullProjAlignPost({ pre: E, post: I, comm: All2All({ weight: 0.5 }), syn: Expon(), out: COBA({ E: 0 }) }))
+  addInput(world, E, 30)
+  addSpikeMonitor(world, E)
+  return world
+}
+
+test('a snapshot of format 1 is refused naming both formats, and the world is left as it was', () => {
+  const old = readFileSync(new URL('./fixtures/format-1.spks', import.meta.url))
+  assert.is(new DataView(old.buffer, old.byteOffset).getUint32(4, true), 1)
+  const world = formatOneNet()
+  for (let k = 0; k < 10; k++) step(world)
+  const before = new Uint8Array(snapshot(world))
+  try {
+    restore(world, old)
+    assert.unreachable('restored')
+  } catch (e) {
+    assert.instance(e, SnapshotError)
+    assert.is((e as SnapshotError).reason, 'older-format')
+    assert.is((e as Error).message, 'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)')
+  }
+  assertSameBytes(snapshot(world), before, 'the world changed')
+  // The same network's format-2 snapshot restores.
+  const again = formatOneNet()
+  for (let k = 0; k < 50; k++) step(again)
+  restore(world, snapshot(again))
+  assert.is(world.tick, 50)
 })
 
 test('a monitor or projection more, or another parameter, is another network', () => {

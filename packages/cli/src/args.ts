@@ -7,17 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { TICK_TOLERANCE } from '@spikecs/ecs-core'
 import { defaultPreset, presets, type PresetDef } from '@spikecs/presets'
 import { checkOutputPath } from './paths.js'
-
-/** A mistake in the command line: printed in one line with what is valid, exit code 2. */
-export class UsageError extends Error {
-  /** Whether `--help` would help (false for a path that cannot be written). */
-  readonly hint: boolean
-  constructor(message: string, options: { hint?: boolean } = {}) {
-    super(message)
-    this.name = 'UsageError'
-    this.hint = options.hint ?? true
-  }
-}
+import { UsageError } from './usage-error.js'
 
 export const RUN_FLAGS = [
   '--variant V', '--duration MS', '--dt MS', '--seed N', '--scale K', '--conn jit|csr', '--dtype float32|float64',

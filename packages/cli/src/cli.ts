@@ -6,16 +6,13 @@
 import { createRequire } from 'node:module'
 import { SpikecsError } from '@spikecs/ecs-core'
 import cliProgress from 'cli-progress'
-import { parseCommand, UsageError } from './args.js'
+import { parseCommand } from './args.js'
 import { exportCli } from './export.js'
 import { listing, summary, usage } from './format.js'
 import { describeFailure } from './failure.js'
 import { finishRun, prepareRun, writeOutputs, type RunHooks } from './run.js'
-
-export interface CliIO {
-  readonly stdout: { write(s: string): unknown }
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean }
-}
+import type { CliIO } from './io.js'
+import { UsageError } from './usage-error.js'
 
 function version(): string {
   const require = createRequire(import.meta.url)

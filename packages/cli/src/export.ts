@@ -8,10 +8,11 @@ import { writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { SpikecsError } from '@spikecs/ecs-core'
 import { buildPreset, exportPyNN, PYNN_SIMULATORS, type PyNNSimulator } from '@spikecs/presets'
-import { numberFlag, parseFlags, presetSelection, PRESET_OPTIONS, UsageError, type PresetSelection } from './args.js'
+import { numberFlag, parseFlags, presetSelection, PRESET_OPTIONS, type PresetSelection } from './args.js'
 import { describeFailure } from './failure.js'
 import { checkOutputPath } from './paths.js'
-import type { CliIO } from './cli.js'
+import type { CliIO } from './io.js'
+import { UsageError } from './usage-error.js'
 
 export const EXPORT_FLAGS = [
   '--variant V', '--set NAME=VALUE', '--scale K', '--seed N', '--dt MS', '--dtype float32|float64',

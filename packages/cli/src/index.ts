@@ -1,6 +1,8 @@
 // The spikecs command as a library (for tests and scripts); Node only.
-export { cli, type CliIO } from './cli.js'
-export { parseCommand, parseFlags, UsageError, RUN_FLAGS, type Command, type RunRequest } from './args.js'
+export { cli } from './cli.js'
+export type { CliIO } from './io.js'
+export { parseCommand, parseFlags, RUN_FLAGS, type Command, type RunRequest } from './args.js'
+export { UsageError } from './usage-error.js'
 export { executeRun, prepareRun, finishRun, writeOutputs, type PreparedRun, type RunResult, type RunHooks } from './run.js'
 export { svgToPng } from './png.js'
 export { usage, listing, summary } from './format.js'

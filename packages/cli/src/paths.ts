@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, statSync, type Stats } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { UsageError } from './args.js'
+import { UsageError } from './usage-error.js'
 
 /** The status of `path`; null when it does not exist (nor a folder on its way); the error code otherwise. */
 function stat(path: string): Stats | null | string {

@@ -1,25 +1,16 @@
 /**
- * Components: the records entities carry. Populations, projections, delay queues, synapse states, outputs,
- * inputs, spike buffers, monitors and checkers are entities; neurons and synapses are indices into the
- * typed-array columns these records hold. Each world owns its own component stores (no globals), each a
- * plain object that bitecs registers as the component and that maps an entity id to its record.
+ * spikecs's own components: the records that populations, projections, delay queues, synapse states,
+ * outputs, inputs, spike buffers, monitors and checkers carry; neurons and synapses are indices into the
+ * typed-array columns these records hold. Each is a record component defined with the public component API
+ * (`defineRecordComponent`), exactly as a user defines one, so `query(world, [Population])` works for anyone.
+ * Each world owns one store per component (no globals).
  *
  * The systems never look a record up per tick by id: when a world's plan is built they collect the records
  * into dense arrays in creation order.
  */
+import { createStore, defineRecordComponent, type Store } from './component-def.js'
 import type { Column, FloatArray } from './storage.js'
 import type { DelayQueueData } from './delay-queue.js'
-
-/** A component store: the bitecs component object, mapping entity id → record, plus creation order. */
-export interface Store<T> {
-  readonly name: string
-  readonly byEid: (T | undefined)[]
-  readonly list: T[]
-}
-
-export function createStore<T>(name: string): Store<T> {
-  return { name, byEid: [], list: [] }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Populations
@@ -76,8 +67,6 @@ export interface SynapseStateData {
   readonly cols: Record<string, Column<FloatArray>>
   /** Columns that receive each event's increment (all of the model's input variables). */
   readonly inputCols: Column<FloatArray>[]
-  /** Scale applied to each increment, per target (1 except for models that scale their input). */
-  readonly targetScale: number[]
   /** Conductance bound to the output this tick. */
   readonly cond: Column<FloatArray>
   /** Per-tick constants derived from params and dt (decay factors, normalisation). */
@@ -236,7 +225,37 @@ export interface CheckerData {
   cursor: number
 }
 
-/** Every component store of a world. */
+// ---------------------------------------------------------------------------------------------------------
+// The definitions
+
+/** Neuron populations. */
+export const Population = defineRecordComponent<PopulationData>('Population')
+/** Projections (comm layer + synapse state + output). */
+export const Projection = defineRecordComponent<ProjectionData>('Projection')
+/** Delay queues of populations whose spikes are read through them. */
+export const DelayQueue = defineRecordComponent<DelayQueueData>('DelayQueue')
+/** Post-sized synapse states. */
+export const SynapseState = defineRecordComponent<SynapseStateData>('SynapseState')
+/** Outputs (COBA, CUBA, MgBlock). */
+export const Output = defineRecordComponent<OutputData>('Output')
+/** External inputs. */
+export const Input = defineRecordComponent<InputData>('Input')
+/** Spike and value buffers that user systems fill. */
+export const SpikeBuffer = defineRecordComponent<SpikeBufferData>('SpikeBuffer')
+/** Spike, rate and state monitors. */
+export const Monitor = defineRecordComponent<MonitorData>('Monitor')
+/** Checkers (NaN/∞ state, runaway rate). */
+export const Checker = defineRecordComponent<CheckerData>('Checker')
+
+/** spikecs's own components, in the order every world registers them. */
+export const BUILTIN_COMPONENTS = Object.freeze([
+  Population, Projection, DelayQueue, SynapseState, Output, Input, SpikeBuffer, Monitor, Checker,
+])
+
+/**
+ * The component stores of a world by component name: spikecs's own (typed), then every component registered
+ * since (`addComponent`, `registerComponent`), in registration order.
+ */
 export interface Components {
   readonly Population: Store<PopulationData>
   readonly Projection: Store<ProjectionData>
@@ -247,18 +266,12 @@ export interface Components {
   readonly SpikeBuffer: Store<SpikeBufferData>
   readonly Monitor: Store<MonitorData>
   readonly Checker: Store<CheckerData>
+  readonly [name: string]: Store<object> | undefined
 }
 
+/** The stores of a new world: one for each of spikecs's own components. */
 export function createComponents(): Components {
-  return {
-    Population: createStore('Population'),
-    Projection: createStore('Projection'),
-    DelayQueue: createStore('DelayQueue'),
-    SynapseState: createStore('SynapseState'),
-    Output: createStore('Output'),
-    Input: createStore('Input'),
-    SpikeBuffer: createStore('SpikeBuffer'),
-    Monitor: createStore('Monitor'),
-    Checker: createStore('Checker'),
-  }
+  const out: Record<string, Store<object>> = {}
+  for (const c of BUILTIN_COMPONENTS) out[c.name] = createStore<object>(c)
+  return out as unknown as Components
 }

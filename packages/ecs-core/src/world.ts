@@ -1,16 +1,18 @@
 /**
  * The world: a bitecs world carrying the clock (integer tick, dt in ms), the seed, the state dtype, the
- * component stores, the column table and the compiled plan the systems run. Everything hangs off the world:
- * there are no globals, so a program (or a test) can hold many worlds.
+ * component stores, the column table, the snapshot sections registered by packages and users, and an opaque
+ * slot where the systems keep what they compile from the structure. Everything hangs off the world: there are
+ * no globals, so a program (or a test) can hold many worlds.
  */
-import { addComponent, addEntity, createWorld as createBitecsWorld } from 'bitecs'
-import { createComponents, type Components, type Store } from './components.js'
+import { createWorld as createBitecsWorld } from 'bitecs'
+import { createComponents, type Components } from './components.js'
 import { SpikecsError } from './errors.js'
 import { createMergeRegistry, type MergeRegistry } from './merge-registry.js'
 import { Stream, entityKey } from './rng.js'
 import { createArena, type Arena, type Column, type Dtype } from './storage.js'
 import { releaseScratch } from './scratch.js'
-import { checkInteger, checkName, checkPositive } from './validate.js'
+import type { SnapshotReader, SnapshotWriter } from './snapshot/binary.js'
+import { checkInteger, checkPositive } from './validate.js'
 
 export interface WorldOptions {
   /** Time step in ms (default 0.1). */
@@ -38,6 +40,20 @@ export interface WorldOptions {
 /** A system: a function of the world, run once per tick. */
 export type System = (world: World) => void
 
+/**
+ * A section of every snapshot of a world, for state kept outside columns and schema components' fields (the
+ * systems register one for their synaptic-event counter). `write` appends the state to the payload; `read`
+ * reads it back and checks it against this world without changing anything (`r.fail(why)` refuses the blob
+ * as corrupted); `commit` puts what `read` returned into the world, once every section has been read. The
+ * name of each registered section is part of the world's structure (see `addSnapshotSection`).
+ */
+export interface SnapshotSection<S = unknown> {
+  readonly name: string
+  write(world: World, w: SnapshotWriter): void
+  read(world: World, r: SnapshotReader): S
+  commit(world: World, staged: S): void
+}
+
 export interface WorldFields {
   readonly dtMs: number
   readonly seed: number
@@ -51,6 +67,7 @@ export interface WorldFields {
   tick: number
   /** Neurons in all populations (the global neuron index space). */
   nNeurons: number
+  /** Component stores by name: spikecs's own, then the components registered since. */
   readonly components: Components
   /** Every typed-array column, for snapshots and memory accounting. */
   readonly columns: Column[]
@@ -61,7 +78,10 @@ export interface WorldFields {
   readonly merge: MergeRegistry
   /** Incremented by every structural change; the plan is rebuilt when it differs. */
   version: number
-  /** The systems' compiled plan (owned by the systems package). */
+  /**
+   * What the systems compile from the structure (their plan): opaque to this package, which never reads it;
+   * rebuilt by its owner when `version` changes.
+   */
   plan: unknown
   /** Systems `step()` runs, in order. */
   pipeline: System[]
@@ -69,6 +89,8 @@ export interface WorldFields {
   readonly streams: Map<string, Stream>
   /** Build-time caches (e.g. gap tables shared by projections with equal parameters); never read per tick. */
   readonly caches: Map<string, unknown>
+  /** Snapshot sections registered with `addSnapshotSection`, in registration order. */
+  readonly sections: SnapshotSection[]
 }
 
 export type World = WorldFields
@@ -107,6 +129,7 @@ export function createWorld(options: WorldOptions = {}): World {
     pipeline: [],
     streams: new Map(),
     caches: new Map(),
+    sections: [],
   }
   return createBitecsWorld(fields) as World
 }
@@ -119,29 +142,6 @@ export function timeMs(world: World): number {
 /** Advances the clock by one tick (the last slot of every tick). */
 export function advanceClock(world: World): void {
   world.tick++
-}
-
-/**
- * Adds an entity carrying `store`'s component; `make` builds its record from the new entity id. When `name`
- * is given it must be unique in the world.
- */
-export function addRecord<T>(world: World, store: Store<T>, name: string | null, make: (eid: number) => T): T {
-  if (name !== null) {
-    const kind = store.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() // SpikeBuffer → spike buffer
-    checkName(kind, name)
-    if (world.names.has(name)) {
-      throw new SpikecsError(`${kind} '${name}'`, 'name', name,
-        'is already used by another entity of this world (names must be unique)')
-    }
-  }
-  const eid = addEntity(world)
-  const record = make(eid)
-  addComponent(world, eid, store)
-  store.byEid[eid] = record
-  store.list.push(record)
-  if (name !== null) world.names.set(name, eid)
-  world.version++
-  return record
 }
 
 /** The sequential random stream of (world seed, purpose); created on first use. */

@@ -22,4 +22,4 @@ export {
   exportPyNN, pyFloat, pyStr, pyText, shortFloat32, PYNN_SIMULATORS,
   type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator,
 } from './pynn/index.js'
-export { npzBytes, npyBytes, crc32, type NpyArray } from './npz.js'
+export { npzBytes, npyBytes, type NpyArray } from './npz.js'

@@ -8,7 +8,7 @@
  * The ZIP container uses the "stored" method (no compression), fixed timestamps (1980-01-01, so equal
  * inputs give equal bytes) and no ZIP64 extension, which limits a file to 4 GiB.
  */
-import { SpikecsError } from '@spikecs/ecs-core'
+import { SpikecsError, crc32 } from '@spikecs/ecs-core'
 
 /** Arrays `.npz` members can hold: int32 indices and float64 values. */
 export type NpyArray = Int32Array | Float64Array
@@ -43,24 +43,6 @@ export function npyBytes(array: NpyArray): Uint8Array {
     }
   }
   return out
-}
-
-let crcTable: Uint32Array | null = null
-
-/** CRC-32 (the ZIP polynomial 0xEDB88320, reflected), as ZIP stores it for each member. */
-export function crc32(bytes: Uint8Array): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256)
-    for (let n = 0; n < 256; n++) {
-      let c = n
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-      crcTable[n] = c >>> 0
-    }
-  }
-  const t = crcTable
-  let c = 0xffffffff
-  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
 }
 
 const MAX_ZIP = 0xffffffff

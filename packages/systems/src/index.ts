@@ -1,3 +1,14 @@
+// The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs and saves a world: the world,
+// the component API and spikecs's own components, snapshots and their sections, random streams
+export {
+  createWorld, defineComponent, defineRecordComponent, registerComponent, addEntity, addComponent, getComponent,
+  hasComponent, removeComponent, query, Population, Projection, DelayQueue, SynapseState, Output, Input, SpikeBuffer,
+  Monitor, Checker, snapshot, restore, addSnapshotSection, SnapshotError, SpikecsError, streamFor, timeMs,
+  type World, type WorldOptions, type System, type Component, type Store, type SchemaRecord, type SchemaInit,
+  type FieldValue, type Column, type ColumnType, type SnapshotSection, type SnapshotReader, type SnapshotWriter,
+  type PopulationData, type ProjectionData, type InputData, type MonitorData,
+} from '@spikecs/ecs-core'
+
 // Systems, in tick order
 export { DelaySystem } from './systems/DelaySystem.js'
 export { CommSystem } from './systems/CommSystem.js'
@@ -7,7 +18,8 @@ export { NeuronSystem } from './systems/NeuronSystem.js'
 export { MonitorSystem } from './systems/MonitorSystem.js'
 export { CheckerSystem } from './systems/CheckerSystem.js'
 export { ClockSystem } from './systems/ClockSystem.js'
-export { defaultPipeline, step, run, setPipeline, insertSystem, synapticEvents, type RunOptions } from './run.js'
+export { defaultPipeline, step, run, setPipeline, insertSystem, type RunOptions } from './run.js'
+export { synapticEvents } from './events.js'
 export { planOf, isFused, type Plan } from './plan.js'
 export { prepareWasm, wasmEligible } from './wasm/lif-wasm.js'
 

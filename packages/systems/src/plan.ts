@@ -5,8 +5,8 @@
  * kernels are generated. Per tick the systems never query, hash or allocate.
  */
 import {
-  releaseScratch, scratchF64, type CheckerData, type CommData, type DelayQueueData, type FloatArray,
-  type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
+  Population, getComponent, releaseScratch, scratchF64, type CheckerData, type CommData, type DelayQueueData,
+  type FloatArray, type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
   type SpikeBufferData, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
 import { neuronModels } from './models/index.js'
@@ -17,7 +17,7 @@ import type { Deliver, RowScratch } from './comm/types.js'
 import { canFuse, compileFused, type FusedKernel } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
-import { compileChecks, type CheckPlan } from './systems/CheckerSystem.js'
+import { compileChecks, type CheckPlan } from './checks.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -99,7 +99,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
   releaseScratch(world)
   const c = world.components
   const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({
-    queue, pop: c.Population.byEid[queue.pop] as PopulationData,
+    queue, pop: getComponent(world, queue.pop, Population) as PopulationData,
   }))
 
   const comm: CommTask[] = c.Projection.list.map((proj) => {
@@ -146,18 +146,9 @@ function compilePlan(world: World, previous: Plan | null): Plan {
       V: output.post.state.V ? (output.post.state.V.array as FloatArray) : null,
     }))
 
-  const checkers = c.Checker.list
-  for (const ch of checkers) {
-    if (ch.windows.length !== c.Population.list.length) {
-      ch.windows.length = 0
-      for (let k = 0; k < c.Population.list.length; k++) ch.windows.push(new Int32Array(ch.windowTicks))
-      ch.sums = new Float64Array(c.Population.list.length)
-    }
-  }
-
   const plan: Plan = {
     version: world.version, queues, comm, buffers: c.SpikeBuffer.list, states, outputs, neurons,
-    monitors: c.Monitor.list, checkers, checks: compileChecks(world), events: previous?.events ?? 0,
+    monitors: c.Monitor.list, checkers: c.Checker.list, checks: compileChecks(world), events: previous?.events ?? 0,
   }
   world.plan = plan
   return plan

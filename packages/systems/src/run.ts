@@ -75,8 +75,3 @@ export function run(world: World, durationMs: number, options: RunOptions = {}):
   }
   return ticks
 }
-
-/** Synaptic events delivered so far. */
-export function synapticEvents(world: World): number {
-  return planOf(world).events
-}

@@ -3,7 +3,7 @@
  * population and the tick when a state becomes NaN or infinite, or when a population's rate over a sliding
  * window exceeds a limit (a runaway network).
  */
-import { addRecord, checkInteger, checkPositive, durationTicks, type CheckerData, type World } from '@spikecs/ecs-core'
+import { addRecord, Checker, checkInteger, checkPositive, durationTicks, type CheckerData, type World } from '@spikecs/ecs-core'
 
 export interface CheckerOptions {
   name?: string
@@ -23,7 +23,7 @@ export function addChecker(world: World, o: CheckerOptions = {}): CheckerData {
   const every = checkInteger(object, 'every', o.every ?? 100, 1)
   const maxRateHz = o.maxRateHz === Infinity ? Infinity : checkPositive(object, 'maxRateHz', o.maxRateHz ?? 1000, 'Hz')
   const windowTicks = Math.max(1, durationTicks(object, 'windowMs', checkPositive(object, 'windowMs', o.windowMs ?? 100, 'ms'), world.dtMs))
-  return addRecord<CheckerData>(world, world.components.Checker, name, (eid) => ({
+  return addRecord<CheckerData>(world, Checker, name, (eid) => ({
     eid, name, checkFinite: o.finite ?? true, every, maxRateHz, windowTicks,
     windows: [], sums: new Float64Array(0), cursor: 0,
   }))

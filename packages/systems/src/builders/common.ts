@@ -1,4 +1,4 @@
-import { SpikecsError, type PopulationData, type World } from '@spikecs/ecs-core'
+import { Population, getComponent, SpikecsError, type PopulationData, type World } from '@spikecs/ecs-core'
 
 /** Populations and projections are added before the first tick; the network is fixed once it runs. */
 export function assertNotStarted(world: World, object: string): void {
@@ -11,7 +11,7 @@ export function assertNotStarted(world: World, object: string): void {
 /** Checks that `pop` is a population record of this world. */
 export function checkPopulation(world: World, object: string, param: string, pop: unknown): PopulationData {
   const p = pop as PopulationData | null
-  if (p === null || typeof p !== 'object' || typeof p.eid !== 'number' || world.components.Population.byEid[p.eid] !== p) {
+  if (p === null || typeof p !== 'object' || typeof p.eid !== 'number' || getComponent(world, p.eid, Population) !== p) {
     throw new SpikecsError(object, param, p && typeof p === 'object' && 'name' in p ? (p as { name: unknown }).name : pop,
       'must be a population added to this world with addPopulation')
   }

@@ -6,14 +6,14 @@
  */
 import { SpikecsError, type InputData, type PopulationData, type ProjectionData, type Store, type World } from '@spikecs/ecs-core'
 
-function byName<T>(world: World, store: Store<T>, fn: string, kind: string, name: string): T {
+function byName<T extends object>(world: World, store: Store<T>, fn: string, kind: string, name: string): T {
   const eid = world.names.get(name)
   const record = eid === undefined ? undefined : store.byEid[eid]
   if (record !== undefined) return record
   const names = store.list.map((r) => JSON.stringify((r as { name: string }).name))
   let why = names.length > 0 ? `must be one of the world's ${kind}s: ${names.join(', ')}` : `must name a ${kind}, and the world has none`
   if (eid !== undefined) {
-    const owner = Object.values(world.components).find((s: Store<unknown>) => s.byEid[eid] !== undefined) as Store<unknown> | undefined
+    const owner = Object.values(world.components).find((s) => s !== undefined && s.byEid[eid] !== undefined)
     if (owner !== undefined) why += `; ${JSON.stringify(name)} is a ${owner.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}`
   }
   throw new SpikecsError(fn, 'name', name, why)

@@ -7,8 +7,8 @@
  * recording stops; `dropped` counts what was not kept, so nothing is lost silently.
  */
 import {
-  SpikecsError, addRecord, checkInteger, durationTicks, type Column, type MonitorData, type PopulationData,
-  type ProjectionData, type World,
+  SpikecsError, addRecord, getComponent, Monitor, Projection, checkInteger, durationTicks, type Column, type MonitorData,
+  type PopulationData, type ProjectionData, type World,
 } from '@spikecs/ecs-core'
 import { checkPopulation } from './common.js'
 
@@ -46,7 +46,7 @@ export function addSpikeMonitor(world: World, pops: PopulationData | readonly Po
   const list = asList(world, object, pops)
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, world.components.Monitor, name, (eid) => ({
+  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
     eid, name, kind: 'spikes', pops: list, ...w, every: 1,
     ticks: new Int32Array(cap), indices: new Int32Array(cap), values: new Float64Array(0), width: 0,
     column: null, probeIndices: null, count: 0, dropped: 0, first: 0,
@@ -60,7 +60,7 @@ export function addRateMonitor(world: World, pops: PopulationData | readonly Pop
   const list = asList(world, object, pops)
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, world.components.Monitor, name, (eid) => ({
+  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
     eid, name, kind: 'rate', pops: list, ...w, every: 1,
     ticks: new Int32Array(cap), indices: new Int32Array(cap * list.length), values: new Float64Array(0), width: list.length,
     column: null, probeIndices: null, count: 0, dropped: 0, first: 0,
@@ -81,7 +81,7 @@ export function addStateProbe(
   let column: Column
   let size: number
   let pops: PopulationData[]
-  const proj = world.components.Projection.byEid[(target as ProjectionData)?.eid] === target ? (target as ProjectionData) : null
+  const proj = getComponent(world, (target as ProjectionData)?.eid, Projection) === target ? (target as ProjectionData) : null
   if (proj !== null) {
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]
@@ -110,7 +110,7 @@ export function addStateProbe(
   const every = checkInteger(object, 'every', o.every ?? 1, 1)
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, world.components.Monitor, name, (eid) => ({
+  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
     eid, name, kind: 'state', pops, ...w, every,
     ticks: new Int32Array(cap), indices: new Int32Array(0), values: new Float64Array(cap * idx.length), width: idx.length,
     column, probeIndices: idx, count: 0, dropped: 0, first: 0,

@@ -3,7 +3,7 @@
  * [start, start+size) of the world's neuron index space, its parameter block and its state columns.
  */
 import {
-  SpikecsError, addRecord, allocColumn, checkInteger, type PopulationData, type World,
+  SpikecsError, addRecord, Population, allocColumn, checkInteger, type PopulationData, type World,
 } from '@spikecs/ecs-core'
 import { neuronModels } from '../models/index.js'
 import type { NeuronDesc, NeuronModel } from '../models/neuron-model.js'
@@ -34,7 +34,7 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
     return checkInitializer(mObj, v.initParam ?? v.name, given === undefined ? v.initDefault(params) : given, size)
   })
 
-  return addRecord(world, world.components.Population, name, (eid) => {
+  return addRecord(world, Population, name, (eid) => {
     const layout = [...model.blockLayout, ...model.derived]
     const block = new Float64Array(layout.length)
     const paramIndex: Record<string, number> = {}

@@ -12,11 +12,13 @@
  * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
  */
 import {
-  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, lookupMerged, mergeKey,
-  msToTicks, registerMerged, MAX_DELAY_TICKS, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
-  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World, type DelayQueueData,
+  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, getComponent,
+  lookupMerged, mergeKey, msToTicks, registerMerged, DelayQueue, Output, Projection, SpikeBuffer, SynapseState,
+  MAX_DELAY_TICKS, type DelayQueueData, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
+  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
 import { resolveComm, type CommDesc } from '../comm/registry.js'
+import { registerEventCounter } from '../events.js'
 import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
 import { resolveOutput, type OutputDesc } from '../models/outputs.js'
 import { assertNotStarted, checkPopulation, dtypeRound } from './common.js'
@@ -128,7 +130,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       latency = checkInteger(obj, 'source.latency', s.latency, 1, MAX_DELAY_TICKS)
       offset = s.start
       count = s.end - s.start
-    } else if (src !== null && typeof src === 'object' && world.components.SpikeBuffer.byEid[(src as SpikeBufferData).eid] === src) {
+    } else if (src !== null && typeof src === 'object' && getComponent(world, (src as SpikeBufferData).eid, SpikeBuffer) === src) {
       buffer = src as SpikeBufferData
       count = buffer.size
     } else {
@@ -154,7 +156,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     queue = srcPop.queue
     if (queue === null) {
       const p = srcPop
-      queue = addRecord(world, world.components.DelayQueue, null, (eid) => createDelayQueue(world, eid, p.eid, p.name, p.size))
+      queue = addRecord(world, DelayQueue, null, (eid) => createDelayQueue(world, eid, p.eid, p.name, p.size))
       srcPop.queue = queue
     }
     addDelayEntry(world, queue, name, latency)
@@ -169,22 +171,22 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   const key = merged ? mergeKey(post.eid, label, synDesc, outDesc) : null
   if (key !== null) {
     const existing = lookupMerged(world.merge, key)
-    if (existing !== 0) state = world.components.SynapseState.byEid[existing] as SynapseStateData
+    if (existing !== 0) state = getComponent(world, existing, SynapseState) as SynapseStateData
   }
   if (state === null) {
-    state = addRecord(world, world.components.SynapseState, null, (eid) => {
+    state = addRecord(world, SynapseState, null, (eid) => {
       const cols: SynapseStateData['cols'] = {}
       for (const c of syn.model.columns) cols[c] = allocColumn(world, eid, c, 'state', post.size)
       const aliasCond = merged && syn.model.kind === 'Expon'
       const cond = aliasCond ? cols.g : allocColumn(world, eid, 'cond', 'state', post.size)
       return {
         eid, kind: syn.model.kind, post, params: syn.params, merged, mergeKey: key, cols,
-        inputCols: syn.model.inputs.map((c) => cols[c]), targetScale: syn.model.inputs.map(() => 1),
+        inputCols: syn.model.inputs.map((c) => cols[c]),
         cond, derived: syn.model.derive(syn.params, world.dtMs, round), output: null, projections: [],
       }
     })
     const st = state
-    const output = addRecord<OutputData>(world, world.components.Output, null, (eid) => ({
+    const output = addRecord<OutputData>(world, Output, null, (eid) => ({
       eid, kind: out.kind, post, label, params: out.params, state: st,
     }))
     state.output = output
@@ -193,11 +195,12 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     if (key !== null) registerMerged(world.merge, key, state.eid)
   }
   const st = state
-  const proj = addRecord<ProjectionData>(world, world.components.Projection, name, (eid) => ({
+  const proj = addRecord<ProjectionData>(world, Projection, name, (eid) => ({
     eid, name, kind, pre: srcPop, post, source, comm: comm.build(eid), state: st,
     output: st.output as OutputData, delayMs,
   }))
   if (buffer !== null) buffer.readers++
   st.projections.push(proj)
+  registerEventCounter(world)
   return proj
 }

@@ -5,9 +5,8 @@
  * or an array with one value per neuron. Durations must be whole numbers of ticks, so every section starts
  * on a known tick: section j covers ticks [T_j, T_j + d_j/dt) with T_j the sum of the earlier durations in ticks.
  */
-import { SpikecsError, checkFinite, checkFiniteArray, type World } from '@spikecs/ecs-core'
+import { SpikecsError, checkFinite, checkFiniteArray, durationTicks, type World } from '@spikecs/ecs-core'
 import type { InputSpec } from './input.js'
-import { wholeTicks } from '../ticks.js'
 
 export type Section = readonly [durationMs: number, value: number | ArrayLike<number>]
 
@@ -20,7 +19,7 @@ export function sectionInput(world: World, sections: readonly Section[], options
   let width = 0 // 0: scalar values; otherwise values per neuron
   sections.forEach((s, j) => {
     if (!Array.isArray(s) || s.length !== 2) throw new SpikecsError(object, `sections[${j}]`, s, 'must be a [durationMs, value] pair')
-    ticks.push(wholeTicks(object, `sections[${j}][0]`, s[0], world.dtMs, false, ''))
+    ticks.push(durationTicks(object, `sections[${j}][0]`, s[0], world.dtMs))
     const v = s[1]
     const w = typeof v === 'number' ? 0 : v !== null && typeof v === 'object' ? v.length : -1
     if (w < 0) throw new SpikecsError(object, `sections[${j}][1]`, v, 'must be a number or an array with one value per neuron')

@@ -2,11 +2,11 @@
  * Spike buffers: index lists a system of your own fills before `CommSystem` runs; the half projections
  * bound to the buffer deliver those spikes in the same tick, and `CommSystem` empties it afterwards.
  */
-import { SpikecsError, addRecord, checkInteger, type SpikeBufferData, type World } from '@spikecs/ecs-core'
+import { SpikecsError, addRecord, SpikeBuffer, checkInteger, type SpikeBufferData, type World } from '@spikecs/ecs-core'
 
 export function addSpikeBuffer(world: World, name: string, size: number): SpikeBufferData {
   checkInteger(`spike buffer '${name}'`, 'size', size, 1, 2 ** 30)
-  return addRecord(world, world.components.SpikeBuffer, name, (eid) => ({
+  return addRecord(world, SpikeBuffer, name, (eid) => ({
     eid, name, size, indices: new Int32Array(size), count: 0, readers: 0,
   }))
 }

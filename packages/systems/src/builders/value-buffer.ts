@@ -6,12 +6,12 @@
  * spike buffer carrying values: an event layer reading it counts every pushed index as one spike, which is
  * why a value of 0 is not stored; `pushSpike` pushes the value 1.
  */
-import { SpikecsError, addRecord, checkFinite, checkInteger, type SpikeBufferData, type World } from '@spikecs/ecs-core'
+import { SpikecsError, addRecord, SpikeBuffer, checkFinite, checkInteger, type SpikeBufferData, type World } from '@spikecs/ecs-core'
 import { pushSpike } from './spike-buffer.js'
 
 export function addValueBuffer(world: World, name: string, size: number): SpikeBufferData {
   checkInteger(`value buffer '${name}'`, 'size', size, 1, 2 ** 30)
-  return addRecord(world, world.components.SpikeBuffer, name, (eid) => ({
+  return addRecord(world, SpikeBuffer, name, (eid) => ({
     eid, name, size, indices: new Int32Array(size), count: 0, readers: 0, values: new Float64Array(size),
   }))
 }

@@ -15,10 +15,9 @@
  *   (`next`), so a tick costs one comparison per neuron.
  */
 import {
-  SpikecsError, allocColumn, checkInteger, counterU32, entityKey, formatValue, rowKeys, type PopulationData,
+  SpikecsError, allocColumn, checkInteger, counterU32, entityKey, formatValue, msToTicks, rowKeys, type PopulationData,
 } from '@spikecs/ecs-core'
 import { param } from './params.js'
-import { wholeTicks } from '../ticks.js'
 import type { NeuronInputs, NeuronModel } from './neuron-model.js'
 import { describe } from './nonlinear-if.js'
 
@@ -112,7 +111,7 @@ function buildSchedule(object: string, given: Readonly<Record<string, unknown>>,
   const who = new Int32Array(m), when = new Int32Array(m)
   for (let k = 0; k < m; k++) {
     who[k] = checkInteger(object, `indices[${k}]`, indices[k], 0, size - 1)
-    when[k] = wholeTicks(object, `times[${k}]`, times[k], dtMs, round, 'roundTimes')
+    when[k] = msToTicks(object, `times[${k}]`, times[k], dtMs, round, 'roundTimes')
   }
   // Stable order by (neuron, tick); a neuron spikes at most once per tick.
   const order = Array.from({ length: m }, (_, k) => k).sort((a, b) => who[a] - who[b] || when[a] - when[b] || a - b)

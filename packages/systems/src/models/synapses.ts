@@ -207,11 +207,6 @@ export function resolveSynapse(
   return { model, params }
 }
 
-/** Bound conductance array of a state (for probes): `cond`, which for an Mg Expon state is `g` itself. */
-export function boundConductance(s: SynapseStateData): FloatArray {
-  return s.cond.array
-}
-
 // Descriptor factories, named as in BrainPy. Parameters in ms.
 
 /** Exponential synapse (BrainPy `Expon`): `tau` in ms (default 8). */

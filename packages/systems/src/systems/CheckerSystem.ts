@@ -15,58 +15,9 @@
  *   computed once per population at plan time from windowMs written to 12 significant digits, so that a
  *   window of 500 ticks of 0.1 ms is 50 ms exactly and a limit that is a whole count is compared exactly.
  */
-import { SpikecsError, type CheckerData, type Column, type FloatArray, type World } from '@spikecs/ecs-core'
+import { SpikecsError, type CheckerData, type FloatArray, type World } from '@spikecs/ecs-core'
+import type { CheckTask, FiniteTarget } from '../checks.js'
 import { planOf } from '../plan.js'
-
-/** A column the finite check scans, with the words of its error message resolved at plan time. */
-export interface FiniteTarget {
-  readonly col: Column<FloatArray>
-  readonly f64: boolean
-  /** e.g. `population 'E'` or `synapse state of projection 'E2E' onto 'E'`. */
-  readonly object: string
-}
-
-/** A checker with its per-population count limits. */
-export interface CheckTask {
-  readonly checker: CheckerData
-  /** Largest allowed spike count in the window, per population (in `world.components.Population.list` order). */
-  readonly maxCount: Float64Array
-  /** Window length in ms, as written in messages. */
-  readonly windowMs: number
-}
-
-export interface CheckPlan {
-  readonly tasks: readonly CheckTask[]
-  /** Columns scanned by finite checks (empty when no checker checks finiteness). */
-  readonly finite: readonly FiniteTarget[]
-}
-
-/** Resolves the checkers' work when the plan is built (their windows exist already). */
-export function compileChecks(world: World): CheckPlan {
-  const pops = world.components.Population.list
-  const checkers = world.components.Checker.list
-  const tasks = checkers.map((checker) => {
-    const windowMs = Number((checker.windowTicks * world.dtMs).toPrecision(12))
-    const maxCount = Float64Array.from(pops, (p) => (checker.maxRateHz * p.size * windowMs) / 1000)
-    return { checker, maxCount, windowMs }
-  })
-  const finite: FiniteTarget[] = []
-  if (checkers.some((ch) => ch.checkFinite)) {
-    const isFloat = (c: Column) => c.type === 'state' || c.type === 'f32' || c.type === 'f64'
-    for (const pop of pops) {
-      for (const col of Object.values(pop.state)) {
-        if (isFloat(col)) finite.push({ col: col as Column<FloatArray>, f64: col.array instanceof Float64Array, object: `population '${pop.name}'` })
-      }
-      for (const st of pop.states) {
-        const proj = st.projections[0]?.name ?? `state ${st.eid}`
-        for (const col of Object.values(st.cols)) {
-          finite.push({ col, f64: col.array instanceof Float64Array, object: `synapse state of projection '${proj}' onto '${pop.name}'` })
-        }
-      }
-    }
-  }
-  return { tasks, finite }
-}
 
 // Two monomorphic copies of the scan (one element type each), so that neither is slowed by the other.
 function anyNonFinite32(a: Float32Array): boolean {
