@@ -14,8 +14,7 @@
  *   10^−15), so the gap CDF is exact to about 10^−15 — far below float32 precision (2^−24).
  * Both depend only on (p, nPost, r), and the WebAssembly kernels perform the same operations.
  */
-import { checkInteger, checkProbability, counterI32, entityKey, rowKeys, type FloatArray } from '@spikecs/ecs-core'
-import type { CommContext } from './types.js'
+import { checkInteger, checkProbability, counterI32, entityKey, rowKeys, type FloatArray, type World } from '@spikecs/ecs-core'
 
 /** Row generator of on-the-fly fixed-probability connectivity (the data of the on-the-fly layers). */
 export interface RowGenerator {
@@ -211,11 +210,11 @@ export function generateRow(
 }
 
 /**
- * The row generator of a projection (validating `prob` and `seed`); gap tables are shared by the world's
- * generators with the same (p, nPost).
+ * The row generator of a projection (validating `prob` and `seed`; `ctx` as in comm/types.ts `CommContext`);
+ * gap tables are shared by the world's generators with the same (p, nPost).
  */
-export function rowGenerator(ctx: CommContext, obj: string, prob: number, includeSelf: boolean, seed: number | undefined,
-  weight: RowWeight): RowGenerator {
+export function rowGenerator(ctx: { readonly world: World; readonly name: string; readonly nPost: number }, obj: string,
+  prob: number, includeSelf: boolean, seed: number | undefined, weight: RowWeight): RowGenerator {
   checkProbability(obj, 'prob', prob)
   if (seed !== undefined) checkInteger(obj, 'seed', seed, 0, 0xffffffff)
   const cacheKey = `gaps:${prob}:${ctx.nPost}`

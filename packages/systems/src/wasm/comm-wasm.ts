@@ -4,10 +4,9 @@
  * additions are those of the records' `deliver` kernels, so they give bit-identical synapse states (tested). Spike indices are copied, re-indexed to the comm
  * layer's input, into a staging column of the arena before each call.
  */
-import { allocColumn, type Column, type ProjectionData, type World } from '@spikecs/ecs-core'
+import { allocColumn, type Column, type FloatArray, type ProjectionData, type World } from '@spikecs/ecs-core'
 import { wasmExports } from './lif-wasm.js'
 import { LN_TABLE, type GapTable, type RowGenerator } from '../comm/rows.js'
-import type { CsrData } from '../comm/csr.js'
 
 type CsrHomo = (ptr: number, ind: number, spk: number, ns: number, g: number, w: number) => void
 type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number, g: number) => void
@@ -103,8 +102,16 @@ export function wasmCommTargets(world: World, proj: ProjectionData): number[] | 
   return proj.state.inputCols.map((col) => col.offset)
 }
 
+/** The columns of stored rows (comm/csr.ts `CsrData`). */
+interface StoredRows {
+  readonly indptr: Column<Int32Array>
+  readonly indices: Column<Int32Array>
+  readonly weight: number
+  readonly weights: Column<FloatArray> | null
+}
+
 /** Stored rows (one weight or one per synapse), event-driven. */
-export function csrWasm(world: World, c: CsrData, targets: readonly number[]): WasmComm {
+export function csrWasm(world: World, c: StoredRows, targets: readonly number[]): WasmComm {
   const ex = wasmExports(world)
   const st = staging(world)
   const ptr = c.indptr.offset, ind = c.indices.offset
