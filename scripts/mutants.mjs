@@ -238,7 +238,7 @@ const MUTANTS = [
   {
     id: 'gap-log-cap',
     breaks: 'log-mode gap sampler capped at nPost − 1: an empty row gets target nPost − 1',
-    in: `${SYSTEMS}/comm`, from: 'Math.floor(lnUniform(r) * t.invLog1mp), t.cap)', to: 'Math.floor(lnUniform(r) * t.invLog1mp), t.cap - 1)',
+    in: `${SYSTEMS}/comm`, from: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap)', to: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap - 1)',
     tests: ['jit'],
   },
   {
@@ -257,19 +257,22 @@ const MUTANTS = [
   {
     id: 'all2all-include-self-ignored',
     breaks: 'All2All with includeSelf: false gives a spiking post w·n instead of w·(n − 1) (its own spike counted)',
-    in: `${SYSTEMS}/comm`, from: 'const most = c.weight * (n - 1)', to: 'const most = c.weight * n',
+    in: `${SYSTEMS}/comm`, from: 'g[j] += w * (sum - (vals === null ? 1 : vals[q]))', to: 'g[j] += w * sum',
     tests: ['include-self'],
   },
   {
     id: 'nonevent-value-ignored',
     breaks: 'non-event layers with one weight add w instead of w·x for a value buffer (graded input ignored)',
-    in: `${SYSTEMS}/comm`, from: 'const wx = w * x', to: 'const wx = w', count: 2,
+    edits: [
+      { in: `${SYSTEMS}/comm/jit.ts`, from: 'const wx = w * x', to: 'const wx = w' },
+      { in: `${SYSTEMS}/comm/csr.ts`, from: 'const wx = vals === null ? w : w * vals[q]', to: 'const wx = w' },
+    ],
     tests: ['comm-nonevent'],
   },
   {
     id: 'csrlinear-event-count',
     breaks: 'CSRLinear with a value buffer counts one event per value instead of one per synapse reached',
-    in: `${SYSTEMS}/comm`, from: 'events += e - b', to: 'events += 1',
+    in: `${SYSTEMS}/comm`, from: 'events += ptr[i + 1] - ptr[i]', to: 'events += 1',
     tests: ['events'],
   },
   // --- precision (docs/semantics.md, "Flush of tiny synapse states")

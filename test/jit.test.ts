@@ -4,11 +4,11 @@
 // (TypeScript and WebAssembly comm kernels) — in both gap modes (table, and log for small p), with fixed seeds.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData, type RowGenerator } from '@spikecs/ecs-core'
+import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData } from '@spikecs/ecs-core'
 import {
   addPopulation, addProjection, addInput, addSpikeMonitor, addSpikeBuffer, pushSpike, insertSystem, step, synapticEvents,
   spikeData, run, generateRow, CommSystem, LifRef, LifRefLTC, normal, EventJitFPHomoLinear,
-  EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform,
+  EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform, type RowGenerator,
 } from '@spikecs/systems'
 import { assertSameArray, assertSameRecord } from './compare.js'
 

@@ -110,109 +110,22 @@ export type SpikeSource =
     }
   | { readonly kind: 'buffer'; readonly buffer: SpikeBufferData }
 
-/** Row generator of on-the-fly fixed-probability connectivity (see systems' connectivity module). */
-export interface RowGenerator {
-  /** Projection key: rows depend only on (world seed, projection name, pre index). */
-  readonly key: number
-  readonly prob: number
+/**
+ * The comm layers' data types. ecs-core knows no comm layer: the package that defines them (`@spikecs/systems`)
+ * adds its union of data types here by declaration merging, and `CommData` becomes that union.
+ */
+export interface CommLayerTypes {}
+
+/** What every comm layer's data has, whatever the layer. */
+export interface CommDataBase {
+  /** The layer's kind, which names its record in the comm layer registry. */
+  readonly kind: string
+  readonly nPre: number
   readonly nPost: number
-  /** Geometric gap sampler tables (shared by generators with equal prob and nPost). */
-  readonly gaps: GapTable
-  /** Weight distribution drawn from the same stream as the targets. */
-  readonly weight:
-    | { readonly kind: 'homo'; readonly value: number }
-    | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
-    | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-  /** Allow the (i, i) pair (only meaningful when pre and post are the same population). */
-  readonly includeSelf: boolean
 }
 
-/**
- * The geometric gap sampler of on-the-fly rows. `table`: integer thresholds (exact to 2^−32 on the CDF, no
- * logarithm per draw), used while the table is small enough to stay in cache; `log`: the inverse CDF with a
- * double-precision logarithm of the project's own (same operations in TypeScript and WebAssembly).
- */
-export interface GapTable {
-  readonly prob: number
-  readonly mode: 'table' | 'log'
-  /** 1 / ln(1 − p) (log mode). */
-  readonly invLog1mp: number
-  /** Largest gap returned: the table length (table mode) or nPost (log mode). */
-  readonly cap: number
-  /** thresholds[g−1] = floor(2^32 (1−p)^g): gap ≥ g ⟺ r < thresholds[g−1] for a uniform 32-bit r. */
-  readonly thresholds: Uint32Array
-  /** Bits of r used to index the bins. */
-  readonly binBits: number
-  /** Smallest and largest gap of each bin of r. */
-  readonly binLo: Uint32Array
-  readonly binHi: Uint32Array
-}
-
-export type CommData =
-  | {
-      readonly kind: 'EventJitFPHomoLinear' | 'EventJitFPUniformLinear' | 'EventJitFPNormalLinear'
-      readonly nPre: number
-      readonly nPost: number
-      readonly gen: RowGenerator
-    }
-  | {
-      readonly kind: 'EventCSRLinear'
-      readonly nPre: number
-      readonly nPost: number
-      /** Row pointers (length nPre+1) over presynaptic rows. */
-      readonly indptr: Column<Float64Array> | Column<Int32Array>
-      readonly indices: Column<Int32Array>
-      /** Homogeneous weight (rounded to the dtype), or NaN when `weights` holds one weight per synapse. */
-      readonly weight: number
-      readonly weights: Column<FloatArray> | null
-      readonly nSynapses: number
-      /** How the matrix was made, for export and summaries. */
-      readonly connector: string
-      readonly drawn?: DrawnRows | null
-    }
-  | { readonly kind: 'One2One'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly weights: Column<FloatArray> | null }
-  | { readonly kind: 'All2All'; readonly nPre: number; readonly nPost: number; readonly weight: number; readonly includeSelf: boolean }
-  | {
-      readonly kind: 'Linear'
-      readonly nPre: number
-      readonly nPost: number
-      /** Dense row-major weights: W[pre·nPost + post]. */
-      readonly W: Column<FloatArray>
-    }
-  | {
-      /** Non-event on-the-fly layers: the rows of the event forms, each weight multiplied by the input value. */
-      readonly kind: 'JitFPHomoLinear' | 'JitFPUniformLinear' | 'JitFPNormalLinear'
-      readonly nPre: number
-      readonly nPost: number
-      readonly gen: RowGenerator
-    }
-  | {
-      /** Non-event stored rows: the layout of `EventCSRLinear`, each weight multiplied by the input value. */
-      readonly kind: 'CSRLinear'
-      readonly nPre: number
-      readonly nPost: number
-      readonly indptr: Column<Float64Array> | Column<Int32Array>
-      readonly indices: Column<Int32Array>
-      readonly weight: number
-      readonly weights: Column<FloatArray> | null
-      readonly nSynapses: number
-      readonly connector: string
-      readonly drawn?: DrawnRows | null
-    }
-
-/**
- * The random connector and weight distribution stored rows were drawn from (absent or null for explicit
- * lists), so an exporter can write the statistical equivalent.
- */
-export interface DrawnRows {
-  readonly prob: number
-  readonly includeSelf: boolean
-  readonly fixedOutDegree: boolean
-  readonly weight:
-    | { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-    | { readonly kind: 'uniform'; readonly low: number; readonly high: number }
-    | null
-}
+/** A projection's comm layer data: opaque here (see `CommLayerTypes`). */
+export type CommData = [keyof CommLayerTypes] extends [never] ? CommDataBase : CommLayerTypes[keyof CommLayerTypes]
 
 export interface ProjectionData {
   readonly eid: number

@@ -45,12 +45,19 @@ export function entityKey(seed: number, name: string): number {
 const GOLDEN = 0x9e3779b9
 
 /**
- * Draw `n` (0, 1, 2, …) of the counter-based stream with keys (k0, k1): unsigned 32 bits.
- * Two rounds of mixing, the second keyed by k1, so that two rows whose Weyl sequences overlap
- * still produce unrelated numbers.
+ * Draw `n` (0, 1, 2, …) of the counter-based stream with keys (k0, k1), as a signed 32-bit integer (apply
+ * `>>> 0` for the unsigned draw). Two rounds of mixing, the second keyed by k1, so that two rows whose Weyl
+ * sequences overlap still produce unrelated numbers. This is the form the hot loops call: its result is never
+ * boxed, whether V8 inlines the call or not (see {@link mix32s}).
  */
+export function counterI32(k0: number, k1: number, n: number): number {
+  // The golden-ratio increment written as a literal: a module constant is a context load in optimised code.
+  return mix32s((mix32s((k0 + Math.imul(n, 0x9e3779b9)) | 0) + k1) | 0)
+}
+
+/** Draw `n` of the counter-based stream with keys (k0, k1): unsigned 32 bits. */
 export function counterU32(k0: number, k1: number, n: number): number {
-  return mix32s(((mix32s((k0 + Math.imul(n, GOLDEN)) | 0) >>> 0) + k1) | 0) >>> 0
+  return counterI32(k0, k1, n) >>> 0
 }
 
 /** The two keys of row `i` of a projection whose key is `projKey`. */

@@ -3,6 +3,7 @@
  * static description (variants, connectivities, parameters with defaults and units) with its builder.
  */
 import { SpikecsError, type World } from '@spikecs/ecs-core'
+import { commSynapses } from '@spikecs/systems'
 import { coba, cobaDef } from './coba.js'
 import { cuba, cubaDef } from './cuba.js'
 import { einet, einetDef } from './einet.js'
@@ -37,40 +38,15 @@ export function buildPreset(name: string, options: CommonOptions & Record<string
 
 /**
  * Synapses of a world's projections: exact for stored (CSR) layers, expected (nPre·nPost·p) for
- * on-the-fly ones, whose synapses exist only while a spike is delivered.
+ * on-the-fly ones, whose synapses exist only while a spike is delivered (each layer's record counts them).
  */
 export function synapseCount(world: World): { synapses: number; exact: boolean } {
   let synapses = 0
   let exact = true
   for (const proj of world.components.Projection.list) {
-    const c = proj.comm
-    switch (c.kind) {
-      case 'EventCSRLinear':
-      case 'CSRLinear':
-        synapses += c.nSynapses
-        break
-      case 'EventJitFPHomoLinear':
-      case 'EventJitFPUniformLinear':
-      case 'EventJitFPNormalLinear':
-      case 'JitFPHomoLinear':
-      case 'JitFPUniformLinear':
-      case 'JitFPNormalLinear': {
-        // Minus the expected self pair per presynaptic neuron when self-connections are excluded.
-        const self = !c.gen.includeSelf && proj.pre === proj.post ? c.nPre * c.gen.prob : 0
-        synapses += c.nPre * c.nPost * c.gen.prob - self
-        exact = false
-        break
-      }
-      case 'One2One':
-        synapses += c.nPre
-        break
-      case 'All2All':
-        synapses += c.nPre * c.nPost - (c.includeSelf ? 0 : c.nPre)
-        break
-      case 'Linear':
-        synapses += c.nPre * c.nPost
-        break
-    }
+    const s = commSynapses(proj)
+    synapses += s.n
+    exact = exact && s.exact
   }
   return { synapses, exact }
 }

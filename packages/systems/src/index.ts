@@ -48,12 +48,23 @@ export { normal, uniform, type Initializer } from './init.js'
 
 // Comm layers and connectivity
 export {
-  EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear,
-  FixedProb, FromList, stored, type CommDesc, type JitCommDesc, type Connector,
-} from './comm/layers.js'
-export { buildGapTable, gapOf, generateRow, lnUniform, GAP_TABLE_MAX } from './comm/rows.js'
-export { JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear } from './comm/layers.js'
+  EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear,
+  JitFPNormalLinear, type JitCommDesc, type JitParams, type JitData,
+} from './comm/jit.js'
+export { EventCSRLinear, CSRLinear, FixedProb, FromList, stored, type Connector, type CsrData, type DrawnRows } from './comm/csr.js'
+export { One2One, type One2OneData } from './comm/one2one.js'
+export { All2All, type All2AllData } from './comm/all2all.js'
+export { Linear, type LinearData } from './comm/linear.js'
 export { FixedPostNum, FixedPreNum, type FixedNumConnector } from './comm/fixed-num.js'
+export {
+  commLayers, commLayerOf, commSelfOffset, commSynapses, type CommDesc, type CommLayerData,
+} from './comm/registry.js'
+export type {
+  CommLayer, CommContext, CommExport, Deliver, DrawnLaw, ResolvedComm, RowScratch, SynapseList, WeightScaling,
+} from './comm/types.js'
+export {
+  buildGapTable, gapOf, generateRow, generateRows, lnUniform, GAP_TABLE_MAX, type GapTable, type RowGenerator, type RowWeight,
+} from './comm/rows.js'
 
 // Entity builders
 export { addPopulation, stateOf, setParam, getParam, modelOf } from './builders/population.js'

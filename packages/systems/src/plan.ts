@@ -5,7 +5,7 @@
  * kernels are generated. Per tick the systems never query, hash or allocate.
  */
 import {
-  Population, getComponent, releaseScratch, scratchF32, scratchF64, scratchI32, type CheckerData, type DelayQueueData,
+  Population, getComponent, releaseScratch, scratchF64, type CheckerData, type CommData, type DelayQueueData,
   type FloatArray, type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
   type SpikeBufferData, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
@@ -14,11 +14,11 @@ import type { NeuronInputs, NeuronModel } from './models/neuron-model.js'
 import { flushLimit, flushed, synapseModels } from './models/synapses.js'
 import { outputRecord } from './models/outputs.js'
 import { unfusedNeuronKernel, unfusedOutputKernel, unfusedSynapseKernel, type NeuronKernel, type OutputKernel, type SynapseKernel } from './codegen/js.js'
-import { needsRowScratch } from './comm/layers.js'
-import type { RowScratch } from './comm/kernels.js'
-import { canFuse, compileFused, type FusedKernel } from './fuse.js'
+import { commLayerOf, commSelfOffset } from './comm/registry.js'
+import type { Deliver, RowScratch } from './comm/types.js'
+import { canFuse, compileFused } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
-import { createWasmComm, type WasmComm } from './wasm/comm-wasm.js'
+import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
 import { compileChecks, type CheckPlan } from './checks.js'
 
 export interface QueueTask {
@@ -28,11 +28,17 @@ export interface QueueTask {
 
 export interface CommTask {
   readonly proj: ProjectionData
+  /** The layer's data and its record's delivery kernel (see `comm/types.ts`). */
+  readonly comm: CommData
+  readonly deliver: Deliver<CommData>
+  /** Event layer: its kernel gets null for the values (a value buffer's indices count as spikes). */
+  readonly event: boolean
   readonly targets: readonly FloatArray[]
   /** Maps a comm-input index to the post index of the same neuron (−1 when pre and post differ). */
   readonly selfOffset: number
+  /** The kernel's per-tick scratch (on-the-fly rows), or null. */
   readonly rows: RowScratch | null
-  /** The WebAssembly comm kernel (kernel `wasm`, float32, stored rows or on-the-fly rows with one weight). */
+  /** The WebAssembly comm kernel (kernel `wasm`, float32, a layer that has one), or null. */
   readonly wasm: WasmComm | null
 }
 
@@ -109,19 +115,15 @@ function compilePlan(world: World, previous: Plan | null): Plan {
   }))
 
   const comm: CommTask[] = c.Projection.list.map((proj) => {
-    const src = proj.source
-    const selfOffset = src.kind === 'queue' && src.pop === proj.post ? src.offset : -1
-    const wasm = createWasmComm(world, proj, selfOffset)
-    let rows: RowScratch | null = null
-    if (wasm === null && needsRowScratch(proj.comm)) {
-      const nPost = proj.comm.nPost
-      rows = {
-        targets: scratchI32(world, nPost),
-        weights: world.dtype === 'float32' ? scratchF32(world, nPost) : scratchF64(world, nPost),
-        keys: new Uint32Array(2),
-      }
+    const layer = commLayerOf(proj.comm)
+    const selfOffset = commSelfOffset(proj)
+    const wasmTargets = layer.wasm === undefined ? null : wasmCommTargets(world, proj)
+    const wasm = wasmTargets === null ? null : layer.wasm!(world, proj.comm, selfOffset, wasmTargets)
+    const rows = wasm === null && layer.scratch !== undefined ? layer.scratch(world, proj.comm) : null
+    return {
+      proj, comm: proj.comm, deliver: layer.deliver, event: layer.event,
+      targets: proj.state.inputCols.map((col) => col.array), selfOffset, rows, wasm,
     }
-    return { proj, targets: proj.state.inputCols.map((col) => col.array), selfOffset, rows, wasm }
   })
 
   const neurons: NeuronTask[] = []

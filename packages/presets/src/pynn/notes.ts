@@ -2,6 +2,7 @@
  * The notes of the script's header (also returned by `exportPyNN`): where the PyNN network's numbers differ
  * from spikecs's, written for the populations and projections this network has.
  */
+import { commSynapses } from '@spikecs/systems'
 import { lifModel } from './model.js'
 import { pyFloat, pyText } from './literals.js'
 import type { PopPlan, ProjPlan, Settings } from './types.js'
@@ -18,7 +19,7 @@ export function integrationNotes(s: Settings, pops: readonly PopPlan[], projPlan
   const mg = projs.filter((p) => p.state.merged)
     .map((p) => `${pyText(p.name)} (a = ${pyFloat(s.show(p.state.derived[0]))}, tau = ${pyFloat(p.state.params.tau)} ms)`)
   if (s.mode === 'exact') {
-    const jit = projs.some((p) => p.comm.kind.startsWith('EventJitFP'))
+    const jit = projs.some((p) => !commSynapses(p).exact) // on-the-fly rows: counted by expectation
     notes.push(`Connectivity: the ${synapses} synapses spikecs realised for seed ${world.seed}${jit ? ' (on-the-fly rows materialised)' : ''}, so PyNN builds the same matrix.`)
   } else {
     notes.push(`Connectivity: statistical; PyNN draws a new matrix with the same law (NumpyRNG seed ${s.seed}), not spikecs's matrix.`)

@@ -3,6 +3,7 @@
  * (internal), resolved from the world before any text is written.
  */
 import type { PopulationData, ProjectionData, World } from '@spikecs/ecs-core'
+import type { CommExport, SynapseList } from '@spikecs/systems'
 import type { NpyArray } from '../npz.js'
 
 export type PyNNSimulator = 'brian2' | 'nest' | 'neuron' | 'spiNNaker'
@@ -90,15 +91,6 @@ export interface Channel {
   receptor: Receptor
 }
 
-/** Materialised synapses of one projection, in the projection's own indices (pre re-indexed from 0). */
-export interface Synapses {
-  readonly pre: Int32Array
-  readonly post: Int32Array
-  /** Per-synapse weights (spikecs units, as spikecs uses them), or null when `homo` holds the weight. */
-  readonly w: Float64Array | null
-  readonly homo: number
-}
-
 /** Weight law of a random layer: homo `a`; uniform on [a, b]; normal with mean a, std b. */
 export interface WeightLaw {
   readonly kind: 'homo' | 'uniform' | 'normal'
@@ -113,8 +105,10 @@ export interface ProjInput {
   /** R of the post population, times a for Mg projections (the PyNN weight is w·scale / R_p). */
   readonly scale: number
   /** Materialised synapses (exact lists, or to read the weights' sign), or null. */
-  readonly syn: Synapses | null
+  readonly syn: SynapseList | null
   readonly law: WeightLaw | null
+  /** The layer's own description (its record's `describe`). */
+  readonly desc: CommExport
 }
 
 /** Everything the projections imply for the populations: receptor channels and output kind per post. */

@@ -17,7 +17,7 @@ import {
   MAX_DELAY_TICKS, type DelayQueueData, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
   type SpikeBufferData, type SpikeSource, type SynapseStateData, type World,
 } from '@spikecs/ecs-core'
-import { resolveComm, type CommDesc } from '../comm/layers.js'
+import { resolveComm, type CommDesc } from '../comm/registry.js'
 import { registerEventCounter } from '../events.js'
 import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
 import { resolveOutput, type OutputDesc } from '../models/outputs.js'

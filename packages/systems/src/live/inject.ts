@@ -24,7 +24,7 @@ import {
 import { addSpikeBuffer } from '../builders/spike-buffer.js'
 import { HalfProjAlignPost, addProjection } from '../builders/projection.js'
 import { checkPopulation } from '../builders/common.js'
-import { One2One } from '../comm/layers.js'
+import { One2One } from '../comm/one2one.js'
 import { Expon } from '../models/synapses.js'
 import { CUBA } from '../models/outputs.js'
 

@@ -1,12 +1,12 @@
 /**
  * WebAssembly comm kernels for `kernel: 'wasm'` worlds: stored rows (one weight or one per synapse) and
- * on-the-fly rows with one weight. Their events, order and float32 additions are those of comm/kernels.ts,
- * so they give bit-identical synapse states (tested). Spike indices are copied, re-indexed to the comm
+ * on-the-fly rows with one weight, offered by those layers' records (`wasm`). Their events, order and float32
+ * additions are those of the records' `deliver` kernels, so they give bit-identical synapse states (tested). Spike indices are copied, re-indexed to the comm
  * layer's input, into a staging column of the arena before each call.
  */
-import { allocColumn, type Column, type GapTable, type ProjectionData, type World } from '@spikecs/ecs-core'
+import { allocColumn, type Column, type FloatArray, type ProjectionData, type World } from '@spikecs/ecs-core'
 import { wasmExports } from './lif-wasm.js'
-import { LN_TABLE } from '../comm/rows.js'
+import { LN_TABLE, type GapTable, type RowGenerator } from '../comm/rows.js'
 
 type CsrHomo = (ptr: number, ind: number, spk: number, ns: number, g: number, w: number) => void
 type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number, g: number) => void
@@ -92,51 +92,66 @@ function gapColumns(world: World, t: GapTable): { lo: number; hi: number; thr: n
   return cols
 }
 
-/** The WebAssembly comm kernel of a projection, or null when its layer runs in TypeScript. */
-export function createWasmComm(world: World, proj: ProjectionData, selfOffset: number): WasmComm | null {
+/**
+ * The arena offsets of a projection's target columns when its layer may run a WebAssembly kernel (kernel
+ * `wasm`, float32, every target column in the arena), else null.
+ */
+export function wasmCommTargets(world: World, proj: ProjectionData): number[] | null {
   if (world.kernel !== 'wasm' || world.dtype !== 'float32' || world.arena === null) return null
-  const c = proj.comm
   if (proj.state.inputCols.some((col) => col.offset < 0)) return null
-  const targets = proj.state.inputCols.map((col) => col.offset)
+  return proj.state.inputCols.map((col) => col.offset)
+}
+
+/** The columns of stored rows (comm/csr.ts `CsrData`). */
+interface StoredRows {
+  readonly indptr: Column<Int32Array>
+  readonly indices: Column<Int32Array>
+  readonly weight: number
+  readonly weights: Column<FloatArray> | null
+}
+
+/** Stored rows (one weight or one per synapse), event-driven. */
+export function csrWasm(world: World, c: StoredRows, targets: readonly number[]): WasmComm {
   const ex = wasmExports(world)
-  if (c.kind === 'EventCSRLinear') {
-    const st = staging(world)
-    const ptr = c.indptr.offset, ind = c.indices.offset
-    if (c.weights === null) {
-      const fn = ex.csr_homo as unknown as CsrHomo, w = c.weight
-      return { kind: 'csr_homo', staging: st, targets, indptr: c.indptr.array as Int32Array, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
-    }
-    const fn = ex.csr_weights as unknown as CsrWeights, W = c.weights.offset
-    return { kind: 'csr_weights', staging: st, targets, indptr: c.indptr.array as Int32Array, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
+  const st = staging(world)
+  const ptr = c.indptr.offset, ind = c.indices.offset
+  const indptr = c.indptr.array
+  if (c.weights === null) {
+    const fn = ex.csr_homo as unknown as CsrHomo, w = c.weight
+    return { kind: 'csr_homo', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
   }
-  const weight = 'gen' in c ? c.gen.weight : null
-  if (c.kind === 'EventJitFPHomoLinear' && weight !== null && weight.kind === 'homo' && c.gen.prob > 0) {
-    const st = staging(world)
-    const gen = c.gen, t = gen.gaps
-    const w = weight.value
-    const self = gen.includeSelf ? -1 : selfOffset
-    const sorted = gen.nPost >= SORTED_DELIVERY_POSTS
-    const buf = sorted ? sortBuffers(world) : { B: 0, cnt: 0 }
-    const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run, indptr: null })
-    if (t.mode === 'log') {
-      const inv = t.invLog1mp
-      const lnt = lnTableColumn(world)
-      if (sorted) {
-        const fn = ex.jit_homo_sorted_log as unknown as JitHomoSortedLog
-        return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
-      }
-      const fn = ex.jit_homo_log as unknown as JitHomoLog
-      return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self))
-    }
-    const { lo, hi, thr } = gapColumns(world, t)
+  const fn = ex.csr_weights as unknown as CsrWeights, W = c.weights.offset
+  return { kind: 'csr_weights', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
+}
+
+/** On-the-fly rows with one weight, event-driven (null for p = 0 or a weight law). */
+export function jitWasm(world: World, gen: RowGenerator, selfOffset: number, targets: readonly number[]): WasmComm | null {
+  if (gen.weight.kind !== 'homo' || !(gen.prob > 0)) return null
+  const ex = wasmExports(world)
+  const st = staging(world)
+  const t = gen.gaps
+  const w = gen.weight.value
+  const self = gen.includeSelf ? -1 : selfOffset
+  const sorted = gen.nPost >= SORTED_DELIVERY_POSTS
+  const buf = sorted ? sortBuffers(world) : { B: 0, cnt: 0 }
+  const comm = (kind: WasmComm['kind'], run: WasmComm['run']): WasmComm => ({ kind, staging: st, targets, run, indptr: null })
+  if (t.mode === 'log') {
+    const inv = t.invLog1mp
+    const lnt = lnTableColumn(world)
     if (sorted) {
-      const fn = ex.jit_homo_sorted as unknown as JitHomoSorted
-      return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
+      const fn = ex.jit_homo_sorted_log as unknown as JitHomoSortedLog
+      return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
     }
-    const fn = ex.jit_homo as unknown as JitHomo
-    return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))
+    const fn = ex.jit_homo_log as unknown as JitHomoLog
+    return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, inv, lnt, g, w, self))
   }
-  return null
+  const { lo, hi, thr } = gapColumns(world, t)
+  if (sorted) {
+    const fn = ex.jit_homo_sorted as unknown as JitHomoSorted
+    return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
+  }
+  const fn = ex.jit_homo as unknown as JitHomo
+  return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))
 }
 
 /** Delivers the spikes idx[from..to) (minus `offset`) through a WebAssembly comm kernel; returns the events. */
