@@ -1,9 +1,11 @@
 /**
- * WebAssembly SIMD kernels for the LIF family (float32 worlds created with `kernel: 'wasm'`). One call per
- * population per tick does the fused work of AlignPostSystem, OutputSystem and NeuronSystem for that
- * population in 4-lane float32 arithmetic on the columns in the world's arena (see `wasm/lif-kernels.mjs`).
- * The TypeScript kernels stay the reference: the two agree to float32 rounding on short runs and
- * statistically on long ones (the tests check both); each is deterministic on its own.
+ * The WebAssembly SIMD neuron-side kernels at run time (float32 worlds created with `kernel: 'wasm'`): the
+ * module (instantiated once per world on its arena), and per population the work of AlignPostSystem,
+ * OutputSystem and NeuronSystem in 4-lane float32 arithmetic — one call of the LIF family's hand-fused kernel
+ * (`wasm/lif-kernels.mjs`), or the kernels generated from the records (`wasm/model-kernels.ts`): each incoming
+ * state's synapse kernel, then the neuron kernel. The TypeScript kernels stay the reference: they agree to
+ * float32 rounding on short runs and statistically on long ones (the tests check both); each is deterministic
+ * on its own.
  */
 import { allocColumn, type Column, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { NeuronInputs } from '../models/neuron-model.js'
