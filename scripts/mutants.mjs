@@ -5,8 +5,8 @@
 //      says otherwise — in the file or folder `in`, or the run fails naming the mutant: nothing is skipped);
 //   2. rebuilds what the tests import (`tsc -b tsconfig.build.json`; the WebAssembly build first when a
 //      generator under packages/systems/wasm/ changed, and once more after such a mutant, to restore it);
-//   3. runs its test files one by one (`node test/run.mjs test '^NAME\.test\.ts$' --bail`) until a test fails:
-//      the mutant is killed; if all pass it SURVIVED;
+//   3. runs its test files one by one (`node test/run.mjs test '^PATH\.test\.ts$' --bail`, PATH under test/)
+//      until a test fails: the mutant is killed; if all pass it SURVIVED;
 //   4. restores the files byte for byte.
 // It prints one line per mutant and `N of N mutants killed`, and exits non-zero when a mutant survived, did not
 // apply or did not build, or when the listed test files fail on the unmutated sources (checked first, once).
@@ -27,8 +27,8 @@
 //   - point `in` at its file or at a folder that contains it (a folder is searched recursively: .ts, .mjs and
 //     .js sources, not dist/, *.gen.ts or *.d.ts), and rewrite `from` (a string, or a RegExp for a multi-line
 //     anchor) so that it matches the new text exactly `count` times, and `to` so that it injects the same fault;
-//   - if the tests moved, update `tests` (file names under test/ without `.test.ts`; the fastest exact ones
-//     first, since the first failure ends the mutant's run);
+//   - if the tests moved, update `tests` (paths under test/ without `.test.ts`, e.g. `systems/comm/jit`; the
+//     fastest exact ones first, since the first failure ends the mutant's run);
 //   - run `pnpm test:mutants --only ID`: it must be killed. If it survives, the tests have lost the check:
 //     restore it with a test of the behaviour (an exact expectation), not one that recognises the mutant's text.
 import { spawn, spawnSync } from 'node:child_process'
@@ -51,135 +51,135 @@ const MUTANTS = [
     id: 'mg-order-expon-fused',
     breaks: 'fused Expon kernel: Mg and non-Mg orders swapped (merged states bind g before decay, own states after)',
     in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Expon' ? !s.merged : s.merged,",
-    tests: ['latency', 'reference'],
+    tests: ['systems/systems/latency', 'systems/reference'],
   },
   {
     id: 'mg-order-expon-unfused',
     breaks: 'AlignPostSystem (unfused) Expon: Mg and non-Mg orders swapped',
     in: `${SYSTEMS}/codegen/js.ts`, from: 'unfusedSynapseSource(rec, s.merged, alias,',
     to: "unfusedSynapseSource(rec, rec.kind === 'Expon' ? !s.merged : s.merged, alias,",
-    tests: ['reference', 'flush'],
+    tests: ['systems/reference', 'systems/models/flush'],
   },
   {
     id: 'mg-order-rise',
     breaks: 'fused Alpha/DualExpon kernel: Mg and non-Mg orders swapped',
     in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Alpha' || s.kind === 'DualExpon' ? !s.merged : s.merged,",
-    tests: ['synapses-rise', 'reference'],
+    tests: ['systems/models/synapses-rise', 'systems/reference'],
   },
   {
     id: 'wasm-expon-cond-after-decay',
     breaks: 'WebAssembly neuron kernel, non-Mg Expon: the conductance is taken after the decay instead of before',
     in: `${WASM_GEN}/lif-kernels.mjs`,
     from: "else if (mg === 'n') out.push(set(`c${k}`, get(`x${k}`))", to: "else if (mg === 'n') out.push(set(`c${k}`, get(`y${k}`))",
-    tests: ['wasm', 'flush'],
+    tests: ['systems/wasm/wasm', 'systems/models/flush'],
   },
   {
     id: 'wasm-expon-mg-cond-before-decay',
     breaks: 'WebAssembly neuron kernel, Mg Expon: the conductance is the state before the decay (add-then-decay lost)',
     in: `${WASM_GEN}/lif-kernels.mjs`,
     from: "if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))", to: "if (mg === 'm') out.push(set(`c${k}`, get(`x${k}`)))",
-    tests: ['wasm'],
+    tests: ['systems/wasm/wasm'],
   },
   {
     id: 'dualexpon-A-dropped',
     breaks: "DualExpon: the amplitude A left out of the propagator's coupling c (peak no longer A-normalised)",
     in: `${SYSTEMS}/models`, from: 'p.A * (Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))', to: '(Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))',
-    tests: ['synapses-rise'],
+    tests: ['systems/models/synapses-rise'],
   },
   {
     id: 'alpha-coupling',
     breaks: "Alpha: the coupling c of h into g is e^(−dt/τ) instead of (dt/τ)·e^(−dt/τ) (peak no longer 1/e at τ)",
     in: `${SYSTEMS}/models`, from: 'f: (p, dt) => (dt / p.tauDecay) * Math.exp(-dt / p.tauDecay)', to: 'f: (p, dt) => Math.exp(-dt / p.tauDecay)',
-    tests: ['synapses-rise'],
+    tests: ['systems/models/synapses-rise'],
   },
   // --- latencies (docs/semantics.md, "Spike transport and latency")
   {
     id: 'delay-floor',
     breaks: 'ms → ticks rounds down (floor) instead of to the nearest tick: roundDelay 0.25 ms gives 2 ticks, not 3',
     in: 'packages/ecs-core/src', from: 'const ticks = Math.round(exact)', to: 'const ticks = Math.floor(exact)',
-    tests: ['latency'],
+    tests: ['systems/systems/latency'],
   },
   {
     id: 'delay-off-by-one',
     breaks: 'a full projection delivers one tick early (max(1, round(D/dt) − 1), BrainPy issue #709)',
     in: `${SYSTEMS}/builders`, from: "latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))",
     to: "latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true) - 1)",
-    tests: ['latency'],
+    tests: ['systems/systems/latency'],
   },
   {
     id: 'queue-slot-off-by-one',
     breaks: 'a delay entry of latency L reads the spikes of tick k − L − 1 (one ring slot too old)',
     in: 'packages/ecs-core/src', from: 'let s = q.head - (latency - 1)', to: 'let s = q.head - latency',
-    tests: ['latency'],
+    tests: ['systems/systems/latency'],
   },
   {
     id: 'slice-default-latency',
     breaks: "fromQueue's default latency is 2 ticks instead of 1 (the previous tick's spikes)",
     in: `${SYSTEMS}/builders`, from: 'latency: opts.latency ?? 1', to: 'latency: opts.latency ?? 2',
-    tests: ['latency'],
+    tests: ['systems/systems/latency'],
   },
   {
     id: 'spike-buffer-latency',
     breaks: 'a spike buffer filled by a system inserted before CommSystem is delivered one tick late',
     in: SYSTEMS, from: "list.splice('before' in where ? k : k + 1, 0, system)", to: 'list.splice(k + 1, 0, system)',
-    tests: ['latency'],
+    tests: ['systems/systems/latency'],
   },
   // --- neurons (docs/semantics.md, "Neurons")
   {
     id: 'threshold-ts-fused',
     breaks: 'fused TypeScript LIF kernel spikes at V > V_th instead of V ≥ V_th',
     in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))'),\n",
-    tests: ['neuron'],
+    tests: ['systems/models/neuron'],
   },
   {
     id: 'threshold-ts-unfused',
     breaks: 'unfused TypeScript LIF kernels (LTC and non-LTC) spike at V > V_th instead of V ≥ V_th',
     in: `${SYSTEMS}/codegen/js.ts`, from: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;')", to: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;').replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))')",
-    tests: ['neuron'],
+    tests: ['systems/models/neuron'],
   },
   {
     id: 'threshold-wasm',
     breaks: 'WebAssembly LIF kernel spikes at V > V_th instead of V ≥ V_th',
     in: `${WASM_GEN}/lif-kernels.mjs`, from: "(f32x4.ge ${get('vn')} ${get('vTh')})", to: "(f32x4.gt ${get('vn')} ${get('vTh')})", count: 2,
-    tests: ['wasm'],
+    tests: ['systems/wasm/wasm'],
   },
   {
     id: 'refractory-short',
     breaks: 'fused TypeScript LIF kernel holds a neuron n_ref − 1 ticks after a spike instead of n_ref',
     in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('tick - c_last[i] <= p_nRef', 'tick - c_last[i] < p_nRef'),\n",
-    tests: ['neuron'],
+    tests: ['systems/models/neuron'],
   },
   {
     id: 'refractory-long',
     breaks: 'LIF refractory period is round(τ_ref/dt) + 1 ticks (every kernel reads the derived n_ref)',
     in: `${SYSTEMS}/models`, from: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true)",
     to: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true) + 1",
-    tests: ['neuron'],
+    tests: ['systems/models/neuron'],
   },
   {
     id: 'refractory-wasm-short',
     breaks: 'WebAssembly LIF kernel holds a neuron n_ref − 1 ticks after a spike',
     in: `${WASM_GEN}/lif-kernels.mjs`, from: "(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})",
     to: "(i32x4.ge_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})",
-    tests: ['wasm'],
+    tests: ['systems/wasm/wasm'],
   },
   {
     id: 'ltc-factor-dropped',
     breaks: 'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
     in: `${SYSTEMS}/models/lif.ts`, from: 'exp(negDtOverTau * g1)', to: 'exp(negDtOverTau)',
-    tests: ['reference'],
+    tests: ['systems/reference'],
   },
   {
     id: 'ltc-factor-dropped-wasm',
     breaks: 'WebAssembly LTC LIF kernel: the exponent lacks its R·G term',
     in: `${WASM_GEN}/lif-kernels.mjs`, from: "...exp4(`(f32x4.add ${get('rA')} (f32x4.mul ${get('rB')} ${get('G')}))`)", to: "...exp4(get('rA'))",
-    tests: ['wasm'],
+    tests: ['systems/wasm/wasm'],
   },
   {
     id: 'coba-sign-unfused',
     breaks: 'non-LTC LIF record (its unfused and fused TypeScript kernels): COBA current g·(V − E) instead of g·(E − V)',
     in: `${SYSTEMS}/models/lif.ts`, from: 'let vInf = vRest + R * (ii + GE - G * V)', to: 'let vInf = vRest + R * (ii - GE + G * V)',
-    tests: ['reference'],
+    tests: ['systems/reference'],
   },
   {
     id: 'coba-sign-wasm',
@@ -187,13 +187,13 @@ const MUTANTS = [
     in: `${WASM_GEN}/lif-kernels.mjs`,
     from: "(f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))",
     to: "(f32x4.add (f32x4.sub ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))",
-    tests: ['wasm'],
+    tests: ['systems/wasm/wasm'],
   },
   {
     id: 'fused-skips-rounding',
     breaks: 'the fused kernel uses conductances and states unrounded to float32 where the unfused kernels store them',
     in: `${SYSTEMS}/codegen/js.ts`, from: 'const round = roundFor(dtype)\n  const pro', to: 'const round = (x: string) => `(${x})`\n  const pro',
-    tests: ['reference'],
+    tests: ['systems/reference'],
   },
   // --- outputs (docs/semantics.md, "Outputs and the sums a neuron receives")
   {
@@ -207,58 +207,58 @@ const MUTANTS = [
           "    'if (it === 1) { vB = c_V[i]; c_V[i] = vS; ns = nS; c_last[i] = lS; }', ...outBody, n.body, '}',\n",
       },
     ],
-    tests: ['reference'],
+    tests: ['systems/reference'],
   },
   // --- merging (docs/semantics.md, "Merging")
   {
     id: 'merge-key-ignores-params',
     breaks: 'merge key ignores the parameter values (Expon τ 5 and τ 6 share a state)',
     in: 'packages/ecs-core/src', from: '`${k}=${String(d.params[k])}`', to: '`${k}`',
-    tests: ['merge'],
+    tests: ['systems/builders/merge'],
   },
   {
     id: 'merge-key-ignores-kind',
     breaks: 'merge key ignores the model kind (Alpha τ 5 and Expon τ 5, COBA and MgBlock(ccMg 0) merge)',
     in: 'packages/ecs-core/src', from: 'return `${d.kind}(${keys', to: 'return `(${keys',
-    tests: ['merge'],
+    tests: ['systems/builders/merge'],
   },
   {
     id: 'merge-key-ignores-label',
     breaks: 'merge key ignores the output label',
     in: 'packages/ecs-core/src', from: "${label === null ? '' : 'label:' + label}", to: '',
-    tests: ['merge'],
+    tests: ['systems/builders/merge'],
   },
   // --- connectivity (docs/semantics.md, "Comm layers and connectivity")
   {
     id: 'gap-table-last-threshold',
     breaks: 'table-mode gap sampler one threshold short: a row whose first gap is ≥ nPost gets target nPost − 1',
     in: `${SYSTEMS}/comm`, from: 'for (let g = 1; g <= nPost; g++) {', to: 'for (let g = 1; g < nPost; g++) {',
-    tests: ['jit'],
+    tests: ['systems/comm/jit'],
   },
   {
     id: 'gap-log-cap',
     breaks: 'log-mode gap sampler capped at nPost − 1: an empty row gets target nPost − 1',
     in: `${SYSTEMS}/comm`, from: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap)', to: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap - 1)',
-    tests: ['jit'],
+    tests: ['systems/comm/jit'],
   },
   {
     id: 'csr-key',
     breaks: 'FixedProb stored rows keyed by another seed than the on-the-fly rows of the same projection',
     in: `${SYSTEMS}/comm`, from: 'rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, conn.seed,',
     to: 'rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, (conn.seed ?? ctx.world.seed) + 1,',
-    tests: ['jit'],
+    tests: ['systems/comm/jit'],
   },
   {
     id: 'include-self-ignored',
     breaks: 'includeSelf: false ignored by the on-the-fly rows (the pair (i, i) is delivered)',
     in: `${SYSTEMS}/comm`, from: 'const skipSelf = gen.includeSelf ? -1 : self', to: 'const skipSelf = -1',
-    tests: ['include-self'],
+    tests: ['systems/comm/include-self'],
   },
   {
     id: 'all2all-include-self-ignored',
     breaks: 'All2All with includeSelf: false gives a spiking post w·n instead of w·(n − 1) (its own spike counted)',
     in: `${SYSTEMS}/comm`, from: 'g[j] += w * (sum - (vals === null ? 1 : vals[q]))', to: 'g[j] += w * sum',
-    tests: ['include-self'],
+    tests: ['systems/comm/include-self'],
   },
   {
     id: 'nonevent-value-ignored',
@@ -267,20 +267,20 @@ const MUTANTS = [
       { in: `${SYSTEMS}/comm/jit.ts`, from: 'const wx = w * x', to: 'const wx = w' },
       { in: `${SYSTEMS}/comm/csr.ts`, from: 'const wx = vals === null ? w : w * vals[q]', to: 'const wx = w' },
     ],
-    tests: ['comm-nonevent'],
+    tests: ['systems/comm/comm-nonevent'],
   },
   {
     id: 'csrlinear-event-count',
     breaks: 'CSRLinear with a value buffer counts one event per value instead of one per synapse reached',
     in: `${SYSTEMS}/comm`, from: 'events += ptr[i + 1] - ptr[i]', to: 'events += 1',
-    tests: ['events'],
+    tests: ['systems/events'],
   },
   // --- precision (docs/semantics.md, "Flush of tiny synapse states")
   {
     id: 'flush-limit-float32',
     breaks: 'float32 flush limit 2^−100 instead of the midpoint below it: a value that rounds to 2^−100 is flushed',
     in: `${SYSTEMS}/models`, from: "return dtype === 'float32' ? 2 ** -100 - 2 ** -125 : 2 ** -100", to: 'return 2 ** -100',
-    tests: ['flush'],
+    tests: ['systems/models/flush'],
   },
 ]
 

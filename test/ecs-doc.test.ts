@@ -6,7 +6,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import { getComponent, restore, run, snapshot, spikeData, type PopulationData } from '@spikecs/systems'
-import { assertSameBytes, assertSameRecord } from './compare.js'
+import { assertSameBytes, assertSameRecord } from './support/compare.js'
 
 const DOC = readFileSync(new URL('../docs/ecs.md', import.meta.url), 'utf8')
 const FILE = readFileSync(new URL('../docs/examples/homeostasis.ts', import.meta.url), 'utf8')

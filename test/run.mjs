@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the uvu suites under test/ (or the folder given as the first argument, the files matching the pattern
-// given as the second) through tsx and ends with one plain line `N passed, N failed`; exits non-zero on any
-// failure. Further arguments go to uvu (e.g. `--bail`: stop at the first failing test).
+// given as the second, a path relative to that folder) through tsx and ends with one plain line
+// `N passed, N failed`; exits non-zero on any failure. Folders are searched recursively (test/ mirrors the
+// packages); from test/ itself the folders slow, soak, interop, mpi and browser are left to their own scripts.
+// Further arguments go to uvu (e.g. `--bail`: stop at the first failing test).
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'

@@ -2,7 +2,7 @@
  * The golden spike record: for every preset, variant, connectivity, kernel and dtype, the `spikeHash`, spike
  * count and synaptic event count of `spikecs run <preset> --variant V --conn C --kernel K --dtype D
  * --duration 500 --seed 7`. `hashes.json` holds the committed record; `child.ts` computes one shard of it in
- * a process of its own; `update.ts` rewrites the file; `test/golden.test.ts` recomputes and compares.
+ * a process of its own; `update.ts` rewrites the file; `test/golden/golden.test.ts` recomputes and compares.
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

@@ -21,7 +21,7 @@ import {
   FromList, FullProjAlignPost, FullProjAlignPostMg, LifRef, LifRefLTC,
 } from '@spikecs/systems'
 import { coba, exportPyNN, summarizeSpikes } from '@spikecs/presets'
-import { PYTHON, onsetOf, peakOf, pool, runJson, scratch } from '../python.js'
+import { PYTHON, onsetOf, peakOf, pool, runJson, scratch } from '../support/python.js'
 
 const { env, write, remove } = scratch('spikecs-interop-')
 const runScript = (path: string) => runJson(PYTHON, [path], env)

@@ -25,7 +25,7 @@ import {
   FullProjAlignPost, LifRef, LifRefLTC,
 } from '@spikecs/systems'
 import { coba, exportPyNN, summarizeSpikes, type PyNNExportOptions } from '@spikecs/presets'
-import { PYTHON, onsetOf, peakOf, runJson, scratch, type PyResult } from '../python.js'
+import { PYTHON, onsetOf, peakOf, runJson, scratch, type PyResult } from '../support/python.js'
 
 const { env, write, remove } = scratch('spikecs-mpi-')
 const asRoot = process.getuid?.() === 0 ? ['--allow-run-as-root'] : []

@@ -2,7 +2,7 @@
 // exactly what the `deliver` kernels of comm/csr.ts and comm/jit.ts do — the same events in the same order
 // with float32 additions, and for on-the-fly rows the same integer hash and gaps as comm/rows.ts (four draws
 // at a time in SIMD lanes) — so their results are bit-identical to the TypeScript kernels (tests compare
-// them; test/comm-sampler-wasm.test.ts holds the sampler to generateRow row by row).
+// them; test/systems/wasm/comm-sampler-wasm.test.ts holds the sampler to generateRow row by row).
 //
 // Spike indices arrive in a staging column already re-indexed to the comm layer's input (`spk`, `ns`).
 

@@ -184,7 +184,7 @@ export function generateRow(
   let count = 0
   for (;;) {
     // counterI32(k0, k1, draw++) (ecs-core rng.ts) written out: in this loop any call for the hash, even one V8
-    // inlines, costs about 8 % of on-the-fly delivery (measured); test/jit.test.ts holds these rows to
+    // inlines, costs about 8 % of on-the-fly delivery (measured); test/systems/comm/jit.test.ts holds these rows to
     // counterU32's draws. The gap is `tableGap`, the one table lookup.
     let x = (k0 + Math.imul(draw++, 0x9e3779b9)) | 0
     x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16

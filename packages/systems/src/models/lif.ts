@@ -58,7 +58,7 @@ export interface LifRefParams extends LifParams {
 /**
  * The LTC step's e^(−dt(1 + R·Σg)/τ) in the WebAssembly kernel: `expc(r)` is e^(r + c) by the float32 series
  * around c = −0.175 (falling back to a range-reduced exp away from c), so the centre is folded into the
- * constant term: r = (−dt/τ − c) + (−dt/τ·R)·Σg. Tested against the record's `exp` form in test/wasm.test.ts.
+ * constant term: r = (−dt/τ − c) + (−dt/τ·R)·Σg. Tested against the record's `exp` form in test/systems/wasm/wasm.test.ts.
  */
 const LTC_WASM_UPDATE = `
   let ii = Is + Ia + Ic

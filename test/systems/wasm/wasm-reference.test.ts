@@ -12,8 +12,8 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { Stream } from '@spikecs/ecs-core'
 import { addStateProbe, probeData, planOf, run } from '@spikecs/systems'
-import { simulateNaive } from './naive.js'
-import { DT, buildWorld, naiveOf, randomNet, spikesPerTick, type NetSpec, type ProjSpec } from './reference-net.js'
+import { simulateNaive } from '../../support/naive.js'
+import { DT, buildWorld, naiveOf, randomNet, spikesPerTick, type NetSpec, type ProjSpec } from '../../support/reference-net.js'
 
 const TOL_V = 5e-4
 const TICKS = 400

@@ -270,7 +270,7 @@ test('rasterSvg of a preset run: E and I paths hold every spike', () => {
 // ---------------------------------------------------------------------------------------------------------
 // The docs fragment stays true
 
-const DOC = readFileSync(new URL('../docs/presets-cli.md', import.meta.url), 'utf8')
+const DOC = readFileSync(new URL('../../docs/presets-cli.md', import.meta.url), 'utf8')
 
 test('docs/presets-cli.md lists every parameter of every preset with its default', () => {
   for (const def of [cobaDef, cubaDef]) {
@@ -287,7 +287,7 @@ test('the docs\' hand-built EINet runs and prints the rates of einet() for seed 
   const start = DOC.indexOf('```ts', DOC.indexOf('<!-- example: einet-by-hand'))
   const code = DOC.slice(start + 5, DOC.indexOf('```', start + 5))
   // The example is plain JavaScript as well, so node runs it directly from the repository root.
-  const root = fileURLToPath(new URL('..', import.meta.url))
+  const root = fileURLToPath(new URL('../..', import.meta.url))
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
   assert.is(r.status, 0, r.stderr)
   const net = einet({ seed: 1 })

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { cobaDef, cubaDef, einetDef } from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
 
-const MAIN = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url))
+const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url))
 const tmp = mkdtempSync(join(tmpdir(), 'spikecs-cli-'))
 
 function spikecs(...args: string[]) {

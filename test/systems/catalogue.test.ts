@@ -15,7 +15,7 @@ import {
   FixedProb, FromList, One2One, All2All, Linear, Expon, DualExponV2, COBA, CUBA, MgBlock, FullProjAlignPost,
   HalfProjAlignPost, HalfProjAlignPostMg,
 } from '@spikecs/systems'
-import { assertRefused } from './refusal.js'
+import { assertRefused } from '../support/refusal.js'
 
 function net(dtype: 'float32' | 'float64' = 'float32') {
   const world = createWorld({ dtype })

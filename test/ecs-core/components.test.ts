@@ -12,7 +12,7 @@ import {
 import {
   addInput, addPopulation, addProjection, step, synapticEvents, FullProjAlignPost, LifRef, All2All, Expon, CUBA,
 } from '@spikecs/systems'
-import { assertRefused } from './refusal.js'
+import { assertRefused } from '../support/refusal.js'
 
 const Homeo = defineComponent('Homeo', {
   fields: { eta: 0.5, on: true, label: 'h', history: [1, 2] },

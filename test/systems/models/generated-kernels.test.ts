@@ -1,5 +1,5 @@
 // Kernels generated from the model records against the hand-written kernels they replaced
-// (test/legacy-kernels.ts): every neuron model variant, synapse kind (Mg and not) and output kind, in both
+// (test/support/legacy-kernels.ts): every neuron model variant, synapse kind (Mg and not) and output kind, in both
 // dtypes, driven by the same pseudo-random inputs, must give the same state and spikes bit for bit. Then the
 // fused kernel of every model (new for all but LIF) against the unfused systems, bit for bit, in whole worlds.
 import { test } from 'uvu'
@@ -10,7 +10,7 @@ import {
   EventCSRLinear, FixedProb, Expon, DualExponV2, Alpha, DualExpon, COBA, CUBA, MgBlock, PoissonGroup,
   type NeuronInputs, type SynapseDesc, type OutputDesc,
 } from '@spikecs/systems'
-import { legacyAdvance, legacyHH, legacyLif, legacyNonlinearIF, legacyOutput, type Inputs } from './legacy-kernels.js'
+import { legacyAdvance, legacyHH, legacyLif, legacyNonlinearIF, legacyOutput, type Inputs } from '../../support/legacy-kernels.js'
 
 const dt = 0.1
 

@@ -4,8 +4,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
-import * as node from '../packages/ecs-core/src/pool.js'
-import * as browser from '../packages/ecs-core/src/pool-browser.js'
+import * as node from '../../packages/ecs-core/src/pool.js'
+import * as browser from '../../packages/ecs-core/src/pool-browser.js'
 
 const SIZES = [0, 1, 2, 3, 7, 8, 9, 100, 1000, 4096, 4097, 65535, 1_000_000]
 
@@ -32,7 +32,7 @@ for (const [name, pool] of [['typedarray-pool (Node)', node], ['browser pool', b
 }
 
 test('the package maps pool.js to pool-browser.js for browser bundles', () => {
-  const pkg = JSON.parse(readFileSync(new URL('../packages/ecs-core/package.json', import.meta.url), 'utf8'))
+  const pkg = JSON.parse(readFileSync(new URL('../../packages/ecs-core/package.json', import.meta.url), 'utf8'))
   assert.equal(pkg.browser, { './dist/pool.js': './dist/pool-browser.js' })
 })
 

@@ -455,7 +455,7 @@ test('python literals and float32 shortest decimals', () => {
   assert.is(shortFloat32(Math.fround(-55.123)), -55.123)
   assert.is(shortFloat32(0.1), 0.1, 'not a float32 value: unchanged')
   assert.throws(() => pyFloat(NaN), /finite/)
-  // Strings the exporter did not write: one-line literals that mean exactly the string (test/pynn-names.test.ts
+  // Strings the exporter did not write: one-line literals that mean exactly the string (test/presets/pynn/pynn-names.test.ts
   // parses them with Python)
   assert.is(pyStr('E'), '"E"')
   assert.is(pyStr('a"b\\c'), '"a\\"b\\\\c"')

@@ -10,7 +10,7 @@ import {
   FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear, synapticEvents,
   DelaySystem, CommSystem, ClockSystem, describePlan, PoissonGroup,
 } from '@spikecs/systems'
-import { assertSameArray, assertSameRecord } from './compare.js'
+import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
 test('single neurons: first spike tick and every ISI equal the hand-derived values (see neuron.test.ts)', () => {
   for (const make of [LifRef, LifRefLTC]) {

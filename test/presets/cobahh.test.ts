@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert'
 import type { CommData } from '@spikecs/ecs-core'
 import { addChecker, run, spikeData } from '@spikecs/systems'
 import { cobahh } from '@spikecs/presets'
-import { assertSameRecord } from './compare.js'
+import { assertSameRecord } from '../support/compare.js'
 
 test('cobahh builds 3200 E + 800 I HHLTC neurons, four non-Mg COBA projections with the benchmark\'s weights and time constants', () => {
   const net = cobahh({ record: false })

@@ -10,7 +10,7 @@ import {
   spikeData, run, generateRow, CommSystem, LifRef, LifRefLTC, normal, EventJitFPHomoLinear,
   EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform, type RowGenerator,
 } from '@spikecs/systems'
-import { assertSameArray, assertSameRecord } from './compare.js'
+import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
 function genOf(p: ProjectionData): RowGenerator {
   if (!('gen' in p.comm)) throw new Error('not a JIT projection')

@@ -9,7 +9,7 @@ import {
   addPopulation, addProjection, addInput, run, SpikeTimeGroup, LifRefLTC, Expon, DualExponV2, Alpha, DualExpon, COBA,
   CUBA, FullProjAlignPost, FullProjAlignPostMg, EventJitFPHomoLinear, type SynapseDesc,
 } from '@spikecs/systems'
-import { assertSameArray } from './compare.js'
+import { assertSameArray } from '../../support/compare.js'
 
 const BURST_TICK = 10
 

@@ -1,4 +1,4 @@
-// The ECS pipeline against the independent naive loop (test/naive.ts) on random small networks
+// The ECS pipeline against the independent naive loop (test/support/naive.ts) on random small networks
 // (reference-net.ts): the four LIF models, the four projection kinds, Expon, DualExponV2, Alpha and DualExpon
 // under Mg and non-Mg, COBA, CUBA and MgBlock outputs, stored, explicit and on-the-fly layers, delays that are
 // not whole ticks in floating point (0.3, 0.7, 2.3 ms), queue slices at latencies 1–5, a spike buffer, and an
@@ -9,8 +9,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { run, stateOf } from '@spikecs/systems'
-import { simulateNaive } from './naive.js'
-import { DT, buildWorld, naiveOf, randomNet, spikesPerTick, type NetSpec } from './reference-net.js'
+import { simulateNaive } from '../support/naive.js'
+import { DT, buildWorld, naiveOf, randomNet, spikesPerTick, type NetSpec } from '../support/reference-net.js'
 
 const TICKS = 600
 /**

@@ -13,7 +13,7 @@ import {
   LifRef, LifRefLTC, normal, fromQueue, EventCSRLinear, EventJitFPHomoLinear, FixedProb, All2All, Expon, DualExponV2, COBA, CUBA,
   FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg,
 } from '@spikecs/systems'
-import { assertSameArray } from './compare.js'
+import { assertSameArray } from '../support/compare.js'
 
 interface Options { seed?: number; dtype?: Dtype; fuse?: boolean; extraBefore?: boolean; extraAfter?: boolean }
 

@@ -17,7 +17,7 @@ import {
   EventCSRLinear, FixedProb, FromList, One2One, All2All, Linear, Expon, DualExponV2, COBA, CUBA, MgBlock,
   HalfProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost, FullProjAlignPostMg,
 } from '@spikecs/systems'
-import { assertSameBytes, assertSameRecord } from './compare.js'
+import { assertSameBytes, assertSameRecord } from '../support/compare.js'
 
 interface Net {
   world: World
@@ -286,7 +286,7 @@ function formatOneNet(): World {
 }
 
 test('a snapshot of format 1 is refused naming both formats, and the world is left as it was', () => {
-  const old = readFileSync(new URL('./fixtures/format-1.spks', import.meta.url))
+  const old = readFileSync(new URL('../fixtures/format-1.spks', import.meta.url))
   assert.is(new DataView(old.buffer, old.byteOffset).getUint32(4, true), 1)
   const world = formatOneNet()
   for (let k = 0; k < 10; k++) step(world)

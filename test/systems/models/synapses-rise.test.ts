@@ -8,7 +8,7 @@ import {
   LifRefLTC, SpikeTimeGroup, PoissonGroup, One2One, EventJitFPHomoLinear, Alpha, DualExpon, DualExponV2, Expon, COBA, CUBA,
   FullProjAlignPost, FullProjAlignPostMg, type SynapseDesc,
 } from '@spikecs/systems'
-import { assertSameArray, assertSameRecord } from './compare.js'
+import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
 const dt = 0.1
 

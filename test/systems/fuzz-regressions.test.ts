@@ -7,8 +7,8 @@ import {
   addPopulation, addProjection, addInput, addSpikeBuffer, addStateProbe, addChecker, insertSystem, probeData, run,
   Lif, LifRef, One2One, EventCSRLinear, FixedProb, FromList, Expon, COBA, MgBlock, HalfProjAlignPost, FullProjAlignPost,
 } from '@spikecs/systems'
-import { assertSameArray } from './compare.js'
-import { assertRefused } from './refusal.js'
+import { assertSameArray } from '../support/compare.js'
+import { assertRefused } from '../support/refusal.js'
 
 for (const fuse of [true, false]) {
   test(`MgBlock without magnesium (ccMg = 0) is COBA even where exp(α(vOffset − V)) overflows (${fuse ? 'fused' : 'unfused'})`, () => {

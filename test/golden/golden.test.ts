@@ -5,7 +5,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
-import { DURATION_MS, HASHES_FILE, SEED, comboName, combos, computeAll, type GoldenFile } from './golden/golden.js'
+import { DURATION_MS, HASHES_FILE, SEED, comboName, combos, computeAll, type GoldenFile } from './golden.js'
 
 test('every preset, variant, connectivity, kernel and dtype emits the recorded spikes (500 ms, seed 7)', async () => {
   const golden = JSON.parse(readFileSync(HASHES_FILE, 'utf8')) as GoldenFile

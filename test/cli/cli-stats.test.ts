@@ -9,7 +9,7 @@ import { buildPreset, summarizeSpikes, summarizeSpikeStats } from '@spikecs/pres
 import { run, spikeData } from '@spikecs/systems'
 import { addSpikeStats } from '@spikecs/cli'
 
-const MAIN = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url))
+const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url))
 
 for (const [preset, options] of [
   ['coba', { seed: 2 }],

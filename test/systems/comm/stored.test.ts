@@ -11,7 +11,7 @@ import {
   JitFPUniformLinear, JitFPNormalLinear, EventCSRLinear, FixedProb, type JitCommDesc,
 } from '@spikecs/systems'
 import { exportPyNN } from '@spikecs/presets'
-import { assertSameArray, assertSameRecord } from './compare.js'
+import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
 type Jit = Extract<CommData, { gen: unknown }>
 type Csr = Extract<CommData, { kind: 'EventCSRLinear' | 'CSRLinear' }>

@@ -9,7 +9,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import fc from 'fast-check'
-import { checkNetwork, fuzzStats as stats, networkSpec } from './fuzz-network.js'
+import { checkNetwork, fuzzStats as stats, networkSpec } from '../support/fuzz-network.js'
 
 const seed = Number(process.env.FUZZ_SEED ?? 13)
 const runs = Number(process.env.FUZZ_RUNS ?? 2500)

@@ -1,6 +1,6 @@
 /**
  * The hand-written kernels that the record generators replaced (spikecs before model records), kept as an
- * independent reference: test/generated-kernels.test.ts runs them beside the generated kernels on every model
+ * independent reference: test/systems/models/generated-kernels.test.ts runs them beside the generated kernels on every model
  * variant and dtype and requires the same state bit for bit. They read parameters by name, so they do not
  * depend on the parameter block's layout; they share no code with the packages.
  */

@@ -12,8 +12,8 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { buildPreset } from '@spikecs/presets'
 import { run, spikeData } from '@spikecs/systems'
-import { buildDemo } from '../demo/build.mjs'
-import { startStaticServer } from '../demo/static-server.mjs'
+import { buildDemo } from '../../demo/build.mjs'
+import { startStaticServer } from '../../demo/static-server.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = [

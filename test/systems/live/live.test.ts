@@ -250,11 +250,11 @@ test('live inputs and parameters between frames apply from the next tick', () =>
 })
 
 test('the game-loop example of docs/demo.md runs and prints what the driver did', () => {
-  const doc = readFileSync(new URL('../docs/demo.md', import.meta.url), 'utf8')
+  const doc = readFileSync(new URL('../../../docs/demo.md', import.meta.url), 'utf8')
   const start = doc.indexOf('```ts', doc.indexOf('<!-- example: game-loop'))
   const code = doc.slice(start + 5, doc.indexOf('```', start + 5))
   // TypeScript (an ES module with top-level await): tsx runs it from the repository root.
-  const root = fileURLToPath(new URL('..', import.meta.url))
+  const root = fileURLToPath(new URL('../../..', import.meta.url))
   const tsx = createRequire(import.meta.url).resolve('tsx/cli')
   const r = spawnSync(process.execPath, [tsx, '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' })
   assert.is(r.status, 0, r.stderr)

@@ -3,7 +3,7 @@
 // quotes, line breaks, Unicode line separators, bidirectional overrides); Python's `ast` must find the same
 // statements in both (every string constant set aside), the hostile strings must come back as string constants
 // exactly, and no character other than `\n` may break a line anywhere in the script. Names with line breaks are
-// refused at construction (test/catalogue.test.ts); here they are put into the records afterwards, so the
+// refused at construction (test/systems/catalogue.test.ts); here they are put into the records afterwards, so the
 // exporter's escaping is tested on its own. Needs a Python 3 (`/usr/bin/python3`, else `python3`) for `ast`.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
