@@ -28,11 +28,14 @@ const variants: [string, CheckerOptions][] = [
 
 const { values } = parseArgs({
   options: {
-    blocks: { type: 'string', default: '40' }, ticks: { type: 'string', default: '500' },
-    repeats: { type: 'string', default: '3' }, variant: { type: 'string' },
+    blocks: { type: 'string', default: '40' },
+    ticks: { type: 'string', default: '500' },
+    repeats: { type: 'string', default: '3' },
+    variant: { type: 'string' },
   },
 })
-const blocks = Number(values.blocks), ticks = Number(values.ticks)
+const blocks = Number(values.blocks),
+  ticks = Number(values.ticks)
 
 /** Mean ns of one `CheckerSystem` call with the clock at `tick` (restored afterwards). */
 function checkerNs(world: World, tick: number): number {
@@ -59,7 +62,8 @@ if (values.variant !== undefined) {
   const off = defaultPipeline.filter((s) => s !== CheckerSystem)
   setPipeline(world, on)
   for (let t = 0; t < 3000; t++) step(world)
-  let withS = 0, withoutS = 0
+  let withS = 0,
+    withoutS = 0
   for (let b = 0; b < blocks; b++) {
     const first = b % 2 === 0
     setPipeline(world, first ? on : off)
@@ -78,12 +82,25 @@ if (values.variant !== undefined) {
 } else {
   const self = fileURLToPath(import.meta.url)
   for (let v = 0; v < variants.length; v++) {
-    const costs: number[] = [], predicted: number[] = []
-    let rate = 0, parts = ''
+    const costs: number[] = [],
+      predicted: number[] = []
+    let rate = 0,
+      parts = ''
     for (let r = 0; r < Number(values.repeats); r++) {
-      const out = execFileSync(process.execPath,
-        ['--import', 'tsx', self, '--variant', String(v), '--blocks', String(blocks), '--ticks', String(ticks)], { encoding: 'utf8' })
-      const m = JSON.parse(out) as { withS: number; withoutS: number; ticks: number; scanNs: number; idleNs: number; tickNs: number; predicted: number }
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', self, '--variant', String(v), '--blocks', String(blocks), '--ticks', String(ticks)],
+        { encoding: 'utf8' },
+      )
+      const m = JSON.parse(out) as {
+        withS: number
+        withoutS: number
+        ticks: number
+        scanNs: number
+        idleNs: number
+        tickNs: number
+        predicted: number
+      }
       costs.push((m.withS / m.withoutS - 1) * 100)
       predicted.push(m.predicted)
       rate = m.ticks / m.withoutS
@@ -92,7 +109,9 @@ if (values.variant !== undefined) {
     costs.sort((a, b) => a - b)
     predicted.sort((a, b) => a - b)
     const f = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)} %`
-    console.log(`${variants[v][0].padEnd(34)} A/B cost ${f(costs[costs.length >> 1])} (${costs.map(f).join(', ')}); ` +
-      `decomposed ${f(predicted[predicted.length >> 1])} (${parts}); ~${rate.toFixed(0)} ticks/s without`)
+    console.log(
+      `${variants[v][0].padEnd(34)} A/B cost ${f(costs[costs.length >> 1])} (${costs.map(f).join(', ')}); ` +
+        `decomposed ${f(predicted[predicted.length >> 1])} (${parts}); ~${rate.toFixed(0)} ticks/s without`,
+    )
   }
 }

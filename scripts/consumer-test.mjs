@@ -37,8 +37,13 @@ const EXAMPLES = [
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ]
 
 /**
@@ -96,10 +101,15 @@ const section = (name, lang) => block('README.md', `<!-- consumer: ${name}`, lan
 function sh(command, cwd, env = {}) {
   const t = performance.now()
   const r = spawnSync('bash', ['-euo', 'pipefail', '-c', command], {
-    cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
     maxBuffer: 64 << 20,
   })
-  const shown = command.trim().split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
+  const shown = command
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.trim().startsWith('#'))
   console.log(`$ ${shown.map((l) => l.replace(/\s+#.*$/, '')).join('\n$ ')}   (${seconds(t)} s)`)
   if (r.status !== 0) fail(`exit ${r.status} from:\n${command}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`)
   return r.stdout
@@ -153,8 +163,10 @@ try {
     if (text.includes(bad)) fail(`the browser bundle contains ${JSON.stringify(bad)}`)
   }
   const kb = (n) => (n / 1024).toFixed(1)
-  console.log(`browser bundle of main.ts: ${bundle.length} B (${kb(bundle.length)} KiB) minified, ` +
-    `${gzipSync(bundle, { level: 9 }).length} B (${kb(gzipSync(bundle, { level: 9 }).length)} KiB) gzipped (level 9)`)
+  console.log(
+    `browser bundle of main.ts: ${bundle.length} B (${kb(bundle.length)} KiB) minified, ` +
+      `${gzipSync(bundle, { level: 9 }).length} B (${kb(gzipSync(bundle, { level: 9 }).length)} KiB) gzipped (level 9)`,
+  )
 
   // 5. The page in Chromium.
   mkdirSync(join(project, 'public'), { recursive: true })
@@ -169,7 +181,9 @@ try {
     writeFileSync(page, PAGE_TEST)
     const t = performance.now()
     const r = spawnSync(process.execPath, [page, join(project, 'public'), CHROMIUM, JSON.stringify(FLAGS)], {
-      cwd: project, encoding: 'utf8', env: { ...process.env, SPIKECS_STATIC_SERVER: join(root, 'demo', 'static-server.mjs') },
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, SPIKECS_STATIC_SERVER: join(root, 'demo', 'static-server.mjs') },
     })
     if (r.status !== 0) fail(`the page in Chromium:\n${r.stdout}\n${r.stderr}`)
     const browserLine = r.stdout.trim()

@@ -50,135 +50,173 @@ const MUTANTS = [
   {
     id: 'mg-order-expon-fused',
     breaks: 'fused Expon kernel: Mg and non-Mg orders swapped (merged states bind g before decay, own states after)',
-    in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Expon' ? !s.merged : s.merged,",
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: 'emitSynapse(sr, k, s.merged,',
+    to: "emitSynapse(sr, k, s.kind === 'Expon' ? !s.merged : s.merged,",
     tests: ['systems/systems/latency', 'systems/reference'],
   },
   {
     id: 'mg-order-expon-unfused',
     breaks: 'AlignPostSystem (unfused) Expon: Mg and non-Mg orders swapped',
-    in: `${SYSTEMS}/codegen/js.ts`, from: 'unfusedSynapseSource(rec, s.merged, alias,',
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: 'unfusedSynapseSource(rec, s.merged, alias,',
     to: "unfusedSynapseSource(rec, rec.kind === 'Expon' ? !s.merged : s.merged, alias,",
     tests: ['systems/reference', 'systems/models/flush'],
   },
   {
     id: 'mg-order-rise',
     breaks: 'fused Alpha/DualExpon kernel: Mg and non-Mg orders swapped',
-    in: `${SYSTEMS}/codegen/js.ts`, from: 'emitSynapse(sr, k, s.merged,', to: "emitSynapse(sr, k, s.kind === 'Alpha' || s.kind === 'DualExpon' ? !s.merged : s.merged,",
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: 'emitSynapse(sr, k, s.merged,',
+    to: "emitSynapse(sr, k, s.kind === 'Alpha' || s.kind === 'DualExpon' ? !s.merged : s.merged,",
     tests: ['systems/models/synapses-rise', 'systems/reference'],
   },
   {
     id: 'wasm-expon-cond-after-decay',
     breaks: 'WebAssembly neuron kernel, non-Mg Expon: the conductance is taken after the decay instead of before',
     in: `${WASM_GEN}/lif-kernels.mjs`,
-    from: "else if (mg === 'n') out.push(set(`c${k}`, get(`x${k}`))", to: "else if (mg === 'n') out.push(set(`c${k}`, get(`y${k}`))",
+    from: "else if (mg === 'n') out.push(set(`c${k}`, get(`x${k}`))",
+    to: "else if (mg === 'n') out.push(set(`c${k}`, get(`y${k}`))",
     tests: ['systems/wasm/wasm', 'systems/models/flush'],
   },
   {
     id: 'wasm-expon-mg-cond-before-decay',
     breaks: 'WebAssembly neuron kernel, Mg Expon: the conductance is the state before the decay (add-then-decay lost)',
     in: `${WASM_GEN}/lif-kernels.mjs`,
-    from: "if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))", to: "if (mg === 'm') out.push(set(`c${k}`, get(`x${k}`)))",
+    from: "if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))",
+    to: "if (mg === 'm') out.push(set(`c${k}`, get(`x${k}`)))",
     tests: ['systems/wasm/wasm'],
   },
   {
     id: 'dualexpon-A-dropped',
     breaks: "DualExpon: the amplitude A left out of the propagator's coupling c (peak no longer A-normalised)",
-    in: `${SYSTEMS}/models`, from: 'p.A * (Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))', to: '(Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))',
+    in: `${SYSTEMS}/models`,
+    from: 'p.A * (Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))',
+    to: '(Math.exp(-dt / p.tauDecay) - Math.exp(-dt / p.tauRise))',
     tests: ['systems/models/synapses-rise'],
   },
   {
     id: 'alpha-coupling',
-    breaks: "Alpha: the coupling c of h into g is e^(−dt/τ) instead of (dt/τ)·e^(−dt/τ) (peak no longer 1/e at τ)",
-    in: `${SYSTEMS}/models`, from: 'f: (p, dt) => (dt / p.tauDecay) * Math.exp(-dt / p.tauDecay)', to: 'f: (p, dt) => Math.exp(-dt / p.tauDecay)',
+    breaks: 'Alpha: the coupling c of h into g is e^(−dt/τ) instead of (dt/τ)·e^(−dt/τ) (peak no longer 1/e at τ)',
+    in: `${SYSTEMS}/models`,
+    from: 'f: (p, dt) => (dt / p.tauDecay) * Math.exp(-dt / p.tauDecay)',
+    to: 'f: (p, dt) => Math.exp(-dt / p.tauDecay)',
     tests: ['systems/models/synapses-rise'],
   },
   // --- latencies (docs/semantics.md, "Spike transport and latency")
   {
     id: 'delay-floor',
     breaks: 'ms → ticks rounds down (floor) instead of to the nearest tick: roundDelay 0.25 ms gives 2 ticks, not 3',
-    in: 'packages/ecs-core/src', from: 'const ticks = Math.round(exact)', to: 'const ticks = Math.floor(exact)',
+    in: 'packages/ecs-core/src',
+    from: 'const ticks = Math.round(exact)',
+    to: 'const ticks = Math.floor(exact)',
     tests: ['systems/systems/latency'],
   },
   {
     id: 'delay-off-by-one',
     breaks: 'a full projection delivers one tick early (max(1, round(D/dt) − 1), BrainPy issue #709)',
-    in: `${SYSTEMS}/builders`, from: "latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))",
+    in: `${SYSTEMS}/builders`,
+    from: "latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))",
     to: "latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true) - 1)",
     tests: ['systems/systems/latency'],
   },
   {
     id: 'queue-slot-off-by-one',
     breaks: 'a delay entry of latency L reads the spikes of tick k − L − 1 (one ring slot too old)',
-    in: 'packages/ecs-core/src', from: 'let s = q.head - (latency - 1)', to: 'let s = q.head - latency',
+    in: 'packages/ecs-core/src',
+    from: 'let s = q.head - (latency - 1)',
+    to: 'let s = q.head - latency',
     tests: ['systems/systems/latency'],
   },
   {
     id: 'slice-default-latency',
     breaks: "fromQueue's default latency is 2 ticks instead of 1 (the previous tick's spikes)",
-    in: `${SYSTEMS}/builders`, from: 'latency: opts.latency ?? 1', to: 'latency: opts.latency ?? 2',
+    in: `${SYSTEMS}/builders`,
+    from: 'latency: opts.latency ?? 1',
+    to: 'latency: opts.latency ?? 2',
     tests: ['systems/systems/latency'],
   },
   {
     id: 'spike-buffer-latency',
     breaks: 'a spike buffer filled by a system inserted before CommSystem is delivered one tick late',
-    in: SYSTEMS, from: "list.splice('before' in where ? k : k + 1, 0, system)", to: 'list.splice(k + 1, 0, system)',
+    in: SYSTEMS,
+    from: "list.splice('before' in where ? k : k + 1, 0, system)",
+    to: 'list.splice(k + 1, 0, system)',
     tests: ['systems/systems/latency'],
   },
   // --- neurons (docs/semantics.md, "Neurons")
   {
     id: 'threshold-ts-fused',
     breaks: 'fused TypeScript LIF kernel spikes at V > V_th instead of V ≥ V_th',
-    in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))'),\n",
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: '    ...outBody,\n    n.body,\n',
+    to: "    ...outBody,\n    n.body.replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))'),\n",
     tests: ['systems/models/neuron'],
   },
   {
     id: 'threshold-ts-unfused',
     breaks: 'unfused TypeScript LIF kernels (LTC and non-LTC) spike at V > V_th instead of V ≥ V_th',
-    in: `${SYSTEMS}/codegen/js.ts`, from: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;')", to: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;').replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))')",
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;')",
+    to: "'$1\\nG[i] = 0; GE[i] = 0; I[i] = 0;').replace('if ((n_V >= p_vTh))', 'if ((n_V > p_vTh))')",
     tests: ['systems/models/neuron'],
   },
   {
     id: 'threshold-wasm',
     breaks: 'WebAssembly LIF kernel spikes at V > V_th instead of V ≥ V_th',
-    in: `${WASM_GEN}/lif-kernels.mjs`, from: "(f32x4.ge ${get('vn')} ${get('vTh')})", to: "(f32x4.gt ${get('vn')} ${get('vTh')})", count: 2,
+    in: `${WASM_GEN}/lif-kernels.mjs`,
+    from: "(f32x4.ge ${get('vn')} ${get('vTh')})",
+    to: "(f32x4.gt ${get('vn')} ${get('vTh')})",
+    count: 2,
     tests: ['systems/wasm/wasm'],
   },
   {
     id: 'refractory-short',
     breaks: 'fused TypeScript LIF kernel holds a neuron n_ref − 1 ticks after a spike instead of n_ref',
-    in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n', to: "    ...outBody,\n    n.body.replace('tick - c_last[i] <= p_nRef', 'tick - c_last[i] < p_nRef'),\n",
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: '    ...outBody,\n    n.body,\n',
+    to: "    ...outBody,\n    n.body.replace('tick - c_last[i] <= p_nRef', 'tick - c_last[i] < p_nRef'),\n",
     tests: ['systems/models/neuron'],
   },
   {
     id: 'refractory-long',
     breaks: 'LIF refractory period is round(τ_ref/dt) + 1 ticks (every kernel reads the derived n_ref)',
-    in: `${SYSTEMS}/models`, from: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true)",
+    in: `${SYSTEMS}/models`,
+    from: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true)",
     to: "msToTicks('refractory period', 'tauRef', p.tauRef, dt, true) + 1",
     tests: ['systems/models/neuron'],
   },
   {
     id: 'refractory-wasm-short',
     breaks: 'WebAssembly LIF kernel holds a neuron n_ref − 1 ticks after a spike',
-    in: `${WASM_GEN}/lif-kernels.mjs`, from: "(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})",
+    in: `${WASM_GEN}/lif-kernels.mjs`,
+    from: "(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})",
     to: "(i32x4.ge_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})",
     tests: ['systems/wasm/wasm'],
   },
   {
     id: 'ltc-factor-dropped',
-    breaks: 'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
-    in: `${SYSTEMS}/models/lif.ts`, from: 'exp(negDtOverTau * g1)', to: 'exp(negDtOverTau)',
+    breaks:
+      'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
+    in: `${SYSTEMS}/models/lif.ts`,
+    from: 'exp(negDtOverTau * g1)',
+    to: 'exp(negDtOverTau)',
     tests: ['systems/reference'],
   },
   {
     id: 'ltc-factor-dropped-wasm',
     breaks: 'WebAssembly LTC LIF kernel: the exponent lacks its R·G term',
-    in: `${WASM_GEN}/lif-kernels.mjs`, from: "...exp4(`(f32x4.add ${get('rA')} (f32x4.mul ${get('rB')} ${get('G')}))`)", to: "...exp4(get('rA'))",
+    in: `${WASM_GEN}/lif-kernels.mjs`,
+    from: "...exp4(`(f32x4.add ${get('rA')} (f32x4.mul ${get('rB')} ${get('G')}))`)",
+    to: "...exp4(get('rA'))",
     tests: ['systems/wasm/wasm'],
   },
   {
     id: 'coba-sign-unfused',
     breaks: 'non-LTC LIF record (its unfused and fused TypeScript kernels): COBA current g·(V − E) instead of g·(E − V)',
-    in: `${SYSTEMS}/models/lif.ts`, from: 'let vInf = vRest + R * (ii + GE - G * V)', to: 'let vInf = vRest + R * (ii - GE + G * V)',
+    in: `${SYSTEMS}/models/lif.ts`,
+    from: 'let vInf = vRest + R * (ii + GE - G * V)',
+    to: 'let vInf = vRest + R * (ii - GE + G * V)',
     tests: ['systems/reference'],
   },
   {
@@ -192,7 +230,9 @@ const MUTANTS = [
   {
     id: 'fused-skips-rounding',
     breaks: 'the fused kernel uses conductances and states unrounded to float32 where the unfused kernels store them',
-    in: `${SYSTEMS}/codegen/js.ts`, from: 'const round = roundFor(dtype)\n  const pro', to: 'const round = (x: string) => `(${x})`\n  const pro',
+    in: `${SYSTEMS}/codegen/js.ts`,
+    from: 'const round = roundFor(dtype)\n  const pro',
+    to: 'const round = (x: string) => `(${x})`\n  const pro',
     tests: ['systems/reference'],
   },
   // --- outputs (docs/semantics.md, "Outputs and the sums a neuron receives")
@@ -202,8 +242,10 @@ const MUTANTS = [
     edits: [
       { in: `${SYSTEMS}/codegen/js.ts`, from: "emitOutput(outs[k], k, 'c_V[i]')", to: "emitOutput(outs[k], k, 'vB')" },
       {
-        in: `${SYSTEMS}/codegen/js.ts`, from: '    ...outBody,\n    n.body,\n',
-        to: "    'let vB = c_V[i]; const vS = c_V[i], nS = ns, lS = c_last[i];', 'for (let it = 0; it < 2; it++) {',\n" +
+        in: `${SYSTEMS}/codegen/js.ts`,
+        from: '    ...outBody,\n    n.body,\n',
+        to:
+          "    'let vB = c_V[i]; const vS = c_V[i], nS = ns, lS = c_last[i];', 'for (let it = 0; it < 2; it++) {',\n" +
           "    'if (it === 1) { vB = c_V[i]; c_V[i] = vS; ns = nS; c_last[i] = lS; }', ...outBody, n.body, '}',\n",
       },
     ],
@@ -213,51 +255,66 @@ const MUTANTS = [
   {
     id: 'merge-key-ignores-params',
     breaks: 'merge key ignores the parameter values (Expon τ 5 and τ 6 share a state)',
-    in: 'packages/ecs-core/src', from: '`${k}=${String(d.params[k])}`', to: '`${k}`',
+    in: 'packages/ecs-core/src',
+    from: '`${k}=${String(d.params[k])}`',
+    to: '`${k}`',
     tests: ['systems/builders/merge'],
   },
   {
     id: 'merge-key-ignores-kind',
     breaks: 'merge key ignores the model kind (Alpha τ 5 and Expon τ 5, COBA and MgBlock(ccMg 0) merge)',
-    in: 'packages/ecs-core/src', from: 'return `${d.kind}(${keys', to: 'return `(${keys',
+    in: 'packages/ecs-core/src',
+    from: 'return `${d.kind}(${keys',
+    to: 'return `(${keys',
     tests: ['systems/builders/merge'],
   },
   {
     id: 'merge-key-ignores-label',
     breaks: 'merge key ignores the output label',
-    in: 'packages/ecs-core/src', from: "${label === null ? '' : 'label:' + label}", to: '',
+    in: 'packages/ecs-core/src',
+    from: "${label === null ? '' : 'label:' + label}",
+    to: '',
     tests: ['systems/builders/merge'],
   },
   // --- connectivity (docs/semantics.md, "Comm layers and connectivity")
   {
     id: 'gap-table-last-threshold',
     breaks: 'table-mode gap sampler one threshold short: a row whose first gap is ≥ nPost gets target nPost − 1',
-    in: `${SYSTEMS}/comm`, from: 'for (let g = 1; g <= nPost; g++) {', to: 'for (let g = 1; g < nPost; g++) {',
+    in: `${SYSTEMS}/comm`,
+    from: 'for (let g = 1; g <= nPost; g++) {',
+    to: 'for (let g = 1; g < nPost; g++) {',
     tests: ['systems/comm/jit'],
   },
   {
     id: 'gap-log-cap',
     breaks: 'log-mode gap sampler capped at nPost − 1: an empty row gets target nPost − 1',
-    in: `${SYSTEMS}/comm`, from: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap)', to: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap - 1)',
+    in: `${SYSTEMS}/comm`,
+    from: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap)',
+    to: 'Math.floor(lnUniformI(r | 0) * t.invLog1mp), t.cap - 1)',
     tests: ['systems/comm/jit'],
   },
   {
     id: 'csr-key',
     breaks: 'FixedProb stored rows keyed by another seed than the on-the-fly rows of the same projection',
-    in: `${SYSTEMS}/comm`, from: 'rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, conn.seed,',
+    in: `${SYSTEMS}/comm`,
+    from: 'rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, conn.seed,',
     to: 'rowGenerator(ctx, cObj, conn.prob, conn.includeSelf, (conn.seed ?? ctx.world.seed) + 1,',
     tests: ['systems/comm/jit'],
   },
   {
     id: 'include-self-ignored',
     breaks: 'includeSelf: false ignored by the on-the-fly rows (the pair (i, i) is delivered)',
-    in: `${SYSTEMS}/comm`, from: 'const skipSelf = gen.includeSelf ? -1 : self', to: 'const skipSelf = -1',
+    in: `${SYSTEMS}/comm`,
+    from: 'const skipSelf = gen.includeSelf ? -1 : self',
+    to: 'const skipSelf = -1',
     tests: ['systems/comm/include-self'],
   },
   {
     id: 'all2all-include-self-ignored',
     breaks: 'All2All with includeSelf: false gives a spiking post w·n instead of w·(n − 1) (its own spike counted)',
-    in: `${SYSTEMS}/comm`, from: 'g[j] += w * (sum - (vals === null ? 1 : vals[q]))', to: 'g[j] += w * sum',
+    in: `${SYSTEMS}/comm`,
+    from: 'g[j] += w * (sum - (vals === null ? 1 : vals[q]))',
+    to: 'g[j] += w * sum',
     tests: ['systems/comm/include-self'],
   },
   {
@@ -272,14 +329,18 @@ const MUTANTS = [
   {
     id: 'csrlinear-event-count',
     breaks: 'CSRLinear with a value buffer counts one event per value instead of one per synapse reached',
-    in: `${SYSTEMS}/comm`, from: 'events += ptr[i + 1] - ptr[i]', to: 'events += 1',
+    in: `${SYSTEMS}/comm`,
+    from: 'events += ptr[i + 1] - ptr[i]',
+    to: 'events += 1',
     tests: ['systems/events'],
   },
   // --- precision (docs/semantics.md, "Flush of tiny synapse states")
   {
     id: 'flush-limit-float32',
     breaks: 'float32 flush limit 2^−100 instead of the midpoint below it: a value that rounds to 2^−100 is flushed',
-    in: `${SYSTEMS}/models`, from: "return dtype === 'float32' ? 2 ** -100 - 2 ** -125 : 2 ** -100", to: 'return 2 ** -100',
+    in: `${SYSTEMS}/models`,
+    from: "return dtype === 'float32' ? 2 ** -100 - 2 ** -125 : 2 ** -100",
+    to: 'return 2 ** -100',
     tests: ['systems/models/flush'],
   },
 ]
@@ -338,7 +399,9 @@ function recoverJournal() {
       writeFileSync(path, e.original)
       console.log(`restored ${e.file} from the journal of an interrupted run`)
     } else if (now !== e.original) {
-      fail(`${e.file} changed since an interrupted run left it mutated; compare it with ${relative(root, JOURNAL)} by hand, then delete that file`)
+      fail(
+        `${e.file} changed since an interrupted run left it mutated; compare it with ${relative(root, JOURNAL)} by hand, then delete that file`,
+      )
     }
   }
   rmSync(JOURNAL)
@@ -348,7 +411,11 @@ function recoverJournal() {
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     if (child !== null) {
-      try { process.kill(-child.pid, 'SIGTERM') } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {
+        /* already gone */
+      }
     }
     restoreAll()
     const built = rebuildSync() // dist back to the sources, before the process ends
@@ -420,8 +487,10 @@ function planMutant(m, read) {
     }
     const total = hits.reduce((a, h) => a + h[1], 0)
     if (total !== want) {
-      throw new Error(`mutant ${m.id} no longer applies: pattern ${show(e.from)} matched ${total} times in ${e.in}` +
-        `${hits.length ? ` (${hits.map((h) => `${h[0]}: ${h[1]}`).join(', ')})` : ''}, expected ${want}`)
+      throw new Error(
+        `mutant ${m.id} no longer applies: pattern ${show(e.from)} matched ${total} times in ${e.in}` +
+          `${hits.length ? ` (${hits.map((h) => `${h[0]}: ${h[1]}`).join(', ')})` : ''}, expected ${want}`,
+      )
     }
     for (const [f, , text] of hits) {
       where.push(`${f}:${text.slice(0, firstIndex(text, e.from)).split('\n').length}`)
@@ -446,12 +515,23 @@ function runCmd(cmd, argv, timeoutMs = 0) {
     let timedOut = false
     child = spawn(cmd, argv, { cwd: root, detached: true, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
     const me = child
-    child.stdout.on('data', (d) => { out += d })
-    child.stderr.on('data', (d) => { out += d })
-    const timer = timeoutMs > 0 ? setTimeout(() => {
-      timedOut = true
-      try { process.kill(-me.pid, 'SIGKILL') } catch { /* gone */ }
-    }, timeoutMs) : null
+    child.stdout.on('data', (d) => {
+      out += d
+    })
+    child.stderr.on('data', (d) => {
+      out += d
+    })
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true
+            try {
+              process.kill(-me.pid, 'SIGKILL')
+            } catch {
+              /* gone */
+            }
+          }, timeoutMs)
+        : null
     child.on('close', (code) => {
       if (timer) clearTimeout(timer)
       child = null
@@ -488,7 +568,11 @@ const TEST_TIMEOUT_MS = 180_000
 async function runTests(tests) {
   let failed = null
   for (const t of tests) {
-    const r = await runCmd(process.execPath, ['test/run.mjs', 'test', `^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.test\\.ts$`, '--bail'], TEST_TIMEOUT_MS)
+    const r = await runCmd(
+      process.execPath,
+      ['test/run.mjs', 'test', `^${t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.test\\.ts$`, '--bail'],
+      TEST_TIMEOUT_MS,
+    )
     if (opt.verbose) process.stdout.write(r.out)
     if (r.code === 0) continue
     failed ??= { tests: [], timedOut: false, out: '' }
@@ -518,7 +602,8 @@ async function main() {
     fail(e.message)
   }
   if (opt.list) {
-    for (const m of chosen) console.log(`${m.id}\n  breaks: ${m.breaks}\n  at:     ${plans.get(m.id).where.join(', ')}\n  tests:  ${m.tests.join(', ')}`)
+    for (const m of chosen)
+      console.log(`${m.id}\n  breaks: ${m.breaks}\n  at:     ${plans.get(m.id).where.join(', ')}\n  tests:  ${m.tests.join(', ')}`)
     console.log(`${chosen.length} mutants, all apply`)
     return 0
   }
@@ -568,7 +653,9 @@ async function main() {
     } finally {
       restoreAll()
     }
-    console.log(`${verdict.startsWith('killed') ? 'killed  ' : verdict.padEnd(8)}  ${m.id.padEnd(32)} ${sec(tm)} s  ${verdict.startsWith('killed') ? verdict.slice(10) : ''}`)
+    console.log(
+      `${verdict.startsWith('killed') ? 'killed  ' : verdict.padEnd(8)}  ${m.id.padEnd(32)} ${sec(tm)} s  ${verdict.startsWith('killed') ? verdict.slice(10) : ''}`,
+    )
   }
 
   // dist back to the sources, and every touched file exactly as before the run.
@@ -576,15 +663,19 @@ async function main() {
   if (err !== null) problems.push(`the restored sources do not build:\n${err}`)
   for (const [file, { text, clean }] of originals) {
     if (readFileSync(join(root, file), 'utf8') !== text) problems.push(`${file} was not restored`)
-    else if (clean && spawnSync('git', ['diff', '--quiet', '--', file], { cwd: root }).status !== 0) problems.push(`${file} differs from git after the run`)
+    else if (clean && spawnSync('git', ['diff', '--quiet', '--', file], { cwd: root }).status !== 0)
+      problems.push(`${file} differs from git after the run`)
   }
   for (const p of problems) console.log(`\n${p}`)
   console.log(`\n${killed} of ${chosen.length} mutants killed (${sec(t0).trim()} s)`)
   return problems.length === 0 && killed === chosen.length ? 0 : 1
 }
 
-main().then((code) => process.exit(code), (e) => {
-  restoreAll()
-  console.error(e)
-  process.exit(2)
-})
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    restoreAll()
+    console.error(e)
+    process.exit(2)
+  },
+)

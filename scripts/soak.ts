@@ -27,14 +27,20 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1000000' },
   },
 })
-const totalTicks = Number(values.ticks), sampleTicks = Number(values.sample), warmupTicks = Number(values.warmup)
+const totalTicks = Number(values.ticks),
+  sampleTicks = Number(values.sample),
+  warmupTicks = Number(values.warmup)
 if (!(totalTicks % sampleTicks === 0 && warmupTicks % sampleTicks === 0 && warmupTicks < totalTicks)) {
   throw new Error('--ticks and --warmup must be multiples of --sample, and --warmup < --ticks')
 }
 
 const MiB = 1024 * 1024
-const HEAP_BAND = 4 * MiB, RSS_GROWTH = 32 * MiB, BYTES_PER_TICK = 0.5, MINOR_GC_PER_MTICK = 1
-const SPIKE_RING = 1 << 20, RATE_RING = 1 << 16
+const HEAP_BAND = 4 * MiB,
+  RSS_GROWTH = 32 * MiB,
+  BYTES_PER_TICK = 0.5,
+  MINOR_GC_PER_MTICK = 1
+const SPIKE_RING = 1 << 20,
+  RATE_RING = 1 << 16
 
 const { world, N } = docsEinet()
 const spikes = addSpikeMonitor(world, N, { name: 'spikes', max: SPIKE_RING, ring: true })
@@ -42,7 +48,9 @@ const rate = addRateMonitor(world, N, { name: 'rate', max: RATE_RING, ring: true
 addChecker(world)
 
 // Garbage collections by kind, with the tick they happened in.
-let minor = 0, major = 0, other = 0
+let minor = 0,
+  major = 0,
+  other = 0
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind
@@ -53,7 +61,14 @@ const obs = new PerformanceObserver((list) => {
 })
 obs.observe({ entryTypes: ['gc'] })
 
-interface Sample { tick: number; heap: number; rss: number; external: number; gcs: number; s: number }
+interface Sample {
+  tick: number
+  heap: number
+  rss: number
+  external: number
+  gcs: number
+  s: number
+}
 const samples: Sample[] = []
 const gcCount = () => minor + major + other
 const collect = (globalThis as { gc?: () => void }).gc
@@ -76,18 +91,23 @@ for (let done = 0; done < totalTicks; done += sampleTicks) {
   const m = process.memoryUsage()
   samples.push({ tick: world.tick, heap: m.heapUsed, rss: m.rss, external: m.arrayBuffers, gcs: gcCount(), s: seconds() })
   if (world.tick % (totalTicks / 10) === 0) {
-    console.log(`  tick ${world.tick}: heap ${(m.heapUsed / MiB).toFixed(2)} MiB, rss ${(m.rss / MiB).toFixed(1)} MiB, ` +
-      `array buffers ${(m.arrayBuffers / MiB).toFixed(1)} MiB, ${(world.tick / seconds()).toFixed(0)} ticks/s`)
+    console.log(
+      `  tick ${world.tick}: heap ${(m.heapUsed / MiB).toFixed(2)} MiB, rss ${(m.rss / MiB).toFixed(1)} MiB, ` +
+        `array buffers ${(m.arrayBuffers / MiB).toFixed(1)} MiB, ${(world.tick / seconds()).toFixed(0)} ticks/s`,
+    )
   }
 }
 obs.disconnect()
 
 // --- verdicts
 const after = samples.filter((s) => s.tick >= warmupTicks)
-const first = after[0], last = after[after.length - 1]
-const heapMin = Math.min(...after.map((s) => s.heap)), heapMax = Math.max(...after.map((s) => s.heap))
+const first = after[0],
+  last = after[after.length - 1]
+const heapMin = Math.min(...after.map((s) => s.heap)),
+  heapMax = Math.max(...after.map((s) => s.heap))
 const rssGrowth = last.rss - first.rss
-let quietTicks = 0, quietGrowth = 0
+let quietTicks = 0,
+  quietGrowth = 0
 for (let k = 1; k < after.length; k++) {
   if (after[k].gcs === after[k - 1].gcs) {
     quietTicks += after[k].tick - after[k - 1].tick
@@ -103,19 +123,21 @@ if (rssGrowth > RSS_GROWTH) failures.push(`RSS growth ${(rssGrowth / MiB).toFixe
 if (!(bytesPerTick <= BYTES_PER_TICK)) failures.push(`allocation ${bytesPerTick.toFixed(3)} B/tick > ${BYTES_PER_TICK}`)
 if (minor > (MINOR_GC_PER_MTICK * postTicks) / 1e6) failures.push(`${minor} young-generation GCs in ${postTicks} ticks`)
 for (const m of [spikes, rate]) {
-  if (m.count !== m.max || m.ticks.length !== m.max) failures.push(`monitor ${m.name} holds ${m.count} records in ${m.ticks.length} (max ${m.max})`)
+  if (m.count !== m.max || m.ticks.length !== m.max)
+    failures.push(`monitor ${m.name} holds ${m.count} records in ${m.ticks.length} (max ${m.max})`)
 }
 if (spikesAfterWarmup === 0) failures.push('the network stopped firing')
 
 const f = (b: number) => (b / MiB).toFixed(2)
 console.log(
-  `soak: ${failures.length === 0 ? 'PASS' : 'FAIL'} ${totalTicks} ticks (${(totalTicks * world.dtMs / 1000).toFixed(0)} s biological) ` +
-  `in ${seconds().toFixed(0)} s (${(totalTicks / seconds()).toFixed(0)} ticks/s); ` +
-  `heap ${f(samples[0].heap)} → ${f(first.heap)} (warm-up end) → ${f(last.heap)} MiB, band after warm-up ${f(heapMax - heapMin)} MiB (bound ${HEAP_BAND / MiB}); ` +
-  `rss ${f(samples[0].rss)} → ${f(first.rss)} → ${f(last.rss)} MiB, growth after warm-up ${f(rssGrowth)} MiB (bound ${RSS_GROWTH / MiB}); ` +
-  `array buffers ${f(first.external)} → ${f(last.external)} MiB; ` +
-  `GCs after warm-up: ${minor} minor, ${major} major, ${other} other; heap growth between collections ${bytesPerTick.toFixed(4)} B/tick (bound ${BYTES_PER_TICK}); ` +
-  `spike ring ${spikes.count}/${spikes.max} records, ${spikes.dropped} dropped; ${(spikesAfterWarmup / (postTicks * world.dtMs / 1000) / N.size).toFixed(2)} Hz mean rate after warm-up; ` +
-  `${synapticEvents(world)} synaptic events` + (failures.length ? `; FAILED: ${failures.join('; ')}` : ''),
+  `soak: ${failures.length === 0 ? 'PASS' : 'FAIL'} ${totalTicks} ticks (${((totalTicks * world.dtMs) / 1000).toFixed(0)} s biological) ` +
+    `in ${seconds().toFixed(0)} s (${(totalTicks / seconds()).toFixed(0)} ticks/s); ` +
+    `heap ${f(samples[0].heap)} → ${f(first.heap)} (warm-up end) → ${f(last.heap)} MiB, band after warm-up ${f(heapMax - heapMin)} MiB (bound ${HEAP_BAND / MiB}); ` +
+    `rss ${f(samples[0].rss)} → ${f(first.rss)} → ${f(last.rss)} MiB, growth after warm-up ${f(rssGrowth)} MiB (bound ${RSS_GROWTH / MiB}); ` +
+    `array buffers ${f(first.external)} → ${f(last.external)} MiB; ` +
+    `GCs after warm-up: ${minor} minor, ${major} major, ${other} other; heap growth between collections ${bytesPerTick.toFixed(4)} B/tick (bound ${BYTES_PER_TICK}); ` +
+    `spike ring ${spikes.count}/${spikes.max} records, ${spikes.dropped} dropped; ${(spikesAfterWarmup / ((postTicks * world.dtMs) / 1000) / N.size).toFixed(2)} Hz mean rate after warm-up; ` +
+    `${synapticEvents(world)} synaptic events` +
+    (failures.length ? `; FAILED: ${failures.join('; ')}` : ''),
 )
 process.exit(failures.length === 0 ? 0 : 1)

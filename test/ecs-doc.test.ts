@@ -14,8 +14,12 @@ const FILE = readFileSync(new URL('../docs/examples/homeostasis.ts', import.meta
 // Importing the example runs it (10 s of the network, then its snapshot demonstration); keep what it prints.
 const printed: string[] = []
 const log = console.log
-console.log = (...args: unknown[]) => { printed.push(args.join(' ')) }
-const example = await import('../docs/examples/homeostasis.js').finally(() => { console.log = log })
+console.log = (...args: unknown[]) => {
+  printed.push(args.join(' '))
+}
+const example = await import('../docs/examples/homeostasis.js').finally(() => {
+  console.log = log
+})
 const { Homeostasis, homeostaticNetwork, net } = example
 
 /** Spikes per neuron per second of `pop` in ticks [from, to), counted from the monitor's record. */
@@ -38,7 +42,8 @@ test('the rule brings both populations to 5 Hz: within 0.5 Hz over the last 2 s,
   // Measured over seeds 1-7: 4.96-5.18 Hz for both populations; the band is 10 % of the target.
   const { ticks, indices } = spikeData(net.spikes)
   assert.is(net.world.tick, 101_000)
-  const hot = rateHz(ticks, indices, net.hot, 80_000, 100_000), cold = rateHz(ticks, indices, net.cold, 80_000, 100_000)
+  const hot = rateHz(ticks, indices, net.hot, 80_000, 100_000),
+    cold = rateHz(ticks, indices, net.cold, 80_000, 100_000)
   assert.ok(Math.abs(hot - 5) < 0.5, `hot ${hot} Hz`)
   assert.ok(Math.abs(cold - 5) < 0.5, `cold ${cold} Hz`)
   assert.is(printed[0], `hot ${hot.toFixed(2)} Hz, cold ${cold.toFixed(2)} Hz (target 5 Hz)`)
@@ -47,14 +52,15 @@ test('the rule brings both populations to 5 Hz: within 0.5 Hz over the last 2 s,
   assert.ok(rateHz(ticks, indices, net.cold, 0, 500) === 0, 'cold starts silent')
   // The drives moved the right way: down for the hot population, up for the cold one.
   const mean = (a: Float64Array) => a.reduce((s, x) => s + x, 0) / a.length
-  const hHot = getComponent(net.world, net.hot.eid, Homeostasis)!, hCold = getComponent(net.world, net.cold.eid, Homeostasis)!
+  const hHot = getComponent(net.world, net.hot.eid, Homeostasis)!,
+    hCold = getComponent(net.world, net.cold.eid, Homeostasis)!
   assert.ok(mean(hHot.drive.array) < -10 && mean(hCold.drive.array) > 0, `${mean(hHot.drive.array)}, ${mean(hCold.drive.array)}`)
   // The running estimate (τ = 200 ms) of a population's mean is near the target too.
   assert.ok(Math.abs(mean(hHot.rate.array) - 5) < 1.5 && Math.abs(mean(hCold.rate.array) - 5) < 1.5)
   assert.match(printed[1], /^drive of hot neuron 0: (-?\d+\.\d{3}) mV, in the restored copy \1 mV$/)
 })
 
-test('a snapshot mid-run continues bit for bit, the component\'s columns and fields included', () => {
+test("a snapshot mid-run continues bit for bit, the component's columns and fields included", () => {
   const a = homeostaticNetwork(3)
   run(a.world, 1500)
   getComponent(a.world, a.hot.eid, Homeostasis)!.eta = 0.3 // a live edit of a field: state the snapshot keeps

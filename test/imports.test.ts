@@ -17,7 +17,8 @@ const PACKAGES = ['ecs-core', 'systems', 'presets', 'cli']
 const KNOWN_CYCLES: string[][] = []
 
 /** `import … from 'x'`, `import type …`, `export … from 'x'` at the start of a line (bindings may span lines). */
-const STATIC = /^(?:import|export)\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\}|\w+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+\w+))?)\s+from\s+['"]([^'"]+)['"]/gm
+const STATIC =
+  /^(?:import|export)\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\}|\w+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+\w+))?)\s+from\s+['"]([^'"]+)['"]/gm
 /** `import 'x'` (for its side effects) and `import('x')`. */
 const BARE = /^import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm
 
@@ -30,7 +31,10 @@ export function specifiers(source: string): string[] {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => join(dir, f))
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => join(dir, f))
 }
 
 /** File → files it imports (relative imports and the workspace packages; other packages are leaves). */
@@ -56,7 +60,10 @@ function importGraph(): Map<string, string[]> {
 /** Strongly connected components with a cycle (Tarjan), each as its sorted file list. */
 export function cycles(graph: Map<string, string[]>): string[][] {
   let next = 0
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>()
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>()
   const found: string[][] = []
   const visit = (v: string): void => {
     index.set(v, next)
@@ -87,18 +94,47 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 test('the import parser sees every form of import, across lines, and nothing in comments', () => {
   const src = [
-    "import { a,", "  b } from './one.js'", "import type { T } from '../two.js'", "import * as ns from './three.js'",
-    "import d, { e } from './four.js'", "export * from './five.js'", "export { f, type G } from './six.js'",
-    "import './seven.js'", "const m = await import('./eight.js')", " * import { x } from './comment.js'",
-    "// import y from './comment2.js'", "const s = 'not from here'",
+    'import { a,',
+    "  b } from './one.js'",
+    "import type { T } from '../two.js'",
+    "import * as ns from './three.js'",
+    "import d, { e } from './four.js'",
+    "export * from './five.js'",
+    "export { f, type G } from './six.js'",
+    "import './seven.js'",
+    "const m = await import('./eight.js')",
+    " * import { x } from './comment.js'",
+    "// import y from './comment2.js'",
+    "const s = 'not from here'",
   ].join('\n')
   assert.equal(specifiers(src), ['./one.js', '../two.js', './three.js', './four.js', './five.js', './six.js', './seven.js', './eight.js'])
 })
 
 test('the cycle finder finds a cycle, a self-import and nothing in a tree', () => {
-  const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []], ['e', ['e']], ['f', ['d']]])
-  assert.equal(cycles(g).map((c) => c.join(' ')).sort(), ['a b c', 'e'])
-  assert.equal(cycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), [])
+  const g = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a', 'd']],
+    ['d', []],
+    ['e', ['e']],
+    ['f', ['d']],
+  ])
+  assert.equal(
+    cycles(g)
+      .map((c) => c.join(' '))
+      .sort(),
+    ['a b c', 'e'],
+  )
+  assert.equal(
+    cycles(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    [],
+  )
 })
 
 test('the packages import each other without a cycle (beyond the known one, which must still exist)', () => {

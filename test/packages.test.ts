@@ -42,7 +42,9 @@ test('ecs-core, systems and presets import no Node module on their browser path'
   const browserMap = pkgOf('ecs-core').browser as Record<string, string>
   for (const p of ['ecs-core', 'systems', 'presets']) {
     const dist = join(root, 'packages', p, 'dist')
-    const files = readdirSync(dist, { recursive: true }).map(String).filter((f) => f.endsWith('.js'))
+    const files = readdirSync(dist, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.js'))
     assert.ok(files.length > 5)
     for (const f of files) {
       if (p === 'ecs-core' && `./dist/${f}` in browserMap) continue // replaced in browser bundles

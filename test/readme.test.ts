@@ -13,10 +13,13 @@ const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 
 test('the quick start is two commands, and every pnpm script it names exists', () => {
   const qs = README.slice(README.indexOf('## Quick start'))
-  const block = qs.slice(qs.indexOf('```sh') + 5, qs.indexOf('```', qs.indexOf('```sh') + 5)).trim().split('\n')
+  const block = qs
+    .slice(qs.indexOf('```sh') + 5, qs.indexOf('```', qs.indexOf('```sh') + 5))
+    .trim()
+    .split('\n')
   assert.is(block.length, 2)
   const scripts = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts
-  for (const m of README.matchAll(/pnpm (test:\w+|spikecs|test|build)\b/g)) assert.ok(m[1] in scripts, `script ${m[1]}`)
+  for (const m of README.matchAll(/pnpm (test:\w+|spikecs|test|build|lint|format)\b/g)) assert.ok(m[1] in scripts, `script ${m[1]}`)
 })
 
 test('the hand-built EINet of the README runs and gives the rates of einet({ kernel: "wasm" })', () => {

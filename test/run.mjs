@@ -12,7 +12,17 @@ const require = createRequire(import.meta.url)
 const uvuBin = join(dirname(dirname(require.resolve('uvu'))), 'bin.js')
 const dir = process.argv[2] ?? 'test'
 const pattern = process.argv[3] ?? '\\.test\\.ts$'
-const args = ['--import', 'tsx', uvuBin, dir, pattern, '--no-color', ...process.argv.slice(4), '--ignore', '^(slow|soak|interop|mpi|browser)$']
+const args = [
+  '--import',
+  'tsx',
+  uvuBin,
+  dir,
+  pattern,
+  '--no-color',
+  ...process.argv.slice(4),
+  '--ignore',
+  '^(slow|soak|interop|mpi|browser)$',
+]
 if (dir !== 'test') args.splice(args.indexOf('--ignore'), 2)
 
 const child = spawn(process.execPath, args, {

@@ -33,7 +33,11 @@ const rounds = Number(a.rounds ?? 2)
 const maxTime = Number(a['max-time'] ?? (quick ? 0.12 : 0.3))
 const e2eRounds = Number(a['e2e-rounds'] ?? (quick ? 1 : 3))
 const e2eMs = quick ? 200 : 1000
-const only = a.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? null
+const only =
+  a.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? null
 const wanted = (id: string) => only === null || only.some((p) => id.startsWith(p))
 const dist = join(benchRoot, 'dist')
 const log = (s: string) => process.stderr.write(s + '\n')
@@ -53,9 +57,11 @@ async function micro(): Promise<MicroRecord[]> {
     const errors: string[] = []
     for (let p = 0; p < processes; p++) {
       log(`micro ${id} (process ${p + 1}/${processes}) …`)
-      const r = await runChild(process.execPath, [
-        join(dist, 'micro-child.js'), '--scenario', id, '--rounds', String(rounds), '--max-time', String(maxTime),
-      ], { timeoutMs: 60_000 + rounds * 200_000 * maxTime })
+      const r = await runChild(
+        process.execPath,
+        [join(dist, 'micro-child.js'), '--scenario', id, '--rounds', String(rounds), '--max-time', String(maxTime)],
+        { timeoutMs: 60_000 + rounds * 200_000 * maxTime },
+      )
       if (r.error === null) raws.push(r.json as unknown as ScenarioRaw)
       else {
         errors.push(r.error)
@@ -69,7 +75,10 @@ async function micro(): Promise<MicroRecord[]> {
 
 function caseRow(s: ScenarioResult, c: CaseResult, isBase: boolean): string[] {
   return [
-    isBase ? `${s.title} (per ${s.unit})` : '', c.name, iqrText(c.nsPerUnit), isBase ? '1 (baseline)' : ratioText(c.ratio as Spread),
+    isBase ? `${s.title} (per ${s.unit})` : '',
+    c.name,
+    iqrText(c.nsPerUnit),
+    isBase ? '1 (baseline)' : ratioText(c.ratio as Spread),
     sig(c.rme, 2),
   ]
 }
@@ -86,7 +95,10 @@ function microTable(records: readonly MicroRecord[]): string {
     for (const c of s.cases) rows.push(caseRow(s, c, false))
     if (s.check !== null) rows.push(['', `check failed: ${s.check}`, '', '', ''])
   }
-  return table(['scenario (unit)', 'case', 'ns per unit, median [IQR]', 'ratio to the plain loop, median [min–max over rounds]', 'rme %'], rows)
+  return table(
+    ['scenario (unit)', 'case', 'ns per unit, median [IQR]', 'ratio to the plain loop, median [min–max over rounds]', 'rme %'],
+    rows,
+  )
 }
 
 // --- end to end -----------------------------------------------------------------------------------------
@@ -99,7 +111,10 @@ interface E2eConfig {
 }
 
 const e2eConfigs: E2eConfig[] = []
-for (const [preset, variant] of [['coba', 'default'], ['einet', 'halfMg']] as const) {
+for (const [preset, variant] of [
+  ['coba', 'default'],
+  ['einet', 'halfMg'],
+] as const) {
   for (const conn of ['csr', 'jit'] as const) {
     for (const kernel of ['wasm', 'js'] as const) e2eConfigs.push({ preset, variant, conn, kernel })
   }
@@ -120,10 +135,26 @@ async function e2e(): Promise<E2eRecord[]> {
       const rec = recs[(k + r) % recs.length]
       const c = rec.config
       log(`e2e round ${r + 1}/${e2eRounds}: ${key(c)} …`)
-      const res = await runChild(process.execPath, [
-        join(dist, 'network', 'child.js'), '--preset', c.preset, '--variant', c.variant, '--conn', c.conn,
-        '--kernel', c.kernel, '--ms', String(e2eMs), '--record', '--breakdown-ms', String(e2eMs / 5),
-      ], { timeoutMs: 120_000 })
+      const res = await runChild(
+        process.execPath,
+        [
+          join(dist, 'network', 'child.js'),
+          '--preset',
+          c.preset,
+          '--variant',
+          c.variant,
+          '--conn',
+          c.conn,
+          '--kernel',
+          c.kernel,
+          '--ms',
+          String(e2eMs),
+          '--record',
+          '--breakdown-ms',
+          String(e2eMs / 5),
+        ],
+        { timeoutMs: 120_000 },
+      )
       if (res.error !== null) {
         rec.errors.push(res.error)
         log(`  failed: ${res.error}`)
@@ -165,44 +196,87 @@ function summarize(recs: readonly E2eRecord[]): E2eSummary[] {
     if (r.config.kernel === 'js') {
       const twin = byKey.get(key({ ...r.config, kernel: 'wasm' }))
       if (twin && twin.runs.length > 0) {
-        jsOverWasm = spread(pairedRatios(runs.map((x) => x.simSeconds), twin.runs.map((x) => x.simSeconds)))
+        jsOverWasm = spread(
+          pairedRatios(
+            runs.map((x) => x.simSeconds),
+            twin.runs.map((x) => x.simSeconds),
+          ),
+        )
       }
     }
     return {
-      config: r.config, n: runs[0]?.n ?? 0,
+      config: r.config,
+      n: runs[0]?.n ?? 0,
       secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)),
       cpuPerBioSecond: spread(runs.map((x) => x.simCpuSeconds / (x.durationMs / 1000))),
       ticksPerSecond: spread(runs.map((x) => x.ticksPerSecond)),
       buildSeconds: spread(runs.map((x) => x.buildSeconds)),
       nsPerNeuronTick: spread(runs.map((x) => x.nsPerNeuronTick)),
-      rates, events: median(runs.map((x) => x.events)), systemsUs, jsOverWasm, errors: r.errors,
+      rates,
+      events: median(runs.map((x) => x.events)),
+      systemsUs,
+      jsOverWasm,
+      errors: r.errors,
     }
   })
 }
 
-const SYSTEMS = ['DelaySystem', 'CommSystem', 'AlignPostSystem', 'OutputSystem', 'NeuronSystem', 'MonitorSystem', 'CheckerSystem', 'ClockSystem']
+const SYSTEMS = [
+  'DelaySystem',
+  'CommSystem',
+  'AlignPostSystem',
+  'OutputSystem',
+  'NeuronSystem',
+  'MonitorSystem',
+  'CheckerSystem',
+  'ClockSystem',
+]
 
 function e2eTables(sums: readonly E2eSummary[]): string {
   const main = table(
-    ['preset (variant)', 'conn', 'kernel', 'sim s per bio s, median [min–max]', 'CPU s per bio s', 'ticks per s', 'build s', 'ns per neuron-tick (all systems)', 'rates Hz', 'js ÷ wasm'],
+    [
+      'preset (variant)',
+      'conn',
+      'kernel',
+      'sim s per bio s, median [min–max]',
+      'CPU s per bio s',
+      'ticks per s',
+      'build s',
+      'ns per neuron-tick (all systems)',
+      'rates Hz',
+      'js ÷ wasm',
+    ],
     sums.map((s) => [
-      `${s.config.preset} (${s.config.variant})`, s.config.conn, s.config.kernel,
-      s.secondsPerBioSecond.n ? `${sig(s.secondsPerBioSecond.median)} [${sig(s.secondsPerBioSecond.min)}–${sig(s.secondsPerBioSecond.max)}]` : `failed: ${s.errors[0] ?? ''}`,
-      sig(s.cpuPerBioSecond.median), sig(s.ticksPerSecond.median), sig(s.buildSeconds.median), sig(s.nsPerNeuronTick.median),
-      Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', '),
+      `${s.config.preset} (${s.config.variant})`,
+      s.config.conn,
+      s.config.kernel,
+      s.secondsPerBioSecond.n
+        ? `${sig(s.secondsPerBioSecond.median)} [${sig(s.secondsPerBioSecond.min)}–${sig(s.secondsPerBioSecond.max)}]`
+        : `failed: ${s.errors[0] ?? ''}`,
+      sig(s.cpuPerBioSecond.median),
+      sig(s.ticksPerSecond.median),
+      sig(s.buildSeconds.median),
+      sig(s.nsPerNeuronTick.median),
+      Object.entries(s.rates)
+        .map(([g, v]) => `${g} ${v.toFixed(2)}`)
+        .join(', '),
       s.jsOverWasm ? ratioText(s.jsOverWasm) : '',
     ]),
   )
   const where = table(
     ['preset (variant)', 'conn', 'kernel', ...SYSTEMS.map((s) => s.replace('System', '')), 'sum µs per tick'],
-    sums.filter((s) => Object.keys(s.systemsUs).length > 0).map((s) => {
-      const total = SYSTEMS.reduce((acc, k) => acc + (s.systemsUs[k] ?? 0), 0)
-      return [
-        `${s.config.preset} (${s.config.variant})`, s.config.conn, s.config.kernel,
-        ...SYSTEMS.map((k) => `${sig(s.systemsUs[k] ?? 0, 2)} (${Math.round((100 * (s.systemsUs[k] ?? 0)) / total)} %)`),
-        sig(total),
-      ]
-    }),
+    sums
+      .filter((s) => Object.keys(s.systemsUs).length > 0)
+      .map((s) => {
+        const total = SYSTEMS.reduce((acc, k) => acc + (s.systemsUs[k] ?? 0), 0)
+        return [
+          `${s.config.preset} (${s.config.variant})`,
+          s.config.conn,
+          s.config.kernel,
+          ...SYSTEMS.map((k) => `${sig(s.systemsUs[k] ?? 0, 2)} (${Math.round((100 * (s.systemsUs[k] ?? 0)) / total)} %)`),
+          sig(total),
+        ]
+      }),
   )
   return `${main}\n\nWhere a tick's time goes (µs per tick and share, median over rounds; a clock around each system, its own cost subtracted; fused populations do slots 3–5 inside NeuronSystem):\n\n${where}`
 }
@@ -220,14 +294,28 @@ const md = [
   '',
   `Machine: ${machineLine(m)}. Shared and noisy: read the ratios (paired within a round), not absolute times.`,
   '',
-  microRecords.length ? `### Per system, beside a plain Float32Array loop in the same process (${processes} processes × ${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain loop)\n\n${microTable(microRecords)}\n` : '',
-  e2eSums.length ? `### End to end, 4000 neurons, ${e2eMs / 1000} s biological (${e2eRounds} rounds, each run its own process; spike monitor on)\n\n${e2eTables(e2eSums)}\n` : '',
+  microRecords.length
+    ? `### Per system, beside a plain Float32Array loop in the same process (${processes} processes × ${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain loop)\n\n${microTable(microRecords)}\n`
+    : '',
+  e2eSums.length
+    ? `### End to end, 4000 neurons, ${e2eMs / 1000} s biological (${e2eRounds} rounds, each run its own process; spike monitor on)\n\n${e2eTables(e2eSums)}\n`
+    : '',
 ].join('\n')
 
 // Quick or partial runs never replace the full results.
-const paths = writeResults(quick || only !== null ? 'bench-partial' : 'bench', {
-  suite: 'bench', machine: m, quick, options: { processes, rounds, maxTime, e2eRounds, e2eMs }, seconds: (Date.now() - t0) / 1000,
-  micro: microRecords, e2e: e2eSums, e2eRuns: e2eRecords,
-}, md)
+const paths = writeResults(
+  quick || only !== null ? 'bench-partial' : 'bench',
+  {
+    suite: 'bench',
+    machine: m,
+    quick,
+    options: { processes, rounds, maxTime, e2eRounds, e2eMs },
+    seconds: (Date.now() - t0) / 1000,
+    micro: microRecords,
+    e2e: e2eSums,
+    e2eRuns: e2eRecords,
+  },
+  md,
+)
 process.stdout.write(md + '\n')
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)

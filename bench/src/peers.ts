@@ -26,24 +26,23 @@ import { benchRoot, machine, machineLine, rangeText, ratioText, repoRoot, sig, t
 import { median, pairedRatios, spread, type Spread } from './lib/stats.js'
 
 const { values: a } = parseArgs({
-  options: {
-    rounds: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'keep-tmp': { type: 'boolean', default: false },
-  },
+  options: { rounds: { type: 'string' }, quick: { type: 'boolean', default: false }, 'keep-tmp': { type: 'boolean', default: false } },
 })
 const quick = a.quick!
 const rounds = Number(a.rounds ?? (quick ? 2 : 5))
 const log = (s: string) => process.stderr.write(s + '\n')
-const SEED = 1, N = 4000, T_MS = 1000
+const SEED = 1,
+  N = 4000,
+  T_MS = 1000
 
 const anchors = resolve(process.env.SPIKECS_ANCHORS ?? join(repoRoot, '..', 'shared', 'anchors'))
 const missing = ['coba_ref.c', 'coba_ref.mjs'].filter((f) => !existsSync(join(anchors, f)))
 if (missing.length > 0) {
   process.stderr.write(
     `bench:peers: the reference implementations are not at ${anchors} (missing ${missing.join(', ')}).\n` +
-    'Set SPIKECS_ANCHORS to the folder holding coba_ref.c, coba_ref.mjs and coba_brian2.py ' +
-    '(by default ../shared/anchors next to the repository).\n')
+      'Set SPIKECS_ANCHORS to the folder holding coba_ref.c, coba_ref.mjs and coba_brian2.py ' +
+      '(by default ../shared/anchors next to the repository).\n',
+  )
   process.exit(1)
 }
 const python = process.env.SPIKECS_PYTHON ?? '/usr/bin/python3'
@@ -68,10 +67,26 @@ const notes: string[] = []
 for (const kernel of ['wasm', 'js'] as const) {
   for (const conn of ['csr', 'jit'] as const) {
     programs.push({
-      id: `spikecs-${kernel}-${conn}`, label: `spikecs, kernel ${kernel}`, conn, cmd: process.execPath,
-      args: [join(benchRoot, 'dist', 'network', 'child.js'), '--preset', 'coba', '--conn', conn, '--kernel', kernel,
-        '--ms', String(T_MS), '--seed', String(SEED), '--record'],
-      simKey: 'simSeconds', timeoutMs: 180_000,
+      id: `spikecs-${kernel}-${conn}`,
+      label: `spikecs, kernel ${kernel}`,
+      conn,
+      cmd: process.execPath,
+      args: [
+        join(benchRoot, 'dist', 'network', 'child.js'),
+        '--preset',
+        'coba',
+        '--conn',
+        conn,
+        '--kernel',
+        kernel,
+        '--ms',
+        String(T_MS),
+        '--seed',
+        String(SEED),
+        '--record',
+      ],
+      simKey: 'simSeconds',
+      timeoutMs: 180_000,
     })
   }
 }
@@ -82,26 +97,48 @@ const gcc = spawnSync('gcc', ['-O3', '-march=native', '-ffast-math', '-o', cBin,
 if (gcc.status === 0) {
   for (const conn of ['csr', 'jit'] as const) {
     programs.push({
-      id: `c-${conn}`, label: 'C reference (gcc -O3 -march=native -ffast-math, float32)', conn, cmd: cBin,
-      args: ['--mode', conn, '--N', String(N), '--seed', String(SEED)], simKey: 't_sim_s', timeoutMs: 120_000,
+      id: `c-${conn}`,
+      label: 'C reference (gcc -O3 -march=native -ffast-math, float32)',
+      conn,
+      cmd: cBin,
+      args: ['--mode', conn, '--N', String(N), '--seed', String(SEED)],
+      simKey: 't_sim_s',
+      timeoutMs: 120_000,
     })
   }
 } else {
-  notes.push(`C reference not built (gcc: ${gcc.error?.message ?? gcc.stderr.trim().split('\n').slice(-2).join(' ')}); install gcc (apt-get install -y gcc).`)
+  notes.push(
+    `C reference not built (gcc: ${gcc.error?.message ?? gcc.stderr.trim().split('\n').slice(-2).join(' ')}); install gcc (apt-get install -y gcc).`,
+  )
 }
 
 for (const conn of ['csr', 'jit'] as const) {
   programs.push({
-    id: `js-${conn}`, label: 'plain JS reference (Float32Array)', conn, cmd: process.execPath,
+    id: `js-${conn}`,
+    label: 'plain JS reference (Float32Array)',
+    conn,
+    cmd: process.execPath,
     args: [join(anchors, 'coba_ref.mjs'), '--mode', conn, '--N', String(N), '--seed', String(SEED)],
-    simKey: 't_sim_s', timeoutMs: 180_000,
+    simKey: 't_sim_s',
+    timeoutMs: 180_000,
   })
 }
 
 // Brian2 standalone, when Debian's python3-brian (or another Brian2) is importable.
 const brianProbe = spawnSync(python, ['-c', 'import brian2'], { encoding: 'utf8', env: { ...process.env, HOME: home } })
-const brianArgs = [join(anchors, 'coba_brian2.py'), '--mode', 'standalone', '--N', String(N), '--seed', String(SEED),
-  '--outdir', join(tmp, 'brian'), '--cython-cache', join(tmp, 'cython')]
+const brianArgs = [
+  join(anchors, 'coba_brian2.py'),
+  '--mode',
+  'standalone',
+  '--N',
+  String(N),
+  '--seed',
+  String(SEED),
+  '--outdir',
+  join(tmp, 'brian'),
+  '--cython-cache',
+  join(tmp, 'cython'),
+]
 const brianEnv = { ...process.env, HOME: home }
 let brianCompile: number | null = null
 if (brianProbe.status === 0 && existsSync(join(anchors, 'coba_brian2.py'))) {
@@ -110,12 +147,20 @@ if (brianProbe.status === 0 && existsSync(join(anchors, 'coba_brian2.py'))) {
   if (warm.error === null) {
     brianCompile = Number(warm.json?.t_codegen_compile)
     programs.push({
-      id: 'brian2-standalone', label: 'Brian2 cpp_standalone (1 thread)', conn: 'csr', cmd: python, args: brianArgs,
-      env: brianEnv, simKey: 't_sim', timeoutMs: 300_000,
+      id: 'brian2-standalone',
+      label: 'Brian2 cpp_standalone (1 thread)',
+      conn: 'csr',
+      cmd: python,
+      args: brianArgs,
+      env: brianEnv,
+      simKey: 't_sim',
+      timeoutMs: 300_000,
     })
   } else notes.push(`Brian2 standalone failed on its first run: ${warm.error}`)
 } else {
-  notes.push(`Brian2 is not installed for ${python} (\`import brian2\` failed): \`apt-get install -y python3-brian\` (Debian) adds it; then rerun.`)
+  notes.push(
+    `Brian2 is not installed for ${python} (\`import brian2\` failed): \`apt-get install -y python3-brian\` (Debian) adds it; then rerun.`,
+  )
 }
 for (const n of notes) log(n)
 
@@ -134,9 +179,7 @@ const errors = new Map<string, string[]>(programs.map((p) => [p.id, []]))
 function toRun(p: Program, r: ChildResult): Run | null {
   if (r.error !== null || r.json === null) return null
   const j = r.json
-  const rates = p.id.startsWith('spikecs')
-    ? (j.rates as Record<string, number>)
-    : { E: Number(j.rate_E), I: Number(j.rate_I) }
+  const rates = p.id.startsWith('spikecs') ? (j.rates as Record<string, number>) : { E: Number(j.rate_E), I: Number(j.rate_I) }
   return { sim: Number(j[p.simKey]), wall: r.wallSeconds, cpu: r.cpuSeconds ?? NaN, rates, json: j }
 }
 
@@ -159,11 +202,14 @@ for (let r = 0; r < rounds; r++) {
 
 /** Per round a/b where both ran; the spread over rounds. */
 function roundRatios(aId: string, bId: string, field: 'sim' | 'wall' | 'cpu'): Spread | null {
-  const A = runs.get(aId), B = runs.get(bId)
+  const A = runs.get(aId),
+    B = runs.get(bId)
   if (!A || !B) return null
-  const xs: number[] = [], ys: number[] = []
+  const xs: number[] = [],
+    ys: number[] = []
   for (let r = 0; r < rounds; r++) {
-    const x = A[r], y = B[r]
+    const x = A[r],
+      y = B[r]
     if (x && y && Number.isFinite(x[field]) && Number.isFinite(y[field])) {
       xs.push(x[field])
       ys.push(y[field])
@@ -191,10 +237,16 @@ const summaries: PeerSummary[] = programs.map((p) => {
   const ok = (runs.get(p.id) ?? []).filter((x): x is Run => x !== null && x !== undefined)
   const rates: Record<string, number> = {}
   for (const g of Object.keys(ok[0]?.rates ?? {})) rates[g] = median(ok.map((x) => x.rates[g]))
-  const w = `spikecs-wasm-${p.conn}`, j = `spikecs-js-${p.conn}`
+  const w = `spikecs-wasm-${p.conn}`,
+    j = `spikecs-js-${p.conn}`
   return {
-    id: p.id, label: p.label, conn: p.conn, sim: spread(ok.map((x) => x.sim)), wall: spread(ok.map((x) => x.wall)),
-    cpu: spread(ok.map((x) => x.cpu).filter(Number.isFinite)), rates,
+    id: p.id,
+    label: p.label,
+    conn: p.conn,
+    sim: spread(ok.map((x) => x.sim)),
+    wall: spread(ok.map((x) => x.wall)),
+    cpu: spread(ok.map((x) => x.cpu).filter(Number.isFinite)),
+    rates,
     wasmOver: { sim: roundRatios(w, p.id, 'sim'), wall: roundRatios(w, p.id, 'wall'), cpu: roundRatios(w, p.id, 'cpu') },
     jsOver: { sim: roundRatios(j, p.id, 'sim'), wall: roundRatios(j, p.id, 'wall') },
     errors: errors.get(p.id) ?? [],
@@ -204,19 +256,34 @@ const summaries: PeerSummary[] = programs.map((p) => {
 const byId = new Map(summaries.map((s) => [s.id, s]))
 const r = (s: Spread | null | undefined) => (s && s.n ? ratioText(s) : '–')
 const rows = summaries.map((s) => [
-  s.label, s.conn, s.sim.n ? rangeText(s.sim) : `failed: ${s.errors[0] ?? ''}`, s.wall.n ? rangeText(s.wall) : '–',
-  s.cpu.n ? rangeText(s.cpu) : '–', Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(2)}`).join(', '),
-  r(s.wasmOver.sim), r(s.wasmOver.wall), r(s.wasmOver.cpu), r(s.jsOver.sim),
+  s.label,
+  s.conn,
+  s.sim.n ? rangeText(s.sim) : `failed: ${s.errors[0] ?? ''}`,
+  s.wall.n ? rangeText(s.wall) : '–',
+  s.cpu.n ? rangeText(s.cpu) : '–',
+  Object.entries(s.rates)
+    .map(([g, v]) => `${g} ${v.toFixed(2)}`)
+    .join(', '),
+  r(s.wasmOver.sim),
+  r(s.wasmOver.wall),
+  r(s.wasmOver.cpu),
+  r(s.jsOver.sim),
 ])
 
-interface Target { readonly what: string; readonly ratio: Spread | null; readonly limit: number }
+interface Target {
+  readonly what: string
+  readonly ratio: Spread | null
+  readonly limit: number
+}
 const targets: Target[] = [
   { what: 'spikecs wasm csr ÷ C float32 CSR (sim)', ratio: byId.get('c-csr')?.wasmOver.sim ?? null, limit: 2 },
   { what: 'spikecs wasm jit ÷ C float32 JIT (sim)', ratio: byId.get('c-jit')?.wasmOver.sim ?? null, limit: 1.5 },
   { what: 'spikecs wasm csr ÷ Brian2 standalone (sim)', ratio: byId.get('brian2-standalone')?.wasmOver.sim ?? null, limit: 0.5 },
 ]
 const targetRows = targets.map((t) => [
-  t.what, t.ratio && t.ratio.n ? ratioText(t.ratio) : 'not measured', `≤ ${t.limit}`,
+  t.what,
+  t.ratio && t.ratio.n ? ratioText(t.ratio) : 'not measured',
+  `≤ ${t.limit}`,
   t.ratio && t.ratio.n ? (t.ratio.median <= t.limit ? 'met (median)' : 'not met') : '–',
 ])
 
@@ -229,22 +296,52 @@ const md = [
   brianCompile !== null ? `Brian2's first run (code generation and compilation, not counted): ${sig(brianCompile)} s.` : '',
   ...notes.map((n) => `Note: ${n}`),
   '',
-  table(['program', 'conn', 'sim s (own timer), median [min–max]', 'whole process wall s', 'whole process CPU s', 'rates Hz',
-    'spikecs wasm ÷ it: sim', 'whole wall', 'whole CPU', 'spikecs js ÷ it: sim'], rows),
+  table(
+    [
+      'program',
+      'conn',
+      'sim s (own timer), median [min–max]',
+      'whole process wall s',
+      'whole process CPU s',
+      'rates Hz',
+      'spikecs wasm ÷ it: sim',
+      'whole wall',
+      'whole CPU',
+      'spikecs js ÷ it: sim',
+    ],
+    rows,
+  ),
   '',
-  'Targets of issue 4 (spikecs time as a multiple of the peer\'s, same connectivity):',
+  "Targets of issue 4 (spikecs time as a multiple of the peer's, same connectivity):",
   '',
   table(['ratio', 'measured', 'target', ''], targetRows),
   '',
-].filter((x, i, all) => x !== '' || all[i - 1] !== '').join('\n')
+]
+  .filter((x, i, all) => x !== '' || all[i - 1] !== '')
+  .join('\n')
 
 // Quick runs never replace the full results.
-const paths = writeResults(quick || rounds < 5 ? 'peers-partial' : 'peers', {
-  suite: 'peers', machine: m, anchors: 'SPIKECS_ANCHORS or <repo>/../shared/anchors', rounds, seed: SEED, n: N, durationMs: T_MS,
-  brianCompileSeconds: brianCompile, notes, seconds: (Date.now() - t0) / 1000, summaries,
-  runs: Object.fromEntries([...runs].map(([id, list]) => [id, list.map((x) => x && { sim: x.sim, wall: x.wall, cpu: x.cpu, rates: x.rates, out: x.json })])),
-  errors: Object.fromEntries(errors),
-}, md)
+const paths = writeResults(
+  quick || rounds < 5 ? 'peers-partial' : 'peers',
+  {
+    suite: 'peers',
+    machine: m,
+    anchors: 'SPIKECS_ANCHORS or <repo>/../shared/anchors',
+    rounds,
+    seed: SEED,
+    n: N,
+    durationMs: T_MS,
+    brianCompileSeconds: brianCompile,
+    notes,
+    seconds: (Date.now() - t0) / 1000,
+    summaries,
+    runs: Object.fromEntries(
+      [...runs].map(([id, list]) => [id, list.map((x) => x && { sim: x.sim, wall: x.wall, cpu: x.cpu, rates: x.rates, out: x.json })]),
+    ),
+    errors: Object.fromEntries(errors),
+  },
+  md,
+)
 process.stdout.write(md + '\n')
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)
 if (!a['keep-tmp']) rmSync(tmp, { recursive: true, force: true })

@@ -16,11 +16,7 @@ import { median, spread, type Spread } from './lib/stats.js'
 import type { PresetRunResult } from './network/run-preset.js'
 
 const { values: a } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    'max-n': { type: 'string' },
-    repeats: { type: 'string' },
-  },
+  options: { quick: { type: 'boolean', default: false }, 'max-n': { type: 'string' }, repeats: { type: 'string' } },
 })
 const quick = a.quick!
 const maxN = Number(a['max-n'] ?? (quick ? 64000 : 1_000_000))
@@ -72,11 +68,27 @@ for (let r = 0; r < maxRuns; r++) {
     const c = rec.config
     if (r >= c.runs) continue
     log(`scale N=${c.n} ${c.conn} ${c.kernel} ${c.ms} ms (run ${r + 1}/${c.runs}) …`)
-    const res = await runChild(process.execPath, [
-      // 4 GiB of heap: the stored rows of 256 000 neurons (20 M synapses) are built through JS arrays.
-      '--max-old-space-size=4096', child, '--preset', 'coba', '--conn', c.conn, '--kernel', c.kernel,
-      '--scale', String(c.n / 4000), '--ms', String(c.ms), '--breakdown-ms', String(c.ms / 5),
-    ], { timeoutMs: 15 * 60_000 })
+    const res = await runChild(
+      process.execPath,
+      [
+        // 4 GiB of heap: the stored rows of 256 000 neurons (20 M synapses) are built through JS arrays.
+        '--max-old-space-size=4096',
+        child,
+        '--preset',
+        'coba',
+        '--conn',
+        c.conn,
+        '--kernel',
+        c.kernel,
+        '--scale',
+        String(c.n / 4000),
+        '--ms',
+        String(c.ms),
+        '--breakdown-ms',
+        String(c.ms / 5),
+      ],
+      { timeoutMs: 15 * 60_000 },
+    )
     if (res.error !== null) {
       rec.errors.push(res.error)
       log(`  failed: ${res.error}`)
@@ -122,29 +134,46 @@ const summaries: ScaleSummary[] = records.map((rec) => {
   const rates: Record<string, number> = {}
   for (const g of Object.keys(runs[0]?.rates ?? {})) rates[g] = median(runs.map((x) => x.rates[g]))
   return {
-    config: rec.config, synapses: runs[0]?.synapses ?? NaN, synapsesExact: runs[0]?.synapsesExact ?? false,
-    secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)), nsPerNeuronTick: nsNt, cpuNsPerNeuronTick: cpuNs,
+    config: rec.config,
+    synapses: runs[0]?.synapses ?? NaN,
+    synapsesExact: runs[0]?.synapsesExact ?? false,
+    secondsPerBioSecond: spread(runs.map((x) => x.secondsPerBioSecond)),
+    nsPerNeuronTick: nsNt,
+    cpuNsPerNeuronTick: cpuNs,
     cpuPerBioSecond: median(runs.map((x) => x.simCpuSeconds / (x.durationMs / 1000))),
     neuronNsPerNeuronTick: median(runs.map((x) => x.perUnit?.neuronNsPerNeuronTick ?? NaN)),
     commNsPerEvent: median(runs.map((x) => x.perUnit?.commNsPerEvent ?? NaN)),
     buildSeconds: median(runs.map((x) => x.buildSeconds)),
-    peakRssMiB: median(runs.map((x) => x.peakRssMiB)), rates,
-    vs4k: nsNt.median / (base.get(form) ?? NaN), cpuVs4k: cpuNs / (cpuBase.get(form) ?? NaN), errors: rec.errors,
+    peakRssMiB: median(runs.map((x) => x.peakRssMiB)),
+    rates,
+    vs4k: nsNt.median / (base.get(form) ?? NaN),
+    cpuVs4k: cpuNs / (cpuBase.get(form) ?? NaN),
+    errors: rec.errors,
   }
 })
 
 const rows = summaries.map((s) => {
   const c = s.config
-  if (s.secondsPerBioSecond.n === 0) return [String(c.n), c.conn, c.kernel, `${c.ms}`, `failed: ${s.errors[0] ?? ''}`, '', '', '', '', '', '', '', '', '']
+  if (s.secondsPerBioSecond.n === 0)
+    return [String(c.n), c.conn, c.kernel, `${c.ms}`, `failed: ${s.errors[0] ?? ''}`, '', '', '', '', '', '', '', '', '']
   const range = s.secondsPerBioSecond.n > 1 ? ` [${sig(s.secondsPerBioSecond.min)}–${sig(s.secondsPerBioSecond.max)}]` : ''
   return [
-    c.n.toLocaleString('en-US'), c.conn, c.kernel, String(c.ms),
-    `${sig(s.secondsPerBioSecond.median)}${range}`, sig(s.cpuPerBioSecond),
-    `${sig(s.nsPerNeuronTick.median)} (${sig(s.cpuNsPerNeuronTick)})`, `${sig(s.vs4k)}× (${sig(s.cpuVs4k)}×)`,
-    sig(s.neuronNsPerNeuronTick), sig(s.commNsPerEvent), sig(s.buildSeconds),
+    c.n.toLocaleString('en-US'),
+    c.conn,
+    c.kernel,
+    String(c.ms),
+    `${sig(s.secondsPerBioSecond.median)}${range}`,
+    sig(s.cpuPerBioSecond),
+    `${sig(s.nsPerNeuronTick.median)} (${sig(s.cpuNsPerNeuronTick)})`,
+    `${sig(s.vs4k)}× (${sig(s.cpuVs4k)}×)`,
+    sig(s.neuronNsPerNeuronTick),
+    sig(s.commNsPerEvent),
+    sig(s.buildSeconds),
     `${sig(s.peakRssMiB)} (${sig((s.peakRssMiB * 2 ** 20) / 1e6)} MB)`,
     `${(s.synapses / 1e6).toFixed(2)} M${s.synapsesExact ? '' : ' (expected)'}`,
-    Object.entries(s.rates).map(([g, v]) => `${g} ${v.toFixed(1)}`).join(', '),
+    Object.entries(s.rates)
+      .map(([g, v]) => `${g} ${v.toFixed(1)}`)
+      .join(', '),
   ]
 })
 const md = [
@@ -153,15 +182,32 @@ const md = [
   `Machine: ${machineLine(m)}. Shared and noisy; sizes ≤ 16 000: median [min–max] of ${repeats} runs, larger: one run.`,
   `Peak RSS of a Node process that only loaded spikecs: ${sig(floorMiB)} MiB. No spike monitor.`,
   '',
-  table([
-    'N', 'conn', 'kernel', 'bio ms', 'sim s per bio s', 'CPU s per bio s', 'ns per neuron-tick, all systems: wall (CPU)', 'vs N = 4000: wall (CPU)',
-    'NeuronSystem ns per neuron-tick', 'CommSystem ns per event', 'build s', 'peak RSS MiB', 'synapses', 'rates Hz',
-  ], rows),
+  table(
+    [
+      'N',
+      'conn',
+      'kernel',
+      'bio ms',
+      'sim s per bio s',
+      'CPU s per bio s',
+      'ns per neuron-tick, all systems: wall (CPU)',
+      'vs N = 4000: wall (CPU)',
+      'NeuronSystem ns per neuron-tick',
+      'CommSystem ns per event',
+      'build s',
+      'peak RSS MiB',
+      'synapses',
+      'rates Hz',
+    ],
+    rows,
+  ),
   '',
 ].join('\n')
 // Quick or partial runs never replace the full results.
-const paths = writeResults(quick || maxN < 1_000_000 || repeats < 3 ? 'scale-partial' : 'scale', {
-  suite: 'scale', machine: m, quick, floorMiB, seconds: (Date.now() - t0) / 1000, summaries, runs: records,
-}, md)
+const paths = writeResults(
+  quick || maxN < 1_000_000 || repeats < 3 ? 'scale-partial' : 'scale',
+  { suite: 'scale', machine: m, quick, floorMiB, seconds: (Date.now() - t0) / 1000, summaries, runs: records },
+  md,
+)
 process.stdout.write(md + '\n')
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)

@@ -20,9 +20,16 @@ export const scenarioGroups: Readonly<Record<string, () => MicroScenario[]>> = {
 
 /** Every scenario id, in the order the suite runs and reports them. */
 export const scenarioIds: readonly string[] = [
-  'neuron-LifRef-fused', 'neuron-LifRefLTC-fused', 'neuron-LifRef-alone', 'neuron-LifRefLTC-alone',
-  'comm-csr', 'comm-jit',
-  'delay-push-8', 'delay-push-800', 'delay-read',
-  'align-post-plain', 'align-post-mg',
+  'neuron-LifRef-fused',
+  'neuron-LifRefLTC-fused',
+  'neuron-LifRef-alone',
+  'neuron-LifRefLTC-alone',
+  'comm-csr',
+  'comm-jit',
+  'delay-push-8',
+  'delay-push-800',
+  'delay-read',
+  'align-post-plain',
+  'align-post-mg',
   'output-coba',
 ]

@@ -18,8 +18,17 @@
 import { parseArgs } from 'node:util'
 import { createWorld, type World } from '@spikecs/ecs-core'
 import {
-  COBA, Expon, FullProjAlignPost, FullProjAlignPostMg, LifRefLTC, addInput, addPopulation, addProjection,
-  EventJitFPHomoLinear, planOf, run,
+  COBA,
+  Expon,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  LifRefLTC,
+  addInput,
+  addPopulation,
+  addProjection,
+  EventJitFPHomoLinear,
+  planOf,
+  run,
 } from '@spikecs/systems'
 import wabtInit from 'wabt'
 import { machine, machineLine, sig, table, writeResults } from './lib/report.js'
@@ -111,18 +120,23 @@ const fmt = (xs: number[]) => {
 const rows: string[][] = []
 const ratios: Record<string, { total: number[]; steady: number[] }> = {}
 for (const k of kernels) {
-  const d = times[`${k}|decaying`], z = times[`${k}|zero`]
+  const d = times[`${k}|decaying`],
+    z = times[`${k}|zero`]
   // Paired by round: each round ran the two starts back to back.
-  const rt = d.total.map((x, i) => x / z.total[i]), rs = d.steady.map((x, i) => x / z.steady[i])
+  const rt = d.total.map((x, i) => x / z.total[i]),
+    rs = d.steady.map((x, i) => x / z.steady[i])
   ratios[k] = { total: rt, steady: rs }
   rows.push([k, fmt(d.total), fmt(z.total), fmt(rt), fmt(rs)])
 }
 const m = machine()
 const md = [
   `# Decaying float32 synapse states (${seconds} s biological, ${N} silent neurons, 2 Expon states, ${rounds} rounds)`,
-  '', machineLine(m), '',
+  '',
+  machineLine(m),
+  '',
   table(['kernel', 'states decaying from 10^-3 (s)', 'states at 0 (s)', 'ratio, whole run', 'ratio, 1 s to end'], rows),
-  '', `Median ratio (whole run): ${kernels.map((k) => `${k} ${sig(median(ratios[k].total), 3)}`).join(', ')}.`,
+  '',
+  `Median ratio (whole run): ${kernels.map((k) => `${k} ${sig(median(ratios[k].total), 3)}`).join(', ')}.`,
 ].join('\n')
 console.log(md)
 const paths = writeResults('subnormal', { machine: m, seconds, n: N, rounds, times, ratios }, md)

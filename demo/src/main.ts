@@ -51,7 +51,14 @@ const send = (m: ToWorker) => worker.postMessage(m)
 
 let info: SimInfo | null = null
 let stats: WorkerStats | null = null
-const layout0 = { n: 4000, dtMs: 0.1, groups: [{ name: 'E' as const, start: 0, size: 3200 }, { name: 'I' as const, start: 3200, size: 800 }] }
+const layout0 = {
+  n: 4000,
+  dtMs: 0.1,
+  groups: [
+    { name: 'E' as const, start: 0, size: 3200 },
+    { name: 'I' as const, start: 3200, size: 800 },
+  ],
+}
 const raster = new Raster(ui.raster, layout0)
 const rates = new Rates(ui.rates, layout0)
 /** Frames of the last second of wall time: arrival time, ticks, wall ms elapsed in the worker. */
@@ -102,7 +109,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       rates.reset(layout)
       recent.length = 0
       const [E, I] = info.groups
-      ui.about.textContent = `${NETWORKS[info.network].about}. ${E.size} E + ${I.size} I neurons, dt ${info.dtMs} ms, seed ${info.seed}, ` +
+      ui.about.textContent =
+        `${NETWORKS[info.network].about}. ${E.size} E + ${I.size} I neurons, dt ${info.dtMs} ms, seed ${info.seed}, ` +
         `${info.dtype}, ${info.kernel} kernels${info.kernel === 'wasm' ? (info.sharedMemory ? ' (shared memory)' : '') : ''}; built in ${info.buildMs.toFixed(0)} ms`
       ui.status.textContent = 'ready: press Play (or the space bar); click the raster to make neurons fire'
       const waiters = readyWaiters
@@ -114,7 +122,8 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       stats = m.stats
       raster.draw(m.firstTick, m.offsets, m.indices)
       rates.add(m.firstTick, m.offsets, m.indices)
-      if (m.stats.elapsedMs > 0) recent.push({ at: performance.now(), ticks: m.stats.ticks, elapsedMs: m.stats.elapsedMs, computeMs: m.stats.computeMs })
+      if (m.stats.elapsedMs > 0)
+        recent.push({ at: performance.now(), ticks: m.stats.ticks, elapsedMs: m.stats.elapsedMs, computeMs: m.stats.computeMs })
       break
     case 'ticks': {
       stats = m.stats
@@ -139,7 +148,9 @@ function readout(): void {
   if (info === null || stats === null) return
   const now = performance.now()
   while (recent.length > 0 && now - recent[0].at > 1000) recent.shift()
-  let ticks = 0, wall = 0, compute = 0
+  let ticks = 0,
+    wall = 0,
+    compute = 0
   for (const r of recent) {
     ticks += r.ticks
     wall += r.elapsedMs
@@ -149,7 +160,8 @@ function readout(): void {
   const tps = running ? (ticks / wall) * 1000 : 0
   const rtf = running ? (ticks * info.dtMs) / wall : 0
   const capacity = compute > 0 ? (ticks * info.dtMs) / compute : 0
-  let e = 0, i = 0
+  let e = 0,
+    i = 0
   for (const r of rates.recent) {
     e += r.E
     i += r.I
@@ -162,7 +174,9 @@ function readout(): void {
     ['E rate', `${(e / nb).toFixed(1)} Hz`],
     ['I rate', `${(i / nb).toFixed(1)} Hz`],
     ['spikes', String(stats.spikes)],
-    ...(stats.droppedTotal > 0 ? [['behind', `${((stats.droppedTotal * info.dtMs) / 1000).toFixed(2)} s dropped`] as [string, string]] : []),
+    ...(stats.droppedTotal > 0
+      ? [['behind', `${((stats.droppedTotal * info.dtMs) / 1000).toFixed(2)} s dropped`] as [string, string]]
+      : []),
   ]
   const text = cells.map(([k, v]) => `${k} <b>${v}</b>`).join(' · ')
   if (ui.readout.innerHTML !== text) ui.readout.innerHTML = text
@@ -221,12 +235,13 @@ if (testMode) {
     /** Resolves with the network's description once it is built. */
     ready: (): Promise<SimInfo> => (info !== null ? Promise.resolve(info) : new Promise((r) => readyWaiters.push(r))),
     /** Runs exactly n ticks in the worker (paused) and resolves with the running state and spike counts. */
-    runTicks: (n: number): Promise<WorkerStats> => new Promise((resolve) => {
-      const id = nextId++
-      tickWaiters.set(id, resolve)
-      setPlaying(false)
-      send({ type: 'runTicks', n, id })
-    }),
+    runTicks: (n: number): Promise<WorkerStats> =>
+      new Promise((resolve) => {
+        const id = nextId++
+        tickWaiters.set(id, resolve)
+        setPlaying(false)
+        send({ type: 'runTicks', n, id })
+      }),
     /** The latest state the worker reported. */
     stats: (): WorkerStats | null => stats,
     /** Number of raster pixels that are not background. */

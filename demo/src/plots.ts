@@ -21,8 +21,13 @@ class Scroller {
   head = -1
 
   constructor(
-    readonly ctx: CanvasRenderingContext2D, readonly x0: number, readonly y0: number, readonly w: number,
-    readonly h: number, readonly ticksPerPx: number, readonly clear: (x: number, w: number) => void,
+    readonly ctx: CanvasRenderingContext2D,
+    readonly x0: number,
+    readonly y0: number,
+    readonly w: number,
+    readonly h: number,
+    readonly ticksPerPx: number,
+    readonly clear: (x: number, w: number) => void,
   ) {}
 
   /** Scrolls so that the column of `tick` is the rightmost one. */
@@ -60,13 +65,18 @@ export class Raster {
   private layout: PlotLayout
   readonly msPerPx = 1
 
-  constructor(readonly canvas: HTMLCanvasElement, layout: PlotLayout) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    layout: PlotLayout,
+  ) {
     // Read back every frame (the new columns): keep the canvas in memory rather than on a GPU.
     this.ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D
     this.layout = layout
     const ctx = this.ctx
-    this.scroll = new Scroller(ctx, 0, 0, canvas.width, canvas.height, Math.max(1, Math.round(this.msPerPx / layout.dtMs)),
-      (x, w) => { ctx.fillStyle = COLORS.bg; ctx.fillRect(x, 0, w, canvas.height) })
+    this.scroll = new Scroller(ctx, 0, 0, canvas.width, canvas.height, Math.max(1, Math.round(this.msPerPx / layout.dtMs)), (x, w) => {
+      ctx.fillStyle = COLORS.bg
+      ctx.fillRect(x, 0, w, canvas.height)
+    })
     this.scroll.reset()
   }
 
@@ -82,7 +92,9 @@ export class Raster {
     if (nTicks <= 0) return
     this.scroll.advanceTo(firstTick + nTicks - 1)
     // The frame's columns (the first may hold spikes of the previous frame): read, set pixels, write back.
-    const W = this.canvas.width, h = this.canvas.height, n = this.layout.n
+    const W = this.canvas.width,
+      h = this.canvas.height,
+      n = this.layout.n
     let k0 = 0
     while (k0 < nTicks && this.scroll.x(firstTick + k0) < 0) k0++
     if (k0 === nTicks) return
@@ -123,7 +135,10 @@ export class Rates {
   readonly maxHz = 80
   readonly binMs = 5
 
-  constructor(readonly canvas: HTMLCanvasElement, layout: PlotLayout) {
+  constructor(
+    readonly canvas: HTMLCanvasElement,
+    layout: PlotLayout,
+  ) {
     this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D
     this.layout = layout
     this.scroll = this.makeScroller()
@@ -131,7 +146,8 @@ export class Rates {
   }
 
   private makeScroller(): Scroller {
-    const ctx = this.ctx, h = this.canvas.height
+    const ctx = this.ctx,
+      h = this.canvas.height
     const tpp = Math.max(1, Math.round(1 / this.layout.dtMs))
     return new Scroller(ctx, 0, 0, this.canvas.width, h, tpp, (x, w) => {
       ctx.fillStyle = COLORS.bg
@@ -173,7 +189,8 @@ export class Rates {
     const end = (this.bin + 1) * this.binTicks - 1
     this.scroll.advanceTo(end)
     const ctx = this.ctx
-    const x1 = this.scroll.x(end), x0 = x1 - Math.round(this.binTicks / this.scroll.ticksPerPx)
+    const x1 = this.scroll.x(end),
+      x0 = x1 - Math.round(this.binTicks / this.scroll.ticksPerPx)
     const prev = this.lastRate ?? rate
     for (const g of [1, 0]) {
       ctx.strokeStyle = g === 0 ? COLORS.E : COLORS.I

@@ -6,16 +6,29 @@
  */
 import type { ProjectionData } from '@spikecs/ecs-core'
 import { buildPreset, type AnyPresetNetwork, type Group } from '@spikecs/presets'
-import {
-  addSpikeTap, createDriver, injectEvents, setInput, setWeightScale, type Driver, type SpikeTap,
-} from '@spikecs/systems'
+import { addSpikeTap, createDriver, injectEvents, setInput, setWeightScale, type Driver, type SpikeTap } from '@spikecs/systems'
 
 /** The networks the selector offers. */
 export const NETWORKS = {
-  einet: { preset: 'einet', scale: 1, label: 'einet (4000)', about: "BrainPy's align-post docs EINet: LifRef, conductance synapses, connectivity regenerated at each spike" },
-  coba: { preset: 'coba', scale: 1, label: 'coba (4000)', about: 'Brette et al. 2007 COBA: LifRefLTC, conductance synapses, stored connectivity' },
+  einet: {
+    preset: 'einet',
+    scale: 1,
+    label: 'einet (4000)',
+    about: "BrainPy's align-post docs EINet: LifRef, conductance synapses, connectivity regenerated at each spike",
+  },
+  coba: {
+    preset: 'coba',
+    scale: 1,
+    label: 'coba (4000)',
+    about: 'Brette et al. 2007 COBA: LifRefLTC, conductance synapses, stored connectivity',
+  },
   cuba: { preset: 'cuba', scale: 1, label: 'cuba (4000)', about: 'Brette et al. 2007 CUBA: LifRef, current synapses, stored connectivity' },
-  einet4: { preset: 'einet', scale: 4, label: 'einet x4 (16000)', about: 'einet scaled by 4: 16000 neurons, p = 0.005 (80 inputs per neuron)' },
+  einet4: {
+    preset: 'einet',
+    scale: 4,
+    label: 'einet x4 (16000)',
+    about: 'einet scaled by 4: 16000 neurons, p = 0.005 (80 inputs per neuron)',
+  },
 } as const
 export type NetworkId = keyof typeof NETWORKS
 
@@ -86,9 +99,17 @@ export function createSim(cfg: SimConfig, now: () => number = () => performance.
     return { proj, weight: proj.output.kind === 'CUBA' ? KICK_CURRENT : KICK_CONDUCTANCE }
   })
   const info: SimInfo = {
-    network: cfg.network, preset: def.preset, n: net.world.nNeurons, dtMs: net.world.dtMs, groups: net.groups,
-    iExt: (net.params as Record<string, number>).iExt ?? 0, seed: cfg.seed, dtype: cfg.dtype, kernel: cfg.kernel,
-    sharedMemory: net.world.arena?.shared ?? false, buildMs: now() - t0,
+    network: cfg.network,
+    preset: def.preset,
+    n: net.world.nNeurons,
+    dtMs: net.world.dtMs,
+    groups: net.groups,
+    iExt: (net.params as Record<string, number>).iExt ?? 0,
+    seed: cfg.seed,
+    dtype: cfg.dtype,
+    kernel: cfg.kernel,
+    sharedMemory: net.world.arena?.shared ?? false,
+    buildMs: now() - t0,
   }
   return { net, tap, driver, kicks, inhibitory, info, counts: { spikes: 0, E: 0, I: 0 } }
 }

@@ -2,9 +2,7 @@
  * The simulation worker: builds the network, runs the driver on its own timer (about one frame of the page
  * per iteration) and posts each frame's spikes as transferable index arrays, so the page only draws.
  */
-import {
-  advanceFrame, pauseDriver, prepareWasm, resumeDriver, setSpeed, setTickCap, singleStep, tapSpikes,
-} from '@spikecs/systems'
+import { advanceFrame, pauseDriver, prepareWasm, resumeDriver, setSpeed, setTickCap, singleStep, tapSpikes } from '@spikecs/systems'
 import { countTap, createSim, kick, setExternalInput, setInhibitoryScale, type Sim } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
 
@@ -25,8 +23,17 @@ let msPerTick = 0.05
 
 function stats(s: Sim, r = s.driver.last): WorkerStats {
   return {
-    tick: s.net.world.tick, paused: s.driver.paused, speed: s.driver.speed, ticks: r.ticks, elapsedMs: r.elapsedMs,
-    computeMs: r.computeMs, dropped: r.dropped, droppedTotal: s.driver.totals.dropped, spikes: s.counts.spikes, E: s.counts.E, I: s.counts.I,
+    tick: s.net.world.tick,
+    paused: s.driver.paused,
+    speed: s.driver.speed,
+    ticks: r.ticks,
+    elapsedMs: r.elapsedMs,
+    computeMs: r.computeMs,
+    dropped: r.dropped,
+    droppedTotal: s.driver.totals.dropped,
+    spikes: s.counts.spikes,
+    E: s.counts.E,
+    I: s.counts.I,
   }
 }
 
@@ -142,7 +149,9 @@ async function handle(m: ToWorker): Promise<void> {
 // Messages are handled one after the other (a build awaits the module compile; what follows waits for it).
 let queue: Promise<void> = Promise.resolve()
 scope.onmessage = (e) => {
-  queue = queue.then(() => handle(e.data)).catch((err: unknown) => {
-    scope.postMessage({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) })
-  })
+  queue = queue
+    .then(() => handle(e.data))
+    .catch((err: unknown) => {
+      scope.postMessage({ type: 'error', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) })
+    })
 }

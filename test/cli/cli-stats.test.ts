@@ -54,7 +54,9 @@ test('without a raster nothing is recorded', () => {
 })
 
 test('spikecs run --json gives the numbers of the same preset run with a monitor', () => {
-  const r = spawnSync(process.execPath, [MAIN, 'run', 'cuba', '--duration', '300', '--seed', '5', '--json', '--quiet'], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, [MAIN, 'run', 'cuba', '--duration', '300', '--seed', '5', '--json', '--quiet'], {
+    encoding: 'utf8',
+  })
   assert.is(r.status, 0, r.stderr)
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!)
   const net = buildPreset('cuba', { seed: 5, kernel: 'wasm' })

@@ -20,7 +20,8 @@ function spikecs(...args: string[]) {
 
 /** The command in this process (same code path as `main.js`), with captured output. */
 function spikecsHere(...args: string[]) {
-  let stdout = '', stderr = ''
+  let stdout = '',
+    stderr = ''
   const code = cli(args, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
@@ -37,8 +38,24 @@ test('run --json: the last stdout line is the run record with the required keys'
   const r = spikecs('run', '--duration', '30', '--json')
   assert.is(r.code, 0, r.stderr)
   const j = lastJson(r.stdout)
-  for (const k of ['preset', 'variant', 'n', 'ticks', 'durationMs', 'dtMs', 'seed', 'rates', 'cvIsi', 'spikes',
-    'buildSeconds', 'simSeconds', 'params', 'synapses', 'ticksPerSecond', 'realTimeFactor']) {
+  for (const k of [
+    'preset',
+    'variant',
+    'n',
+    'ticks',
+    'durationMs',
+    'dtMs',
+    'seed',
+    'rates',
+    'cvIsi',
+    'spikes',
+    'buildSeconds',
+    'simSeconds',
+    'params',
+    'synapses',
+    'ticksPerSecond',
+    'realTimeFactor',
+  ]) {
     assert.ok(k in j, `missing ${k}`)
   }
   assert.is(j.preset, 'coba')
@@ -52,13 +69,35 @@ test('run --json: the last stdout line is the run record with the required keys'
   // rates × neurons × seconds gives back the spike count.
   const back = j.rates.E * 3200 * 0.03 + j.rates.I * 800 * 0.03
   assert.ok(Math.abs(back - j.spikes) < 1e-6, `${back} vs ${j.spikes}`)
-  assert.equal(Object.keys(j.params), cobaDef.params.map((p) => p.name))
+  assert.equal(
+    Object.keys(j.params),
+    cobaDef.params.map((p) => p.name),
+  )
   assert.ok(j.buildSeconds >= 0 && j.simSeconds > 0)
 })
 
 test('run: --set wins over --scale; seed, variant, conn and dtype are honoured', () => {
-  const r = spikecs('run', 'einet', '--variant', 'full', '--conn', 'csr', '--dtype', 'float64', '--seed', '9',
-    '--scale', '0.5', '--set', 'nE=1000', '--set', 'wI=7', '--duration', '10', '--json')
+  const r = spikecs(
+    'run',
+    'einet',
+    '--variant',
+    'full',
+    '--conn',
+    'csr',
+    '--dtype',
+    'float64',
+    '--seed',
+    '9',
+    '--scale',
+    '0.5',
+    '--set',
+    'nE=1000',
+    '--set',
+    'wI=7',
+    '--duration',
+    '10',
+    '--json',
+  )
   assert.is(r.code, 0, r.stderr)
   const j = lastJson(r.stdout)
   assert.is(j.preset, 'einet')
@@ -83,7 +122,19 @@ test('run: the same seed gives the same spikes', () => {
 test('run: human summary lists the statistics', () => {
   const r = spikecs('run', 'cuba', '--duration', '20')
   assert.is(r.code, 0, r.stderr)
-  for (const k of ['neurons', 'synapses', 'ticks', 'rate E', 'rate I', 'CV ISI', 'spikes', 'build', 'simulation', 'ticks/s', 'real-time factor']) {
+  for (const k of [
+    'neurons',
+    'synapses',
+    'ticks',
+    'rate E',
+    'rate I',
+    'CV ISI',
+    'spikes',
+    'build',
+    'simulation',
+    'ticks/s',
+    'real-time factor',
+  ]) {
     assert.ok(r.stdout.includes(k), `summary lacks ${k}`)
   }
   const q = spikecs('run', 'cuba', '--duration', '20', '--quiet')
@@ -151,12 +202,16 @@ test('list and help exit 0 and show every preset and parameter', () => {
 })
 
 test('--raster: SVG with one raster path per population; PNG with the PNG signature', () => {
-  const svgPath = join(tmp, 'r.svg'), pngPath = join(tmp, 'r.png')
+  const svgPath = join(tmp, 'r.svg'),
+    pngPath = join(tmp, 'r.png')
   const a = spikecs('run', 'einet', '--duration', '20', '--raster', svgPath, '--json')
   assert.is(a.code, 0, a.stderr)
   assert.is(lastJson(a.stdout).raster, svgPath)
   const svg = readFileSync(svgPath, 'utf8')
-  assert.equal([...svg.matchAll(/<path class="raster" data-group="(\w+)"/g)].map((m) => m[1]), ['E', 'I'])
+  assert.equal(
+    [...svg.matchAll(/<path class="raster" data-group="(\w+)"/g)].map((m) => m[1]),
+    ['E', 'I'],
+  )
   const b = spikecs('run', '--duration', '20', '--raster', pngPath, '--quiet')
   assert.is(b.code, 0, b.stderr)
   const png = readFileSync(pngPath)
@@ -195,7 +250,9 @@ test('a file that still cannot be written at the end: the record is printed firs
   const r = spikecs('run', 'cuba', '--duration', '20', '--save-state', '/dev/full', '--raster', svgPath, '--json')
   assert.is(r.code, 1, r.stderr)
   assert.is(lastJson(r.stdout).ticks, 200)
-  assert.equal(r.stderr.trimEnd().split('\n'), [`spikecs: --save-state: could not write "/dev/full" (ENOSPC: no space left on device, write)`])
+  assert.equal(r.stderr.trimEnd().split('\n'), [
+    `spikecs: --save-state: could not write "/dev/full" (ENOSPC: no space left on device, write)`,
+  ])
   assert.ok(readFileSync(svgPath, 'utf8').startsWith('<svg'))
 })
 

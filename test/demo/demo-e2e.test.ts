@@ -17,18 +17,31 @@ import { startStaticServer } from '../../demo/static-server.mjs'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-  '--no-first-run', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ]
 
-interface Stats { tick: number; paused: boolean; spikes: number; E: number; I: number }
-interface Info { n: number; preset: string; kernel: string; dtype: string; seed: number }
-type Hook = {
-  ready(): Promise<Info>
-  runTicks(n: number): Promise<Stats>
-  stats(): Stats | null
-  litPixels(): number
+interface Stats {
+  tick: number
+  paused: boolean
+  spikes: number
+  E: number
+  I: number
 }
+interface Info {
+  n: number
+  preset: string
+  kernel: string
+  dtype: string
+  seed: number
+}
+type Hook = { ready(): Promise<Info>; runTicks(n: number): Promise<Stats>; stats(): Stats | null; litPixels(): number }
 declare const window: { __spikecs: Hook }
 
 const ctx: { dir?: string; server?: { url: string; close(): Promise<void> }; browser?: Browser; page?: Page } = {}
@@ -66,7 +79,9 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     ctx.server = await startStaticServer(ctx.dir)
     ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
     ctx.page = await ctx.browser.newPage({ viewport: { width: 960, height: 790 } })
-    ctx.page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`) })
+    ctx.page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`)
+    })
     ctx.page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
   })
 
@@ -79,7 +94,12 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
   test('the page computes exactly the spikes Node computes (einet and cuba wasm float32, coba js float64)', async () => {
     const cases = [
       { query: 'network=einet&seed=1', preset: 'einet', options: { seed: 1, dtype: 'float32', kernel: 'wasm' }, ticks: 1000 },
-      { query: 'network=coba&seed=7&dtype=float64&kernel=js', preset: 'coba', options: { seed: 7, dtype: 'float64', kernel: 'js' }, ticks: 500 },
+      {
+        query: 'network=coba&seed=7&dtype=float64&kernel=js',
+        preset: 'coba',
+        options: { seed: 7, dtype: 'float64', kernel: 'js' },
+        ticks: 500,
+      },
       // Stored connectivity grows the page's non-shared WebAssembly memory while the network is built.
       { query: 'network=cuba&seed=3', preset: 'cuba', options: { seed: 3, dtype: 'float32', kernel: 'wasm' }, ticks: 500 },
     ]

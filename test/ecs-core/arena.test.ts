@@ -18,7 +18,7 @@ function withoutShared<T>(make: () => T): T {
   }
 }
 
-test('a non-shared arena keeps every column\'s length and contents when it grows', () => {
+test("a non-shared arena keeps every column's length and contents when it grows", () => {
   const world: World = withoutShared(() => createWorld({ kernel: 'wasm' }))
   assert.is(world.arena!.shared, false)
   assert.is(withoutShared(() => createArena()).shared, false)
@@ -35,14 +35,20 @@ test('a non-shared arena keeps every column\'s length and contents when it grows
   assert.is(cols[0].array.buffer, world.arena!.memory.buffer)
 })
 
-for (const [preset, scale] of [['coba', 1], ['cuba', 1], ['einet', 1], ['einet', 2]] as const) {
+for (const [preset, scale] of [
+  ['coba', 1],
+  ['cuba', 1],
+  ['einet', 1],
+  ['einet', 2],
+] as const) {
   test(`${preset} x${scale} on a non-shared arena gives the spikes of a shared one`, () => {
     const local = withoutShared(() => buildPreset(preset, { seed: 3, scale, kernel: 'wasm' }))
     const shared = buildPreset(preset, { seed: 3, scale, kernel: 'wasm' })
     assert.is(local.world.arena!.shared, false)
     run(local.world, 20)
     run(shared.world, 20)
-    const a = spikeData(local.monitors.spikes!), b = spikeData(shared.monitors.spikes!)
+    const a = spikeData(local.monitors.spikes!),
+      b = spikeData(shared.monitors.spikes!)
     assert.ok(b.indices.length > 100)
     assert.equal(a.indices, b.indices)
     assert.equal(a.ticks, b.ticks)

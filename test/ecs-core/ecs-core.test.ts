@@ -2,23 +2,47 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import {
-  Stream, mix32, counterU32, entityKey, createWorld, createDelayQueue, addDelayEntry, pushSpikes, slotForLatency,
-  allocColumn, scratchF64, releaseScratch, msToTicks,
+  Stream,
+  mix32,
+  counterU32,
+  entityKey,
+  createWorld,
+  createDelayQueue,
+  addDelayEntry,
+  pushSpikes,
+  slotForLatency,
+  allocColumn,
+  scratchF64,
+  releaseScratch,
+  msToTicks,
 } from '@spikecs/ecs-core'
 
 test('mix32 is a bijection on a sample; streams are reproducible and roughly uniform', () => {
   const seen = new Set<number>()
   for (let i = 0; i < 100000; i++) seen.add(mix32(i * 2654435761))
   assert.is(seen.size, 100000)
-  const a = new Stream(entityKey(1, 'x')), b = new Stream(entityKey(1, 'x')), c = new Stream(entityKey(2, 'x'))
+  const a = new Stream(entityKey(1, 'x')),
+    b = new Stream(entityKey(1, 'x')),
+    c = new Stream(entityKey(2, 'x'))
   const xs = Array.from({ length: 1000 }, () => a.u32())
-  assert.equal(xs, Array.from({ length: 1000 }, () => b.u32()))
-  assert.not.equal(xs, Array.from({ length: 1000 }, () => c.u32()))
+  assert.equal(
+    xs,
+    Array.from({ length: 1000 }, () => b.u32()),
+  )
+  assert.not.equal(
+    xs,
+    Array.from({ length: 1000 }, () => c.u32()),
+  )
   // Mean and variance of 200 000 normals within 5 standard errors.
   const s = new Stream(7)
-  let m = 0, m2 = 0
+  let m = 0,
+    m2 = 0
   const n = 200000
-  for (let i = 0; i < n; i++) { const z = s.normal(); m += z; m2 += z * z }
+  for (let i = 0; i < n; i++) {
+    const z = s.normal()
+    m += z
+    m2 += z * z
+  }
   m /= n
   const v = m2 / n - m * m
   assert.ok(Math.abs(m) < 5 / Math.sqrt(n), `mean ${m}`)
@@ -60,7 +84,10 @@ test('stream state round-trips (for snapshots)', () => {
   const st = s.getState()
   const t = new Stream(1)
   t.setState(st)
-  assert.equal(Array.from({ length: 10 }, () => s.normal()), Array.from({ length: 10 }, () => t.normal()))
+  assert.equal(
+    Array.from({ length: 10 }, () => s.normal()),
+    Array.from({ length: 10 }, () => t.normal()),
+  )
 })
 
 test('delay ring: an entry of latency d reads the spikes pushed d − 1 pushes ago; slots grow on demand', () => {
@@ -85,8 +112,9 @@ test('delay ring: an entry of latency d reads the spikes pushed d − 1 pushes a
   }
 })
 
-test('columns come zeroed, padded to 16 bytes, in the world\'s dtype; scratch is zeroed and exact-length', () => {
-  const w32 = createWorld(), w64 = createWorld({ dtype: 'float64' })
+test("columns come zeroed, padded to 16 bytes, in the world's dtype; scratch is zeroed and exact-length", () => {
+  const w32 = createWorld(),
+    w64 = createWorld({ dtype: 'float64' })
   const c = allocColumn(w32, 1, 'V', 'state', 5)
   assert.instance(c.array, Float32Array)
   assert.is(c.array.length, 5)
@@ -98,7 +126,10 @@ test('columns come zeroed, padded to 16 bytes, in the world\'s dtype; scratch is
   releaseScratch(w32)
   const b = scratchF64(w32, 100)
   assert.is(b.length, 100)
-  assert.ok(b.every((x) => x === 0), 'reused pool memory is zeroed')
+  assert.ok(
+    b.every((x) => x === 0),
+    'reused pool memory is zeroed',
+  )
   assert.equal(createWorld({ shared: true }).shared, true)
   assert.instance(allocColumn(createWorld({ shared: true }), 1, 'V', 'state', 3).array.buffer, SharedArrayBuffer)
 })

@@ -11,7 +11,8 @@ const SIZES = [0, 1, 2, 3, 7, 8, 9, 100, 1000, 4096, 4097, 65535, 1_000_000]
 
 test('the browser pool gives the sizes typedarray-pool gives (next power of two, at least 1 byte)', () => {
   for (const n of SIZES) {
-    const a = node.takeBuffer(n), b = browser.takeBuffer(n)
+    const a = node.takeBuffer(n),
+      b = browser.takeBuffer(n)
     assert.is(b.byteLength, a.byteLength, `${n} bytes`)
     assert.ok(a.byteLength >= Math.max(1, n) && a.byteLength < 2 * Math.max(1, n))
     node.giveBuffer(a)
@@ -19,7 +20,10 @@ test('the browser pool gives the sizes typedarray-pool gives (next power of two,
   }
 })
 
-for (const [name, pool] of [['typedarray-pool (Node)', node], ['browser pool', browser]] as const) {
+for (const [name, pool] of [
+  ['typedarray-pool (Node)', node],
+  ['browser pool', browser],
+] as const) {
   test(`${name}: a buffer given back is handed out again for any size of its class, as it was left`, () => {
     const a = pool.takeBuffer(3000)
     new Uint8Array(a)[5] = 42

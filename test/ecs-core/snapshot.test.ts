@@ -7,15 +7,60 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { readFileSync } from 'node:fs'
 import {
-  createWorld, snapshot, restore, streamFor, SnapshotError, SNAPSHOT_FORMAT, SNAPSHOT_HEADER_BYTES, crc32,
-  type Dtype, type MonitorData, type World,
+  createWorld,
+  snapshot,
+  restore,
+  streamFor,
+  SnapshotError,
+  SNAPSHOT_FORMAT,
+  SNAPSHOT_HEADER_BYTES,
+  crc32,
+  type Dtype,
+  type MonitorData,
+  type World,
 } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, setInput, addSpikeMonitor, addRateMonitor, addStateProbe, addChecker,
-  addSpikeBuffer, pushSpike, insertSystem, setParam, spikeData, probeData, rateData, step, synapticEvents,
-  CommSystem, LifRef, LifRefLTC, Lif, normal, uniform, fromQueue, EventJitFPHomoLinear, EventJitFPNormalLinear,
-  EventCSRLinear, FixedProb, FromList, One2One, All2All, Linear, Expon, DualExponV2, COBA, CUBA, MgBlock,
-  HalfProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost, FullProjAlignPostMg,
+  addPopulation,
+  addProjection,
+  addInput,
+  setInput,
+  addSpikeMonitor,
+  addRateMonitor,
+  addStateProbe,
+  addChecker,
+  addSpikeBuffer,
+  pushSpike,
+  insertSystem,
+  setParam,
+  spikeData,
+  probeData,
+  rateData,
+  step,
+  synapticEvents,
+  CommSystem,
+  LifRef,
+  LifRefLTC,
+  Lif,
+  normal,
+  uniform,
+  fromQueue,
+  EventJitFPHomoLinear,
+  EventJitFPNormalLinear,
+  EventCSRLinear,
+  FixedProb,
+  FromList,
+  One2One,
+  All2All,
+  Linear,
+  Expon,
+  DualExponV2,
+  COBA,
+  CUBA,
+  MgBlock,
+  HalfProjAlignPostMg,
+  HalfProjAlignPost,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
 } from '@spikecs/systems'
 import { assertSameBytes, assertSameRecord } from '../support/compare.js'
 
@@ -30,8 +75,28 @@ interface Net {
 function einet(dtype: Dtype): Net {
   const world = createWorld({ seed: 42, dtype })
   const N = addPopulation(world, 'N', LifRef({ size: 4000, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: normal(-55, 2) }))
-  addProjection(world, 'E', HalfProjAlignPostMg({ source: fromQueue(N, { start: 0, end: 3200 }), comm: EventJitFPHomoLinear({ prob: 0.02, weight: 0.6 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: N }))
-  addProjection(world, 'I', HalfProjAlignPostMg({ source: fromQueue(N, { start: 3200, end: 4000 }), comm: EventJitFPHomoLinear({ prob: 0.02, weight: 6.7 }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }), post: N }))
+  addProjection(
+    world,
+    'E',
+    HalfProjAlignPostMg({
+      source: fromQueue(N, { start: 0, end: 3200 }),
+      comm: EventJitFPHomoLinear({ prob: 0.02, weight: 0.6 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+      post: N,
+    }),
+  )
+  addProjection(
+    world,
+    'I',
+    HalfProjAlignPostMg({
+      source: fromQueue(N, { start: 3200, end: 4000 }),
+      comm: EventJitFPHomoLinear({ prob: 0.02, weight: 6.7 }),
+      syn: Expon({ tau: 10 }),
+      out: COBA({ E: -80 }),
+      post: N,
+    }),
+  )
   const inp = addInput(world, N, 20)
   const monitors = [
     addSpikeMonitor(world, N),
@@ -40,7 +105,13 @@ function einet(dtype: Dtype): Net {
     addStateProbe(world, N, 'V', [0, 1, 3999], { every: 7 }),
   ]
   addChecker(world, { every: 10 })
-  return { world, monitors, edit: (t) => { if (t === 600) inp.scale = 1.02 } }
+  return {
+    world,
+    monitors,
+    edit: (t) => {
+      if (t === 600) inp.scale = 1.02
+    },
+  }
 }
 
 /** E/I COBA network: LifRefLTC 800 + 200, FullProjAlignPost with stored (CSR) Bernoulli rows. */
@@ -50,16 +121,42 @@ function cobaCsr(dtype: Dtype): Net {
   const E = addPopulation(world, 'E', LifRefLTC({ size: 800, ...p }))
   const I = addPopulation(world, 'I', LifRefLTC({ size: 200, ...p }))
   const w = { E: 0.6, I: 6.7 }
-  for (const [name, pre, post, wt, tau, rev] of [['E2E', E, E, w.E, 5, 0], ['E2I', E, I, w.E, 5, 0], ['I2E', I, E, w.I, 10, -80], ['I2I', I, I, w.I, 10, -80]] as const) {
-    addProjection(world, name, FullProjAlignPost({ pre, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: wt }), syn: Expon({ tau }), out: COBA({ E: rev }), post }))
+  for (const [name, pre, post, wt, tau, rev] of [
+    ['E2E', E, E, w.E, 5, 0],
+    ['E2I', E, I, w.E, 5, 0],
+    ['I2E', I, E, w.I, 10, -80],
+    ['I2I', I, I, w.I, 10, -80],
+  ] as const) {
+    addProjection(
+      world,
+      name,
+      FullProjAlignPost({
+        pre,
+        comm: EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: wt }),
+        syn: Expon({ tau }),
+        out: COBA({ E: rev }),
+        post,
+      }),
+    )
   }
-  addProjection(world, 'E2Ed', FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.02 }), weight: uniform(0.1, 0.5) }), syn: DualExponV2({ tauDecay: 8, tauRise: 1 }), out: COBA({ E: 0 }), post: E }))
+  addProjection(
+    world,
+    'E2Ed',
+    FullProjAlignPost({
+      pre: E,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.02 }), weight: uniform(0.1, 0.5) }),
+      syn: DualExponV2({ tauDecay: 8, tauRise: 1 }),
+      out: COBA({ E: 0 }),
+      post: E,
+    }),
+  )
   const inE = addInput(world, E, 20)
   addInput(world, I, 20)
   const monitors = [addSpikeMonitor(world, [E, I]), addStateProbe(world, E, 'V', [0, 5, 799])]
   addChecker(world, { every: 1, windowMs: 10 })
   return {
-    world, monitors,
+    world,
+    monitors,
     edit: (t) => {
       if (t === 300) setParam(world, E, 'tau', 18)
       if (t === 700) setInput(inE, 21)
@@ -77,17 +174,61 @@ function delays(dtype: Dtype, fuse = true): Net {
   const A = addPopulation(world, 'A', LifRef({ size: 60, vRest: -60, vTh: -50, vReset: -60, tau: 10, tauRef: 2, v0: uniform(-60, -50) }))
   const B = addPopulation(world, 'B', Lif({ size: 40, vRest: -60, vTh: -50, vReset: -65, tau: 15, v0: -60 }))
   const buf = addSpikeBuffer(world, 'stim', 60)
-  insertSystem(world, (w) => {
-    const s = streamFor(w, 'stim')
-    for (let i = 0; i < 60; i++) if (s.uniform() < 0.01) pushSpike(buf, i)
-  }, { before: CommSystem })
-  addProjection(world, 'stimA', HalfProjAlignPost({ source: buf, comm: One2One({ weight: 3 }), syn: Expon({ tau: 2 }), out: CUBA(), post: A }))
-  addProjection(world, 'A2B', FullProjAlignPostMg({ pre: A, delay: 1.5, comm: EventJitFPNormalLinear({ prob: 0.2, wMu: 0.8, wSigma: 0.2 }), syn: Expon({ tau: 5 }), out: MgBlock({ E: 0 }), post: B }))
-  addProjection(world, 'A2Bfast', FullProjAlignPost({ pre: A, delay: 0.3, comm: All2All({ weight: 0.05 }), syn: Expon({ tau: 3 }), out: COBA({ E: 0 }), post: B }))
+  insertSystem(
+    world,
+    (w) => {
+      const s = streamFor(w, 'stim')
+      for (let i = 0; i < 60; i++) if (s.uniform() < 0.01) pushSpike(buf, i)
+    },
+    { before: CommSystem },
+  )
+  addProjection(
+    world,
+    'stimA',
+    HalfProjAlignPost({ source: buf, comm: One2One({ weight: 3 }), syn: Expon({ tau: 2 }), out: CUBA(), post: A }),
+  )
+  addProjection(
+    world,
+    'A2B',
+    FullProjAlignPostMg({
+      pre: A,
+      delay: 1.5,
+      comm: EventJitFPNormalLinear({ prob: 0.2, wMu: 0.8, wSigma: 0.2 }),
+      syn: Expon({ tau: 5 }),
+      out: MgBlock({ E: 0 }),
+      post: B,
+    }),
+  )
+  addProjection(
+    world,
+    'A2Bfast',
+    FullProjAlignPost({ pre: A, delay: 0.3, comm: All2All({ weight: 0.05 }), syn: Expon({ tau: 3 }), out: COBA({ E: 0 }), post: B }),
+  )
   const W = Array.from({ length: 40 * 60 }, (_, k) => ((k * 7919) % 13) / 40 - 0.1)
   addProjection(world, 'B2A', FullProjAlignPost({ pre: B, delay: 2.0, comm: Linear({ W }), syn: Expon({ tau: 4 }), out: CUBA(), post: A }))
-  addProjection(world, 'A2A', FullProjAlignPostMg({ pre: A, delay: 0.5, comm: All2All({ weight: -0.1, includeSelf: false }), syn: Expon({ tau: 6 }), out: CUBA(), post: A }))
-  addProjection(world, 'B2B', FullProjAlignPost({ pre: B, comm: EventCSRLinear({ conn: FromList({ pre: [0, 1, 2, 39, 5], post: [1, 2, 3, 0, 5] }), weight: [2, 2, 2, 2, 1] }), syn: Expon({ tau: 3 }), out: COBA({ E: 0 }), post: B }))
+  addProjection(
+    world,
+    'A2A',
+    FullProjAlignPostMg({
+      pre: A,
+      delay: 0.5,
+      comm: All2All({ weight: -0.1, includeSelf: false }),
+      syn: Expon({ tau: 6 }),
+      out: CUBA(),
+      post: A,
+    }),
+  )
+  addProjection(
+    world,
+    'B2B',
+    FullProjAlignPost({
+      pre: B,
+      comm: EventCSRLinear({ conn: FromList({ pre: [0, 1, 2, 39, 5], post: [1, 2, 3, 0, 5] }), weight: [2, 2, 2, 2, 1] }),
+      syn: Expon({ tau: 3 }),
+      out: COBA({ E: 0 }),
+      post: B,
+    }),
+  )
   addInput(world, A, 11)
   addInput(world, B, 10.5)
   const monitors = [addSpikeMonitor(world, [A, B]), addStateProbe(world, B, 'V', [0, 39], { every: 3, max: 100, ring: true })]
@@ -169,7 +310,11 @@ test('spikes pushed into a spike buffer before the snapshot are delivered after 
     const world = createWorld({ dtype: 'float64' })
     const post = addPopulation(world, 'post', Lif({ size: 4, vTh: 1e9, vReset: -1e9 }))
     const buf = addSpikeBuffer(world, 'ext', 4)
-    const proj = addProjection(world, 'in', HalfProjAlignPost({ source: buf, comm: One2One({ weight: 2 }), syn: Expon({ tau: 5 }), out: CUBA(), post }))
+    const proj = addProjection(
+      world,
+      'in',
+      HalfProjAlignPost({ source: buf, comm: One2One({ weight: 2 }), syn: Expon({ tau: 5 }), out: CUBA(), post }),
+    )
     const probe = addStateProbe(world, proj, 'g', [0, 1, 2, 3])
     return { world, buf, probe }
   }
@@ -190,7 +335,8 @@ test('the header: magic, format, dtype, payload length and checksums as document
   const { world } = delays('float64')
   runTicks({ world, monitors: [] }, 0, 10)
   const blob = snapshot(world)
-  const b = new Uint8Array(blob), v = new DataView(blob)
+  const b = new Uint8Array(blob),
+    v = new DataView(blob)
   assert.equal(Array.from(b.subarray(0, 4)), [0x53, 0x50, 0x4b, 0x53])
   assert.is(v.getUint32(4, true), SNAPSHOT_FORMAT)
   assert.is(b[8], 1)
@@ -237,19 +383,88 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
     return snapshot(w)
   })()
   const cases: [string, unknown, SnapshotError['reason'], RegExp][] = [
-    ['random bytes', Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 'not-a-snapshot', /^restore: magic must be "SPKS": this is not a spikecs snapshot \(got "\\u0001\\u0002\\u0003\\u0004"\)$/],
-    ['not an array', { bytes: 1 }, 'not-a-snapshot', /^restore: blob must be an ArrayBuffer or a typed array holding a snapshot \(got \{"bytes":1\}\)$/],
-    ['empty file', new ArrayBuffer(0), 'truncated', /^restore: blob length must be at least 40 bytes: the snapshot is truncated \(got 0\)$/],
-    ['cut in the header', blob.slice(0, 20), 'truncated', /^restore: blob length must be at least 40 bytes: the snapshot is truncated \(got 20\)$/],
-    ['cut in the payload', blob.slice(0, blob.byteLength - 8), 'truncated', new RegExp(`^restore: blob length must be ${blob.byteLength} bytes as its header says: the snapshot is truncated \\(got ${blob.byteLength - 8}\\)$`)],
-    ['trailing bytes', new Uint8Array([...new Uint8Array(blob), 0]), 'corrupted', /^restore: blob length must be \d+ bytes as its header says: the snapshot has trailing bytes \(got \d+\)$/],
-    ['a flipped payload bit', corrupt, 'corrupted', /^restore: payload checksum must be 0x[0-9a-f]{8} as recorded in the header: the snapshot is corrupted \(got "0x[0-9a-f]{8}"\)$/],
-    ['a flipped header bit', badHeader, 'corrupted', /^restore: header checksum must be 0x[0-9a-f]{8} as recorded: the snapshot's header is corrupted \(got "0x[0-9a-f]{8}"\)$/],
-    ['an older format', withHeader(blob, (v) => v.setUint32(4, 1, true)), 'older-format', /^restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only \(run the network again with this build to take a new snapshot\) \(got 1\)$/],
-    ['a newer format', withHeader(blob, (v) => v.setUint32(4, SNAPSHOT_FORMAT + 1, true)), 'newer-format', new RegExp(`^restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one \\(got ${SNAPSHOT_FORMAT + 1}\\)$`)],
-    ['another dtype', snapshot(einet('float64').world), 'dtype', /^restore: dtype must be 'float32' like this world's state columns: the snapshot was taken from a float64 world \(got "float64"\)$/],
-    ['another network', otherNet, 'network', /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 1: this world has world dtMs=0.1 seed=42 dtype=float32 neurons=4000; the snapshot has world dtMs=0.1 seed=42 dtype=float32 neurons=3999 \(got "0x[0-9a-f]{16}"\)$/],
-    ['another seed', snapshot(createWorld({ seed: 43 })), 'network', /different network; line 1: this world has world dtMs=0.1 seed=42 .*; the snapshot has world dtMs=0.1 seed=43 /],
+    [
+      'random bytes',
+      Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]),
+      'not-a-snapshot',
+      /^restore: magic must be "SPKS": this is not a spikecs snapshot \(got "\\u0001\\u0002\\u0003\\u0004"\)$/,
+    ],
+    [
+      'not an array',
+      { bytes: 1 },
+      'not-a-snapshot',
+      /^restore: blob must be an ArrayBuffer or a typed array holding a snapshot \(got \{"bytes":1\}\)$/,
+    ],
+    [
+      'empty file',
+      new ArrayBuffer(0),
+      'truncated',
+      /^restore: blob length must be at least 40 bytes: the snapshot is truncated \(got 0\)$/,
+    ],
+    [
+      'cut in the header',
+      blob.slice(0, 20),
+      'truncated',
+      /^restore: blob length must be at least 40 bytes: the snapshot is truncated \(got 20\)$/,
+    ],
+    [
+      'cut in the payload',
+      blob.slice(0, blob.byteLength - 8),
+      'truncated',
+      new RegExp(
+        `^restore: blob length must be ${blob.byteLength} bytes as its header says: the snapshot is truncated \\(got ${blob.byteLength - 8}\\)$`,
+      ),
+    ],
+    [
+      'trailing bytes',
+      new Uint8Array([...new Uint8Array(blob), 0]),
+      'corrupted',
+      /^restore: blob length must be \d+ bytes as its header says: the snapshot has trailing bytes \(got \d+\)$/,
+    ],
+    [
+      'a flipped payload bit',
+      corrupt,
+      'corrupted',
+      /^restore: payload checksum must be 0x[0-9a-f]{8} as recorded in the header: the snapshot is corrupted \(got "0x[0-9a-f]{8}"\)$/,
+    ],
+    [
+      'a flipped header bit',
+      badHeader,
+      'corrupted',
+      /^restore: header checksum must be 0x[0-9a-f]{8} as recorded: the snapshot's header is corrupted \(got "0x[0-9a-f]{8}"\)$/,
+    ],
+    [
+      'an older format',
+      withHeader(blob, (v) => v.setUint32(4, 1, true)),
+      'older-format',
+      /^restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only \(run the network again with this build to take a new snapshot\) \(got 1\)$/,
+    ],
+    [
+      'a newer format',
+      withHeader(blob, (v) => v.setUint32(4, SNAPSHOT_FORMAT + 1, true)),
+      'newer-format',
+      new RegExp(
+        `^restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one \\(got ${SNAPSHOT_FORMAT + 1}\\)$`,
+      ),
+    ],
+    [
+      'another dtype',
+      snapshot(einet('float64').world),
+      'dtype',
+      /^restore: dtype must be 'float32' like this world's state columns: the snapshot was taken from a float64 world \(got "float64"\)$/,
+    ],
+    [
+      'another network',
+      otherNet,
+      'network',
+      /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 1: this world has world dtMs=0.1 seed=42 dtype=float32 neurons=4000; the snapshot has world dtMs=0.1 seed=42 dtype=float32 neurons=3999 \(got "0x[0-9a-f]{16}"\)$/,
+    ],
+    [
+      'another seed',
+      snapshot(createWorld({ seed: 43 })),
+      'network',
+      /different network; line 1: this world has world dtMs=0.1 seed=42 .*; the snapshot has world dtMs=0.1 seed=43 /,
+    ],
   ]
   for (const [what, bad, reason, re] of cases) {
     try {
@@ -297,7 +512,10 @@ test('a snapshot of format 1 is refused naming both formats, and the world is le
   } catch (e) {
     assert.instance(e, SnapshotError)
     assert.is((e as SnapshotError).reason, 'older-format')
-    assert.is((e as Error).message, 'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)')
+    assert.is(
+      (e as Error).message,
+      'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)',
+    )
   }
   assertSameBytes(snapshot(world), before, 'the world changed')
   // The same network's format-2 snapshot restores.
@@ -316,7 +534,17 @@ test('a monitor or projection more, or another parameter, is another network', (
   const world = createWorld({ seed: 7 })
   const E = addPopulation(world, 'E', LifRefLTC({ size: 800 }))
   const I = addPopulation(world, 'I', LifRefLTC({ size: 200 }))
-  addProjection(world, 'E2E', FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: 0.6 }), syn: Expon({ tau: 6 }), out: COBA({ E: 0 }), post: I }))
+  addProjection(
+    world,
+    'E2E',
+    FullProjAlignPost({
+      pre: E,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: 0.6 }),
+      syn: Expon({ tau: 6 }),
+      out: COBA({ E: 0 }),
+      post: I,
+    }),
+  )
   assert.throws(() => restore(world, blob), /different network/)
 })
 

@@ -53,8 +53,24 @@ export const comboName = (c: Combo): string => `${c.preset} --variant ${c.varian
 
 /** Runs one combination as `spikecs run` would, in this process. */
 export function runCombo(c: Combo): Entry {
-  const cmd = parseCommand(['run', c.preset, '--variant', c.variant, '--conn', c.conn, '--kernel', c.kernel,
-    '--dtype', c.dtype, '--duration', String(DURATION_MS), '--seed', String(SEED), '--json', '--quiet'])
+  const cmd = parseCommand([
+    'run',
+    c.preset,
+    '--variant',
+    c.variant,
+    '--conn',
+    c.conn,
+    '--kernel',
+    c.kernel,
+    '--dtype',
+    c.dtype,
+    '--duration',
+    String(DURATION_MS),
+    '--seed',
+    String(SEED),
+    '--json',
+    '--quiet',
+  ])
   if (cmd.kind !== 'run') throw new Error(`not a run command: ${comboName(c)}`)
   const r = executeRun(cmd.request)
   return { ...c, spikeHash: r.spikeHash, spikes: r.spikes, events: r.events }
@@ -78,16 +94,22 @@ export async function computeAll(shards: number): Promise<Entry[]> {
 
 function runShard(shard: number, shards: number): Promise<Entry[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(shard), String(shards)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = '', err = ''
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(shard), String(shards)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = '',
+      err = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (err += d))
     child.on('error', reject)
     child.on('close', (code) => {
       if (code !== 0) reject(new Error(`golden shard ${shard}/${shards} exited with ${code}: ${err}`))
-      else resolve(out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Entry))
+      else
+        resolve(
+          out
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Entry),
+        )
     })
   })
 }

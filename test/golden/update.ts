@@ -26,5 +26,7 @@ for (const e of entries) {
     process.stderr.write(`changed: ${comboName(e)}\n`)
   }
 }
-process.stderr.write(`${entries.length} combinations written to ${HASHES_FILE} in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
-  `${old ? `, ${changed} changed` : ''}\n`)
+process.stderr.write(
+  `${entries.length} combinations written to ${HASHES_FILE} in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+    `${old ? `, ${changed} changed` : ''}\n`,
+)

@@ -17,8 +17,21 @@ import * as assert from 'uvu/assert'
 import { spawnSync } from 'node:child_process'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addStateProbe, probeData, run, spikeData, COBA, CUBA, EventCSRLinear, Expon,
-  FromList, FullProjAlignPost, FullProjAlignPostMg, LifRef, LifRefLTC,
+  addPopulation,
+  addProjection,
+  addStateProbe,
+  probeData,
+  run,
+  spikeData,
+  COBA,
+  CUBA,
+  EventCSRLinear,
+  Expon,
+  FromList,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  LifRef,
+  LifRefLTC,
 } from '@spikecs/systems'
 import { coba, exportPyNN, summarizeSpikes } from '@spikecs/presets'
 import { PYTHON, onsetOf, peakOf, pool, runJson, scratch } from '../support/python.js'
@@ -34,7 +47,7 @@ test('python3 has PyNN 0.10 and Brian2', () => {
   assert.ok(pynn.startsWith('0.10'), `PyNN ${pynn}`)
 })
 
-test('coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs\'s rates (each seed within 20 %, means within 10 %)', async () => {
+test("coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs's rates (each seed within 20 %, means within 10 %)", async () => {
   const seeds = [1, 2, 3]
   const rows = seeds.map((seed) => {
     const net = coba({ scale: 0.1, seed })
@@ -47,25 +60,31 @@ test('coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs\'s r
     const rates = summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, 1000).rates
     return { seed, path, rates, exportSeconds, synapses: ex.synapses }
   })
-  const py = await pool(rows.map((r) => () => runScript(r.path)), 2)
+  const py = await pool(
+    rows.map((r) => () => runScript(r.path)),
+    2,
+  )
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
   rows.forEach((r, k) => {
     const p = py[k].result
-    console.log(`  seed ${r.seed}: spikecs E ${r.rates.E.toFixed(2)} I ${r.rates.I.toFixed(2)} Hz; PyNN/Brian2 E ${p.rates.E.toFixed(2)} ` +
-      `I ${p.rates.I.toFixed(2)} Hz (${r.synapses} synapses; export ${r.exportSeconds.toFixed(2)} s; Python build ` +
-      `${p.buildSeconds.toFixed(1)} s, run ${p.runSeconds.toFixed(1)} s, wall ${py[k].seconds.toFixed(1)} s)`)
+    console.log(
+      `  seed ${r.seed}: spikecs E ${r.rates.E.toFixed(2)} I ${r.rates.I.toFixed(2)} Hz; PyNN/Brian2 E ${p.rates.E.toFixed(2)} ` +
+        `I ${p.rates.I.toFixed(2)} Hz (${r.synapses} synapses; export ${r.exportSeconds.toFixed(2)} s; Python build ` +
+        `${p.buildSeconds.toFixed(1)} s, run ${p.runSeconds.toFixed(1)} s, wall ${py[k].seconds.toFixed(1)} s)`,
+    )
     for (const g of ['E', 'I']) {
       assert.ok(Math.abs(p.rates[g] / r.rates[g] - 1) < 0.2, `seed ${r.seed} ${g}: PyNN ${p.rates[g]} vs spikecs ${r.rates[g]}`)
     }
   })
   for (const g of ['E', 'I']) {
-    const s = mean(rows.map((r) => r.rates[g])), p = mean(py.map((x) => x.result.rates[g]))
+    const s = mean(rows.map((r) => r.rates[g])),
+      p = mean(py.map((x) => x.result.rates[g]))
     console.log(`  mean ${g}: spikecs ${s.toFixed(2)} Hz, PyNN/Brian2 ${p.toFixed(2)} Hz (${((p / s - 1) * 100).toFixed(1)} %)`)
     assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: PyNN ${p} vs spikecs ${s}`)
   }
 })
 
-test('single-synapse PSPs: same amplitude, same peak time after the one-tick offset of Brian2\'s delivery', async () => {
+test("single-synapse PSPs: same amplitude, same peak time after the one-tick offset of Brian2's delivery", async () => {
   const dt = 0.1
   const world = createWorld({ dtMs: dt, seed: 1 })
   // One presynaptic neuron starts above threshold: it spikes in tick 0, then stays refractory for the run.
@@ -77,7 +96,11 @@ test('single-synapse PSPs: same amplitude, same peak time after the one-tick off
   const K = addPopulation(world, 'K', LifRef(cell))
   const one = (weight: number) => EventCSRLinear({ conn: FromList({ pre: [0], post: [0] }), weight })
   addProjection(world, 'pre2C', FullProjAlignPost({ pre, post: C, comm: one(0.6), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(world, 'pre2M', FullProjAlignPostMg({ pre, post: M, delay: 2, comm: one(0.6), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'pre2M',
+    FullProjAlignPostMg({ pre, post: M, delay: 2, comm: one(0.6), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
   addProjection(world, 'pre2H', FullProjAlignPost({ pre, post: H, comm: one(1), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }) }))
   addProjection(world, 'pre2K', FullProjAlignPost({ pre, post: K, comm: one(2), syn: Expon({ tau: 5 }), out: CUBA() }))
   const names = ['C', 'M', 'H', 'K'] as const
@@ -96,12 +119,15 @@ test('single-synapse PSPs: same amplitude, same peak time after the one-tick off
     // step, plus the initial value) sample j is V at t = j·dt.
     const vs = probeData(probes[k]).values
     const vp = result.v![name][0]
-    const s = peakOf(vs, -60, dt, dt, sign), p = peakOf(vp, -60, 0, dt, sign)
+    const s = peakOf(vs, -60, dt, dt, sign),
+      p = peakOf(vp, -60, 0, dt, sign)
     const offset = onsetOf(vp, -60, 0, dt) - onsetOf(vs, -60, dt, dt)
     const shift = p.t - dt - s.t
-    console.log(`  ${name}: amplitude spikecs ${s.amp.toFixed(4)} mV, PyNN/Brian2 ${p.amp.toFixed(4)} mV ` +
-      `(${((p.amp / s.amp - 1) * 100).toFixed(2)} %); peak ${s.t.toFixed(3)} ms vs ${p.t.toFixed(3)} ms; onset offset ` +
-      `${offset.toFixed(3)} ms; peak after removing one tick ${shift >= 0 ? '+' : ''}${shift.toFixed(3)} ms`)
+    console.log(
+      `  ${name}: amplitude spikecs ${s.amp.toFixed(4)} mV, PyNN/Brian2 ${p.amp.toFixed(4)} mV ` +
+        `(${((p.amp / s.amp - 1) * 100).toFixed(2)} %); peak ${s.t.toFixed(3)} ms vs ${p.t.toFixed(3)} ms; onset offset ` +
+        `${offset.toFixed(3)} ms; peak after removing one tick ${shift >= 0 ? '+' : ''}${shift.toFixed(3)} ms`,
+    )
     assert.ok(Math.abs(offset - dt) < 1e-9, `${name}: Brian2's PSP starts ${offset} ms after spikecs's, not one tick`)
     assert.ok(Math.abs(p.amp / s.amp - 1) < 0.015, `${name}: amplitude ${p.amp} vs ${s.amp}`)
     assert.ok(Math.abs(shift) < (name === 'K' ? 0.01 : 0.075), `${name}: peak ${p.t} vs ${s.t} + one tick`)

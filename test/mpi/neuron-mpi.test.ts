@@ -21,8 +21,21 @@ import * as assert from 'uvu/assert'
 import { spawnSync } from 'node:child_process'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addInput, addPopulation, addProjection, addStateProbe, probeData, run, spikeData, COBA, CUBA, EventCSRLinear, Expon, FromList,
-  FullProjAlignPost, LifRef, LifRefLTC,
+  addInput,
+  addPopulation,
+  addProjection,
+  addStateProbe,
+  probeData,
+  run,
+  spikeData,
+  COBA,
+  CUBA,
+  EventCSRLinear,
+  Expon,
+  FromList,
+  FullProjAlignPost,
+  LifRef,
+  LifRefLTC,
 } from '@spikecs/systems'
 import { coba, exportPyNN, summarizeSpikes, type PyNNExportOptions } from '@spikecs/presets'
 import { PYTHON, onsetOf, peakOf, runJson, scratch, type PyResult } from '../support/python.js'
@@ -41,7 +54,8 @@ async function mpirun(path: string, ranks: number): Promise<{ result: PyResult; 
 /** The first neuron whose spike times differ between two runs, or null. */
 function firstSpikeDifference(a: PyResult, b: PyResult): string | null {
   for (const pop of Object.keys(a.spikeTimes!)) {
-    const x = a.spikeTimes![pop], y = b.spikeTimes![pop]
+    const x = a.spikeTimes![pop],
+      y = b.spikeTimes![pop]
     if (x.length !== y.length) return `${pop}: ${x.length} vs ${y.length} neurons`
     for (let i = 0; i < x.length; i++) {
       if (x[i].length !== y[i].length || x[i].some((t, k) => t !== y[i][k])) return `${pop}[${i}]: ${x[i].join(' ')} vs ${y[i].join(' ')}`
@@ -63,7 +77,14 @@ const times = (r: { result: PyResult; seconds: number }) =>
 /** A coba network exported to `name`.py (spike times printed) and spikecs's rates for the same world. */
 function cobaCase(name: string, options: Parameters<typeof coba>[0], durationMs: number, ex: PyNNExportOptions = {}) {
   const net = coba(options)
-  const out = exportPyNN(net.world, { durationMs, groups: net.groups, spikeTimes: true, dataFile: `${name}.npz`, scriptName: `${name}.py`, ...ex })
+  const out = exportPyNN(net.world, {
+    durationMs,
+    groups: net.groups,
+    spikeTimes: true,
+    dataFile: `${name}.npz`,
+    scriptName: `${name}.py`,
+    ...ex,
+  })
   const path = write(`${name}.py`, out)
   run(net.world, durationMs)
   return { path, rates: summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, durationMs).rates, synapses: out.synapses }
@@ -73,8 +94,12 @@ test('mpirun, NEURON with MPI and pyNN.neuron with its mechanisms', () => {
   const m = spawnSync('mpirun', ['--version'], { encoding: 'utf8' })
   assert.is(m.status, 0, 'mpirun is needed (Debian: apt-get install openmpi-bin)')
   const r = spawnSync(PYTHON, ['-c', 'import pyNN.neuron, neuron; print(pyNN.__version__, neuron.__version__)'], { env, encoding: 'utf8' })
-  assert.is(r.status, 0, `pyNN.neuron does not load: install python3-pynn and python3-neuron, then compile its mechanisms once ` +
-    `(scripts/pynn-neuron-mechanisms.sh, as root)\n${r.stderr.slice(-1500)}`)
+  assert.is(
+    r.status,
+    0,
+    `pyNN.neuron does not load: install python3-pynn and python3-neuron, then compile its mechanisms once ` +
+      `(scripts/pynn-neuron-mechanisms.sh, as root)\n${r.stderr.slice(-1500)}`,
+  )
   console.log(`  ${m.stdout.split('\n')[0]}; PyNN and NEURON ${r.stdout.trim().split('\n').pop()}`)
 })
 
@@ -95,14 +120,18 @@ test('coba, 400 neurons, exact, 1 s: identical spikes on 1, 2 (and 4) ranks; rat
       four = `; 4 ranks identical, ${times(r4)}`
     }
     const p = one.result.rates
-    console.log(`  seed ${seed} (${c.synapses} synapses): spikecs ${fmt(c.rates)}; NEURON ${fmt(p)}, ${one.result.spikes} spikes; ` +
-      `1 rank ${times(one)}; 2 ranks identical, ${times(two)}${four}`)
-    for (const g of ['E', 'I']) assert.ok(Math.abs(p[g] / c.rates[g] - 1) < 0.2, `seed ${seed} ${g}: NEURON ${p[g]} vs spikecs ${c.rates[g]}`)
+    console.log(
+      `  seed ${seed} (${c.synapses} synapses): spikecs ${fmt(c.rates)}; NEURON ${fmt(p)}, ${one.result.spikes} spikes; ` +
+        `1 rank ${times(one)}; 2 ranks identical, ${times(two)}${four}`,
+    )
+    for (const g of ['E', 'I'])
+      assert.ok(Math.abs(p[g] / c.rates[g] - 1) < 0.2, `seed ${seed} ${g}: NEURON ${p[g]} vs spikecs ${c.rates[g]}`)
     neuron.push(p)
     spikecs.push(c.rates)
   }
   for (const g of ['E', 'I']) {
-    const s = mean(spikecs.map((r) => r[g])), p = mean(neuron.map((r) => r[g]))
+    const s = mean(spikecs.map((r) => r[g])),
+      p = mean(neuron.map((r) => r[g]))
     console.log(`  mean ${g}: spikecs ${s.toFixed(2)} Hz, NEURON ${p.toFixed(2)} Hz (${((p / s - 1) * 100).toFixed(1)} %)`)
     assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: NEURON ${p} vs spikecs ${s}`)
   }
@@ -114,18 +143,22 @@ test('coba, 4000 neurons, exact, 200 ms: identical spikes on 1 and 2 ranks; rate
   const two = await mpirun(c.path, 2)
   assertSameSpikes(one.result, two.result, '4000 neurons, 1 vs 2 ranks')
   const p = one.result.rates
-  console.log(`  ${c.synapses} synapses: spikecs ${fmt(c.rates)}; NEURON ${fmt(p)}, ${one.result.spikes} spikes; ` +
-    `1 rank ${times(one)}; 2 ranks identical, ${times(two)}`)
+  console.log(
+    `  ${c.synapses} synapses: spikecs ${fmt(c.rates)}; NEURON ${fmt(p)}, ${one.result.spikes} spikes; ` +
+      `1 rank ${times(one)}; 2 ranks identical, ${times(two)}`,
+  )
   for (const g of ['E', 'I']) assert.ok(Math.abs(p[g] / c.rates[g] - 1) < 0.2, `${g}: NEURON ${p[g]} vs spikecs ${c.rates[g]}`)
 })
 
-test('statistical connectivity: PyNN\'s parallel-safe draws build one network for 1, 2 and 4 ranks', async () => {
+test("statistical connectivity: PyNN's parallel-safe draws build one network for 1, 2 and 4 ranks", async () => {
   const c = cobaCase('coba400-statistical', { scale: 0.1, seed: 2, conn: 'jit' }, 200, { conn: 'statistical' })
   const runs = [await mpirun(c.path, 1), await mpirun(c.path, 2), await mpirun(c.path, 4)]
   assertSameSpikes(runs[0].result, runs[1].result, 'statistical, 1 vs 2 ranks')
   assertSameSpikes(runs[0].result, runs[2].result, 'statistical, 1 vs 4 ranks')
-  console.log(`  about ${Math.round(c.synapses)} synapses drawn by PyNN: NEURON ${fmt(runs[0].result.rates)} on 1, 2 and 4 ranks ` +
-    `(spikecs's own matrix: ${fmt(c.rates)}); ${runs.map(times).join('; ')}`)
+  console.log(
+    `  about ${Math.round(c.synapses)} synapses drawn by PyNN: NEURON ${fmt(runs[0].result.rates)} on 1, 2 and 4 ranks ` +
+      `(spikecs's own matrix: ${fmt(c.rates)}); ${runs.map(times).join('; ')}`,
+  )
 })
 
 test('single-synapse PSPs on NEURON: one tick later than spikecs, same amplitude; the same V traces on 2 ranks', async () => {
@@ -147,7 +180,8 @@ test('single-synapse PSPs on NEURON: one tick later than spikecs, same amplitude
   const probes = [C, H, K].map((p) => addStateProbe(world, p, 'V', [0]))
   const path = write('psp.py', exportPyNN(world, { durationMs: 60, recordV: [...names], spikeTimes: true, scriptName: 'psp.py' }))
   run(world, 60)
-  const one1 = await mpirun(path, 1), two = await mpirun(path, 2)
+  const one1 = await mpirun(path, 1),
+    two = await mpirun(path, 2)
   assert.equal(two.result.v, one1.result.v, 'the traces of 2 ranks are those of 1 rank')
   assertSameSpikes(one1.result, two.result, 'PSP network, 1 vs 2 ranks')
   // The presynaptic spike: tick 57 in spikecs, t = 5.8 ms (the end of that tick) in NEURON.
@@ -157,12 +191,16 @@ test('single-synapse PSPs on NEURON: one tick later than spikecs, same amplitude
     const k = names.indexOf(name)
     const sign = name === 'H' ? -1 : 1
     // spikecs's sample k is V at the end of tick k, t = (k+1)·dt; PyNN's sample j is V at t = j·dt.
-    const vs = probeData(probes[k]).values, vp = one1.result.v![name][0]
-    const s = peakOf(vs, -60, dt, dt, sign), p = peakOf(vp, -60, 0, dt, sign)
+    const vs = probeData(probes[k]).values,
+      vp = one1.result.v![name][0]
+    const s = peakOf(vs, -60, dt, dt, sign),
+      p = peakOf(vp, -60, 0, dt, sign)
     const offset = onsetOf(vp, -60, 0, dt) - onsetOf(vs, -60, dt, dt)
     const shift = p.t - dt - s.t
-    console.log(`  ${name}: amplitude spikecs ${s.amp.toFixed(4)} mV, NEURON ${p.amp.toFixed(4)} mV (${((p.amp / s.amp - 1) * 100).toFixed(2)} %); ` +
-      `onset offset ${offset.toFixed(3)} ms; peak after removing one tick ${shift >= 0 ? '+' : ''}${shift.toFixed(3)} ms`)
+    console.log(
+      `  ${name}: amplitude spikecs ${s.amp.toFixed(4)} mV, NEURON ${p.amp.toFixed(4)} mV (${((p.amp / s.amp - 1) * 100).toFixed(2)} %); ` +
+        `onset offset ${offset.toFixed(3)} ms; peak after removing one tick ${shift >= 0 ? '+' : ''}${shift.toFixed(3)} ms`,
+    )
     assert.ok(Math.abs(offset - dt) < 1e-9, `${name}: NEURON's PSP starts ${offset} ms after spikecs's, not one tick`)
     assert.ok(Math.abs(p.amp / s.amp - 1) < 0.01, `${name}: amplitude ${p.amp} vs ${s.amp}`)
     assert.ok(Math.abs(shift) < 0.05, `${name}: peak ${p.t} vs ${s.t} + one tick`)

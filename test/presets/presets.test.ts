@@ -7,7 +7,17 @@ import { fileURLToPath } from 'node:url'
 import { SpikecsError, type World } from '@spikecs/ecs-core'
 import { run, spikeData } from '@spikecs/systems'
 import {
-  buildPreset, coba, cobaDef, cuba, cubaDef, einet, einetDef, presets, rasterSvg, summarizeSpikes, synapseCount,
+  buildPreset,
+  coba,
+  cobaDef,
+  cuba,
+  cubaDef,
+  einet,
+  einetDef,
+  presets,
+  rasterSvg,
+  summarizeSpikes,
+  synapseCount,
   type SpikeTrains,
 } from '@spikecs/presets'
 
@@ -19,7 +29,13 @@ function throwsSpikecs(fn: () => unknown, ...fragments: string[]): SpikecsError 
     for (const f of fragments) assert.ok((e as Error).message.includes(f), `"${(e as Error).message}" should mention ${f}`)
     return e as SpikecsError
   }
-  throw new assert.Assertion({ message: 'expected a SpikecsError', operator: 'throws', generated: false, expects: 'SpikecsError', actual: 'no error' })
+  throw new assert.Assertion({
+    message: 'expected a SpikecsError',
+    operator: 'throws',
+    generated: false,
+    expects: 'SpikecsError',
+    actual: 'no error',
+  })
 }
 
 function spikesAfter(world: World, mon: Parameters<typeof spikeData>[0], ms: number): SpikeTrains {
@@ -44,7 +60,10 @@ test('coba: two LifRefLTC populations, four FullProjAlignPost with stored connec
   assert.is(net.pops.I.size, 800)
   assert.is(net.pops.E.model, 'LifRefLTC')
   const projs = net.world.components.Projection.list
-  assert.equal(projs.map((p) => p.name), ['E2E', 'E2I', 'I2E', 'I2I'])
+  assert.equal(
+    projs.map((p) => p.name),
+    ['E2E', 'E2I', 'I2E', 'I2I'],
+  )
   for (const p of projs) {
     assert.is(p.kind, 'FullProjAlignPost')
     assert.is(p.comm.kind, 'EventCSRLinear')
@@ -54,8 +73,29 @@ test('coba: two LifRefLTC populations, four FullProjAlignPost with stored connec
   const expected: Record<string, number> = {}
   for (const s of cobaDef.params) expected[s.name] = s.default
   assert.equal(net.params, expected)
-  assert.equal(Object.keys(net.params), ['nE', 'nI', 'p', 'wE', 'wI', 'tauE', 'tauI', 'eE', 'eI', 'iExt', 'vRest', 'vTh', 'vReset', 'tauM', 'tauRef', 'v0Mean', 'v0Std'])
-  assert.equal(net.groups, [{ name: 'E', start: 0, size: 3200 }, { name: 'I', start: 3200, size: 800 }])
+  assert.equal(Object.keys(net.params), [
+    'nE',
+    'nI',
+    'p',
+    'wE',
+    'wI',
+    'tauE',
+    'tauI',
+    'eE',
+    'eI',
+    'iExt',
+    'vRest',
+    'vTh',
+    'vReset',
+    'tauM',
+    'tauRef',
+    'v0Mean',
+    'v0Std',
+  ])
+  assert.equal(net.groups, [
+    { name: 'E', start: 0, size: 3200 },
+    { name: 'I', start: 3200, size: 800 },
+  ])
   assert.ok(net.monitors.spikes !== null)
 })
 
@@ -68,7 +108,7 @@ test('coba mg variant uses FullProjAlignPostMg; cuba uses LifRef with CUBA outpu
   assert.ok(c.world.components.Projection.list.every((p) => p.output.kind === 'CUBA' && p.kind === 'FullProjAlignPost'))
   assert.is(c.params.vRest, -49)
   assert.is(c.params.wI, -9)
-  assert.ok(Math.abs(c.params.wE - 60 * 0.27 / 10) < 1e-12)
+  assert.ok(Math.abs(c.params.wE - (60 * 0.27) / 10) < 1e-12)
   const ci = c.world.components.Projection.list.find((p) => p.name === 'I2E')!
   assert.is(ci.comm.kind === 'EventCSRLinear' && ci.comm.weight, -9)
 })
@@ -79,19 +119,29 @@ test('einet variants: halfMg/half one population with slice sources; fullMg/full
   assert.is(h.options.conn, 'jit')
   assert.equal(Object.keys(h.pops), ['N'])
   const hp = h.world.components.Projection.list
-  assert.equal(hp.map((p) => [p.name, p.kind, p.comm.kind]), [
-    ['E', 'HalfProjAlignPostMg', 'EventJitFPHomoLinear'], ['I', 'HalfProjAlignPostMg', 'EventJitFPHomoLinear'],
-  ])
+  assert.equal(
+    hp.map((p) => [p.name, p.kind, p.comm.kind]),
+    [
+      ['E', 'HalfProjAlignPostMg', 'EventJitFPHomoLinear'],
+      ['I', 'HalfProjAlignPostMg', 'EventJitFPHomoLinear'],
+    ],
+  )
   const [sE, sI] = hp.map((p) => p.source)
   assert.ok(sE.kind === 'queue' && sE.offset === 0 && sE.count === 3200 && sE.latency === 1)
   assert.ok(sI.kind === 'queue' && sI.offset === 3200 && sI.count === 800 && sI.latency === 1)
-  assert.equal(h.groups, [{ name: 'E', start: 0, size: 3200 }, { name: 'I', start: 3200, size: 800 }])
+  assert.equal(h.groups, [
+    { name: 'E', start: 0, size: 3200 },
+    { name: 'I', start: 3200, size: 800 },
+  ])
   assert.ok(einet({ variant: 'half' }).world.components.Projection.list.every((p) => p.kind === 'HalfProjAlignPost'))
   for (const variant of ['fullMg', 'full'] as const) {
     const f = einet({ variant })
     assert.equal(Object.keys(f.pops), ['E', 'I'])
     const fp = f.world.components.Projection.list
-    assert.equal(fp.map((p) => p.name), ['E2E', 'E2I', 'I2E', 'I2I'])
+    assert.equal(
+      fp.map((p) => p.name),
+      ['E2E', 'E2I', 'I2E', 'I2I'],
+    )
     assert.ok(fp.every((p) => p.kind === (variant === 'fullMg' ? 'FullProjAlignPostMg' : 'FullProjAlignPost') && p.delayMs === 0.1))
     assert.is(f.pops.E.model, 'LifRef')
   }
@@ -172,7 +222,9 @@ test('parameter validation: errors name the preset, the parameter and the value;
 // Determinism and connectivity
 
 test('same seed → identical spikes; another seed → different spikes', () => {
-  const a = coba({ seed: 7 }), b = coba({ seed: 7 }), c = coba({ seed: 8 })
+  const a = coba({ seed: 7 }),
+    b = coba({ seed: 7 }),
+    c = coba({ seed: 8 })
   const sa = spikesAfter(a.world, a.monitors.spikes!, 60)
   const sb = spikesAfter(b.world, b.monitors.spikes!, 60)
   const sc = spikesAfter(c.world, c.monitors.spikes!, 60)
@@ -182,8 +234,12 @@ test('same seed → identical spikes; another seed → different spikes', () => 
 })
 
 test('jit and csr connectivity give the same network, hence the same spikes', () => {
-  for (const [build, name] of [[coba, 'coba'], [einet, 'einet']] as const) {
-    const j = build({ conn: 'jit', seed: 3 }), c = build({ conn: 'csr', seed: 3 })
+  for (const [build, name] of [
+    [coba, 'coba'],
+    [einet, 'einet'],
+  ] as const) {
+    const j = build({ conn: 'jit', seed: 3 }),
+      c = build({ conn: 'csr', seed: 3 })
     const sj = spikesAfter(j.world, j.monitors.spikes!, 40)
     const sc = spikesAfter(c.world, c.monitors.spikes!, 40)
     assert.ok(sameTrains(sj, sc), name)
@@ -201,12 +257,14 @@ test('synapse count: exact for csr (within 5 sd of N_pre·N_post·p), expected f
 })
 
 test('einet halfMg and half: same network and initial V, different synapse order → close statistics, different spikes', () => {
-  const mg = einet({ variant: 'halfMg', seed: 2 }), non = einet({ variant: 'half', seed: 2 })
+  const mg = einet({ variant: 'halfMg', seed: 2 }),
+    non = einet({ variant: 'half', seed: 2 })
   assert.equal(Array.from(mg.pops.N.state.V.array.slice(0, 50)), Array.from(non.pops.N.state.V.array.slice(0, 50)))
   const a = spikesAfter(mg.world, mg.monitors.spikes!, 300)
   const b = spikesAfter(non.world, non.monitors.spikes!, 300)
   assert.not.ok(sameTrains(a, b))
-  const ra = summarizeSpikes(a, mg.groups, 300).rates, rb = summarizeSpikes(b, non.groups, 300).rates
+  const ra = summarizeSpikes(a, mg.groups, 300).rates,
+    rb = summarizeSpikes(b, non.groups, 300).rates
   // Same model up to the attenuation e^(−dt/τ) of each increment (2 % for E, 1 % for I): over 300 ms one
   // seed's rates stay within 20 % of each other.
   assert.ok(Math.abs(ra.E / rb.E - 1) < 0.2 && Math.abs(ra.I / rb.I - 1) < 0.2, JSON.stringify([ra, rb]))
@@ -223,18 +281,21 @@ test('dtype float64 builds float64 state and runs', () => {
 // SVG raster
 
 test('rasterSvg: one path per population with one mark per spike, one rate path per population', () => {
-  const s: SpikeTrains = {
-    ticks: Int32Array.from([0, 3, 3, 5, 9, 12]),
-    indices: Int32Array.from([0, 4, 1, 2, 5, 3]),
-  }
-  const groups = [{ name: 'E' as const, start: 0, size: 4 }, { name: 'I' as const, start: 4, size: 2 }]
+  const s: SpikeTrains = { ticks: Int32Array.from([0, 3, 3, 5, 9, 12]), indices: Int32Array.from([0, 4, 1, 2, 5, 3]) }
+  const groups = [
+    { name: 'E' as const, start: 0, size: 4 },
+    { name: 'I' as const, start: 4, size: 2 },
+  ]
   // Duration 1.2 ms = 12 ticks: the spike at tick 12 lies outside and is not drawn.
   const svg = rasterSvg(s, { groups, dtMs: 0.1, durationMs: 1.2, binMs: 0.5, title: 'a <b> & c' })
   assert.ok(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'))
   assert.ok(svg.trimEnd().endsWith('</svg>'))
   assert.ok(svg.includes('a &lt;b&gt; &amp; c'))
   const raster = [...svg.matchAll(/<path class="raster" data-group="(\w+)"[^>]* d="([^"]*)"/g)]
-  assert.equal(raster.map((m) => m[1]), ['E', 'I'])
+  assert.equal(
+    raster.map((m) => m[1]),
+    ['E', 'I'],
+  )
   const marks = raster.map((m) => (m[2].match(/M/g) ?? []).length)
   assert.equal(marks, [3, 2]) // E: spikes of neurons 0, 1, 2 (neuron 3's is at tick 12); I: neurons 4, 5
   const colours = raster.map((m) => /stroke="([^"]+)"/.exec(m[0])![1])
@@ -276,14 +337,15 @@ test('docs/presets-cli.md lists every parameter of every preset with its default
   for (const def of [cobaDef, cubaDef]) {
     const section = DOC.slice(DOC.indexOf(`### \`${def.name}\` parameters`))
     for (const p of def.params) {
-      const shown = (p.default < 0 ? '−' + -p.default : String(p.default)) + (p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : '')
+      const shown =
+        (p.default < 0 ? '−' + -p.default : String(p.default)) + (p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : '')
       assert.ok(section.includes(`| \`${p.name}\` | ${shown} |`), `${def.name}.${p.name} = ${shown} missing from the docs`)
     }
   }
   for (const p of einetDef.params) assert.ok(DOC.includes(`\`${p.name}\``), `einet.${p.name} missing from the docs`)
 })
 
-test('the docs\' hand-built EINet runs and prints the rates of einet() for seed 1', () => {
+test("the docs' hand-built EINet runs and prints the rates of einet() for seed 1", () => {
   const start = DOC.indexOf('```ts', DOC.indexOf('<!-- example: einet-by-hand'))
   const code = DOC.slice(start + 5, DOC.indexOf('```', start + 5))
   // The example is plain JavaScript as well, so node runs it directly from the repository root.

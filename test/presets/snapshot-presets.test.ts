@@ -7,8 +7,14 @@ import { run, spikeData } from '@spikecs/systems'
 import { buildPreset } from '@spikecs/presets'
 
 const cases: [string, Record<string, unknown>][] = [
-  ['coba', {}], ['coba', { variant: 'mg', conn: 'jit' }], ['cuba', {}], ['cobahh', { scale: 0.25 }],
-  ['einet', { variant: 'halfMg' }], ['einet', { variant: 'half' }], ['einet', { variant: 'fullMg' }], ['einet', { variant: 'full', conn: 'csr' }],
+  ['coba', {}],
+  ['coba', { variant: 'mg', conn: 'jit' }],
+  ['cuba', {}],
+  ['cobahh', { scale: 0.25 }],
+  ['einet', { variant: 'halfMg' }],
+  ['einet', { variant: 'half' }],
+  ['einet', { variant: 'fullMg' }],
+  ['einet', { variant: 'full', conn: 'csr' }],
 ]
 
 function stateBytes(world: World): number[] {
@@ -35,10 +41,14 @@ for (const dtype of ['float32', 'float64'] as const) {
       const resumed = buildPreset(name, o)
       restore(resumed.world, blob)
       run(resumed.world, 20)
-      const a = spikeData(straight.monitors.spikes!), b = spikeData(resumed.monitors.spikes!)
+      const a = spikeData(straight.monitors.spikes!),
+        b = spikeData(resumed.monitors.spikes!)
       assert.ok(a.ticks.length > 50, `${a.ticks.length} spikes`)
       assert.ok(Array.from(a.ticks).every((t, k) => t === b.ticks[k]) && a.ticks.length === b.ticks.length, 'spike ticks')
-      assert.ok(Array.from(a.indices).every((i, k) => i === b.indices[k]), 'spike indices')
+      assert.ok(
+        Array.from(a.indices).every((i, k) => i === b.indices[k]),
+        'spike indices',
+      )
       assert.equal(stateBytes(resumed.world), stateBytes(straight.world))
       assert.is(resumed.world.tick, straight.world.tick)
     })

@@ -4,7 +4,15 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { run, spikeData } from '@spikecs/systems'
 import {
-  binnedRateHz, coba, cuba, groupRateHz, meanCvIsi, spikeCounts, summarizeSpikes, type Group, type SpikeTrains,
+  binnedRateHz,
+  coba,
+  cuba,
+  groupRateHz,
+  meanCvIsi,
+  spikeCounts,
+  summarizeSpikes,
+  type Group,
+  type SpikeTrains,
 } from '@spikecs/presets'
 
 /** Spike trains from (tick, neuron) pairs, sorted by tick as a monitor records them. */
@@ -27,7 +35,17 @@ test('CV ISI: per-neuron std/mean (ddof 0), neurons with >= 3 spikes, averaged',
   // neuron 0: ticks 0, 10, 30 → ISIs 10, 20: mean 15, std 5 → CV 1/3
   // neuron 1: ticks 5, 15, 25, 35 → ISIs all 10 → CV 0
   // neuron 2: two spikes only → excluded; neuron 3: silent → excluded
-  const s = trains([[0, 0], [10, 0], [30, 0], [5, 1], [15, 1], [25, 1], [35, 1], [3, 2], [50, 2]])
+  const s = trains([
+    [0, 0],
+    [10, 0],
+    [30, 0],
+    [5, 1],
+    [15, 1],
+    [25, 1],
+    [35, 1],
+    [3, 2],
+    [50, 2],
+  ])
   const r = meanCvIsi(s, 0, 4)
   assert.is(r.neurons, 2)
   assert.ok(Math.abs(r.cv - (1 / 3 + 0) / 2) < 1e-12)
@@ -41,7 +59,7 @@ test('CV ISI: per-neuron std/mean (ddof 0), neurons with >= 3 spikes, averaged',
 
 test('CV ISI agrees with a naive per-neuron loop on random trains', () => {
   let state = 12345
-  const rnd = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32)
+  const rnd = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32
   const n = 60
   const pairs: [number, number][] = []
   for (let i = 0; i < n; i++) {
@@ -54,9 +72,13 @@ test('CV ISI agrees with a naive per-neuron loop on random trains', () => {
   }
   const s = trains(pairs)
   // Naive: gather each neuron's times, then mean and population std of the differences.
-  let sum = 0, used = 0
+  let sum = 0,
+    used = 0
   for (let i = 0; i < n; i++) {
-    const ts = pairs.filter((p) => p[1] === i).map((p) => p[0]).sort((a, b) => a - b)
+    const ts = pairs
+      .filter((p) => p[1] === i)
+      .map((p) => p[0])
+      .sort((a, b) => a - b)
     if (ts.length < 3) continue
     const isi = ts.slice(1).map((t, k) => t - ts[k])
     const mean = isi.reduce((a, b) => a + b, 0) / isi.length
@@ -68,7 +90,14 @@ test('CV ISI agrees with a naive per-neuron loop on random trains', () => {
   assert.is(r.neurons, used)
   assert.ok(Math.abs(r.cv - sum / used) < 1e-12, `${r.cv} vs ${sum / used}`)
   // summarizeSpikes over two contiguous groups gives the same CV as one range.
-  const sum2 = summarizeSpikes(s, [{ name: 'E', start: 0, size: 40 }, { name: 'I', start: 40, size: 20 }], 1000)
+  const sum2 = summarizeSpikes(
+    s,
+    [
+      { name: 'E', start: 0, size: 40 },
+      { name: 'I', start: 40, size: 20 },
+    ],
+    1000,
+  )
   assert.ok(Math.abs(sum2.cvIsi - r.cv) < 1e-12)
   assert.is(sum2.spikes, pairs.length)
 })
@@ -79,7 +108,9 @@ test('CV from the per-neuron sums is exact where m·S2 passes 2^53 (intervals of
   for (let k = 0; k < 20; k++) ticks.push(ticks[k] + 2e7 + k)
   const s = trains(ticks.map((t) => [t, 0]))
   const isi = ticks.slice(1).map((t, k) => BigInt(t - ticks[k]))
-  const m = BigInt(isi.length), s1 = isi.reduce((a, b) => a + b, 0n), s2 = isi.reduce((a, b) => a + b * b, 0n)
+  const m = BigInt(isi.length),
+    s1 = isi.reduce((a, b) => a + b, 0n),
+    s2 = isi.reduce((a, b) => a + b * b, 0n)
   assert.ok(Number(m * s2) > Number.MAX_SAFE_INTEGER && Number(s2) < Number.MAX_SAFE_INTEGER)
   const exact = Math.sqrt(Number(m * s2 - s1 * s1)) / Number(s1)
   assert.is(meanCvIsi(s, 0, 1).cv, exact)
@@ -88,7 +119,14 @@ test('CV from the per-neuron sums is exact where m·S2 passes 2^53 (intervals of
 
 test('binned rate: counts per bin / (neurons × bin seconds); a short last bin uses its own length', () => {
   // 4 neurons, dt 0.1 ms, 25 ticks, bins of 10 ticks (1 ms): bins [0,10), [10,20), [20,25).
-  const s = trains([[0, 0], [9, 1], [10, 2], [24, 3], [20, 0], [22, 9]])
+  const s = trains([
+    [0, 0],
+    [9, 1],
+    [10, 2],
+    [24, 3],
+    [20, 0],
+    [22, 9],
+  ])
   const r = binnedRateHz(s, { name: 'E', start: 0, size: 4 }, 25, 10, 0.1)
   assert.is(r.length, 3)
   assert.ok(Math.abs(r[0] - 2 / (4 * 0.001)) < 1e-9)

@@ -37,19 +37,31 @@ function stats(ticks: Int32Array, indices: Int32Array, start: number, size: numb
   return { rateHz: n / size / seconds, cv: cvs.reduce((a, b) => a + b, 0) / cvs.length, neurons: cvs.length }
 }
 
-for (const [kernel, seed] of [['js', 1], ['wasm', 1], ['wasm', 2], ['wasm', 3]] as const) test(`cobahh --kernel ${kernel} --seed ${seed}, 1 s: E and I rates and CV ISI within the Brian2 / spikecs seed spread`, () => {
-  const net = cobahh({ seed, kernel })
-  const t0 = performance.now()
-  run(net.world, 1000)
-  const ms = performance.now() - t0
-  const { ticks, indices } = spikeData(net.monitors.spikes!)
-  const E = stats(ticks, indices, net.pops.E.start, 3200, 1), I = stats(ticks, indices, net.pops.I.start, 800, 1)
-  console.log(`cobahh ${kernel} seed ${seed} 1 s: E ${E.rateHz.toFixed(2)} Hz CV ${E.cv.toFixed(3)} (${E.neurons}), I ${I.rateHz.toFixed(2)} Hz CV ${I.cv.toFixed(3)} (${I.neurons}); run ${(ms / 1000).toFixed(1)} s`)
-  for (const [name, s] of [['E', E], ['I', I]] as const) {
-    assert.ok(s.rateHz > 28 && s.rateHz < 45, `${name} rate ${s.rateHz}`)
-    assert.ok(s.cv > 1.7 && s.cv < 2.3, `${name} CV ${s.cv}`)
-    assert.ok(s.neurons > 0.7 * (name === 'E' ? 3200 : 800), `${name}: ${s.neurons} neurons with >= 3 spikes`)
-  }
-})
+for (const [kernel, seed] of [
+  ['js', 1],
+  ['wasm', 1],
+  ['wasm', 2],
+  ['wasm', 3],
+] as const)
+  test(`cobahh --kernel ${kernel} --seed ${seed}, 1 s: E and I rates and CV ISI within the Brian2 / spikecs seed spread`, () => {
+    const net = cobahh({ seed, kernel })
+    const t0 = performance.now()
+    run(net.world, 1000)
+    const ms = performance.now() - t0
+    const { ticks, indices } = spikeData(net.monitors.spikes!)
+    const E = stats(ticks, indices, net.pops.E.start, 3200, 1),
+      I = stats(ticks, indices, net.pops.I.start, 800, 1)
+    console.log(
+      `cobahh ${kernel} seed ${seed} 1 s: E ${E.rateHz.toFixed(2)} Hz CV ${E.cv.toFixed(3)} (${E.neurons}), I ${I.rateHz.toFixed(2)} Hz CV ${I.cv.toFixed(3)} (${I.neurons}); run ${(ms / 1000).toFixed(1)} s`,
+    )
+    for (const [name, s] of [
+      ['E', E],
+      ['I', I],
+    ] as const) {
+      assert.ok(s.rateHz > 28 && s.rateHz < 45, `${name} rate ${s.rateHz}`)
+      assert.ok(s.cv > 1.7 && s.cv < 2.3, `${name} CV ${s.cv}`)
+      assert.ok(s.neurons > 0.7 * (name === 'E' ? 3200 : 800), `${name}: ${s.neurons} neurons with >= 3 spikes`)
+    }
+  })
 
 test.run()

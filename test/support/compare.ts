@@ -20,7 +20,8 @@ export function assertSameArray(actual: Numeric, expected: Numeric, what: string
 
 /** Asserts two typed arrays hold the same bytes. */
 export function assertSameBytes(actual: ArrayBufferView | ArrayBuffer, expected: ArrayBufferView | ArrayBuffer, what: string): void {
-  const bytes = (x: ArrayBufferView | ArrayBuffer) => x instanceof ArrayBuffer ? new Uint8Array(x) : new Uint8Array(x.buffer, x.byteOffset, x.byteLength)
+  const bytes = (x: ArrayBufferView | ArrayBuffer) =>
+    x instanceof ArrayBuffer ? new Uint8Array(x) : new Uint8Array(x.buffer, x.byteOffset, x.byteLength)
   assertSameArray(bytes(actual), bytes(expected), what)
 }
 
@@ -28,7 +29,8 @@ export function assertSameBytes(actual: ArrayBufferView | ArrayBuffer, expected:
 export function assertSameRecord(actual: Record<string, Numeric | number>, expected: Record<string, Numeric | number>, what: string): void {
   assert.equal(Object.keys(actual).sort(), Object.keys(expected).sort(), `${what}: fields`)
   for (const k of Object.keys(expected)) {
-    const a = actual[k], e = expected[k]
+    const a = actual[k],
+      e = expected[k]
     if (typeof e === 'number') assert.is(a, e, `${what}.${k}`)
     else assertSameArray(a as Numeric, e, `${what}.${k}`)
   }

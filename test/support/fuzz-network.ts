@@ -4,12 +4,55 @@
 // ticks, equal rise and decay times…) and, less often, invalid ones (NaN, ±Infinity, negative sizes), so that
 // both the accepting and the refusing paths are exercised.
 import fc from 'fast-check'
-import { SpikecsError, createWorld, restore, snapshot, streamFor, type Dtype, type PopulationData, type SpikeBufferData, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeBuffer, addChecker, pushSpike, insertSystem, CommSystem, Lif, LifRef,
-  LifLTC, LifRefLTC, normal, uniform, fromQueue, EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear,
-  EventCSRLinear, FixedProb, FromList, One2One, All2All, Linear, Expon, DualExponV2, NMDA, COBA, CUBA, MgBlock,
-  FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPost, HalfProjAlignPostMg, step, type CommDesc, type InputSpec,
+  SpikecsError,
+  createWorld,
+  restore,
+  snapshot,
+  streamFor,
+  type Dtype,
+  type PopulationData,
+  type SpikeBufferData,
+  type World,
+} from '@spikecs/ecs-core'
+import {
+  addPopulation,
+  addProjection,
+  addInput,
+  addSpikeBuffer,
+  addChecker,
+  pushSpike,
+  insertSystem,
+  CommSystem,
+  Lif,
+  LifRef,
+  LifLTC,
+  LifRefLTC,
+  normal,
+  uniform,
+  fromQueue,
+  EventJitFPHomoLinear,
+  EventJitFPUniformLinear,
+  EventJitFPNormalLinear,
+  EventCSRLinear,
+  FixedProb,
+  FromList,
+  One2One,
+  All2All,
+  Linear,
+  Expon,
+  DualExponV2,
+  NMDA,
+  COBA,
+  CUBA,
+  MgBlock,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  HalfProjAlignPost,
+  HalfProjAlignPostMg,
+  step,
+  type CommDesc,
+  type InputSpec,
 } from '@spikecs/systems'
 import { assertSameBytes } from './compare.js'
 
@@ -34,11 +77,14 @@ const neuron = fc.record({
   R: fc.option(mostly(num(1e-3, 1e3, 1), 0, -1, ...bad), { nil: undefined }),
   tau: fc.option(timeConstant, { nil: undefined }),
   tauRef: fc.option(mostly(fc.constantFrom(0, 0.1, 0.15, 2, 5, 1e3), -1, ...bad), { nil: undefined }),
-  v0: fc.option(fc.oneof(
-    mostly(num(-80, 30, -60), ...bad),
-    fc.record({ kind: fc.constant('normal' as const), mean: num(-70, -40), std: mostly(num(0, 10), -1) }),
-    fc.record({ kind: fc.constant('uniform' as const), low: num(-70, -50), width: mostly(num(0, 20), -1) }),
-  ), { nil: undefined }),
+  v0: fc.option(
+    fc.oneof(
+      mostly(num(-80, 30, -60), ...bad),
+      fc.record({ kind: fc.constant('normal' as const), mean: num(-70, -40), std: mostly(num(0, 10), -1) }),
+      fc.record({ kind: fc.constant('uniform' as const), low: num(-70, -50), width: mostly(num(0, 20), -1) }),
+    ),
+    { nil: undefined },
+  ),
 })
 export type NeuronSpec = typeof neuron extends fc.Arbitrary<infer T> ? T : never
 
@@ -54,7 +100,8 @@ const comm = fc.oneof(
     kind: fc.constant('fromList' as const),
     pairs: fc.array(fc.tuple(fc.nat(49), fc.nat(49), weight), { maxLength: 60 }),
     outOfRange: mostly(fc.constant(false), true),
-    perSynapse: fc.boolean(), w: weight,
+    perSynapse: fc.boolean(),
+    w: weight,
   }),
   fc.record({ kind: fc.constant('one2one' as const), w: weight, perNeuron: fc.boolean() }),
   fc.record({ kind: fc.constant('all2all' as const), w: weight, includeSelf: fc.boolean() }),
@@ -63,24 +110,43 @@ const comm = fc.oneof(
 
 const projection = fc.record({
   kind: fc.constantFrom('FullProjAlignPostMg', 'FullProjAlignPost', 'HalfProjAlignPostMg', 'HalfProjAlignPost'),
-  pre: fc.nat(3), post: fc.nat(3),
+  pre: fc.nat(3),
+  post: fc.nat(3),
   delay: fc.option(mostly(fc.constantFrom(0, 0.1, 0.3, 1.5, 5, 0.15), -1, NaN), { nil: undefined }),
   roundDelay: fc.boolean(),
   /** Half projections: a queue slice (start, end as fractions of the size, latency) or a spike buffer. */
   source: fc.oneof(
-    fc.record({ kind: fc.constant('slice' as const), a: fc.double({ min: 0, max: 1, noNaN: true }), b: fc.double({ min: 0, max: 1, noNaN: true }), latency: mostly(fc.integer({ min: 1, max: 20 }), 0) }),
+    fc.record({
+      kind: fc.constant('slice' as const),
+      a: fc.double({ min: 0, max: 1, noNaN: true }),
+      b: fc.double({ min: 0, max: 1, noNaN: true }),
+      latency: mostly(fc.integer({ min: 1, max: 20 }), 0),
+    }),
     fc.record({ kind: fc.constant('buffer' as const), rate: fc.constantFrom(0, 0.01, 0.2, 1) }),
   ),
   comm,
   syn: fc.oneof(
     { weight: 10, arbitrary: fc.record({ kind: fc.constant('Expon' as const), tau: timeConstant }) },
-    { weight: 10, arbitrary: fc.record({ kind: fc.constant('DualExponV2' as const), tauDecay: timeConstant, tauRise: fc.oneof({ weight: 40, arbitrary: timeConstant }, { weight: 1, arbitrary: fc.constant('same' as const) }) }) },
+    {
+      weight: 10,
+      arbitrary: fc.record({
+        kind: fc.constant('DualExponV2' as const),
+        tauDecay: timeConstant,
+        tauRise: fc.oneof({ weight: 40, arbitrary: timeConstant }, { weight: 1, arbitrary: fc.constant('same' as const) }),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant({ kind: 'NMDA' as const }) },
   ),
   out: fc.oneof(
     fc.record({ kind: fc.constant('COBA' as const), E: mostly(num(-90, 10, 0, -80), ...bad) }),
     fc.constant({ kind: 'CUBA' as const }),
-    fc.record({ kind: fc.constant('MgBlock' as const), E: num(-10, 10, 0), ccMg: mostly(num(0, 2, 1.2), -1), alpha: num(-0.2, 0.2, 0.062), beta: mostly(num(0.1, 10, 3.57), 0) }),
+    fc.record({
+      kind: fc.constant('MgBlock' as const),
+      E: num(-10, 10, 0),
+      ccMg: mostly(num(0, 2, 1.2), -1),
+      alpha: num(-0.2, 0.2, 0.062),
+      beta: mostly(num(0.1, 10, 3.57), 0),
+    }),
   ),
   outLabel: fc.constantFrom(null, 'a'),
 })
@@ -116,7 +182,8 @@ function neuronDesc(s: NeuronSpec) {
   const v0 = s.v0 as unknown
   if (v0 !== undefined) {
     const o = v0 as { kind?: string; mean: number; std: number; low: number; width: number }
-    p.v0 = o !== null && o.kind === 'normal' ? normal(o.mean, o.std) : o !== null && o.kind === 'uniform' ? uniform(o.low, o.low + o.width) : v0
+    p.v0 =
+      o !== null && o.kind === 'normal' ? normal(o.mean, o.std) : o !== null && o.kind === 'uniform' ? uniform(o.low, o.low + o.width) : v0
   }
   const make = { Lif, LifRef, LifLTC, LifRefLTC }[s.model as 'Lif']
   return make(p as never)
@@ -130,29 +197,44 @@ function neuronDesc(s: NeuronSpec) {
 function commDesc(c: NetworkSpec['projections'][number]['comm'], nPre: number, nPost: number, positive: boolean): CommDesc {
   const w = (x: number) => (positive ? Math.abs(x) : x)
   switch (c.kind) {
-    case 'jitHomo': return EventJitFPHomoLinear({ prob: c.prob, weight: w(c.w), includeSelf: c.includeSelf })
-    case 'jitUniform': return EventJitFPUniformLinear({ prob: c.prob, wLow: w(c.lo), wHigh: w(c.hi) })
-    case 'jitNormal': return EventJitFPNormalLinear({ prob: c.prob, wMu: w(c.mu), wSigma: positive ? Math.min(c.sigma, Math.abs(c.mu) / 6) : c.sigma })
-    case 'csrProb': return EventCSRLinear({ conn: FixedProb({ prob: c.prob, includeSelf: c.includeSelf, fixedOutDegree: c.fixedOutDegree }), weight: w(c.w) })
+    case 'jitHomo':
+      return EventJitFPHomoLinear({ prob: c.prob, weight: w(c.w), includeSelf: c.includeSelf })
+    case 'jitUniform':
+      return EventJitFPUniformLinear({ prob: c.prob, wLow: w(c.lo), wHigh: w(c.hi) })
+    case 'jitNormal':
+      return EventJitFPNormalLinear({ prob: c.prob, wMu: w(c.mu), wSigma: positive ? Math.min(c.sigma, Math.abs(c.mu) / 6) : c.sigma })
+    case 'csrProb':
+      return EventCSRLinear({
+        conn: FixedProb({ prob: c.prob, includeSelf: c.includeSelf, fixedOutDegree: c.fixedOutDegree }),
+        weight: w(c.w),
+      })
     case 'fromList': {
-      const pre = c.pairs.map((x) => x[0] % nPre), post = c.pairs.map((x) => x[1] % nPost)
+      const pre = c.pairs.map((x) => x[0] % nPre),
+        post = c.pairs.map((x) => x[1] % nPost)
       if (c.outOfRange) post.push(nPost), pre.push(0)
       return c.perSynapse
         ? EventCSRLinear({ conn: FromList({ pre, post, weight: c.pairs.map((x) => w(x[2])) }) })
         : EventCSRLinear({ conn: FromList({ pre, post }), weight: w(c.w) })
     }
-    case 'one2one': return One2One({ weight: c.perNeuron ? Array.from({ length: nPre }, (_, i) => w(c.w) * ((i % 3) + 1) / 3) : w(c.w) })
-    case 'all2all': return All2All({ weight: w(c.w), includeSelf: c.includeSelf })
-    case 'linear': return Linear({ W: Array.from({ length: nPre * nPost }, (_, k) => w(c.scale * (((k * 7919 + c.seed) % 17) / 17 - 0.3))) })
+    case 'one2one':
+      return One2One({ weight: c.perNeuron ? Array.from({ length: nPre }, (_, i) => (w(c.w) * ((i % 3) + 1)) / 3) : w(c.w) })
+    case 'all2all':
+      return All2All({ weight: w(c.w), includeSelf: c.includeSelf })
+    case 'linear':
+      return Linear({ W: Array.from({ length: nPre * nPost }, (_, k) => w(c.scale * (((k * 7919 + c.seed) % 17) / 17 - 0.3))) })
   }
 }
 
 function inputSpec(x: NetworkSpec['inputs'][number], size: number): InputSpec {
   switch (x.kind) {
-    case 'constant': return x.value
-    case 'perNeuron': return Array.from({ length: size }, (_, i) => x.value * (i % 2))
-    case 'series': return { series: Array.from({ length: x.ticks }, (_, k) => x.value * (k % 3)), after: x.after as 'zero' }
-    default: return { series: Array.from({ length: x.ticks * size }, (_, k) => x.value * (k % 2)), perNeuron: true, after: x.after as 'hold' }
+    case 'constant':
+      return x.value
+    case 'perNeuron':
+      return Array.from({ length: size }, (_, i) => x.value * (i % 2))
+    case 'series':
+      return { series: Array.from({ length: x.ticks }, (_, k) => x.value * (k % 3)), after: x.after as 'zero' }
+    default:
+      return { series: Array.from({ length: x.ticks * size }, (_, k) => x.value * (k % 2)), perNeuron: true, after: x.after as 'hold' }
   }
 }
 
@@ -172,23 +254,56 @@ export function buildNetwork(spec: NetworkSpec): BuiltNetwork {
   const pop = (k: number) => pops[k % pops.length]
   const buffers: { buf: SpikeBufferData; rate: number; pre: PopulationData }[] = []
   spec.projections.forEach((p, k) => {
-    const pre = pop(p.pre), post = pop(p.post)
-    const syn = p.syn.kind === 'Expon' ? Expon({ tau: p.syn.tau })
-      : p.syn.kind === 'DualExponV2' ? DualExponV2({ tauDecay: p.syn.tauDecay, tauRise: p.syn.tauRise === 'same' ? p.syn.tauDecay : p.syn.tauRise })
-        : NMDA()
-    const out = p.out.kind === 'COBA' ? COBA({ E: p.out.E }) : p.out.kind === 'CUBA' ? CUBA()
-      : MgBlock({ E: p.out.E, ccMg: p.out.ccMg, alpha: p.out.alpha, beta: p.out.beta })
+    const pre = pop(p.pre),
+      post = pop(p.post)
+    const syn =
+      p.syn.kind === 'Expon'
+        ? Expon({ tau: p.syn.tau })
+        : p.syn.kind === 'DualExponV2'
+          ? DualExponV2({ tauDecay: p.syn.tauDecay, tauRise: p.syn.tauRise === 'same' ? p.syn.tauDecay : p.syn.tauRise })
+          : NMDA()
+    const out =
+      p.out.kind === 'COBA'
+        ? COBA({ E: p.out.E })
+        : p.out.kind === 'CUBA'
+          ? CUBA()
+          : MgBlock({ E: p.out.E, ccMg: p.out.ccMg, alpha: p.out.alpha, beta: p.out.beta })
     const name = `proj${k}`
     const positive = p.out.kind !== 'CUBA'
     if (p.kind === 'FullProjAlignPostMg' || p.kind === 'FullProjAlignPost') {
       const make = p.kind === 'FullProjAlignPostMg' ? FullProjAlignPostMg : FullProjAlignPost
-      addProjection(world, name, make({ pre, delay: p.delay, roundDelay: p.roundDelay, comm: commDesc(p.comm, pre.size, post.size, positive), syn, out, post, outLabel: p.outLabel }))
+      addProjection(
+        world,
+        name,
+        make({
+          pre,
+          delay: p.delay,
+          roundDelay: p.roundDelay,
+          comm: commDesc(p.comm, pre.size, post.size, positive),
+          syn,
+          out,
+          post,
+          outLabel: p.outLabel,
+        }),
+      )
     } else {
       const make = p.kind === 'HalfProjAlignPostMg' ? HalfProjAlignPostMg : HalfProjAlignPost
       if (p.source.kind === 'slice') {
-        const a = Math.floor(p.source.a * pre.size), b = Math.ceil(p.source.b * pre.size)
+        const a = Math.floor(p.source.a * pre.size),
+          b = Math.ceil(p.source.b * pre.size)
         const [start, end] = a <= b ? [a, b] : [b, a]
-        addProjection(world, name, make({ source: fromQueue(pre, { start, end, latency: p.source.latency }), comm: commDesc(p.comm, end - start, post.size, positive), syn, out, post, outLabel: p.outLabel }))
+        addProjection(
+          world,
+          name,
+          make({
+            source: fromQueue(pre, { start, end, latency: p.source.latency }),
+            comm: commDesc(p.comm, end - start, post.size, positive),
+            syn,
+            out,
+            post,
+            outLabel: p.outLabel,
+          }),
+        )
       } else {
         // One buffer per presynaptic population, shared by every projection that reads it.
         let buf = buffers.find((b) => b.pre === pre)?.buf
@@ -196,16 +311,24 @@ export function buildNetwork(spec: NetworkSpec): BuiltNetwork {
           buf = addSpikeBuffer(world, `buf:${pre.name}`, pre.size)
           buffers.push({ buf, rate: p.source.rate, pre })
         }
-        addProjection(world, name, make({ source: buf, comm: commDesc(p.comm, pre.size, post.size, positive), syn, out, post, outLabel: p.outLabel }))
+        addProjection(
+          world,
+          name,
+          make({ source: buf, comm: commDesc(p.comm, pre.size, post.size, positive), syn, out, post, outLabel: p.outLabel }),
+        )
       }
     }
   })
   spec.inputs.forEach((x, k) => addInput(world, pop(x.pop), inputSpec(x, pop(x.pop).size), `in${k}`))
   if (buffers.length > 0) {
-    insertSystem(world, (w) => {
-      const s = streamFor(w, 'fuzz:buffers')
-      for (const { buf, rate } of buffers) for (let i = 0; i < buf.size; i++) if (s.uniform() < rate) pushSpike(buf, i)
-    }, { before: CommSystem })
+    insertSystem(
+      world,
+      (w) => {
+        const s = streamFor(w, 'fuzz:buffers')
+        for (const { buf, rate } of buffers) for (let i = 0; i < buf.size; i++) if (s.uniform() < rate) pushSpike(buf, i)
+      },
+      { before: CommSystem },
+    )
   }
   addChecker(world, { name: 'fuzz', every: 1, maxRateHz: Infinity })
   return { world, pops }
@@ -231,7 +354,8 @@ function checkState(world: World): void {
     if (!(p.nSpikes >= 0 && p.nSpikes <= p.size)) throw new Error(`population ${p.name}: nSpikes = ${p.nSpikes}`)
     const s = p.spikes.array
     for (let k = 0; k < p.nSpikes; k++) {
-      if (!(s[k] >= 0 && s[k] < p.size && (k === 0 || s[k] > s[k - 1]))) throw new Error(`population ${p.name}: spike list ${Array.from(s.subarray(0, p.nSpikes))}`)
+      if (!(s[k] >= 0 && s[k] < p.size && (k === 0 || s[k] > s[k - 1])))
+        throw new Error(`population ${p.name}: spike list ${Array.from(s.subarray(0, p.nSpikes))}`)
     }
   }
 }

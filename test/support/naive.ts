@@ -130,17 +130,33 @@ function makeState(key: string, pr: NaiveProj, n: number, dt: number, r: (x: num
   switch (s.kind) {
     case 'Expon': {
       // g ← a·g, a = e^(−dt/τ).
-      const g = zeros(), a = r(Math.exp(-dt / s.tau))
-      return { ...base, x: [g], into: [0], advance: (i) => { g[i] = r(g[i] * a) }, conductance: (i) => g[i] }
+      const g = zeros(),
+        a = r(Math.exp(-dt / s.tau))
+      return {
+        ...base,
+        x: [g],
+        into: [0],
+        advance: (i) => {
+          g[i] = r(g[i] * a)
+        },
+        conductance: (i) => g[i],
+      }
     }
     case 'DualExponV2': {
       // Two independent exponential traces, each receiving every increment; conductance A·(g_d − g_r).
-      const gr = zeros(), gd = zeros()
-      const ar = r(Math.exp(-dt / s.tauRise)), ad = r(Math.exp(-dt / s.tauDecay))
+      const gr = zeros(),
+        gd = zeros()
+      const ar = r(Math.exp(-dt / s.tauRise)),
+        ad = r(Math.exp(-dt / s.tauDecay))
       const A = s.A ?? unitPeak(s.tauDecay, s.tauRise)
       return {
-        ...base, x: [gr, gd], into: [0, 1],
-        advance: (i) => { gr[i] = r(gr[i] * ar); gd[i] = r(gd[i] * ad) },
+        ...base,
+        x: [gr, gd],
+        into: [0, 1],
+        advance: (i) => {
+          gr[i] = r(gr[i] * ar)
+          gd[i] = r(gd[i] * ad)
+        },
         conductance: (i) => r(A * (gd[i] - gr[i])),
       }
     }
@@ -156,15 +172,19 @@ function makeState(key: string, pr: NaiveProj, n: number, dt: number, r: (x: num
         ag = r(e)
         c = r((dt / s.tauDecay) * e)
       } else {
-        const er = Math.exp(-dt / s.tauRise), ed = Math.exp(-dt / s.tauDecay)
+        const er = Math.exp(-dt / s.tauRise),
+          ed = Math.exp(-dt / s.tauDecay)
         const A = s.A ?? unitPeak(s.tauDecay, s.tauRise)
         ah = r(er)
         ag = r(ed)
         c = r(A * (ed - er))
       }
-      const h = zeros(), g = zeros()
+      const h = zeros(),
+        g = zeros()
       return {
-        ...base, x: [h, g], into: [0],
+        ...base,
+        x: [h, g],
+        into: [0],
         advance: (i) => {
           const h0 = h[i]
           g[i] = r(ag * g[i] + c * h0)
@@ -179,15 +199,18 @@ function makeState(key: string, pr: NaiveProj, n: number, dt: number, r: (x: num
 /** The merge key: post, label, synapse kind and parameters (A resolved), output kind and parameters. */
 function stateKey(pr: NaiveProj): string {
   const s = pr.synapse
-  const syn = s.kind === 'DualExponV2' || s.kind === 'DualExpon'
-    ? { ...s, A: s.A ?? unitPeak(s.tauDecay, s.tauRise) }
-    : s
+  const syn = s.kind === 'DualExponV2' || s.kind === 'DualExpon' ? { ...s, A: s.A ?? unitPeak(s.tauDecay, s.tauRise) } : s
   const canon = (o: object) => JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   return `${pr.post}|${pr.label}|${canon(syn)}|${canon(pr.out)}`
 }
 
 export function simulateNaive(
-  pops: NaivePop[], projs: NaiveProj[], ticks: number, dt: number, dtype: Dtype, options: NaiveOptions = {},
+  pops: NaivePop[],
+  projs: NaiveProj[],
+  ticks: number,
+  dt: number,
+  dtype: Dtype,
+  options: NaiveOptions = {},
 ): NaiveResult {
   const r = dtype === 'float32' ? Math.fround : (x: number) => x
   const byName = new Map(pops.map((p) => [p.name, p]))
@@ -257,7 +280,9 @@ export function simulateNaive(
     }
     const now: Record<string, number[]> = {}
     for (const p of pops) {
-      const G = new Array<number>(p.size).fill(0), GE = new Array<number>(p.size).fill(0), I = new Array<number>(p.size).fill(0)
+      const G = new Array<number>(p.size).fill(0),
+        GE = new Array<number>(p.size).fill(0),
+        I = new Array<number>(p.size).fill(0)
       const vPrev = V[p.name]
       for (const s of states) {
         if (s.post !== p.name) continue
@@ -267,7 +292,8 @@ export function simulateNaive(
           if (o.kind === 'CUBA') I[i] += g
           else {
             // MgBlock: B(V) = 1/(1 + (ccMg/β)·e^(α(V_offset − V))) at the previous V (1 without magnesium).
-            const gb = o.kind === 'COBA' ? g : g * (o.ccMg === 0 ? 1 : 1 / (1 + (o.ccMg / o.beta) * Math.exp(o.alpha * (o.vOffset - vPrev[i]))))
+            const gb =
+              o.kind === 'COBA' ? g : g * (o.ccMg === 0 ? 1 : 1 / (1 + (o.ccMg / o.beta) * Math.exp(o.alpha * (o.vOffset - vPrev[i]))))
             G[i] += gb
             GE[i] += gb * o.E
           }
@@ -306,6 +332,8 @@ export function simulateNaive(
     for (const p of pops) emitted[p.name][k] = now[p.name]
   }
   const cond: Record<string, number[]> = {}
-  projs.forEach((pr, q) => { cond[pr.name] = stateOf[q].cond.slice() })
+  projs.forEach((pr, q) => {
+    cond[pr.name] = stateOf[q].cond.slice()
+  })
   return { spikes: emitted, V, Vtrace, Vtest, cond, stateIndex, nStates: states.length }
 }

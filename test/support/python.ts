@@ -23,7 +23,12 @@ export interface PyResult {
 }
 
 /** A temporary folder (with its own HOME, for Brian2's cache) for scripts and their side files. */
-export function scratch(prefix: string): { dir: string; env: NodeJS.ProcessEnv; write: (name: string, ex: PyNNExport) => string; remove: () => void } {
+export function scratch(prefix: string): {
+  dir: string
+  env: NodeJS.ProcessEnv
+  write: (name: string, ex: PyNNExport) => string
+  remove: () => void
+} {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const home = join(dir, 'home')
   mkdirSync(home)
@@ -44,11 +49,16 @@ export function scratch(prefix: string): { dir: string; env: NodeJS.ProcessEnv; 
  * Runs a command that ends with an exported script's JSON line; resolves with that line, the number of JSON
  * lines printed (1: only one process printed) and the wall time. A non-zero exit code rejects.
  */
-export function runJson(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ result: PyResult; jsonLines: number; seconds: number }> {
+export function runJson(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ result: PyResult; jsonLines: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = '', err = ''
+    let out = '',
+      err = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (err += d))
     child.on('close', (code) => {
@@ -84,7 +94,9 @@ export async function pool<T>(tasks: (() => Promise<T>)[], n: number): Promise<T
 export function peakOf(v: ArrayLike<number>, rest: number, tFirst: number, dt: number, sign: number): { amp: number; t: number } {
   let i = 0
   for (let k = 1; k < v.length; k++) if (sign * (v[k] - v[i]) > 0) i = k
-  const a = sign * (v[i - 1] - rest), b = sign * (v[i] - rest), c = sign * (v[i + 1] - rest)
+  const a = sign * (v[i - 1] - rest),
+    b = sign * (v[i] - rest),
+    c = sign * (v[i + 1] - rest)
   const d = (0.5 * (a - c)) / (a - 2 * b + c)
   return { amp: sign * (b - 0.25 * (a - c) * d), t: tFirst + (i + d) * dt }
 }

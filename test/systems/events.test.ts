@@ -6,13 +6,40 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addStateProbe, addValueBuffer, setValues, insertSystem, probeData, run, synapticEvents,
-  SpikeTimeGroup, Lif, Expon, CUBA, FullProjAlignPost, HalfProjAlignPost, CommSystem, EventJitFPHomoLinear,
-  EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, EventCSRLinear,
-  CSRLinear, FixedProb, FromList, One2One, All2All, Linear, type CommDesc,
+  addPopulation,
+  addProjection,
+  addStateProbe,
+  addValueBuffer,
+  setValues,
+  insertSystem,
+  probeData,
+  run,
+  synapticEvents,
+  SpikeTimeGroup,
+  Lif,
+  Expon,
+  CUBA,
+  FullProjAlignPost,
+  HalfProjAlignPost,
+  CommSystem,
+  EventJitFPHomoLinear,
+  EventJitFPUniformLinear,
+  EventJitFPNormalLinear,
+  JitFPHomoLinear,
+  JitFPUniformLinear,
+  JitFPNormalLinear,
+  EventCSRLinear,
+  CSRLinear,
+  FixedProb,
+  FromList,
+  One2One,
+  All2All,
+  Linear,
+  type CommDesc,
 } from '@spikecs/systems'
 
-const nPre = 40, nPost = 60
+const nPre = 40,
+  nPost = 60
 // Pre neurons 3, 7 and 21 spike in tick 0; they are delivered in tick 1.
 const spiking = [3, 7, 21]
 const list = { pre: [3, 3, 7, 21, 21, 21, 30], post: [0, 5, 5, 1, 2, 59, 4] }
@@ -23,7 +50,12 @@ function count(comm: CommDesc, unitWeights: boolean, kernel: 'js' | 'wasm' = 'js
   const pre = addPopulation(world, 'pre', SpikeTimeGroup({ size: nPre, indices: spiking, times: spiking.map(() => 0) }))
   const post = addPopulation(world, 'post', Lif({ size: nPost, vTh: 1e9, vReset: -1e9 }))
   const proj = addProjection(world, 'p', FullProjAlignPost({ pre, comm, syn: Expon({ tau: 5 }), out: CUBA(), post }))
-  const probe = addStateProbe(world, proj, 'g', Array.from({ length: nPost }, (_, i) => i))
+  const probe = addStateProbe(
+    world,
+    proj,
+    'g',
+    Array.from({ length: nPost }, (_, i) => i),
+  )
   run(world, 0.2) // ticks 0 and 1
   const g = Array.from(probeData(probe).values).slice(nPost) // tick 1
   return { events: synapticEvents(world), delivered: unitWeights ? Math.round(g.reduce((a, b) => a + b, 0)) : NaN }
@@ -62,7 +94,13 @@ test('a value buffer: one event per synapse its listed indices reach, whatever t
     const post = addPopulation(world, 'post', Lif({ size: nPost, vTh: 1e9, vReset: -1e9 }))
     const buf = addValueBuffer(world, 'x', nPre)
     addProjection(world, 'p', HalfProjAlignPost({ source: buf, comm, syn: Expon({ tau: 5 }), out: CUBA(), post }))
-    insertSystem(world, (w) => { if (w.tick === 0) setValues(buf, spiking, [0.5, 2, -1.5]) }, { before: CommSystem })
+    insertSystem(
+      world,
+      (w) => {
+        if (w.tick === 0) setValues(buf, spiking, [0.5, 2, -1.5])
+      },
+      { before: CommSystem },
+    )
     run(world, 0.2)
     return synapticEvents(world)
   }

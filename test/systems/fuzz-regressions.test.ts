@@ -4,8 +4,26 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeBuffer, addStateProbe, addChecker, insertSystem, probeData, run,
-  Lif, LifRef, One2One, EventCSRLinear, FixedProb, FromList, Expon, COBA, MgBlock, HalfProjAlignPost, FullProjAlignPost,
+  addPopulation,
+  addProjection,
+  addInput,
+  addSpikeBuffer,
+  addStateProbe,
+  addChecker,
+  insertSystem,
+  probeData,
+  run,
+  Lif,
+  LifRef,
+  One2One,
+  EventCSRLinear,
+  FixedProb,
+  FromList,
+  Expon,
+  COBA,
+  MgBlock,
+  HalfProjAlignPost,
+  FullProjAlignPost,
 } from '@spikecs/systems'
 import { assertSameArray } from '../support/compare.js'
 import { assertRefused } from '../support/refusal.js'
@@ -41,23 +59,54 @@ const net = () => {
 }
 const proj = (over: Record<string, unknown>) => {
   const { world, E } = net()
-  return addProjection(world, 'p', FullProjAlignPost({ pre: E, post: E, comm: One2One({ weight: 1 }), syn: Expon(), out: COBA({ E: 0 }), ...over } as never))
+  return addProjection(
+    world,
+    'p',
+    FullProjAlignPost({ pre: E, post: E, comm: One2One({ weight: 1 }), syn: Expon(), out: COBA({ E: 0 }), ...over } as never),
+  )
 }
 const typeCases: [string, () => unknown, string][] = [
-  ['a null CSR weight with FixedProb', () => proj({ comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: null as never }) }),
-    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an initializer (normal/uniform) with FixedProb (got null)"],
-  ['a null CSR weight with FromList', () => proj({ comm: EventCSRLinear({ conn: FromList({ pre: [0], post: [1] }), weight: null as never }) }),
-    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an array of numbers (got null)"],
-  ['null output parameters', () => proj({ out: MgBlock(null as never) }),
-    "projection 'p' (FullProjAlignPost) output MgBlock: parameters must be an object of parameters (known: E, ccMg, alpha, beta, vOffset) (got null)"],
-  ['missing comm parameters', () => proj({ comm: One2One(undefined as never) }),
-    "projection 'p' (FullProjAlignPost) comm One2One: parameters must be an object of parameters (known: nPre, nPost, weight) (got undefined)"],
-  ['a FromList without pre indices', () => proj({ comm: EventCSRLinear({ conn: FromList({ pre: null as never, post: [1] }), weight: 1 }) }),
-    "projection 'p' (FullProjAlignPost) comm EventCSRLinear FromList: pre must be an array of neuron indices (got null)"],
-  ['probe indices null', () => { const { world, E } = net(); addStateProbe(world, E, 'V', null as never) },
-    "state probe 'probe0': indices must be an array of neuron indices (got null)"],
-  ['insertSystem without an anchor', () => { const { world } = net(); insertSystem(world, () => {}, null as never) },
-    'insertSystem: where must be { before: system } or { after: system } (got null)'],
+  [
+    'a null CSR weight with FixedProb',
+    () => proj({ comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: null as never }) }),
+    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an initializer (normal/uniform) with FixedProb (got null)",
+  ],
+  [
+    'a null CSR weight with FromList',
+    () => proj({ comm: EventCSRLinear({ conn: FromList({ pre: [0], post: [1] }), weight: null as never }) }),
+    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an array of numbers (got null)",
+  ],
+  [
+    'null output parameters',
+    () => proj({ out: MgBlock(null as never) }),
+    "projection 'p' (FullProjAlignPost) output MgBlock: parameters must be an object of parameters (known: E, ccMg, alpha, beta, vOffset) (got null)",
+  ],
+  [
+    'missing comm parameters',
+    () => proj({ comm: One2One(undefined as never) }),
+    "projection 'p' (FullProjAlignPost) comm One2One: parameters must be an object of parameters (known: nPre, nPost, weight) (got undefined)",
+  ],
+  [
+    'a FromList without pre indices',
+    () => proj({ comm: EventCSRLinear({ conn: FromList({ pre: null as never, post: [1] }), weight: 1 }) }),
+    "projection 'p' (FullProjAlignPost) comm EventCSRLinear FromList: pre must be an array of neuron indices (got null)",
+  ],
+  [
+    'probe indices null',
+    () => {
+      const { world, E } = net()
+      addStateProbe(world, E, 'V', null as never)
+    },
+    "state probe 'probe0': indices must be an array of neuron indices (got null)",
+  ],
+  [
+    'insertSystem without an anchor',
+    () => {
+      const { world } = net()
+      insertSystem(world, () => {}, null as never)
+    },
+    'insertSystem: where must be { before: system } or { after: system } (got null)',
+  ],
 ]
 for (const [name, fn, message] of typeCases) {
   test(`refused, not a TypeError: ${name}`, () => {

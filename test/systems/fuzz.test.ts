@@ -15,9 +15,20 @@ const seed = Number(process.env.FUZZ_SEED ?? 13)
 const runs = Number(process.env.FUZZ_RUNS ?? 2500)
 test(`random networks build and run finite, or are refused with a documented SpikecsError (seed ${seed}, ${runs} runs)`, () => {
   const t0 = performance.now()
-  fc.assert(fc.property(networkSpec, (spec) => { checkNetwork(spec) }), { seed, numRuns: runs })
-  const top = [...stats.reasons].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, n]) => `${k} ${n}`).join(', ')
-  console.log(`    fuzz: ${stats.built} networks run (${stats.ticks} ticks, ${stats.spikes} spikes), ${stats.refused} refused (${top}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  fc.assert(
+    fc.property(networkSpec, (spec) => {
+      checkNetwork(spec)
+    }),
+    { seed, numRuns: runs },
+  )
+  const top = [...stats.reasons]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')
+  console.log(
+    `    fuzz: ${stats.built} networks run (${stats.ticks} ticks, ${stats.spikes} spikes), ${stats.refused} refused (${top}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
   assert.is(stats.built + stats.refused, runs)
   assert.ok(stats.built >= runs / 5, `too few networks were accepted: ${stats.built} run, ${stats.refused} refused`)
   assert.ok(stats.spikes > 0)

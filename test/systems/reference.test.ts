@@ -32,7 +32,7 @@ function compare(net: NetSpec, dtype: 'float32' | 'float64', fuse: boolean) {
   for (const p of net.pops) {
     for (let k = 0; k < TICKS; k++) assert.equal(got[p.name][k], ref.spikes[p.name][k], `spikes of ${p.name} in tick ${k}`)
     const n = got[p.name].reduce((a, x) => a + x.length, 0)
-    const hz = n / p.size / (TICKS * DT / 1000)
+    const hz = n / p.size / ((TICKS * DT) / 1000)
     assert.ok(hz >= 3 && hz <= 250, `every population active, none saturated (${p.name}: ${hz.toFixed(1)} Hz)`)
     const V = stateOf(b.P[p.name], 'V')
     for (let i = 0; i < p.size; i++) {
@@ -48,15 +48,21 @@ function compare(net: NetSpec, dtype: 'float32' | 'float64', fuse: boolean) {
   // The states spikecs merged are the ones the naive loop merged, among them a full and a half projection.
   assert.is(b.proj.partner.state, b.proj[net.partnerOf].state, `partner and ${net.partnerOf} share a state`)
   assert.not.equal(b.proj.partner.kind.slice(0, 4), b.proj[net.partnerOf].kind.slice(0, 4))
-  for (const x of projs) for (const y of projs) {
-    assert.is(b.proj[x.name].state === b.proj[y.name].state, ref.stateIndex[x.name] === ref.stateIndex[y.name], `${x.name} and ${y.name} share a state`)
-  }
+  for (const x of projs)
+    for (const y of projs) {
+      assert.is(
+        b.proj[x.name].state === b.proj[y.name].state,
+        ref.stateIndex[x.name] === ref.stateIndex[y.name],
+        `${x.name} and ${y.name} share a state`,
+      )
+    }
 }
 
 for (const net of nets) {
   for (const dtype of ['float64', 'float32'] as const) {
     for (const fuse of [true, false]) {
-      test(`seed ${net.seed}: ECS pipeline equals the naive loop (${dtype}, ${fuse ? 'fused' : 'unfused'}, ${TICKS} ticks)`, () => compare(net, dtype, fuse))
+      test(`seed ${net.seed}: ECS pipeline equals the naive loop (${dtype}, ${fuse ? 'fused' : 'unfused'}, ${TICKS} ticks)`, () =>
+        compare(net, dtype, fuse))
     }
   }
 }
@@ -77,29 +83,66 @@ test('the seeds cover every synapse model under Mg and non-Mg, every output, com
     for (const p of net.pops) seen.add(p.model)
   }
   const want = [
-    'Expon/Mg', 'Expon/non-Mg', 'DualExponV2/Mg', 'DualExponV2/non-Mg', 'Alpha/Mg', 'Alpha/non-Mg', 'DualExpon/Mg', 'DualExpon/non-Mg',
-    'COBA', 'CUBA', 'MgBlock', 'list', 'fixedProb', 'jitHomo', 'jitGradedHomo', 'jitUniform', 'jitNormal', 'full', 'slice', 'buffer',
-    'delay 0.3', 'delay 0.7', 'delay 2.3', 'slice latency > 1', 'defaults', 'label', 'Lif', 'LifRef', 'LifLTC', 'LifRefLTC',
+    'Expon/Mg',
+    'Expon/non-Mg',
+    'DualExponV2/Mg',
+    'DualExponV2/non-Mg',
+    'Alpha/Mg',
+    'Alpha/non-Mg',
+    'DualExpon/Mg',
+    'DualExpon/non-Mg',
+    'COBA',
+    'CUBA',
+    'MgBlock',
+    'list',
+    'fixedProb',
+    'jitHomo',
+    'jitGradedHomo',
+    'jitUniform',
+    'jitNormal',
+    'full',
+    'slice',
+    'buffer',
+    'delay 0.3',
+    'delay 0.7',
+    'delay 2.3',
+    'slice latency > 1',
+    'defaults',
+    'label',
+    'Lif',
+    'LifRef',
+    'LifLTC',
+    'LifRefLTC',
   ]
-  assert.equal(want.filter((w) => !seen.has(w)), [])
+  assert.equal(
+    want.filter((w) => !seen.has(w)),
+    [],
+  )
   assert.ok(worstRel <= 1e-12, `largest relative difference of V in float64: ${worstRel}`)
 })
 
 test('fused and unfused kernels agree bit for bit (V, every synapse column, spikes)', () => {
   for (const net of nets.slice(0, 3)) {
     for (const dtype of ['float32', 'float64'] as const) {
-      const a = buildWorld(net, dtype, true), b = buildWorld(net, dtype, false)
+      const a = buildWorld(net, dtype, true),
+        b = buildWorld(net, dtype, false)
       run(a.world, TICKS * DT)
       run(b.world, TICKS * DT)
-      const sa = spikesPerTick(a, net, TICKS), sb = spikesPerTick(b, net, TICKS)
-      for (const p of net.pops) for (let k = 0; k < TICKS; k++) assert.equal(sa[p.name][k], sb[p.name][k], `spikes of ${p.name} in tick ${k}`)
+      const sa = spikesPerTick(a, net, TICKS),
+        sb = spikesPerTick(b, net, TICKS)
+      for (const p of net.pops)
+        for (let k = 0; k < TICKS; k++) assert.equal(sa[p.name][k], sb[p.name][k], `spikes of ${p.name} in tick ${k}`)
       assert.is(a.world.columns.length, b.world.columns.length)
       for (let c = 0; c < a.world.columns.length; c++) {
-        const x = a.world.columns[c], y = b.world.columns[c]
+        const x = a.world.columns[c],
+          y = b.world.columns[c]
         assert.is(x.name, y.name)
         const bx = new Uint8Array(x.array.buffer, x.array.byteOffset, x.array.byteLength)
         const by = new Uint8Array(y.array.buffer, y.array.byteOffset, y.array.byteLength)
-        assert.ok(bx.every((v, i) => v === by[i]), `column ${x.name} of entity ${x.owner} differs (seed ${net.seed}, ${dtype})`)
+        assert.ok(
+          bx.every((v, i) => v === by[i]),
+          `column ${x.name} of entity ${x.owner} differs (seed ${net.seed}, ${dtype})`,
+        )
       }
     }
   }

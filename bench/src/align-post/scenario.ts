@@ -6,8 +6,16 @@
  */
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  AlignPostSystem, COBA, EventJitFPHomoLinear, Expon, FullProjAlignPost, FullProjAlignPostMg, LifRef,
-  addPopulation, addProjection, planOf,
+  AlignPostSystem,
+  COBA,
+  EventJitFPHomoLinear,
+  Expon,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  LifRef,
+  addPopulation,
+  addProjection,
+  planOf,
 } from '@spikecs/systems'
 import type { CobaSnapshot } from '../lib/fixtures.js'
 import type { MicroScenario } from '../lib/micro.js'
@@ -16,10 +24,15 @@ function decayWorld(mg: boolean, n: number) {
   const world = createWorld({ seed: 1, fuse: false })
   const pop = addPopulation(world, 'N', LifRef({ size: n }))
   const Proj = mg ? FullProjAlignPostMg : FullProjAlignPost
-  for (const [name, tau, E] of [['exc', 5, 0], ['inh', 10, -80]] as const) {
-    addProjection(world, name, Proj({
-      pre: pop, post: pop, comm: EventJitFPHomoLinear({ prob: 0.02, weight: 1 }), syn: Expon({ tau }), out: COBA({ E }),
-    }))
+  for (const [name, tau, E] of [
+    ['exc', 5, 0],
+    ['inh', 10, -80],
+  ] as const) {
+    addProjection(
+      world,
+      name,
+      Proj({ pre: pop, post: pop, comm: EventJitFPHomoLinear({ prob: 0.02, weight: 1 }), syn: Expon({ tau }), out: COBA({ E }) }),
+    )
   }
   planOf(world)
   const states = pop.states.map((s) => ({ g: s.cols.g.array as Float32Array, cond: s.cond.array as Float32Array, a: s.derived[0] }))
@@ -34,14 +47,17 @@ function scenario(mg: boolean, snap: CobaSnapshot): MicroScenario {
   const plainTick = mg
     ? () => {
         for (let k = 0; k < plain.length; k++) {
-          const g = plain[k].g, a = plain[k].a
+          const g = plain[k].g,
+            a = plain[k].a
           g.set(fill[k])
           for (let i = 0; i < n; i++) g[i] = g[i] * a
         }
       }
     : () => {
         for (let k = 0; k < plain.length; k++) {
-          const g = plain[k].g, c = plain[k].cond, a = plain[k].a
+          const g = plain[k].g,
+            c = plain[k].cond,
+            a = plain[k].a
           g.set(fill[k])
           for (let i = 0; i < n; i++) {
             const x = g[i]
@@ -58,7 +74,8 @@ function scenario(mg: boolean, snap: CobaSnapshot): MicroScenario {
   return {
     id: `align-post-${mg ? 'mg' : 'plain'}`,
     title: `align-post decay, 2 Expon states × 4000 neurons, ${mg ? 'Mg (decay in place)' : 'non-Mg (bind cond, then decay)'}`,
-    unit: 'neuron-state', baseline: { name: 'plain Float32Array loop', units: 2 * n, fn: plainTick },
+    unit: 'neuron-state',
+    baseline: { name: 'plain Float32Array loop', units: 2 * n, fn: plainTick },
     cases: [{ name: 'AlignPostSystem (js, fuse: false)', units: 2 * n, info: { kernel: 'js', mg }, fn: caseTick }],
     check: () => {
       caseTick()

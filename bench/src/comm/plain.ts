@@ -28,7 +28,8 @@ export interface PlainCsr {
 
 /** Adds `w` into g for every synapse of the rows `spikes[0..n)`; returns the events. */
 export function deliverCsrPlain(c: PlainCsr, spikes: Int32Array, n: number, g: Float32Array, w: number): number {
-  const ptr = c.ptr, ind = c.ind
+  const ptr = c.ptr,
+    ind = c.ind
   let events = 0
   for (let q = 0; q < n; q++) {
     const i = spikes[q]
@@ -71,7 +72,8 @@ export function plainJit(prob: number, nPost: number, key: number): PlainJit {
   const thresholds = Uint32Array.from(list)
   const bits = Math.min(16, Math.max(4, Math.ceil(Math.log2(thresholds.length + 1)) + 2))
   const shift = 32 - bits
-  const gapMin = new Uint32Array(1 << bits), gapMax = new Uint32Array(1 << bits)
+  const gapMin = new Uint32Array(1 << bits),
+    gapMax = new Uint32Array(1 << bits)
   for (let b = 0; b < 1 << bits; b++) {
     gapMax[b] = gapsAbove(thresholds, b * 2 ** shift, 0, thresholds.length)
     gapMin[b] = gapsAbove(thresholds, (b + 1) * 2 ** shift - 1, 0, thresholds.length)
@@ -81,7 +83,11 @@ export function plainJit(prob: number, nPost: number, key: number): PlainJit {
 
 /** Regenerates and delivers the rows `spikes[0..n)`; returns the events. */
 export function deliverJitPlain(t: PlainJit, spikes: Int32Array, n: number, g: Float32Array, w: number): number {
-  const nPost = t.nPost, th = t.thresholds, shift = t.shift, gMin = t.gapMin, gMax = t.gapMax
+  const nPost = t.nPost,
+    th = t.thresholds,
+    shift = t.shift,
+    gMin = t.gapMin,
+    gMax = t.gapMax
   let events = 0
   for (let q = 0; q < n; q++) {
     const k0 = fmix32(spikes[q] ^ t.key)
@@ -90,7 +96,8 @@ export function deliverJitPlain(t: PlainJit, spikes: Int32Array, n: number, g: F
     for (let draw = 0; ; draw++) {
       const r = fmix32((fmix32((k0 + Math.imul(draw, GOLDEN)) | 0) + k1) | 0)
       const b = r >>> shift
-      const lo = gMin[b], hi = gMax[b]
+      const lo = gMin[b],
+        hi = gMax[b]
       j += 1 + (lo === hi ? lo : gapsAbove(th, r, lo, hi))
       if (j >= nPost) break
       g[j] += w

@@ -7,14 +7,28 @@
  */
 import { createWorld, type ProjectionData, type SpikeBufferData, type World } from '@spikecs/ecs-core'
 import {
-  COBA, CommSystem, EventCSRLinear, EventJitFPHomoLinear, Expon, FixedProb, HalfProjAlignPost, LifRef,
-  addPopulation, addProjection, addSpikeBuffer, planOf,
+  COBA,
+  CommSystem,
+  EventCSRLinear,
+  EventJitFPHomoLinear,
+  Expon,
+  FixedProb,
+  HalfProjAlignPost,
+  LifRef,
+  addPopulation,
+  addProjection,
+  addSpikeBuffer,
+  planOf,
 } from '@spikecs/systems'
 import { spikeSets } from '../lib/fixtures.js'
 import type { MicroCase, MicroScenario } from '../lib/micro.js'
 import { deliverCsrPlain, deliverJitPlain, plainJit, type PlainCsr } from './plain.js'
 
-const N = 4000, PROB = 0.02, WEIGHT = 0.6, SPIKES_PER_TICK = 8, SETS = 1024
+const N = 4000,
+  PROB = 0.02,
+  WEIGHT = 0.6,
+  SPIKES_PER_TICK = 8,
+  SETS = 1024
 
 interface CommWorld {
   readonly world: World
@@ -28,11 +42,20 @@ function commWorld(conn: 'csr' | 'jit', kernel: 'js' | 'wasm'): CommWorld {
   const post = addPopulation(world, 'post', LifRef({ size: N }))
   const buf = addSpikeBuffer(world, 'pre', N)
   // Same projection name and seed for both forms: the same matrix.
-  const proj = addProjection(world, 'proj', HalfProjAlignPost({
-    source: buf, post,
-    comm: conn === 'csr' ? EventCSRLinear({ conn: FixedProb({ prob: PROB }), weight: WEIGHT }) : EventJitFPHomoLinear({ prob: PROB, weight: WEIGHT }),
-    syn: Expon({ tau: 5 }), out: COBA({ E: 0 }),
-  }))
+  const proj = addProjection(
+    world,
+    'proj',
+    HalfProjAlignPost({
+      source: buf,
+      post,
+      comm:
+        conn === 'csr'
+          ? EventCSRLinear({ conn: FixedProb({ prob: PROB }), weight: WEIGHT })
+          : EventJitFPHomoLinear({ prob: PROB, weight: WEIGHT }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   planOf(world)
   return { world, buf, proj, g: proj.state.cols.g.array as Float32Array }
 }
@@ -69,16 +92,20 @@ export function commScenarios(): MicroScenario[] {
   for (const s of sets) plainJitTotal += deliverJitPlain(jit, s, s.length, scratch, WEIGHT)
   const plainJitPerTick = plainJitTotal / sets.length
 
-  const cases = (conn: 'csr' | 'jit'): MicroCase[] => (['js', 'wasm'] as const).map((kernel) => ({
-    name: `${conn === 'csr' ? 'EventCSRLinear' : 'EventJitFPHomoLinear'} ${kernel}`, units: eventsPerTick,
-    info: { kernel, conn }, fn: stepper(commWorld(conn, kernel), sets),
-  }))
+  const cases = (conn: 'csr' | 'jit'): MicroCase[] =>
+    (['js', 'wasm'] as const).map((kernel) => ({
+      name: `${conn === 'csr' ? 'EventCSRLinear' : 'EventJitFPHomoLinear'} ${kernel}`,
+      units: eventsPerTick,
+      info: { kernel, conn },
+      fn: stepper(commWorld(conn, kernel), sets),
+    }))
   const plainCase = (conn: 'csr' | 'jit'): MicroCase => {
     const g = new Float32Array(N)
     let k = 0
-    const deliver = conn === 'csr'
-      ? (s: Int32Array) => deliverCsrPlain(csr, s, s.length, g, WEIGHT)
-      : (s: Int32Array) => deliverJitPlain(jit, s, s.length, g, WEIGHT)
+    const deliver =
+      conn === 'csr'
+        ? (s: Int32Array) => deliverCsrPlain(csr, s, s.length, g, WEIGHT)
+        : (s: Int32Array) => deliverJitPlain(jit, s, s.length, g, WEIGHT)
     return {
       name: `plain Float32Array loop (${conn === 'csr' ? 'CSR rows' : 'rows regenerated inline'})`,
       units: conn === 'csr' ? eventsPerTick : plainJitPerTick,

@@ -10,13 +10,26 @@
  */
 import { createWorld, type PopulationData, type World } from '@spikecs/ecs-core'
 import {
-  COBA, CommSystem, DelaySystem, EventJitFPHomoLinear, Expon, FullProjAlignPost, HalfProjAlignPost, LifRef, One2One,
-  addPopulation, addProjection, fromQueue, planOf,
+  COBA,
+  CommSystem,
+  DelaySystem,
+  EventJitFPHomoLinear,
+  Expon,
+  FullProjAlignPost,
+  HalfProjAlignPost,
+  LifRef,
+  One2One,
+  addPopulation,
+  addProjection,
+  fromQueue,
+  planOf,
 } from '@spikecs/systems'
 import { spikeSets } from '../lib/fixtures.js'
 import type { MicroScenario } from '../lib/micro.js'
 
-const N = 4000, N_E = 3200, LATENCY = 10
+const N = 4000,
+  N_E = 3200,
+  LATENCY = 10
 
 /** A ring of `length` spike lists, as a hand-written simulator would keep one. */
 interface Ring {
@@ -50,10 +63,18 @@ function firstAtLeast(idx: Int32Array, from: number, to: number, x: number): num
 function pushWorld(spikes: Int32Array): { world: World; pop: PopulationData } {
   const world = createWorld({ seed: 1 })
   const pop = addPopulation(world, 'P', LifRef({ size: N * 100 }))
-  addProjection(world, 'out', FullProjAlignPost({
-    pre: pop, post: pop, delay: LATENCY * 0.1, comm: EventJitFPHomoLinear({ prob: 1e-4, weight: 0 }),
-    syn: Expon({ tau: 5 }), out: COBA({ E: 0 }),
-  }))
+  addProjection(
+    world,
+    'out',
+    FullProjAlignPost({
+      pre: pop,
+      post: pop,
+      delay: LATENCY * 0.1,
+      comm: EventJitFPHomoLinear({ prob: 1e-4, weight: 0 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   planOf(world)
   pop.spikes.array.set(spikes)
   pop.nSpikes = spikes.length
@@ -65,7 +86,9 @@ function pushScenario(nSpikes: number): MicroScenario {
   const { world } = pushWorld(spikes)
   const r = ring(LATENCY, N * 100)
   return {
-    id: `delay-push-${nSpikes}`, title: `delay push, ${nSpikes} spikes per tick, ring of ${LATENCY} slots`, unit: 'spike',
+    id: `delay-push-${nSpikes}`,
+    title: `delay push, ${nSpikes} spikes per tick, ring of ${LATENCY} slots`,
+    unit: 'spike',
     baseline: { name: 'plain Int32Array ring', units: nSpikes, fn: () => pushPlain(r, spikes, nSpikes) },
     cases: [{ name: 'DelaySystem', units: nSpikes, info: { spikes: nSpikes }, fn: () => DelaySystem(world) }],
     check: () => {
@@ -86,33 +109,47 @@ function readScenario(): MicroScenario {
   const postE = addPopulation(world, 'PE', LifRef({ size: N_E }))
   const postI = addPopulation(world, 'PI', LifRef({ size: N - N_E }))
   const half = (name: string, post: PopulationData, start: number, end: number, w: number) =>
-    addProjection(world, name, HalfProjAlignPost({
-      source: fromQueue(pop, { start, end }), post, comm: One2One({ weight: w }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }),
-    }))
+    addProjection(
+      world,
+      name,
+      HalfProjAlignPost({
+        source: fromQueue(pop, { start, end }),
+        post,
+        comm: One2One({ weight: w }),
+        syn: Expon({ tau: 5 }),
+        out: COBA({ E: 0 }),
+      }),
+    )
   const pe = half('E', postE, 0, N_E, 0.6)
   const pi = half('I', postI, N_E, N, 6.7)
   planOf(world)
   pop.spikes.array.set(spikes)
   pop.nSpikes = spikes.length
   DelaySystem(world) // the spikes now sit in the slot both projections read (latency 1)
-  const gE = pe.state.cols.g.array as Float32Array, gI = pi.state.cols.g.array as Float32Array
+  const gE = pe.state.cols.g.array as Float32Array,
+    gI = pi.state.cols.g.array as Float32Array
 
   const r = ring(1, N)
   pushPlain(r, spikes, spikes.length)
-  const plainE = new Float32Array(N_E), plainI = new Float32Array(N - N_E)
+  const plainE = new Float32Array(N_E),
+    plainI = new Float32Array(N - N_E)
   const readPlain = () => {
-    const idx = r.slots[r.head], n = r.counts[r.head]
+    const idx = r.slots[r.head],
+      n = r.counts[r.head]
     const split = firstAtLeast(idx, 0, n, N_E)
     for (let q = 0; q < split; q++) plainE[idx[q]] += 0.6
     const end = firstAtLeast(idx, split, n, N)
     for (let q = split; q < end; q++) plainI[idx[q] - N_E] += 6.7
   }
   return {
-    id: 'delay-read', title: 'delay read, 2 half projections on queue slices (E, I), 8 spikes, One2One delivery', unit: 'spike',
+    id: 'delay-read',
+    title: 'delay read, 2 half projections on queue slices (E, I), 8 spikes, One2One delivery',
+    unit: 'spike',
     baseline: { name: 'plain ring slot + 2 binary searches + adds', units: spikes.length, fn: readPlain },
     cases: [{ name: 'CommSystem (queue slices, One2One)', units: spikes.length, fn: () => CommSystem(world) }],
     check: () => {
-      const e0 = Float32Array.from(gE), i0 = Float32Array.from(gI)
+      const e0 = Float32Array.from(gE),
+        i0 = Float32Array.from(gI)
       CommSystem(world)
       let added = 0
       for (let k = 0; k < gE.length; k++) if (gE[k] !== e0[k]) added++

@@ -68,7 +68,14 @@ export function runChild(cmd: string, args: readonly string[], o: ChildOptions):
       const [c, a] = o.cpu ? ['bash', ['-c', TIMES_SCRIPT, 'times', cmd, ...args]] : [cmd, args]
       child = spawn(c, a, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     } catch (e) {
-      resolve({ json: null, wallSeconds: 0, cpuSeconds: null, code: null, error: `cannot start ${cmd}: ${(e as Error).message}`, stderr: '' })
+      resolve({
+        json: null,
+        wallSeconds: 0,
+        cpuSeconds: null,
+        code: null,
+        error: `cannot start ${cmd}: ${(e as Error).message}`,
+        stderr: '',
+      })
       return
     }
     const pid = child.pid
@@ -77,8 +84,12 @@ export function runChild(cmd: string, args: readonly string[], o: ChildOptions):
       timedOut = true
       if (pid !== undefined) stopGroup(pid)
     }, o.timeoutMs)
-    child.stdout.on('data', (d: Buffer) => { out += d })
-    child.stderr.on('data', (d: Buffer) => { err += d })
+    child.stdout.on('data', (d: Buffer) => {
+      out += d
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      err += d
+    })
     const finish = (code: number | null, startError: string | null) => {
       clearTimeout(timer)
       if (pid !== undefined) running.delete(pid)

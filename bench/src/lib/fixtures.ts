@@ -45,7 +45,9 @@ export function cobaSnapshot(ms = 200): CobaSnapshot {
   run(net.world, ms)
   const { E, I } = net.pops
   const n = E.size + I.size
-  const gE = new Float32Array(n), gI = new Float32Array(n), V = new Float32Array(n)
+  const gE = new Float32Array(n),
+    gI = new Float32Array(n),
+    V = new Float32Array(n)
   for (const pop of [E, I]) {
     V.set(pop.state.V.array as Float32Array, pop.start)
     pop.states.forEach((s, k) => {

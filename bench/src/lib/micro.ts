@@ -103,7 +103,10 @@ export function runScenario(s: MicroScenario, o: MicroOptions): ScenarioRaw {
     for (let k = 0; k < all.length; k++) timings[k].push(time(all[k], o))
   }
   return {
-    id: s.id, title: s.title, unit: s.unit, check,
+    id: s.id,
+    title: s.title,
+    unit: s.unit,
+    check,
     cases: all.map((c, k) => ({ name: c.name, units: c.units, info: c.info ?? {}, timings: timings[k] })),
   }
 }
@@ -123,7 +126,9 @@ export function summarizeScenario(raws: readonly ScenarioRaw[]): ScenarioResult 
     const perRound = timings.map((t) => median(t.sample) / c.units)
     const pooled = timings.flatMap((t) => t.sample)
     return {
-      name: c.name, info: c.info, units: c.units,
+      name: c.name,
+      info: c.info,
+      units: c.units,
       nsPerUnit: scaleSpread(spread(pooled), 1e9 / c.units),
       rme: median(timings.map((t) => t.rme)),
       samples: pooled.length,
@@ -133,7 +138,12 @@ export function summarizeScenario(raws: readonly ScenarioRaw[]): ScenarioResult 
   }
   const checks = raws.map((r) => r.check).filter((c): c is string => c !== null)
   return {
-    id: first.id, title: first.title, unit: first.unit, check: checks.length ? checks[0] : null,
-    processes: raws.length, baseline: result(0), cases: first.cases.slice(1).map((_, k) => result(k + 1)),
+    id: first.id,
+    title: first.title,
+    unit: first.unit,
+    check: checks.length ? checks[0] : null,
+    processes: raws.length,
+    baseline: result(0),
+    cases: first.cases.slice(1).map((_, k) => result(k + 1)),
   }
 }

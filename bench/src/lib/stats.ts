@@ -30,8 +30,12 @@ export interface Spread {
 
 export function spread(xs: readonly number[]): Spread {
   return {
-    median: median(xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75),
-    min: xs.length ? Math.min(...xs) : NaN, max: xs.length ? Math.max(...xs) : NaN, n: xs.length,
+    median: median(xs),
+    q1: quantile(xs, 0.25),
+    q3: quantile(xs, 0.75),
+    min: xs.length ? Math.min(...xs) : NaN,
+    max: xs.length ? Math.max(...xs) : NaN,
+    n: xs.length,
   }
 }
 

@@ -31,8 +31,14 @@ try {
     process.exit(0)
   }
   const r = runPreset({
-    preset: a.preset!, variant: a.variant, conn: a.conn as 'csr' | 'jit', kernel: a.kernel as 'js' | 'wasm',
-    scale: Number(a.scale), seed: Number(a.seed), durationMs: Number(a.ms), record: a.record!,
+    preset: a.preset!,
+    variant: a.variant,
+    conn: a.conn as 'csr' | 'jit',
+    kernel: a.kernel as 'js' | 'wasm',
+    scale: Number(a.scale),
+    seed: Number(a.seed),
+    durationMs: Number(a.ms),
+    record: a.record!,
     breakdownMs: Number(a['breakdown-ms']),
   })
   emit({ kind: 'spikecs-run', ...r })

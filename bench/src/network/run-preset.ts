@@ -123,19 +123,29 @@ function systemBreakdown(world: World, ms: number): { perTick: Record<string, nu
   const systems = world.pipeline.length > 0 ? world.pipeline : defaultPipeline
   const ns = systems.length
   const ticks = Math.round(ms / world.dtMs)
-  const idle = clockedPasses(world, systems.map(() => () => {}), ticks)
+  const idle = clockedPasses(
+    world,
+    systems.map(() => () => {}),
+    ticks,
+  )
   let overhead = 0
   for (let k = 0; k < ns; k++) overhead += robustMean(idle, ns, k) / ns
   const d = clockedPasses(world, systems, ticks)
   const perTick: Record<string, number> = {}
-  systems.forEach((s, k) => { perTick[s.name || `system${k}`] = Math.max(0, (robustMean(d, ns, k) - overhead) * 1e6) })
+  systems.forEach((s, k) => {
+    perTick[s.name || `system${k}`] = Math.max(0, (robustMean(d, ns, k) - overhead) * 1e6)
+  })
   return { perTick, ticks }
 }
 
 export function runPreset(o: PresetRunOptions): PresetRunResult {
   const t0 = performance.now()
   const net = buildPreset(o.preset, {
-    ...(o.variant ? { variant: o.variant } : {}), conn: o.conn, kernel: o.kernel, scale: o.scale, seed: o.seed,
+    ...(o.variant ? { variant: o.variant } : {}),
+    conn: o.conn,
+    kernel: o.kernel,
+    scale: o.scale,
+    seed: o.seed,
     record: o.record,
   })
   const world = net.world
@@ -161,7 +171,7 @@ export function runPreset(o: PresetRunOptions): PresetRunResult {
     cvIsi = Number.isFinite(s.cvIsi) ? s.cvIsi : null
   } else {
     net.groups.forEach((g, k) => {
-      rates[g.name] = counts[k] / (g.size * o.durationMs / 1000)
+      rates[g.name] = counts[k] / ((g.size * o.durationMs) / 1000)
       spikes += counts[k]
     })
   }
@@ -180,13 +190,29 @@ export function runPreset(o: PresetRunOptions): PresetRunResult {
   }
   const syn = synapseCount(world)
   return {
-    preset: net.preset, variant: net.options.variant, conn: net.options.conn, kernel: net.options.kernel,
-    scale: net.options.scale, seed: net.options.seed, n: world.nNeurons,
-    synapses: syn.synapses, synapsesExact: syn.exact, ticks, durationMs: o.durationMs,
-    buildSeconds, simSeconds, simCpuSeconds, secondsPerBioSecond: simSeconds / (o.durationMs / 1000),
-    ticksPerSecond: ticks / simSeconds, nsPerNeuronTick: (simSeconds * 1e9) / (world.nNeurons * ticks),
-    events, spikes, rates, cvIsi,
+    preset: net.preset,
+    variant: net.options.variant,
+    conn: net.options.conn,
+    kernel: net.options.kernel,
+    scale: net.options.scale,
+    seed: net.options.seed,
+    n: world.nNeurons,
+    synapses: syn.synapses,
+    synapsesExact: syn.exact,
+    ticks,
+    durationMs: o.durationMs,
+    buildSeconds,
+    simSeconds,
+    simCpuSeconds,
+    secondsPerBioSecond: simSeconds / (o.durationMs / 1000),
+    ticksPerSecond: ticks / simSeconds,
+    nsPerNeuronTick: (simSeconds * 1e9) / (world.nNeurons * ticks),
+    events,
+    spikes,
+    rates,
+    cvIsi,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    systems, perUnit,
+    systems,
+    perUnit,
   }
 }

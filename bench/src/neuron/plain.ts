@@ -32,9 +32,17 @@ export interface LifConstants {
 /** The coba model's constants at dt = 0.1 ms. */
 export function cobaConstants(dtMs = 0.1): LifConstants {
   return {
-    vRest: -60, vReset: -60, vTh: -50, iExt: 20, kV: Math.exp(-dtMs / 20), kNeg: -dtMs / 20,
-    nRef: Math.round(5 / dtMs), eE: 0, eI: -80,
-    aE: Math.fround(Math.exp(-dtMs / 5)), aI: Math.fround(Math.exp(-dtMs / 10)),
+    vRest: -60,
+    vReset: -60,
+    vTh: -50,
+    iExt: 20,
+    kV: Math.exp(-dtMs / 20),
+    kNeg: -dtMs / 20,
+    nRef: Math.round(5 / dtMs),
+    eE: 0,
+    eI: -80,
+    aE: Math.fround(Math.exp(-dtMs / 5)),
+    aI: Math.fround(Math.exp(-dtMs / 10)),
   }
 }
 
@@ -60,9 +68,19 @@ export function plainNeurons(snap: CobaSnapshot): PlainNeurons {
   const n = snap.n
   const last = new Int32Array(n).fill(-1e9)
   return {
-    n, V: Float32Array.from(snap.V), last, spikes: new Int32Array(n), nSpikes: 0, tick: 0,
-    sE: Float32Array.from(snap.gE), sI: Float32Array.from(snap.gI), cE: new Float32Array(n), cI: new Float32Array(n),
-    G: new Float64Array(n), GE: new Float64Array(n), I: new Float64Array(n),
+    n,
+    V: Float32Array.from(snap.V),
+    last,
+    spikes: new Int32Array(n),
+    nSpikes: 0,
+    tick: 0,
+    sE: Float32Array.from(snap.gE),
+    sI: Float32Array.from(snap.gI),
+    cE: new Float32Array(n),
+    cI: new Float32Array(n),
+    G: new Float64Array(n),
+    GE: new Float64Array(n),
+    I: new Float64Array(n),
   }
 }
 
@@ -71,7 +89,13 @@ export function plainNeurons(snap: CobaSnapshot): PlainNeurons {
 /** Slots 3–5, `LifRef`: two non-Mg Expon states (bound, then decayed), COBA sums, exact integration with I held. */
 export function tickFusedLif(s: PlainNeurons, k: LifConstants): void {
   const { vRest, vReset, vTh, iExt, kV, nRef, eE, eI, aE, aI } = k
-  const V = s.V, last = s.last, spk = s.spikes, sE = s.sE, sI = s.sI, cE = s.cE, cI = s.cI
+  const V = s.V,
+    last = s.last,
+    spk = s.spikes,
+    sE = s.sE,
+    sI = s.sI,
+    cE = s.cE,
+    cI = s.cI
   const tick = s.tick
   let ns = 0
   for (let i = 0, n = s.n; i < n; i++) {
@@ -98,7 +122,13 @@ export function tickFusedLif(s: PlainNeurons, k: LifConstants): void {
 /** Slots 3–5, `LifRefLTC`: as `tickFusedLif`, exponential Euler with Σg inside the exponent. */
 export function tickFusedLtc(s: PlainNeurons, k: LifConstants): void {
   const { vRest, vReset, vTh, iExt, kNeg, nRef, eE, eI, aE, aI } = k
-  const V = s.V, last = s.last, spk = s.spikes, sE = s.sE, sI = s.sI, cE = s.cE, cI = s.cI
+  const V = s.V,
+    last = s.last,
+    spk = s.spikes,
+    sE = s.sE,
+    sI = s.sI,
+    cE = s.cE,
+    cI = s.cI
   const tick = s.tick
   let ns = 0
   for (let i = 0, n = s.n; i < n; i++) {
@@ -126,11 +156,18 @@ export function tickFusedLtc(s: PlainNeurons, k: LifConstants): void {
 /** Slot 5 alone, `LifRef`: V from the prepared sums, which are zeroed for the next tick. */
 export function tickNeuronLif(s: PlainNeurons, k: LifConstants): void {
   const { vRest, vReset, vTh, iExt, kV, nRef } = k
-  const V = s.V, last = s.last, spk = s.spikes, G = s.G, GE = s.GE, I = s.I
+  const V = s.V,
+    last = s.last,
+    spk = s.spikes,
+    G = s.G,
+    GE = s.GE,
+    I = s.I
   const tick = s.tick
   let ns = 0
   for (let i = 0, n = s.n; i < n; i++) {
-    const g = G[i], gE = GE[i], ic = I[i]
+    const g = G[i],
+      gE = GE[i],
+      ic = I[i]
     G[i] = 0
     GE[i] = 0
     I[i] = 0
@@ -151,11 +188,18 @@ export function tickNeuronLif(s: PlainNeurons, k: LifConstants): void {
 /** Slot 5 alone, `LifRefLTC`. */
 export function tickNeuronLtc(s: PlainNeurons, k: LifConstants): void {
   const { vRest, vReset, vTh, iExt, kNeg, nRef } = k
-  const V = s.V, last = s.last, spk = s.spikes, G = s.G, GE = s.GE, I = s.I
+  const V = s.V,
+    last = s.last,
+    spk = s.spikes,
+    G = s.G,
+    GE = s.GE,
+    I = s.I
   const tick = s.tick
   let ns = 0
   for (let i = 0, n = s.n; i < n; i++) {
-    const g = G[i], gE = GE[i], ic = I[i]
+    const g = G[i],
+      gE = GE[i],
+      ic = I[i]
     G[i] = 0
     GE[i] = 0
     I[i] = 0

@@ -9,14 +9,22 @@
  */
 import { createWorld, type PopulationData, type World } from '@spikecs/ecs-core'
 import {
-  COBA, ClockSystem, EventJitFPHomoLinear, Expon, FullProjAlignPost, LifRef, LifRefLTC, NeuronSystem, addInput,
-  addPopulation, addProjection, planOf,
+  COBA,
+  ClockSystem,
+  EventJitFPHomoLinear,
+  Expon,
+  FullProjAlignPost,
+  LifRef,
+  LifRefLTC,
+  NeuronSystem,
+  addInput,
+  addPopulation,
+  addProjection,
+  planOf,
 } from '@spikecs/systems'
 import type { CobaSnapshot } from '../lib/fixtures.js'
 import type { MicroCase, MicroScenario } from '../lib/micro.js'
-import {
-  cobaConstants, plainNeurons, tickFusedLif, tickFusedLtc, tickNeuronLif, tickNeuronLtc, type PlainNeurons,
-} from './plain.js'
+import { cobaConstants, plainNeurons, tickFusedLif, tickFusedLtc, tickNeuronLif, tickNeuronLtc, type PlainNeurons } from './plain.js'
 
 type Model = 'LifRef' | 'LifRefLTC'
 
@@ -34,22 +42,37 @@ function neuronWorld(model: Model, kernel: 'js' | 'wasm', fuse: boolean, snap: C
   const p = { size: snap.n, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: Array.from(snap.V) }
   const pop = addPopulation(world, 'N', model === 'LifRef' ? LifRef(p) : LifRefLTC(p))
   // The comm layers are never run here; the projections exist for their synapse states and outputs.
-  addProjection(world, 'exc', FullProjAlignPost({
-    pre: pop, post: pop, comm: EventJitFPHomoLinear({ prob: 0.02, weight: 0.6 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }),
-  }))
-  addProjection(world, 'inh', FullProjAlignPost({
-    pre: pop, post: pop, comm: EventJitFPHomoLinear({ prob: 0.02, weight: 6.7 }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }),
-  }))
+  addProjection(
+    world,
+    'exc',
+    FullProjAlignPost({
+      pre: pop,
+      post: pop,
+      comm: EventJitFPHomoLinear({ prob: 0.02, weight: 0.6 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  addProjection(
+    world,
+    'inh',
+    FullProjAlignPost({
+      pre: pop,
+      post: pop,
+      comm: EventJitFPHomoLinear({ prob: 0.02, weight: 6.7 }),
+      syn: Expon({ tau: 10 }),
+      out: COBA({ E: -80 }),
+    }),
+  )
   addInput(world, pop, 20)
   planOf(world)
-  return {
-    world, pop, sE: pop.states[0].cols.g.array as Float32Array, sI: pop.states[1].cols.g.array as Float32Array,
-  }
+  return { world, pop, sE: pop.states[0].cols.g.array as Float32Array, sI: pop.states[1].cols.g.array as Float32Array }
 }
 
 /** Σg and Σg·E of the snapshot, as `OutputSystem` would leave them. */
 function snapshotSums(snap: CobaSnapshot): { G: Float64Array; GE: Float64Array } {
-  const G = new Float64Array(snap.n), GE = new Float64Array(snap.n)
+  const G = new Float64Array(snap.n),
+    GE = new Float64Array(snap.n)
   for (let i = 0; i < snap.n; i++) {
     G[i] = 0 + snap.gE[i] + snap.gI[i]
     GE[i] = 0 + snap.gE[i] * 0 + snap.gI[i] * -80
@@ -60,7 +83,9 @@ function snapshotSums(snap: CobaSnapshot): { G: Float64Array; GE: Float64Array }
 function fusedCase(name: string, w: NeuronWorld, snap: CobaSnapshot, kernel: string): MicroCase {
   const { world, sE, sI } = w
   return {
-    name, units: snap.n, info: { kernel, slots: '3-5' },
+    name,
+    units: snap.n,
+    info: { kernel, slots: '3-5' },
     fn: () => {
       sE.set(snap.gE)
       sI.set(snap.gI)
@@ -72,13 +97,20 @@ function fusedCase(name: string, w: NeuronWorld, snap: CobaSnapshot, kernel: str
 
 /** Runs `ticks` ticks of a case and of its plain twin from the same state; describes any difference of V. */
 function compare(
-  label: string, ticks: number, runCase: () => void, runPlain: () => void, a: Float32Array, b: Float32Array, exact: boolean,
+  label: string,
+  ticks: number,
+  runCase: () => void,
+  runPlain: () => void,
+  a: Float32Array,
+  b: Float32Array,
+  exact: boolean,
 ): string | null {
   for (let t = 0; t < ticks; t++) {
     runCase()
     runPlain()
   }
-  let off = 0, worst = 0
+  let off = 0,
+    worst = 0
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i])
     if (exact ? !Object.is(a[i], b[i]) : d > 1e-3) off++
@@ -107,12 +139,13 @@ export function neuronScenarios(snap: CobaSnapshot): MicroScenario[] {
       p.sI.set(snap.gI)
       tickFused(p, k)
     }
-    const plainCase: MicroCase = {
-      name: `plain Float32Array loop (${model}, 2 states + 2 outputs)`, units: snap.n, fn: plainFused(plainF),
-    }
+    const plainCase: MicroCase = { name: `plain Float32Array loop (${model}, 2 states + 2 outputs)`, units: snap.n, fn: plainFused(plainF) }
     out.push({
-      id: `neuron-${model}-fused`, title: `neuron update ${model}, slots 3–5 fused (decay + COBA outputs + LIF), 4000 neurons`,
-      unit: 'neuron-tick', baseline: plainCase, cases: [jsCase, wasmCase],
+      id: `neuron-${model}-fused`,
+      title: `neuron update ${model}, slots 3–5 fused (decay + COBA outputs + LIF), 4000 neurons`,
+      unit: 'neuron-tick',
+      baseline: plainCase,
+      cases: [jsCase, wasmCase],
       check: () => {
         // Fresh worlds and plain state, 300 ticks each; the TypeScript kernel must match bit for bit, the
         // WebAssembly kernel to float32 rounding (its exp is a polynomial; it is tested against the TS one).
@@ -120,8 +153,17 @@ export function neuronScenarios(snap: CobaSnapshot): MicroScenario[] {
         for (const kernel of ['js', 'wasm'] as const) {
           const w = neuronWorld(model, kernel, true, snap)
           const p = plainNeurons(snap)
-          problems.push(compare(`${model} ${kernel}`, 300, fusedCase('', w, snap, kernel).fn, plainFused(p),
-            w.pop.state.V.array as Float32Array, p.V, kernel === 'js'))
+          problems.push(
+            compare(
+              `${model} ${kernel}`,
+              300,
+              fusedCase('', w, snap, kernel).fn,
+              plainFused(p),
+              w.pop.state.V.array as Float32Array,
+              p.V,
+              kernel === 'js',
+            ),
+          )
         }
         return problems.filter((x) => x !== null).join('; ') || null
       },
@@ -146,7 +188,8 @@ export function neuronScenarios(snap: CobaSnapshot): MicroScenario[] {
       tickNeuron(s, k)
     }
     out.push({
-      id: `neuron-${model}-alone`, title: `neuron update ${model}, slot 5 alone (fuse: false), 4000 neurons`,
+      id: `neuron-${model}-alone`,
+      title: `neuron update ${model}, slot 5 alone (fuse: false), 4000 neurons`,
       unit: 'neuron-tick',
       baseline: { name: `plain Float32Array loop (${model}, sums given)`, units: snap.n, fn: plainOnly(plainN) },
       cases: [{ name: `${model} js NeuronSystem (unfused)`, units: snap.n, info: { kernel: 'js', slots: '5' }, fn: neuronOnly(unfused) }],

@@ -10,10 +10,22 @@ import { checkOutputPath } from './paths.js'
 import { UsageError } from './usage-error.js'
 
 export const RUN_FLAGS = [
-  '--variant V', '--duration MS', '--dt MS', '--seed N', '--scale K', '--conn jit|csr', '--dtype float32|float64',
+  '--variant V',
+  '--duration MS',
+  '--dt MS',
+  '--seed N',
+  '--scale K',
+  '--conn jit|csr',
+  '--dtype float32|float64',
   '--kernel wasm|js',
-  '--set NAME=VALUE', '--raster FILE.svg|FILE.png', '--save-state FILE', '--resume FILE', '--no-checker',
-  '--json', '--quiet', '--help',
+  '--set NAME=VALUE',
+  '--raster FILE.svg|FILE.png',
+  '--save-state FILE',
+  '--resume FILE',
+  '--no-checker',
+  '--json',
+  '--quiet',
+  '--help',
 ] as const
 
 /** A fully checked `spikecs run`. */
@@ -117,19 +129,23 @@ function paramList(def: PresetDef): string {
 
 /** Parses `argv` (without node and the script); throws `UsageError` on any mistake. */
 export function parseCommand(argv: readonly string[]): Command {
-  const parsed = parseFlags(argv, {
-    ...PRESET_OPTIONS,
-    conn: { type: 'string' },
-    kernel: { type: 'string' },
-    raster: { type: 'string' },
-    'save-state': { type: 'string' },
-    resume: { type: 'string' },
-    'no-checker': { type: 'boolean' },
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-    version: { type: 'boolean' },
-  }, RUN_FLAGS)
+  const parsed = parseFlags(
+    argv,
+    {
+      ...PRESET_OPTIONS,
+      conn: { type: 'string' },
+      kernel: { type: 'string' },
+      raster: { type: 'string' },
+      'save-state': { type: 'string' },
+      resume: { type: 'string' },
+      'no-checker': { type: 'boolean' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+    RUN_FLAGS,
+  )
   const { values: v, positionals } = parsed
   if (v.version) return { kind: 'version' }
   const command = positionals[0]
@@ -168,9 +184,15 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     kind: 'run',
     request: {
-      ...sel, conn, kernel, raster,
-      saveState: v['save-state'] ?? null, resume: v.resume ?? null, checker: v['no-checker'] !== true,
-      json: v.json === true, quiet: v.quiet === true,
+      ...sel,
+      conn,
+      kernel,
+      raster,
+      saveState: v['save-state'] ?? null,
+      resume: v.resume ?? null,
+      checker: v['no-checker'] !== true,
+      json: v.json === true,
+      quiet: v.quiet === true,
     },
   }
 }

@@ -51,10 +51,10 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
   if (!req.quiet && io.stderr.isTTY === true) {
     hooks.onProgress = (done, total) => {
       if (bar === null) {
-        bar = new cliProgress.SingleBar({
-          stream: io.stderr, hideCursor: true,
-          format: `${req.preset} {bar} {percentage}% | {value}/{total} ticks | ETA {eta}s`,
-        }, cliProgress.Presets.shades_classic)
+        bar = new cliProgress.SingleBar(
+          { stream: io.stderr, hideCursor: true, format: `${req.preset} {bar} {percentage}% | {value}/{total} ticks | ETA {eta}s` },
+          cliProgress.Presets.shades_classic,
+        )
         bar.start(total, 0)
       }
       bar.update(done)

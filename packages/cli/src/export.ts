@@ -15,9 +15,19 @@ import type { CliIO } from './io.js'
 import { UsageError } from './usage-error.js'
 
 export const EXPORT_FLAGS = [
-  '--variant V', '--set NAME=VALUE', '--scale K', '--seed N', '--dt MS', '--dtype float32|float64',
-  '--conn exact|statistical', '--duration MS', '--simulator brian2|nest|neuron|spiNNaker', '--resistance MOHM',
-  '--out FILE.py', '--quiet', '--help',
+  '--variant V',
+  '--set NAME=VALUE',
+  '--scale K',
+  '--seed N',
+  '--dt MS',
+  '--dtype float32|float64',
+  '--conn exact|statistical',
+  '--duration MS',
+  '--simulator brian2|nest|neuron|spiNNaker',
+  '--resistance MOHM',
+  '--out FILE.py',
+  '--quiet',
+  '--help',
 ] as const
 
 export function exportUsage(): string {
@@ -30,7 +40,7 @@ export function exportUsage(): string {
     'run it with `python3 FILE.py [brian2|nest|neuron|spiNNaker]`, on K MPI processes `mpirun -np K python3 FILE.py neuron`.',
     '--conn exact (default): the realised connections (FromListConnector; FILE.npz next to the script when large);',
     '       statistical: PyNN connectors drawing a new matrix with the same law (FixedProbabilityConnector…)',
-    '--simulator: the script\'s default simulator (brian2); --resistance: membrane resistance of the unit',
+    "--simulator: the script's default simulator (brian2); --resistance: membrane resistance of the unit",
     '       conversion in MOhm (100); --duration defaults to 1000 ms. Without --out the script goes to stdout.',
   ].join('\n')
 }
@@ -46,21 +56,28 @@ export interface ExportRequest extends PresetSelection {
 
 /** Parses the arguments after `export`; null means help was asked for. */
 export function parseExport(argv: readonly string[]): ExportRequest | null {
-  const parsed = parseFlags(argv, {
-    ...PRESET_OPTIONS,
-    conn: { type: 'string' },
-    simulator: { type: 'string' },
-    resistance: { type: 'string' },
-    out: { type: 'string' },
-    quiet: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  }, EXPORT_FLAGS)
+  const parsed = parseFlags(
+    argv,
+    {
+      ...PRESET_OPTIONS,
+      conn: { type: 'string' },
+      simulator: { type: 'string' },
+      resistance: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    EXPORT_FLAGS,
+  )
   const { values: v, positionals } = parsed
   if (v.help) return null
   const format = positionals[0]
   if (format !== 'pynn') {
-    throw new UsageError(format === undefined ? 'export needs a format: spikecs export pynn [preset] …'
-      : `unknown export format ${JSON.stringify(format)} (valid formats: pynn)`)
+    throw new UsageError(
+      format === undefined
+        ? 'export needs a format: spikecs export pynn [preset] …'
+        : `unknown export format ${JSON.stringify(format)} (valid formats: pynn)`,
+    )
   }
   if (positionals.length > 2) throw new UsageError(`export pynn takes at most one preset (got ${positionals.slice(1).join(' ')})`)
   const sel = presetSelection(positionals[1], v)
@@ -97,17 +114,36 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
   try {
     const t0 = performance.now()
     const net = buildPreset(req.preset, {
-      ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, dtMs: req.dtMs, scale: req.scale, record: false,
+      ...req.set,
+      variant: req.variant,
+      seed: req.seed,
+      dtype: req.dtype,
+      dtMs: req.dtMs,
+      scale: req.scale,
+      record: false,
     })
     const t1 = performance.now()
     const scriptName = req.out === null ? 'net.py' : basename(req.out)
     const dataFile = scriptName.replace(/\.py$/, '.npz')
-    const command = ['spikecs export pynn', req.preset, `--variant ${req.variant}`, `--seed ${req.seed}`,
-      ...(req.scale !== 1 ? [`--scale ${req.scale}`] : []), ...Object.entries(req.set).map(([k, x]) => `--set ${k}=${x}`),
-      `--conn ${req.conn}`, `--duration ${req.durationMs}`].join(' ')
+    const command = [
+      'spikecs export pynn',
+      req.preset,
+      `--variant ${req.variant}`,
+      `--seed ${req.seed}`,
+      ...(req.scale !== 1 ? [`--scale ${req.scale}`] : []),
+      ...Object.entries(req.set).map(([k, x]) => `--set ${k}=${x}`),
+      `--conn ${req.conn}`,
+      `--duration ${req.durationMs}`,
+    ].join(' ')
     const ex = exportPyNN(net.world, {
-      durationMs: req.durationMs, conn: req.conn, simulator: req.simulator, resistanceMOhm: req.resistanceMOhm,
-      groups: net.groups, scriptName, dataFile, data: req.out === null ? 'inline' : 'auto',
+      durationMs: req.durationMs,
+      conn: req.conn,
+      simulator: req.simulator,
+      resistanceMOhm: req.resistanceMOhm,
+      groups: net.groups,
+      scriptName,
+      dataFile,
+      data: req.out === null ? 'inline' : 'auto',
       title: `spikecs ${net.preset} network (variant ${req.variant}, seed ${req.seed}) for PyNN: ${command}`,
     })
     const t2 = performance.now()
@@ -118,11 +154,17 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
       if (ex.data !== null && ex.dataFile !== null) writeFileSync(join(dirname(req.out), ex.dataFile), ex.data)
     }
     if (!req.quiet) {
-      const files = req.out === null ? 'stdout' : ex.dataFile !== null
-        ? `${req.out} and ${join(dirname(req.out), ex.dataFile)} (${(ex.data!.length / 1e6).toFixed(1)} MB)` : req.out
-      io.stderr.write(`spikecs: wrote ${files}: ${net.world.nNeurons} neurons, ` +
-        `${ex.synapsesExact ? '' : 'about '}${Math.round(ex.synapses)} synapses (${req.conn}), ${req.durationMs} ms for ${req.simulator}; ` +
-        `build ${((t1 - t0) / 1000).toFixed(2)} s, export ${((t2 - t1) / 1000).toFixed(2)} s\n`)
+      const files =
+        req.out === null
+          ? 'stdout'
+          : ex.dataFile !== null
+            ? `${req.out} and ${join(dirname(req.out), ex.dataFile)} (${(ex.data!.length / 1e6).toFixed(1)} MB)`
+            : req.out
+      io.stderr.write(
+        `spikecs: wrote ${files}: ${net.world.nNeurons} neurons, ` +
+          `${ex.synapsesExact ? '' : 'about '}${Math.round(ex.synapses)} synapses (${req.conn}), ${req.durationMs} ms for ${req.simulator}; ` +
+          `build ${((t1 - t0) / 1000).toFixed(2)} s, export ${((t2 - t1) / 1000).toFixed(2)} s\n`,
+      )
     }
     return 0
   } catch (e) {

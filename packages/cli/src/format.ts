@@ -45,7 +45,9 @@ function fmt(x: number | null, digits: number): string {
 }
 
 export function summary(r: RunResult): string {
-  const sizes = Object.entries(r.sizes).map(([k, v]) => `${k} ${v}`).join(', ')
+  const sizes = Object.entries(r.sizes)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
   const rows: [string, string][] = [
     ['neurons', `${r.n} (${sizes})`],
     ['synapses', `${Math.round(r.synapses)}${r.synapsesExact ? '' : ' (expected; on-the-fly connectivity)'}`],
@@ -61,7 +63,8 @@ export function summary(r: RunResult): string {
     ['real-time factor', `${fmt(r.realTimeFactor, 2)} (biological s per wall s)`],
   ]
   if (r.raster !== null) rows.push(['raster', r.raster])
-  const head = `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --kernel ${r.kernel} --seed ${r.seed}` +
+  const head =
+    `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --kernel ${r.kernel} --seed ${r.seed}` +
     (r.scale !== 1 ? ` --scale ${r.scale}` : '')
   return [head, ...rows.map(([k, v]) => `  ${k.padEnd(17)} ${v}`)].join('\n')
 }

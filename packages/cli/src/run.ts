@@ -82,8 +82,15 @@ function readSnapshotFile(path: string): Uint8Array {
 export function prepareRun(req: RunRequest): PreparedRun {
   const t0 = performance.now()
   const net = buildPreset(req.preset, {
-    ...req.set, variant: req.variant, seed: req.seed, dtype: req.dtype, kernel: req.kernel, dtMs: req.dtMs, conn: req.conn as 'jit' | 'csr',
-    scale: req.scale, record: false,
+    ...req.set,
+    variant: req.variant,
+    seed: req.seed,
+    dtype: req.dtype,
+    kernel: req.kernel,
+    dtMs: req.dtMs,
+    conn: req.conn as 'jit' | 'csr',
+    scale: req.scale,
+    record: false,
   })
   // The checker costs well under 1 % of a tick with its defaults (finite check every 100 ticks, rate window).
   if (req.checker) addChecker(net.world, { name: 'cli' })
@@ -108,7 +115,8 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
   const { req, net } = prep
   const t1 = performance.now()
   const ticks = run(net.world, req.durationMs, {
-    onProgress: hooks.onProgress, progressEvery: Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / 100)),
+    onProgress: hooks.onProgress,
+    progressEvery: Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / 100)),
   })
   const t2 = performance.now()
   // The sums start at the first tick of this run: after --resume the statistics cover this run only.
@@ -118,15 +126,32 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
   const sizes: Record<string, number> = {}
   for (const g of net.groups) sizes[g.name] = g.size
   return {
-    preset: net.preset, variant: net.options.variant, conn: net.options.conn, dtype: net.options.dtype, kernel: net.options.kernel,
-    n: net.world.nNeurons, sizes, synapses: syn.synapses, synapsesExact: syn.exact,
-    ticks, durationMs: req.durationMs, dtMs: req.dtMs, seed: net.options.seed, scale: net.options.scale,
-    rates: s.rates, cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null, cvNeurons: s.cvNeurons, spikes: s.spikes,
-    events: synapticEvents(net.world), spikeHash: prep.hasher.digest(),
-    buildSeconds: prep.buildSeconds, simSeconds,
+    preset: net.preset,
+    variant: net.options.variant,
+    conn: net.options.conn,
+    dtype: net.options.dtype,
+    kernel: net.options.kernel,
+    n: net.world.nNeurons,
+    sizes,
+    synapses: syn.synapses,
+    synapsesExact: syn.exact,
+    ticks,
+    durationMs: req.durationMs,
+    dtMs: req.dtMs,
+    seed: net.options.seed,
+    scale: net.options.scale,
+    rates: s.rates,
+    cvIsi: Number.isFinite(s.cvIsi) ? s.cvIsi : null,
+    cvNeurons: s.cvNeurons,
+    spikes: s.spikes,
+    events: synapticEvents(net.world),
+    spikeHash: prep.hasher.digest(),
+    buildSeconds: prep.buildSeconds,
+    simSeconds,
     ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
     realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
-    raster: req.raster?.path ?? null, params: { ...net.params },
+    raster: req.raster?.path ?? null,
+    params: { ...net.params },
   }
 }
 
@@ -151,7 +176,9 @@ export function writeOutputs(prep: PreparedRun): string[] {
     const raster = req.raster
     write('--raster', raster.path, () => {
       const svg = rasterSvg(spikes, {
-        groups: net.groups, dtMs: req.dtMs, durationMs: req.durationMs,
+        groups: net.groups,
+        dtMs: req.dtMs,
+        durationMs: req.durationMs,
         title: `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ${net.world.nNeurons} neurons · ${req.durationMs} ms`,
       })
       return raster.format === 'svg' ? svg : svgToPng(svg)

@@ -32,7 +32,9 @@ export function addSpikeHash(world: World): SpikeHasher {
     const tick = w.tick
     for (let p = 0; p < pops.length; p++) {
       const pop = pops[p]
-      const spk = pop.spikes.array, ns = pop.nSpikes, start = pop.start
+      const spk = pop.spikes.array,
+        ns = pop.nSpikes,
+        start = pop.start
       for (let k = 0; k < ns; k++) {
         if (pos === STAGE_BYTES) {
           hash.update(stage)

@@ -33,11 +33,14 @@ export function addSpikeStats(world: World, options: { record: boolean }): Spike
     const tick = w.tick - firstTick
     for (let p = 0; p < pops.length; p++) {
       const pop = pops[p]
-      const spk = pop.spikes.array, ns = pop.nSpikes, start = pop.start
+      const spk = pop.spikes.array,
+        ns = pop.nSpikes,
+        start = pop.start
       if (record && n + ns > ticks.length) {
         let cap = ticks.length * 2
         while (cap < n + ns) cap *= 2
-        const t = new Int32Array(cap), i = new Int32Array(cap)
+        const t = new Int32Array(cap),
+          i = new Int32Array(cap)
         t.set(ticks.subarray(0, n))
         i.set(indices.subarray(0, n))
         ticks = t
@@ -54,8 +57,5 @@ export function addSpikeStats(world: World, options: { record: boolean }): Spike
     }
   }
   insertSystem(world, system, { after: NeuronSystem })
-  return {
-    stats,
-    spikes: () => (record ? { ticks: ticks.subarray(0, n), indices: indices.subarray(0, n) } : null),
-  }
+  return { stats, spikes: () => (record ? { ticks: ticks.subarray(0, n), indices: indices.subarray(0, n) } : null) }
 }

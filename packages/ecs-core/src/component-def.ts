@@ -31,29 +31,35 @@ export type FieldKind = 'number' | 'boolean' | 'string' | 'numbers'
 export type FieldOf<V> = V extends number ? number : V extends boolean ? boolean : V extends string ? string : number[]
 
 /** The typed array of a column type. */
-export type ArrayOf<T extends ColumnType> =
-  T extends 'f32' ? Float32Array : T extends 'f64' ? Float64Array : T extends 'i32' ? Int32Array
-    : T extends 'u32' ? Uint32Array : T extends 'u8' ? Uint8Array : FloatArray
+export type ArrayOf<T extends ColumnType> = T extends 'f32'
+  ? Float32Array
+  : T extends 'f64'
+    ? Float64Array
+    : T extends 'i32'
+      ? Int32Array
+      : T extends 'u32'
+        ? Uint32Array
+        : T extends 'u8'
+          ? Uint8Array
+          : FloatArray
 
 /**
  * The record of a schema component on one entity: its entity id, its number of elements (the length of every
  * column), its fields (plain values you read and write) and its columns (read `col.array` each time you start
  * work: a world on a non-shared WebAssembly memory re-points arrays when it grows).
  */
-export type SchemaRecord<F extends FieldDefaults, C extends ColumnSpec> =
-  { readonly eid: number; readonly length: number }
-  & { -readonly [K in keyof F]: FieldOf<F[K]> }
-  & { readonly [K in keyof C]: Column<ArrayOf<C[K]>> }
+export type SchemaRecord<F extends FieldDefaults, C extends ColumnSpec> = { readonly eid: number; readonly length: number } & {
+  -readonly [K in keyof F]: FieldOf<F[K]>
+} & { readonly [K in keyof C]: Column<ArrayOf<C[K]>> }
 
 /**
  * Initial values of a schema record: `length` (elements per column; default: the size of the population the
  * entity is), any field (a value of its default's type), any column (one number for every element, or one
  * value per element). What is left out takes the default (columns: 0).
  */
-export type SchemaInit<F extends FieldDefaults, C extends ColumnSpec> =
-  { length?: number }
-  & { [K in keyof F]?: FieldOf<F[K]> }
-  & { [K in keyof C]?: number | ArrayLike<number> }
+export type SchemaInit<F extends FieldDefaults, C extends ColumnSpec> = { length?: number } & { [K in keyof F]?: FieldOf<F[K]> } & {
+  [K in keyof C]?: number | ArrayLike<number>
+}
 
 declare const recordType: unique symbol
 declare const initType: unique symbol
@@ -117,7 +123,8 @@ const COLUMN_TYPES: readonly ColumnType[] = ['state', 'f32', 'f64', 'i32', 'u32'
  * ```
  */
 export function defineComponent<const F extends FieldDefaults = {}, const C extends ColumnSpec = {}>(
-  name: string, spec: { fields?: F; columns?: C } = {},
+  name: string,
+  spec: { fields?: F; columns?: C } = {},
 ): Component<SchemaRecord<F, C>, SchemaInit<F, C>> {
   checkName('component', name)
   const object = `component '${name}'`
@@ -126,7 +133,12 @@ export function defineComponent<const F extends FieldDefaults = {}, const C exte
   }
   for (const key of Object.keys(spec)) {
     if (key !== 'fields' && key !== 'columns') {
-      throw new SpikecsError(object, key, (spec as Record<string, unknown>)[key], 'is not part of a component definition (known: fields, columns)')
+      throw new SpikecsError(
+        object,
+        key,
+        (spec as Record<string, unknown>)[key],
+        'is not part of a component definition (known: fields, columns)',
+      )
     }
   }
   const given = { fields: (spec.fields ?? {}) as FieldDefaults, columns: (spec.columns ?? {}) as ColumnSpec }
@@ -140,8 +152,12 @@ export function defineComponent<const F extends FieldDefaults = {}, const C exte
     checkName(`${object} field`, key)
     if (RESERVED.includes(key)) throw new SpikecsError(object, `fields.${key}`, value, `uses a reserved name (${RESERVED.join(', ')})`)
     if (fieldKind(value) === null) {
-      throw new SpikecsError(object, `fields.${key}`, value,
-        'must be a number, a boolean, a string or an array of numbers (what a snapshot can hold)')
+      throw new SpikecsError(
+        object,
+        `fields.${key}`,
+        value,
+        'must be a number, a boolean, a string or an array of numbers (what a snapshot can hold)',
+      )
     }
     fields[key] = Array.isArray(value) ? Object.freeze(Array.from(value as readonly number[])) : value
   }
@@ -155,8 +171,10 @@ export function defineComponent<const F extends FieldDefaults = {}, const C exte
     }
     columns[key] = type
   }
-  return Object.freeze({ name, kind: 'schema', fields: Object.freeze(fields), columns: Object.freeze(columns) }) as
-    Component<SchemaRecord<F, C>, SchemaInit<F, C>>
+  return Object.freeze({ name, kind: 'schema', fields: Object.freeze(fields), columns: Object.freeze(columns) }) as Component<
+    SchemaRecord<F, C>,
+    SchemaInit<F, C>
+  >
 }
 
 /**

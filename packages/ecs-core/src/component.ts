@@ -11,12 +11,13 @@
  * Every attach or detach increments `world.version`, so the systems' plan is rebuilt before the next tick.
  */
 import {
-  addComponent as bitecsAddComponent, addEntity as bitecsAddEntity, entityExists, query as bitecsQuery,
+  addComponent as bitecsAddComponent,
+  addEntity as bitecsAddEntity,
+  entityExists,
+  query as bitecsQuery,
   removeComponent as bitecsRemoveComponent,
 } from 'bitecs'
-import {
-  createStore, fieldKind, type Component, type FieldValue, type SchemaInit, type SchemaRecord, type Store,
-} from './component-def.js'
+import { createStore, fieldKind, type Component, type FieldValue, type SchemaInit, type SchemaRecord, type Store } from './component-def.js'
 import { BUILTIN_COMPONENTS } from './components.js'
 import { SpikecsError } from './errors.js'
 import { allocColumn, type Column, type ColumnHost, type ColumnType } from './storage.js'
@@ -32,8 +33,12 @@ function storeIn<T extends object>(world: World, component: Component<T, unknown
   }
   const store = world.components[component.name] as Store<T> | undefined
   if (store !== undefined && store.def !== component) {
-    throw new SpikecsError(object, 'component', component.name,
-      'is another definition than the component registered under this name in this world (define each component once)')
+    throw new SpikecsError(
+      object,
+      'component',
+      component.name,
+      'is another definition than the component registered under this name in this world (define each component once)',
+    )
   }
   return store
 }
@@ -58,14 +63,17 @@ export function addEntity(world: World): number {
 
 function checkEntity(world: World, object: string, eid: unknown): number {
   if (typeof eid !== 'number' || !Number.isInteger(eid) || eid <= 0 || !entityExists(world, eid)) {
-    throw new SpikecsError(object, 'eid', eid, 'must be an entity of this world (from addEntity, or the eid of a record such as a population)')
+    throw new SpikecsError(
+      object,
+      'eid',
+      eid,
+      'must be an entity of this world (from addEntity, or the eid of a record such as a population)',
+    )
   }
   return eid
 }
 
-const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = {
-  i32: [-(2 ** 31), 2 ** 31 - 1], u32: [0, 2 ** 32 - 1], u8: [0, 255],
-}
+const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = { i32: [-(2 ** 31), 2 ** 31 - 1], u32: [0, 2 ** 32 - 1], u8: [0, 255] }
 
 function checkElement(object: string, param: string, type: ColumnType, x: unknown): number {
   const range = INT_RANGE[type]
@@ -76,11 +84,15 @@ function checkElement(object: string, param: string, type: ColumnType, x: unknow
 function checkField(object: string, key: string, value: unknown, def: FieldValue): FieldValue {
   const kind = fieldKind(def)
   if (fieldKind(value) !== kind) {
-    throw new SpikecsError(object, key, value,
+    throw new SpikecsError(
+      object,
+      key,
+      value,
       `must be ${kind === 'numbers' ? 'an array of numbers' : `a ${kind}`} like its default ` +
-      '(fields hold numbers, booleans, strings or arrays of numbers)')
+        '(fields hold numbers, booleans, strings or arrays of numbers)',
+    )
   }
-  return Array.isArray(value) ? Array.from(value as readonly number[]) : value as FieldValue
+  return Array.isArray(value) ? Array.from(value as readonly number[]) : (value as FieldValue)
 }
 
 function makeSchemaRecord(world: World, eid: number, c: Component, init: Record<string, unknown>): object {
@@ -142,7 +154,10 @@ type InitArgs<I> = undefined extends I ? [init?: I] : [init: I]
  * kind, naming the component, the entity and the value.
  */
 export function addComponent<F extends Record<string, FieldValue>, C extends Record<string, ColumnType>>(
-  world: World, eid: number, component: Component<SchemaRecord<F, C>, SchemaInit<F, C>>, init?: SchemaInit<F, C>,
+  world: World,
+  eid: number,
+  component: Component<SchemaRecord<F, C>, SchemaInit<F, C>>,
+  init?: SchemaInit<F, C>,
 ): SchemaRecord<F, C>
 export function addComponent<R extends object, I>(world: World, eid: number, component: Component<R, I>, ...init: InitArgs<I>): R
 export function addComponent(world: World, eid: number, component: Component, init?: unknown): object {
@@ -156,7 +171,12 @@ export function addComponent(world: World, eid: number, component: Component, in
     record = makeSchemaRecord(world, eid, component, (init === undefined ? {} : init) as Record<string, unknown>)
   } else {
     if (init === null || typeof init !== 'object') {
-      throw new SpikecsError(`component '${component.name}' of entity ${eid}`, 'record', init, 'must be the record object the entity carries')
+      throw new SpikecsError(
+        `component '${component.name}' of entity ${eid}`,
+        'record',
+        init,
+        'must be the record object the entity carries',
+      )
     }
     record = init
   }
@@ -230,8 +250,7 @@ export function addRecord<T extends object>(world: World, component: Component<T
     const kind = component.name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() // SpikeBuffer → spike buffer
     checkName(kind, name)
     if (world.names.has(name)) {
-      throw new SpikecsError(`${kind} '${name}'`, 'name', name,
-        'is already used by another entity of this world (names must be unique)')
+      throw new SpikecsError(`${kind} '${name}'`, 'name', name, 'is already used by another entity of this world (names must be unique)')
     }
   }
   const eid = addEntity(world)

@@ -253,7 +253,15 @@ export const Checker = defineRecordComponent<CheckerData>('Checker')
 
 /** spikecs's own components, in the order every world registers them. */
 export const BUILTIN_COMPONENTS = Object.freeze([
-  Population, Projection, DelayQueue, SynapseState, Output, Input, SpikeBuffer, Monitor, Checker,
+  Population,
+  Projection,
+  DelayQueue,
+  SynapseState,
+  Output,
+  Input,
+  SpikeBuffer,
+  Monitor,
+  Checker,
 ])
 
 /**

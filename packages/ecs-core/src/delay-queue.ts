@@ -44,12 +44,8 @@ export interface DelayQueueData {
 export const MAX_DELAY_TICKS = 100000
 
 /** A queue for population `pop` of `size` neurons, with no entries yet (length 1). */
-export function createDelayQueue(
-  host: ColumnHost, eid: number, pop: number, popName: string, size: number,
-): DelayQueueData {
-  const q: DelayQueueData = {
-    eid, pop, popName, size, length: 0, slots: [], counts: new Int32Array(0), head: 0, entries: [],
-  }
+export function createDelayQueue(host: ColumnHost, eid: number, pop: number, popName: string, size: number): DelayQueueData {
+  const q: DelayQueueData = { eid, pop, popName, size, length: 0, slots: [], counts: new Int32Array(0), head: 0, entries: [] }
   setQueueLength(host, q, 1)
   return q
 }

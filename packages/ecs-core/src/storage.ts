@@ -62,11 +62,16 @@ function elementType(dtype: Dtype, type: ColumnType): Exclude<ColumnType, 'state
 
 function view(et: Exclude<ColumnType, 'state'>, buf: ArrayBufferLike, offset: number, n: number): AnyTypedArray {
   switch (et) {
-    case 'f32': return new Float32Array(buf, offset, n)
-    case 'f64': return new Float64Array(buf, offset, n)
-    case 'i32': return new Int32Array(buf, offset, n)
-    case 'u32': return new Uint32Array(buf, offset, n)
-    case 'u8': return new Uint8Array(buf, offset, n)
+    case 'f32':
+      return new Float32Array(buf, offset, n)
+    case 'f64':
+      return new Float64Array(buf, offset, n)
+    case 'i32':
+      return new Int32Array(buf, offset, n)
+    case 'u32':
+      return new Uint32Array(buf, offset, n)
+    case 'u8':
+      return new Uint8Array(buf, offset, n)
   }
 }
 

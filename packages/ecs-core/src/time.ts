@@ -12,16 +12,18 @@ export const TICK_TOLERANCE = 1e-6
  * number of ticks (|ms/dt − round(ms/dt)| > 1e-6) is an error naming the object and the parameter, unless
  * `round` is set (nearest tick); the message suggests the option `roundOption` that sets it, when there is one.
  */
-export function msToTicks(
-  object: string, param: string, ms: unknown, dtMs: number, round = false, roundOption = 'roundDelay',
-): number {
+export function msToTicks(object: string, param: string, ms: unknown, dtMs: number, round = false, roundOption = 'roundDelay'): number {
   const t = checkFinite(object, param, ms, 'ms')
   if (t < 0) throw new SpikecsError(object, param, t, 'must be >= 0 ms')
   const exact = t / dtMs
   const ticks = Math.round(exact)
   if (!round && Math.abs(exact - ticks) > TICK_TOLERANCE) {
-    throw new SpikecsError(object, param, t,
-      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks${roundOption ? `; pass ${roundOption}: true to round` : ''})`)
+    throw new SpikecsError(
+      object,
+      param,
+      t,
+      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks${roundOption ? `; pass ${roundOption}: true to round` : ''})`,
+    )
   }
   return ticks
 }

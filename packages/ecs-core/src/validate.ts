@@ -36,9 +36,7 @@ export function checkProbability(object: string, param: string, value: unknown):
 }
 
 /** An integer in [min, max]. */
-export function checkInteger(
-  object: string, param: string, value: unknown, min = -Infinity, max = Infinity,
-): number {
+export function checkInteger(object: string, param: string, value: unknown, min = -Infinity, max = Infinity): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new SpikecsError(object, param, value, 'must be an integer')
   }
@@ -61,8 +59,12 @@ export function checkName(object: string, value: unknown): string {
   const bad = NAME_BREAKERS.exec(value)
   if (bad !== null) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')
-    throw new SpikecsError(object, 'name', value,
-      `must not contain control characters or line separators (U+${code} at index ${bad.index})`)
+    throw new SpikecsError(
+      object,
+      'name',
+      value,
+      `must not contain control characters or line separators (U+${code} at index ${bad.index})`,
+    )
   }
   return value
 }
@@ -91,8 +93,7 @@ export function checkKnownKeys(object: string, given: object, known: readonly st
   }
   for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
-      throw new SpikecsError(object, key, (given as Record<string, unknown>)[key],
-        `is not a parameter (known: ${known.join(', ')})`)
+      throw new SpikecsError(object, key, (given as Record<string, unknown>)[key], `is not a parameter (known: ${known.join(', ')})`)
     }
   }
 }

@@ -112,7 +112,9 @@ export function createWorld(options: WorldOptions = {}): World {
     throw new SpikecsError('world', 'kernel', kernel, "must be 'js' or 'wasm'")
   }
   const fields: WorldFields = {
-    dtMs, seed, dtype,
+    dtMs,
+    seed,
+    dtype,
     shared: options.shared ?? false,
     fuse: options.fuse ?? true,
     kernel,

@@ -30,5 +30,8 @@ export function monitorFor(world: World, pops: readonly PopulationData[], record
 
 /** E and I groups of two separate populations. */
 export function groupsOf(E: PopulationData, I: PopulationData): Group[] {
-  return [{ name: 'E', start: E.start, size: E.size }, { name: 'I', start: I.start, size: I.size }]
+  return [
+    { name: 'E', start: E.start, size: E.size },
+    { name: 'I', start: I.start, size: I.size },
+  ]
 }

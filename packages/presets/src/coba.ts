@@ -16,7 +16,15 @@
  */
 import type { PopulationData } from '@spikecs/ecs-core'
 import {
-  COBA, Expon, FullProjAlignPost, FullProjAlignPostMg, LifRefLTC, addInput, addPopulation, addProjection, normal,
+  COBA,
+  Expon,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  LifRefLTC,
+  addInput,
+  addPopulation,
+  addProjection,
+  normal,
 } from '@spikecs/systems'
 import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
@@ -70,7 +78,7 @@ export const cobaDef: PresetDef<CobaVariant> = {
   variants: ['default', 'mg'],
   defaultVariant: 'default',
   variantDocs: {
-    default: 'four FullProjAlignPost (decay, then add: the references\' numerics)',
+    default: "four FullProjAlignPost (decay, then add: the references' numerics)",
     mg: 'four FullProjAlignPostMg (add, then decay; equal synapses merged per post population)',
   },
   connectivities: ['csr', 'jit'],
@@ -101,26 +109,31 @@ export function coba(options: CobaOptions = {}): CobaNetwork {
   const r = resolvePreset(cobaDef, options)
   const P = r.params as unknown as CobaParams
   const world = worldFor(r)
-  const lif = (size: number) => LifRefLTC({
-    size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: normal(P.v0Mean, P.v0Std),
-  })
+  const lif = (size: number) =>
+    LifRefLTC({ size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: normal(P.v0Mean, P.v0Std) })
   const E = addPopulation(world, 'E', lif(P.nE))
   const I = addPopulation(world, 'I', lif(P.nI))
   const Proj = r.options.variant === 'mg' ? FullProjAlignPostMg : FullProjAlignPost
   const conn = r.options.conn
   // No delay: a spike of tick j is first felt by the synapse in tick j + 1 (Brian2's default delay 0).
   const wires = [
-    ['E2E', E, E, P.wE, P.tauE, P.eE], ['E2I', E, I, P.wE, P.tauE, P.eE],
-    ['I2E', I, E, P.wI, P.tauI, P.eI], ['I2I', I, I, P.wI, P.tauI, P.eI],
+    ['E2E', E, E, P.wE, P.tauE, P.eE],
+    ['E2I', E, I, P.wE, P.tauE, P.eE],
+    ['I2E', I, E, P.wI, P.tauI, P.eI],
+    ['I2I', I, I, P.wI, P.tauI, P.eI],
   ] as const
   for (const [name, pre, post, w, tau, rev] of wires) {
-    addProjection(world, name, Proj({
-      pre, post, comm: fixedProb(conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }),
-    }))
+    addProjection(world, name, Proj({ pre, post, comm: fixedProb(conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }) }))
   }
   const inputs = [addInput(world, E, P.iExt, 'E:iExt'), addInput(world, I, P.iExt, 'I:iExt')]
   return {
-    preset: 'coba', options: r.options, world, pops: { E, I }, groups: groupsOf(E, I), inputs,
-    monitors: { spikes: monitorFor(world, [E, I], r.record) }, params: P,
+    preset: 'coba',
+    options: r.options,
+    world,
+    pops: { E, I },
+    groups: groupsOf(E, I),
+    inputs,
+    monitors: { spikes: monitorFor(world, [E, I], r.record) },
+    params: P,
   }
 }

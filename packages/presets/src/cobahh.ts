@@ -71,7 +71,14 @@ export const cobahhDef: PresetDef<CobahhVariant> = {
 }
 
 /** Fills `g` with scale·(mean + std·N(0,1)) from the stream of (seed, name). */
-function initConductance(g: ArrayLike<number> & { [i: number]: number }, seed: number, name: string, mean: number, std: number, scale: number): void {
+function initConductance(
+  g: ArrayLike<number> & { [i: number]: number },
+  seed: number,
+  name: string,
+  mean: number,
+  std: number,
+  scale: number,
+): void {
   const s = new Stream(entityKey(seed, name))
   for (let i = 0; i < g.length; i++) g[i] = scale * (mean + std * s.normal())
 }
@@ -85,19 +92,29 @@ export function cobahh(options: CobahhOptions = {}): CobahhNetwork {
   const E = addPopulation(world, 'E', hh(P.nE))
   const I = addPopulation(world, 'I', hh(P.nI))
   const wires = [
-    ['E2E', E, E, P.wE, P.tauE, P.eE, 'ge'], ['E2I', E, I, P.wE, P.tauE, P.eE, 'ge'],
-    ['I2E', I, E, P.wI, P.tauI, P.eI, 'gi'], ['I2I', I, I, P.wI, P.tauI, P.eI, 'gi'],
+    ['E2E', E, E, P.wE, P.tauE, P.eE, 'ge'],
+    ['E2I', E, I, P.wE, P.tauE, P.eE, 'ge'],
+    ['I2E', I, E, P.wI, P.tauI, P.eI, 'gi'],
+    ['I2I', I, I, P.wI, P.tauI, P.eI, 'gi'],
   ] as const
   for (const [name, pre, post, w, tau, rev, g] of wires) {
-    const proj = addProjection(world, name, FullProjAlignPost({
-      pre, post, comm: fixedProb(r.options.conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }),
-    }))
+    const proj = addProjection(
+      world,
+      name,
+      FullProjAlignPost({ pre, post, comm: fixedProb(r.options.conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }) }),
+    )
     // Brian2's initial conductances (nS), stored as the synapse state the first tick binds.
     if (g === 'ge') initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:ge`, 4, 1.5, 10)
     else initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:gi`, 20, 12, 10)
   }
   return {
-    preset: 'cobahh', options: r.options, world, pops: { E, I }, groups: groupsOf(E, I), inputs: [],
-    monitors: { spikes: monitorFor(world, [E, I], r.record) }, params: P,
+    preset: 'cobahh',
+    options: r.options,
+    world,
+    pops: { E, I },
+    groups: groupsOf(E, I),
+    inputs: [],
+    monitors: { spikes: monitorFor(world, [E, I], r.record) },
+    params: P,
   }
 }

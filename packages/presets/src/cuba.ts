@@ -18,7 +18,15 @@
  */
 import { SpikecsError, formatValue, type PopulationData } from '@spikecs/ecs-core'
 import {
-  CUBA, Expon, FullProjAlignPost, FullProjAlignPostMg, LifRef, addInput, addPopulation, addProjection, uniform,
+  CUBA,
+  Expon,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  LifRef,
+  addInput,
+  addPopulation,
+  addProjection,
+  uniform,
 } from '@spikecs/systems'
 import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
@@ -64,13 +72,10 @@ export type CubaNetwork = PresetNetwork<CubaParams, CubaVariant, { E: Population
 
 export const cubaDef: PresetDef<CubaVariant> = {
   name: 'cuba',
-  summary: 'Brette et al. 2007 CUBA benchmark with Brian2\'s example parameters (LifRef, current-based synapses)',
+  summary: "Brette et al. 2007 CUBA benchmark with Brian2's example parameters (LifRef, current-based synapses)",
   variants: ['default', 'mg'],
   defaultVariant: 'default',
-  variantDocs: {
-    default: 'four FullProjAlignPost with CUBA outputs',
-    mg: 'four FullProjAlignPostMg with CUBA outputs',
-  },
+  variantDocs: { default: 'four FullProjAlignPost with CUBA outputs', mg: 'four FullProjAlignPostMg with CUBA outputs' },
   connectivities: ['csr', 'jit'],
   defaultConn: 'csr',
   params: [
@@ -100,23 +105,30 @@ export function cuba(options: CubaOptions = {}): CubaNetwork {
     throw new SpikecsError(`preset 'cuba'`, 'v0High', P.v0High, `must be >= v0Low (${formatValue(P.v0Low)} mV)`)
   }
   const world = worldFor(r)
-  const lif = (size: number) => LifRef({
-    size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: uniform(P.v0Low, P.v0High),
-  })
+  const lif = (size: number) =>
+    LifRef({ size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: uniform(P.v0Low, P.v0High) })
   const E = addPopulation(world, 'E', lif(P.nE))
   const I = addPopulation(world, 'I', lif(P.nI))
   const Proj = r.options.variant === 'mg' ? FullProjAlignPostMg : FullProjAlignPost
   const conn = r.options.conn
   const wires = [
-    ['E2E', E, E, P.wE, P.tauE], ['E2I', E, I, P.wE, P.tauE],
-    ['I2E', I, E, P.wI, P.tauI], ['I2I', I, I, P.wI, P.tauI],
+    ['E2E', E, E, P.wE, P.tauE],
+    ['E2I', E, I, P.wE, P.tauE],
+    ['I2E', I, E, P.wI, P.tauI],
+    ['I2I', I, I, P.wI, P.tauI],
   ] as const
   for (const [name, pre, post, w, tau] of wires) {
     addProjection(world, name, Proj({ pre, post, comm: fixedProb(conn, P.p, w), syn: Expon({ tau }), out: CUBA() }))
   }
   const inputs = [addInput(world, E, P.iExt, 'E:iExt'), addInput(world, I, P.iExt, 'I:iExt')]
   return {
-    preset: 'cuba', options: r.options, world, pops: { E, I }, groups: groupsOf(E, I), inputs,
-    monitors: { spikes: monitorFor(world, [E, I], r.record) }, params: P,
+    preset: 'cuba',
+    options: r.options,
+    world,
+    pops: { E, I },
+    groups: groupsOf(E, I),
+    inputs,
+    monitors: { spikes: monitorFor(world, [E, I], r.record) },
+    params: P,
   }
 }

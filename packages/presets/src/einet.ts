@@ -17,8 +17,18 @@
  */
 import { SpikecsError, TICK_TOLERANCE, type PopulationData } from '@spikecs/ecs-core'
 import {
-  COBA, Expon, FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPost, HalfProjAlignPostMg, LifRef, addInput,
-  addPopulation, addProjection, fromQueue, normal,
+  COBA,
+  Expon,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  HalfProjAlignPost,
+  HalfProjAlignPostMg,
+  LifRef,
+  addInput,
+  addPopulation,
+  addProjection,
+  fromQueue,
+  normal,
 } from '@spikecs/systems'
 import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
@@ -81,7 +91,7 @@ export const einetDef: PresetDef<EinetVariant> = {
   variants: ['halfMg', 'fullMg', 'half', 'full'],
   defaultVariant: 'halfMg',
   variantDocs: {
-    halfMg: 'one population N; HalfProjAlignPostMg E and I reading slices of the previous tick\'s spikes',
+    halfMg: "one population N; HalfProjAlignPostMg E and I reading slices of the previous tick's spikes",
     fullMg: 'populations E and I; four FullProjAlignPostMg with delay 0.1 ms',
     half: 'one population N; HalfProjAlignPost E and I',
     full: 'populations E and I; four FullProjAlignPost with delay 0.1 ms',
@@ -121,14 +131,17 @@ export function einet(options: EinetOptions = {}): EinetNetwork {
   // Checked before the world exists so a delay that is not a whole number of ticks builds nothing.
   const ticks = P.delay / r.options.dtMs
   if (Math.abs(ticks - Math.round(ticks)) > TICK_TOLERANCE) {
-    throw new SpikecsError(`preset 'einet'`, 'delay', P.delay,
-      `must be a whole number of ticks of dt = ${r.options.dtMs} ms (it is ${ticks} ticks); use a multiple of dt, or 0 for one tick`)
+    throw new SpikecsError(
+      `preset 'einet'`,
+      'delay',
+      P.delay,
+      `must be a whole number of ticks of dt = ${r.options.dtMs} ms (it is ${ticks} ticks); use a multiple of dt, or 0 for one tick`,
+    )
   }
   const latency = Math.max(1, Math.round(ticks))
   const world = worldFor(r)
-  const lif = (size: number) => LifRef({
-    size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: normal(P.v0Mean, P.v0Std),
-  })
+  const lif = (size: number) =>
+    LifRef({ size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: normal(P.v0Mean, P.v0Std) })
   const synE = () => ({ syn: Expon({ tau: P.tauE }), out: COBA({ E: P.eE }) })
   const synI = () => ({ syn: Expon({ tau: P.tauI }), out: COBA({ E: P.eI }) })
 
@@ -136,17 +149,29 @@ export function einet(options: EinetOptions = {}): EinetNetwork {
     const N = addPopulation(world, 'N', lif(P.nE + P.nI))
     const Half = variant === 'halfMg' ? HalfProjAlignPostMg : HalfProjAlignPost
     // The docs' spk[:3200] and spk[3200:] of the spikes read through N's delay queue.
-    addProjection(world, 'E', Half({
-      source: fromQueue(N, { start: 0, end: P.nE, latency }), comm: fixedProb(conn, P.p, P.wE), post: N, ...synE(),
-    }))
-    addProjection(world, 'I', Half({
-      source: fromQueue(N, { start: P.nE, end: P.nE + P.nI, latency }), comm: fixedProb(conn, P.p, P.wI), post: N, ...synI(),
-    }))
-    const groups: Group[] = [{ name: 'E', start: N.start, size: P.nE }, { name: 'I', start: N.start + P.nE, size: P.nI }]
+    addProjection(
+      world,
+      'E',
+      Half({ source: fromQueue(N, { start: 0, end: P.nE, latency }), comm: fixedProb(conn, P.p, P.wE), post: N, ...synE() }),
+    )
+    addProjection(
+      world,
+      'I',
+      Half({ source: fromQueue(N, { start: P.nE, end: P.nE + P.nI, latency }), comm: fixedProb(conn, P.p, P.wI), post: N, ...synI() }),
+    )
+    const groups: Group[] = [
+      { name: 'E', start: N.start, size: P.nE },
+      { name: 'I', start: N.start + P.nE, size: P.nI },
+    ]
     return {
-      preset: 'einet', options: r.options, world, pops: { N }, groups,
+      preset: 'einet',
+      options: r.options,
+      world,
+      pops: { N },
+      groups,
       inputs: [addInput(world, N, P.iExt, 'N:iExt')],
-      monitors: { spikes: monitorFor(world, [N], r.record) }, params: P,
+      monitors: { spikes: monitorFor(world, [N], r.record) },
+      params: P,
     }
   }
 
@@ -159,8 +184,13 @@ export function einet(options: EinetOptions = {}): EinetNetwork {
   addProjection(world, 'I2E', Full({ pre: I, post: E, delay, comm: fixedProb(conn, P.p, P.wI), ...synI() }))
   addProjection(world, 'I2I', Full({ pre: I, post: I, delay, comm: fixedProb(conn, P.p, P.wI), ...synI() }))
   return {
-    preset: 'einet', options: r.options, world, pops: { E, I }, groups: groupsOf(E, I),
+    preset: 'einet',
+    options: r.options,
+    world,
+    pops: { E, I },
+    groups: groupsOf(E, I),
     inputs: [addInput(world, E, P.iExt, 'E:iExt'), addInput(world, I, P.iExt, 'I:iExt')],
-    monitors: { spikes: monitorFor(world, [E, I], r.record) }, params: P,
+    monitors: { spikes: monitorFor(world, [E, I], r.record) },
+    params: P,
   }
 }

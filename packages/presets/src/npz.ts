@@ -65,8 +65,12 @@ export function npzBytes(arrays: ReadonlyArray<readonly [string, NpyArray]>): Ui
   for (const m of members) {
     size += 30 + m.name.length + m.data.length + 46 + m.name.length
     if (size > MAX_ZIP) {
-      throw new SpikecsError('npz', m.key, `${m.data.length} bytes`,
-        'does not fit: the archive would exceed 4 GiB (use statistical connectivity for networks this large)')
+      throw new SpikecsError(
+        'npz',
+        m.key,
+        `${m.data.length} bytes`,
+        'does not fit: the archive would exceed 4 GiB (use statistical connectivity for networks this large)',
+      )
     }
   }
   const out = new Uint8Array(size)

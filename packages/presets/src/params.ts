@@ -25,7 +25,12 @@ export const COMMON_OPTION_KEYS = ['variant', 'seed', 'dtype', 'dtMs', 'conn', '
 
 /** Builds a parameter spec (a small helper so the preset tables read as tables). */
 export function spec(
-  name: string, def: number, unit: string, kind: PresetParamSpec['kind'], doc: string, scaled?: 'times' | 'over',
+  name: string,
+  def: number,
+  unit: string,
+  kind: PresetParamSpec['kind'],
+  doc: string,
+  scaled?: 'times' | 'over',
 ): PresetParamSpec {
   return scaled === undefined ? { name, default: def, unit, kind, doc } : { name, default: def, unit, kind, doc, scaled }
 }
@@ -73,8 +78,12 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
   for (const key of Object.keys(g)) {
     if (g[key] === undefined) continue
     if (!(COMMON_OPTION_KEYS as readonly string[]).includes(key) && !paramNames.includes(key)) {
-      throw new SpikecsError(object, key, g[key],
-        `is not an option or parameter of this preset (parameters: ${paramNames.join(', ')}; options: ${COMMON_OPTION_KEYS.join(', ')})`)
+      throw new SpikecsError(
+        object,
+        key,
+        g[key],
+        `is not an option or parameter of this preset (parameters: ${paramNames.join(', ')}; options: ${COMMON_OPTION_KEYS.join(', ')})`,
+      )
     }
   }
 
@@ -115,8 +124,12 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
       // Population sizes grow with K; a K that rounds a population away is refused.
       const n = Math.round(s.default * scale)
       if (n < 1) {
-        throw new SpikecsError(object, 'scale', scale,
-          `must leave every population non-empty (${s.name} = round(${s.default}·K) = ${n}); use K >= ${formatValue(minK)}`)
+        throw new SpikecsError(
+          object,
+          'scale',
+          scale,
+          `must leave every population non-empty (${s.name} = round(${s.default}·K) = ${n}); use K >= ${formatValue(minK)}`,
+        )
       }
       if (n > 2 ** 30) throw new SpikecsError(object, 'scale', scale, `makes ${s.name} = ${n}, more than 2^30 neurons`)
       params[s.name] = n
@@ -124,8 +137,12 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
       // The connection probability shrinks as 1/K so the mean in-degree stays fixed; p > 1 is refused.
       const p = s.default / scale
       if (p > 1) {
-        throw new SpikecsError(object, 'scale', scale,
-          `makes ${s.name} = ${s.default}/K = ${formatValue(p)} > 1; use K >= ${formatValue(s.default)}`)
+        throw new SpikecsError(
+          object,
+          'scale',
+          scale,
+          `makes ${s.name} = ${s.default}/K = ${formatValue(p)} > 1; use K >= ${formatValue(s.default)}`,
+        )
       }
       params[s.name] = p
     } else {

@@ -77,7 +77,11 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
   if (!(binMs >= o.dtMs)) throw new SpikecsError(object, 'binMs', binMs, `must be >= dtMs (${o.dtMs})`)
   const colors = { ...DEFAULT_COLORS, ...(o.colors ?? {}) }
 
-  const left = 78, right = 150, top = o.title ? 44 : 20, gap = 46, bottom = 52
+  const left = 78,
+    right = 150,
+    top = o.title ? 44 : 20,
+    gap = 46,
+    bottom = 52
   const plotW = W - left - right
   const H = top + rasterH + gap + rateH + bottom
   const rateTop = top + rasterH + gap
@@ -93,18 +97,21 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
 
   // A mark is a horizontal stroke two ticks long, at least 1.2 and at most 3 px, as thick as a drawn row
   // (at least 0.9 px): at 4000 rows × 10^4 ticks a 1.2 × 0.9 px dot, so 10^5 spikes stay distinct.
-  const dot = Math.max(1.2, Math.min(3, plotW / Math.max(1, totalTicks) * 2))
-  const dotW = Math.max(0.9, Math.min(3, rasterH * stride / nRows))
+  const dot = Math.max(1.2, Math.min(3, (plotW / Math.max(1, totalTicks)) * 2))
+  const dotW = Math.max(0.9, Math.min(3, (rasterH * stride) / nRows))
 
   const parts: string[] = []
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" font-size="13">`)
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${FONT}" font-size="13">`,
+  )
   parts.push(`<rect class="background" x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`)
   if (o.title) parts.push(`<text class="title" x="${left}" y="${top - 16}" font-size="15" font-weight="bold">${esc(o.title)}</text>`)
 
   // Raster panel: one path per group.
   const { ticks, indices } = spikes
   for (const g of o.groups) {
-    const gLo = g.start, gHi = g.start + g.size
+    const gLo = g.start,
+      gHi = g.start + g.size
     const d: string[] = []
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]
@@ -120,7 +127,9 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
   for (const g of o.groups) {
     if (g.start > lo) {
       const y = num(yOf(g.start - 0.5))
-      parts.push(`<line class="boundary" x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#888888" stroke-width="0.6" stroke-dasharray="4 3"/>`)
+      parts.push(
+        `<line class="boundary" x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#888888" stroke-width="0.6" stroke-dasharray="4 3"/>`,
+      )
     }
   }
 
@@ -137,7 +146,8 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
     const d: string[] = []
     for (let b = 0; b < r.length; b++) {
       // Steps: the rate is constant over its bin.
-      const x0 = xOf(Math.min(b * binTicks, totalTicks) * o.dtMs), x1 = xOf(Math.min((b + 1) * binTicks, totalTicks) * o.dtMs)
+      const x0 = xOf(Math.min(b * binTicks, totalTicks) * o.dtMs),
+        x1 = xOf(Math.min((b + 1) * binTicks, totalTicks) * o.dtMs)
       d.push(`${b === 0 ? 'M' : 'L'}${num(x0)} ${num(yRate(r[b]))}L${num(x1)} ${num(yRate(r[b]))}`)
     }
     const c = colors[g.name] ?? '#333333'
@@ -146,13 +156,19 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
 
   // Frames and axes.
   const axis: string[] = []
-  for (const [y0, h] of [[top, rasterH], [rateTop, rateH]] as const) {
+  for (const [y0, h] of [
+    [top, rasterH],
+    [rateTop, rateH],
+  ] as const) {
     axis.push(`<rect class="frame" x="${left}" y="${y0}" width="${plotW}" height="${h}" fill="none" stroke="#222222" stroke-width="1"/>`)
   }
   for (const ms of niceTicks(o.durationMs, 10)) {
     if (ms > o.durationMs) continue
     const x = num(xOf(ms))
-    for (const [y0, h] of [[top, rasterH], [rateTop, rateH]] as const) {
+    for (const [y0, h] of [
+      [top, rasterH],
+      [rateTop, rateH],
+    ] as const) {
       axis.push(`<line x1="${x}" x2="${x}" y1="${y0 + h}" y2="${y0 + h + 5}" stroke="#222222"/>`)
     }
     axis.push(`<text x="${x}" y="${rateTop + rateH + 20}" text-anchor="middle">${ms}</text>`)

@@ -35,7 +35,8 @@ export function spikeCounts(spikes: SpikeTrains, start: number, size: number): I
 /** Number of spikes of the neurons of a group. */
 export function groupSpikeCount(spikes: SpikeTrains, group: Group): number {
   const idx = spikes.indices
-  const lo = group.start, hi = group.start + group.size
+  const lo = group.start,
+    hi = group.start + group.size
   let n = 0
   for (let k = 0; k < idx.length; k++) if (idx[k] >= lo && idx[k] < hi) n++
   return n
@@ -44,14 +45,15 @@ export function groupSpikeCount(spikes: SpikeTrains, group: Group): number {
 /** Mean rate of a group in Hz: spikes / (neurons × seconds) over a run of `durationMs`. */
 export function groupRateHz(spikes: SpikeTrains, group: Group, durationMs: number): number {
   if (!(durationMs > 0)) throw new SpikecsError('groupRateHz', 'durationMs', durationMs, 'must be > 0 ms')
-  return groupSpikeCount(spikes, group) / (group.size * durationMs / 1000)
+  return groupSpikeCount(spikes, group) / ((group.size * durationMs) / 1000)
 }
 
 /** Mean CV of the inter-spike intervals of neurons [start, start+size) (see the module comment). */
 export function meanCvIsi(spikes: SpikeTrains, start: number, size: number): { cv: number; neurons: number } {
   const stats = createSpikeStats(start, size)
   accumulateSpikeTrains(stats, spikes)
-  let sum = 0, neurons = 0
+  let sum = 0,
+    neurons = 0
   for (let j = 0; j < size; j++) {
     const cv = neuronCv(stats, j)
     if (cv === cv) {
@@ -73,7 +75,8 @@ export function binnedRateHz(spikes: SpikeTrains, group: Group, totalTicks: numb
   const nBins = Math.max(1, Math.ceil(totalTicks / binTicks))
   const out = new Float64Array(nBins)
   const { ticks, indices } = spikes
-  const lo = group.start, hi = group.start + group.size
+  const lo = group.start,
+    hi = group.start + group.size
   for (let k = 0; k < indices.length; k++) {
     if (indices[k] < lo || indices[k] >= hi) continue
     const b = Math.floor(ticks[k] / binTicks)
@@ -81,7 +84,7 @@ export function binnedRateHz(spikes: SpikeTrains, group: Group, totalTicks: numb
   }
   for (let b = 0; b < nBins; b++) {
     const len = Math.min(binTicks, totalTicks - b * binTicks)
-    out[b] = len > 0 ? out[b] / (group.size * len * dtMs / 1000) : 0
+    out[b] = len > 0 ? out[b] / ((group.size * len * dtMs) / 1000) : 0
   }
   return out
 }
@@ -121,8 +124,12 @@ export function createSpikeStats(start: number, size: number): SpikeStats {
   if (!(Number.isInteger(start) && start >= 0)) throw new SpikecsError('createSpikeStats', 'start', start, 'must be an integer >= 0')
   if (!(Number.isInteger(size) && size >= 0)) throw new SpikecsError('createSpikeStats', 'size', size, 'must be an integer >= 0')
   return {
-    start, size,
-    count: new Int32Array(size), first: new Int32Array(size), last: new Int32Array(size), sumSq: new Float64Array(size),
+    start,
+    size,
+    count: new Int32Array(size),
+    first: new Int32Array(size),
+    last: new Int32Array(size),
+    sumSq: new Float64Array(size),
   }
 }
 
@@ -157,9 +164,7 @@ function neuronCv(stats: SpikeStats, j: number): number {
   const s1 = stats.last[j] - stats.first[j]
   const s2 = stats.sumSq[j]
   // m·S2 and S1² are integers; below 2^53 their difference is exact in doubles, beyond it exact in BigInt.
-  const d = m * s2 < Number.MAX_SAFE_INTEGER
-    ? m * s2 - s1 * s1
-    : Number(BigInt(m) * BigInt(s2) - BigInt(s1) * BigInt(s1))
+  const d = m * s2 < Number.MAX_SAFE_INTEGER ? m * s2 - s1 * s1 : Number(BigInt(m) * BigInt(s2) - BigInt(s1) * BigInt(s1))
   return Math.sqrt(d) / s1
 }
 
@@ -167,12 +172,18 @@ function neuronCv(stats: SpikeStats, j: number): number {
 export function summarizeSpikeStats(stats: SpikeStats, groups: readonly Group[], durationMs: number): SpikeSummary {
   if (!(durationMs > 0)) throw new SpikecsError('summarizeSpikeStats', 'durationMs', durationMs, 'must be > 0 ms')
   const rates: Record<string, number> = {}
-  let total = 0, cvSum = 0, cvNeurons = 0
+  let total = 0,
+    cvSum = 0,
+    cvNeurons = 0
   for (const g of groups) {
     const lo = g.start - stats.start
     if (lo < 0 || lo + g.size > stats.size) {
-      throw new SpikecsError(`group '${g.name}'`, 'range', [g.start, g.start + g.size],
-        `must lie within the neurons the statistics cover [${stats.start}, ${stats.start + stats.size})`)
+      throw new SpikecsError(
+        `group '${g.name}'`,
+        'range',
+        [g.start, g.start + g.size],
+        `must lie within the neurons the statistics cover [${stats.start}, ${stats.start + stats.size})`,
+      )
     }
     let n = 0
     for (let j = lo; j < lo + g.size; j++) {
@@ -184,14 +195,15 @@ export function summarizeSpikeStats(stats: SpikeStats, groups: readonly Group[],
       }
     }
     total += n
-    rates[g.name] = n / (g.size * durationMs / 1000)
+    rates[g.name] = n / ((g.size * durationMs) / 1000)
   }
   return { rates, cvIsi: cvNeurons > 0 ? cvSum / cvNeurons : NaN, cvNeurons, spikes: total }
 }
 
 /** Rates, mean CV ISI and spike count of recorded spikes over `groups` (contiguous or not) and `durationMs`. */
 export function summarizeSpikes(spikes: SpikeTrains, groups: readonly Group[], durationMs: number): SpikeSummary {
-  let lo = Infinity, hi = 0
+  let lo = Infinity,
+    hi = 0
   for (const g of groups) {
     lo = Math.min(lo, g.start)
     hi = Math.max(hi, g.start + g.size)

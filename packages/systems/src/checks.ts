@@ -52,7 +52,8 @@ export function compileChecks(world: World): CheckPlan {
     const isFloat = (c: Column) => c.type === 'state' || c.type === 'f32' || c.type === 'f64'
     for (const pop of pops) {
       for (const col of Object.values(pop.state)) {
-        if (isFloat(col)) finite.push({ col: col as Column<FloatArray>, f64: col.array instanceof Float64Array, object: `population '${pop.name}'` })
+        if (isFloat(col))
+          finite.push({ col: col as Column<FloatArray>, f64: col.array instanceof Float64Array, object: `population '${pop.name}'` })
       }
       for (const st of pop.states) {
         const proj = st.projections[0]?.name ?? `state ${st.eid}`

@@ -15,7 +15,9 @@ const eventsSection: SnapshotSection<number> = {
     return events
   },
   // The plan is derived from the structure; building it here (if the world has none yet) gives the counter its place.
-  commit: (world, events) => { planOf(world).events = events },
+  commit: (world, events) => {
+    planOf(world).events = events
+  },
 }
 
 /** Registers the counter's snapshot section on `world` (once; called with each projection). */

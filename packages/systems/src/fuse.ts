@@ -18,8 +18,11 @@ export type FusedKernel = NeuronKernel
 /** True when every part feeding `pop` can be fused with its model. */
 export function canFuse(pop: PopulationData, model: NeuronModel): boolean {
   if (model.record === null) return false
-  return pop.states.every((s) => synapseModels[s.kind] !== undefined) && pop.outputs.length === pop.states.length
-    && pop.outputs.every((o, k) => o.state === pop.states[k])
+  return (
+    pop.states.every((s) => synapseModels[s.kind] !== undefined) &&
+    pop.outputs.length === pop.states.length &&
+    pop.outputs.every((o, k) => o.state === pop.states[k])
+  )
 }
 
 /** Generates the fused kernel of `pop` (see the module comment). */
@@ -31,6 +34,11 @@ export function compileFused(world: World, pop: PopulationData, model: NeuronMod
   const code = fusedSource(pop, rec, states, outs, world.dtype, flushLimit(world.dtype), hasArr)
   // Built once per population at plan time; the generated loop is monomorphic and allocation-free.
   const factory = new Function('st', 'out', 'od', 'fr', 'fz', code) as (
-    st: unknown, out: unknown, od: unknown, fr: (x: number) => number, fz: typeof flushed) => FusedKernel
+    st: unknown,
+    out: unknown,
+    od: unknown,
+    fr: (x: number) => number,
+    fz: typeof flushed,
+  ) => FusedKernel
   return factory(pop.states, pop.outputs, outs.map(outputDerivers), Math.fround, flushed)
 }

@@ -1,12 +1,49 @@
 // The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs and saves a world: the world,
 // the component API and spikecs's own components, snapshots and their sections, random streams
 export {
-  createWorld, defineComponent, defineRecordComponent, registerComponent, addEntity, addComponent, getComponent,
-  hasComponent, removeComponent, query, Population, Projection, DelayQueue, SynapseState, Output, Input, SpikeBuffer,
-  Monitor, Checker, snapshot, restore, addSnapshotSection, SnapshotError, SpikecsError, streamFor, timeMs,
-  type World, type WorldOptions, type System, type Component, type Store, type SchemaRecord, type SchemaInit,
-  type FieldValue, type Column, type ColumnType, type SnapshotSection, type SnapshotReader, type SnapshotWriter,
-  type PopulationData, type ProjectionData, type InputData, type MonitorData,
+  createWorld,
+  defineComponent,
+  defineRecordComponent,
+  registerComponent,
+  addEntity,
+  addComponent,
+  getComponent,
+  hasComponent,
+  removeComponent,
+  query,
+  Population,
+  Projection,
+  DelayQueue,
+  SynapseState,
+  Output,
+  Input,
+  SpikeBuffer,
+  Monitor,
+  Checker,
+  snapshot,
+  restore,
+  addSnapshotSection,
+  SnapshotError,
+  SpikecsError,
+  streamFor,
+  timeMs,
+  type World,
+  type WorldOptions,
+  type System,
+  type Component,
+  type Store,
+  type SchemaRecord,
+  type SchemaInit,
+  type FieldValue,
+  type Column,
+  type ColumnType,
+  type SnapshotSection,
+  type SnapshotReader,
+  type SnapshotWriter,
+  type PopulationData,
+  type ProjectionData,
+  type InputData,
+  type MonitorData,
 } from '@spikecs/ecs-core'
 
 // Systems, in tick order
@@ -30,12 +67,27 @@ export type { NeuronModel, NeuronDesc, NeuronInputs } from './models/neuron-mode
 export { Expon, DualExponV2, NMDA, synapseModels, type SynapseDesc, type SynapseModel } from './models/synapses.js'
 export { COBA, CUBA, MgBlock, type OutputDesc } from './models/outputs.js'
 export {
-  ExpIF, ExpIFRef, ExpIFLTC, ExpIFRefLTC, AdExIF, AdExIFRef, AdExIFLTC, AdExIFRefLTC,
-  type ExpIFParams, type ExpIFRefParams, type AdExIFParams, type AdExIFRefParams,
+  ExpIF,
+  ExpIFRef,
+  ExpIFLTC,
+  ExpIFRefLTC,
+  AdExIF,
+  AdExIFRef,
+  AdExIFLTC,
+  AdExIFRefLTC,
+  type ExpIFParams,
+  type ExpIFRefParams,
+  type AdExIFParams,
+  type AdExIFRefParams,
 } from './models/exp-if.js'
 export { QuaIF, QuaIFRef, QuaIFLTC, QuaIFRefLTC, type QuaIFParams, type QuaIFRefParams } from './models/qua-if.js'
 export {
-  Izhikevich, IzhikevichRef, IzhikevichLTC, IzhikevichRefLTC, type IzhikevichParams, type IzhikevichRefParams,
+  Izhikevich,
+  IzhikevichRef,
+  IzhikevichLTC,
+  IzhikevichRefLTC,
+  type IzhikevichParams,
+  type IzhikevichRefParams,
 } from './models/izhikevich.js'
 export { HH, HHLTC, hhSteadyGates, type HHParams } from './models/hh.js'
 export { IF, IFLTC, type IFParams } from './models/if.js'
@@ -48,8 +100,15 @@ export { normal, uniform, type Initializer } from './init.js'
 
 // Comm layers and connectivity
 export {
-  EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear,
-  JitFPNormalLinear, type JitCommDesc, type JitParams, type JitData,
+  EventJitFPHomoLinear,
+  EventJitFPUniformLinear,
+  EventJitFPNormalLinear,
+  JitFPHomoLinear,
+  JitFPUniformLinear,
+  JitFPNormalLinear,
+  type JitCommDesc,
+  type JitParams,
+  type JitData,
 } from './comm/jit.js'
 export { EventCSRLinear, CSRLinear, FixedProb, FromList, stored, type Connector, type CsrData, type DrawnRows } from './comm/csr.js'
 export { One2One, type One2OneData } from './comm/one2one.js'
@@ -57,20 +116,47 @@ export { All2All, type All2AllData } from './comm/all2all.js'
 export { Linear, type LinearData } from './comm/linear.js'
 export { FixedPostNum, FixedPreNum, type FixedNumConnector } from './comm/fixed-num.js'
 export {
-  commLayers, commLayerOf, commSelfOffset, commSynapses, type CommDesc, type CommLayerData,
+  commLayers,
+  commLayerOf,
+  commSelfOffset,
+  commSynapses,
+  type CommDesc,
+  type CommLayerData,
 } from './comm/registry.js'
 export type {
-  CommLayer, CommContext, CommExport, Deliver, DrawnLaw, ResolvedComm, RowScratch, SynapseList, WeightScaling,
+  CommLayer,
+  CommContext,
+  CommExport,
+  Deliver,
+  DrawnLaw,
+  ResolvedComm,
+  RowScratch,
+  SynapseList,
+  WeightScaling,
 } from './comm/types.js'
 export {
-  buildGapTable, gapOf, generateRow, generateRows, lnUniform, GAP_TABLE_MAX, type GapTable, type RowGenerator, type RowWeight,
+  buildGapTable,
+  gapOf,
+  generateRow,
+  generateRows,
+  lnUniform,
+  GAP_TABLE_MAX,
+  type GapTable,
+  type RowGenerator,
+  type RowWeight,
 } from './comm/rows.js'
 
 // Entity builders
 export { addPopulation, stateOf, setParam, getParam, modelOf } from './builders/population.js'
 export {
-  addProjection, FullProjAlignPostMg, FullProjAlignPost, HalfProjAlignPostMg, HalfProjAlignPost, fromQueue,
-  type ProjectionDesc, type QueueSlice,
+  addProjection,
+  FullProjAlignPostMg,
+  FullProjAlignPost,
+  HalfProjAlignPostMg,
+  HalfProjAlignPost,
+  fromQueue,
+  type ProjectionDesc,
+  type QueueSlice,
 } from './builders/projection.js'
 export { addInput, setInput, type InputSpec } from './builders/input.js'
 export { populationOf, projectionOf, inputOf } from './builders/lookup.js'
@@ -78,14 +164,29 @@ export { addSpikeBuffer, pushSpike, setSpikes } from './builders/spike-buffer.js
 export { addValueBuffer, pushValue, setValues } from './builders/value-buffer.js'
 export { sectionInput, type Section } from './builders/sections.js'
 export {
-  addSpikeMonitor, addRateMonitor, addStateProbe, spikeData, probeData, rateData, meanRateHz, type MonitorOptions,
+  addSpikeMonitor,
+  addRateMonitor,
+  addStateProbe,
+  spikeData,
+  probeData,
+  rateData,
+  meanRateHz,
+  type MonitorOptions,
 } from './builders/monitor.js'
 export { addChecker, type CheckerOptions } from './builders/checker.js'
 
 // Real-time hosts: a fixed-timestep driver and live interaction between frames
 export {
-  createDriver, advanceFrame, singleStep, pauseDriver, resumeDriver, setSpeed, setTickCap,
-  type Driver, type DriverOptions, type FrameReport,
+  createDriver,
+  advanceFrame,
+  singleStep,
+  pauseDriver,
+  resumeDriver,
+  setSpeed,
+  setTickCap,
+  type Driver,
+  type DriverOptions,
+  type FrameReport,
 } from './live/driver.js'
 export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'
 export { setWeightScale, weightScaleOf } from './live/weights.js'

@@ -4,12 +4,27 @@
  * depends on nothing else in the world.
  */
 import {
-  SpikecsError, Stream, checkFinite, checkFiniteArray, checkNonNegative, entityKey, formatValue,
-  type AnyTypedArray, type World,
+  SpikecsError,
+  Stream,
+  checkFinite,
+  checkFiniteArray,
+  checkNonNegative,
+  entityKey,
+  formatValue,
+  type AnyTypedArray,
+  type World,
 } from '@spikecs/ecs-core'
 
-export interface NormalInit { readonly kind: 'normal'; readonly mean: number; readonly std: number }
-export interface UniformInit { readonly kind: 'uniform'; readonly low: number; readonly high: number }
+export interface NormalInit {
+  readonly kind: 'normal'
+  readonly mean: number
+  readonly std: number
+}
+export interface UniformInit {
+  readonly kind: 'uniform'
+  readonly low: number
+  readonly high: number
+}
 export type Initializer = number | ArrayLike<number> | NormalInit | UniformInit
 
 /** Normal(mean, std) initial values (BrainPy's `bp.init.Normal`). */
@@ -52,8 +67,12 @@ export function checkInitializer(object: string, name: string, init: unknown, si
       return arr
     }
   }
-  throw new SpikecsError(object, name, init,
-    'must be a number, an array with one value per element, normal(mean, std) or uniform(low, high)')
+  throw new SpikecsError(
+    object,
+    name,
+    init,
+    'must be a number, an array with one value per element, normal(mean, std) or uniform(low, high)',
+  )
 }
 
 /** Writes the initial values into `out` (a state column). */

@@ -5,15 +5,35 @@
  * kernels are generated. Per tick the systems never query, hash or allocate.
  */
 import {
-  Population, getComponent, releaseScratch, scratchF64, type CheckerData, type CommData, type DelayQueueData,
-  type FloatArray, type InputData, type MonitorData, type OutputData, type PopulationData, type ProjectionData,
-  type SpikeBufferData, type SynapseStateData, type World,
+  Population,
+  getComponent,
+  releaseScratch,
+  scratchF64,
+  type CheckerData,
+  type CommData,
+  type DelayQueueData,
+  type FloatArray,
+  type InputData,
+  type MonitorData,
+  type OutputData,
+  type PopulationData,
+  type ProjectionData,
+  type SpikeBufferData,
+  type SynapseStateData,
+  type World,
 } from '@spikecs/ecs-core'
 import { neuronModels } from './models/index.js'
 import type { NeuronInputs, NeuronModel } from './models/neuron-model.js'
 import { flushLimit, flushed, synapseModels } from './models/synapses.js'
 import { outputRecord } from './models/outputs.js'
-import { unfusedNeuronKernel, unfusedOutputKernel, unfusedSynapseKernel, type NeuronKernel, type OutputKernel, type SynapseKernel } from './codegen/js.js'
+import {
+  unfusedNeuronKernel,
+  unfusedOutputKernel,
+  unfusedSynapseKernel,
+  type NeuronKernel,
+  type OutputKernel,
+  type SynapseKernel,
+} from './codegen/js.js'
 import { commLayerOf, commSelfOffset } from './comm/registry.js'
 import type { Deliver, RowScratch } from './comm/types.js'
 import { canFuse, compileFused } from './fuse.js'
@@ -111,7 +131,8 @@ function compilePlan(world: World, previous: Plan | null): Plan {
   releaseScratch(world)
   const c = world.components
   const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({
-    queue, pop: getComponent(world, queue.pop, Population) as PopulationData,
+    queue,
+    pop: getComponent(world, queue.pop, Population) as PopulationData,
   }))
 
   const comm: CommTask[] = c.Projection.list.map((proj) => {
@@ -121,8 +142,14 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     const wasm = wasmTargets === null ? null : layer.wasm!(world, proj.comm, selfOffset, wasmTargets)
     const rows = wasm === null && layer.scratch !== undefined ? layer.scratch(world, proj.comm) : null
     return {
-      proj, comm: proj.comm, deliver: layer.deliver, event: layer.event,
-      targets: proj.state.inputCols.map((col) => col.array), selfOffset, rows, wasm,
+      proj,
+      comm: proj.comm,
+      deliver: layer.deliver,
+      event: layer.event,
+      targets: proj.state.inputCols.map((col) => col.array),
+      selfOffset,
+      rows,
+      wasm,
     }
   })
 
@@ -141,33 +168,56 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     }
     const n = pop.size
     const inp: NeuronInputs = fuse
-      ? { G: scratchF64(world, 0), GE: scratchF64(world, 0), I: scratchF64(world, 0), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
-      : { G: scratchF64(world, n), GE: scratchF64(world, n), I: scratchF64(world, n), iArr: scratchF64(world, n), hasArr: arrayInputs.length > 0, iScalar: 0 }
+      ? {
+          G: scratchF64(world, 0),
+          GE: scratchF64(world, 0),
+          I: scratchF64(world, 0),
+          iArr: scratchF64(world, n),
+          hasArr: arrayInputs.length > 0,
+          iScalar: 0,
+        }
+      : {
+          G: scratchF64(world, n),
+          GE: scratchF64(world, n),
+          I: scratchF64(world, n),
+          iArr: scratchF64(world, n),
+          hasArr: arrayInputs.length > 0,
+          iScalar: 0,
+        }
     inputsOf.set(pop, inp)
     if (fuse) fusedPops.add(pop)
-    neurons.push({
-      pop, model, inp, scalarInputs, arrayInputs,
-      kernel, fused: fuse && wasm === null, wasm,
-    })
+    neurons.push({ pop, model, inp, scalarInputs, arrayInputs, kernel, fused: fuse && wasm === null, wasm })
   }
 
   const states: StateTask[] = c.SynapseState.list
     .filter((s) => !fusedPops.has(s.post))
     .map((state) => ({
-      state, n: state.cond.array.length,
+      state,
+      n: state.cond.array.length,
       advance: unfusedSynapseKernel(synapseModels[state.kind]!.record, state, world.dtype, flushLimit(world.dtype), flushed),
     }))
   const outputs: OutputTask[] = c.Output.list
     .filter((o) => !fusedPops.has(o.post))
     .map((output) => ({
-      output, inp: inputsOf.get(output.post) as NeuronInputs,
+      output,
+      inp: inputsOf.get(output.post) as NeuronInputs,
       V: output.post.state.V ? (output.post.state.V.array as FloatArray) : null,
-      apply: unfusedOutputKernel(outputRecord(output.kind)), n: output.state.cond.array.length,
+      apply: unfusedOutputKernel(outputRecord(output.kind)),
+      n: output.state.cond.array.length,
     }))
 
   const plan: Plan = {
-    version: world.version, queues, comm, buffers: c.SpikeBuffer.list, states, outputs, neurons,
-    monitors: c.Monitor.list, checkers: c.Checker.list, checks: compileChecks(world), events: previous?.events ?? 0,
+    version: world.version,
+    queues,
+    comm,
+    buffers: c.SpikeBuffer.list,
+    states,
+    outputs,
+    neurons,
+    monitors: c.Monitor.list,
+    checkers: c.Checker.list,
+    checks: compileChecks(world),
+    events: previous?.events ?? 0,
   }
   world.plan = plan
   return plan
@@ -223,9 +273,12 @@ export function describePlan(world: World): PopulationPlan[] {
     let note = ''
     if (t.wasm === null && t.kernel !== null) {
       if (world.kernel === 'wasm') {
-        note = world.dtype !== 'float32' ? 'WebAssembly kernels run float32 worlds only'
-          : !world.fuse ? 'fuse: false runs the TypeScript kernels slot by slot'
-            : `no WebAssembly kernel for ${pop.model} with these synapse states and outputs`
+        note =
+          world.dtype !== 'float32'
+            ? 'WebAssembly kernels run float32 worlds only'
+            : !world.fuse
+              ? 'fuse: false runs the TypeScript kernels slot by slot'
+              : `no WebAssembly kernel for ${pop.model} with these synapse states and outputs`
       } else if (!t.fused && world.fuse) note = 'some incoming synapse state or output cannot be fused'
       else if (!t.fused) note = 'fuse: false'
     }

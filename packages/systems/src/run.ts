@@ -19,7 +19,14 @@ import { planOf } from './plan.js'
 
 /** The documented tick order. */
 export const defaultPipeline: readonly System[] = Object.freeze([
-  DelaySystem, CommSystem, AlignPostSystem, OutputSystem, NeuronSystem, MonitorSystem, CheckerSystem, ClockSystem,
+  DelaySystem,
+  CommSystem,
+  AlignPostSystem,
+  OutputSystem,
+  NeuronSystem,
+  MonitorSystem,
+  CheckerSystem,
+  ClockSystem,
 ])
 
 function pipelineOf(world: World): readonly System[] {

@@ -10,7 +10,8 @@
  * The integer mixer of the row streams (as in comm/rows.ts): x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15;
  * x *= 0x846ca68b; x ^= x >>> 16 — written once for a scalar i32 (`MIX`) and for four i32x4 lanes (`MIX4`).
  */
-const mixer = (xor, shr, mul, k) => (x) => `
+const mixer = (xor, shr, mul, k) => (x) =>
+  `
     (local.set ${x} (${xor} (local.get ${x}) (${shr} (local.get ${x}) (i32.const 16))))
     (local.set ${x} (${mul} (local.get ${x}) ${k('0x7feb352d')}))
     (local.set ${x} (${xor} (local.get ${x}) (${shr} (local.get ${x}) (i32.const 15))))
@@ -170,8 +171,10 @@ const WALK4_LOCALS = `(local $cv v128) (local $v v128) (local $F0 v128) (local $
 
 /** One f64x2 half of the log-mode gaps: $x{h} = f·(1/f0) − 1, the series, + ln f0, + (e − 32)·ln 2, ·inv, floor, min nPost. */
 function logHalf(h, F, kl0, kl1, evExpr) {
-  const x = `$x${h}`, pv = `$p${h}`
-  const k0 = `(i32x4.extract_lane ${kl0} (local.get $kv))`, k1 = `(i32x4.extract_lane ${kl1} (local.get $kv))`
+  const x = `$x${h}`,
+    pv = `$p${h}`
+  const k0 = `(i32x4.extract_lane ${kl0} (local.get $kv))`,
+    k1 = `(i32x4.extract_lane ${kl1} (local.get $kv))`
   return `
           (local.set ${x} (f64x2.sub (f64x2.mul
             (v128.or (v128.and (local.get ${F}) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
@@ -224,8 +227,12 @@ const TABLE4_LANE = (lane) => `
 function rowWalk4(emit, mode) {
   const lanes = [0, 1, 2, 3].map((k) => u32(Math.imul(k, GOLDEN)))
   const log = mode === 'log'
-  return `${log ? `(local.set $invv (f64x2.splat (local.get $inv)))
-    (local.set $npv (f64x2.splat (f64.convert_i32_s (local.get $nPost))))` : ''}
+  return `${
+    log
+      ? `(local.set $invv (f64x2.splat (local.get $inv)))
+    (local.set $npv (f64x2.splat (f64.convert_i32_s (local.get $nPost))))`
+      : ''
+  }
     (block $done (loop $Q
       (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
       (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
@@ -236,10 +243,11 @@ function rowWalk4(emit, mode) {
         ;; r lanes = draws n…n+3
         (local.set $v (local.get $cv))${MIX4('$v')}
         (local.set $v (i32x4.add (local.get $v) (i32x4.splat (local.get $k1))))${MIX4('$v')}
-        (local.set $cv (i32x4.add (local.get $cv) (v128.const i32x4 ${Array(4).fill(u32(Math.imul(4, GOLDEN))).join(' ')})))${log ? LOG4_BATCH : ''}
+        (local.set $cv (i32x4.add (local.get $cv) (v128.const i32x4 ${Array(4)
+          .fill(u32(Math.imul(4, GOLDEN)))
+          .join(' ')})))${log ? LOG4_BATCH : ''}
         ${[0, 1, 2, 3].map((l) => step4(l, log ? LOG4_LANE : TABLE4_LANE, emit)).join('')}
         (br $D)))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br $Q)))`
 }
-

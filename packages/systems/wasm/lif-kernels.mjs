@@ -59,8 +59,14 @@ export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p
   return [
     set('r', r),
     set('nn', `(f32x4.mul ${get('r')} ${get('r')})`),
-    set('p', `(f32x4.add (f32x4.add ${splat(1)} ${get('r')}) (f32x4.mul ${get('nn')} (f32x4.add ${splat(0.5)} (f32x4.mul ${get('r')} ${splat(1 / 6)}))))`),
-    set('p', `(f32x4.add ${get('p')} (f32x4.mul (f32x4.mul ${get('nn')} ${get('nn')}) (f32x4.add ${splat(1 / 24)} (f32x4.mul ${get('r')} ${splat(1 / 120)}))))`),
+    set(
+      'p',
+      `(f32x4.add (f32x4.add ${splat(1)} ${get('r')}) (f32x4.mul ${get('nn')} (f32x4.add ${splat(0.5)} (f32x4.mul ${get('r')} ${splat(1 / 6)}))))`,
+    ),
+    set(
+      'p',
+      `(f32x4.add ${get('p')} (f32x4.mul (f32x4.mul ${get('nn')} ${get('nn')}) (f32x4.add ${splat(1 / 24)} (f32x4.mul ${get('r')} ${splat(1 / 120)}))))`,
+    ),
     set('e', `(f32x4.mul ${get('p')} ${splat(Math.exp(EXP_C))})`),
     `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('r')}) ${splat(-EXP_C)})) (then
       ${[
@@ -68,10 +74,14 @@ export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p
         set('fx', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1.44269504088896341)}) ${splat(12582912.0)})`),
         set('nn', `(i32x4.shl (i32x4.sub ${get('fx')} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
         set('fx', `(f32x4.sub ${get('fx')} ${splat(12582912.0)})`),
-        set('r', `(f32x4.sub (f32x4.sub ${get('ex')} (f32x4.mul ${get('fx')} ${splat(0.693359375)})) (f32x4.mul ${get('fx')} ${splat(-2.12194440e-4)}))`),
-        set('p', `(f32x4.add (f32x4.mul ${get('r')} ${splat(1.9875691500e-4)}) ${splat(1.3981999507e-3)})`),
+        set(
+          'r',
+          `(f32x4.sub (f32x4.sub ${get('ex')} (f32x4.mul ${get('fx')} ${splat(0.693359375)})) (f32x4.mul ${get('fx')} ${splat(-2.1219444e-4)}))`,
+        ),
+        set('p', `(f32x4.add (f32x4.mul ${get('r')} ${splat(1.98756915e-4)}) ${splat(1.3981999507e-3)})`),
         ...[8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map((c) =>
-          set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${splat(c)})`)),
+          set('p', `(f32x4.add (f32x4.mul ${get('p')} ${get('r')}) ${splat(c)})`),
+        ),
         set('p', `(f32x4.add (f32x4.add (f32x4.mul ${get('p')} (f32x4.mul ${get('r')} ${get('r')})) ${get('r')}) ${splat(1.0)})`),
         set('e', `(f32x4.mul ${get('p')} ${get('nn')})`),
       ].join('\n      ')}))`,
@@ -82,8 +92,40 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
   pool = new Map()
   const K = nCoba + nCuba
   const name = `lif_${ltc ? 'ltc' : 'plain'}_${nCoba}_${nCuba}_${mg}`
-  const v128 = ['vRest', 'vReset', 'vTh', 'R', 'kNeg', 'kV', 'nRef', 'iS', 'tickv', 'nv', 'lanes',
-    'G', 'GE', 'Ic', 'lastv', 'active', 'v', 'ii', 'g1', 'vInf', 'e', 'vn', 'spike', 'ex', 'fx', 'r', 'p', 'nn', 'absm', 'tiny', 'rA', 'rB']
+  const v128 = [
+    'vRest',
+    'vReset',
+    'vTh',
+    'R',
+    'kNeg',
+    'kV',
+    'nRef',
+    'iS',
+    'tickv',
+    'nv',
+    'lanes',
+    'G',
+    'GE',
+    'Ic',
+    'lastv',
+    'active',
+    'v',
+    'ii',
+    'g1',
+    'vInf',
+    'e',
+    'vn',
+    'spike',
+    'ex',
+    'fx',
+    'r',
+    'p',
+    'nn',
+    'absm',
+    'tiny',
+    'rA',
+    'rB',
+  ]
   const i32 = ['off', 'idx', 'ns', 'bits', 'ia']
   for (let k = 0; k < K; k++) {
     v128.push(`a${k}`, `m${k}`, `E${k}`, `x${k}`, `y${k}`, `c${k}`)
@@ -92,19 +134,35 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
   const ld = (slot, t = 'f32') => `(${t}.load offset=${slot * 4} (local.get $prm))`
   const body = []
   // Parameters, splatted once per call.
-  body.push(set('vRest', `(f32x4.splat ${ld(0)})`), set('vReset', `(f32x4.splat ${ld(1)})`), set('vTh', `(f32x4.splat ${ld(2)})`),
-    set('R', `(f32x4.splat ${ld(3)})`), set('kNeg', `(f32x4.splat ${ld(4)})`), set('kV', `(f32x4.splat ${ld(5)})`),
-    set('nRef', `(i32x4.splat ${ld(6, 'i32')})`), set('iS', `(f32x4.splat ${ld(7)})`), set('ia', ld(8, 'i32')),
-    set('tickv', `(i32x4.splat (local.get $tick))`), set('nv', `(i32x4.splat (local.get $n))`),
-    set('lanes', '(v128.const i32x4 0 1 2 3)'), set('absm', '(v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)'),
+  body.push(
+    set('vRest', `(f32x4.splat ${ld(0)})`),
+    set('vReset', `(f32x4.splat ${ld(1)})`),
+    set('vTh', `(f32x4.splat ${ld(2)})`),
+    set('R', `(f32x4.splat ${ld(3)})`),
+    set('kNeg', `(f32x4.splat ${ld(4)})`),
+    set('kV', `(f32x4.splat ${ld(5)})`),
+    set('nRef', `(i32x4.splat ${ld(6, 'i32')})`),
+    set('iS', `(f32x4.splat ${ld(7)})`),
+    set('ia', ld(8, 'i32')),
+    set('tickv', `(i32x4.splat (local.get $tick))`),
+    set('nv', `(i32x4.splat (local.get $n))`),
+    set('lanes', '(v128.const i32x4 0 1 2 3)'),
+    set('absm', '(v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff)'),
     // 2^−100 as float32 bits, minus one: |y| ≥ 2^−100 ⇔ bits(|y|) > this (a NaN stays NaN, for the checker).
     set('tiny', `(i32x4.splat (i32.const ${0x0d800000 - 1}))`),
     // The exponential's argument minus its centre: −dt(1+RG)/τ − c = (−dt/τ − c) + (−dt/τ·R)·G.
-    set('rA', `(f32x4.sub ${get('kNeg')} (f32x4.splat (f32.const ${f(EXP_C)})))`), set('rB', `(f32x4.mul ${get('kNeg')} ${get('R')})`))
+    set('rA', `(f32x4.sub ${get('kNeg')} (f32x4.splat (f32.const ${f(EXP_C)})))`),
+    set('rB', `(f32x4.mul ${get('kNeg')} ${get('R')})`),
+  )
   for (let k = 0; k < K; k++) {
     const b = 12 + 8 * k
-    body.push(set(`S${k}`, ld(b, 'i32')), set(`C${k}`, ld(b + 1, 'i32')), set(`a${k}`, `(f32x4.splat ${ld(b + 2)})`),
-      set(`m${k}`, `(i32x4.splat ${ld(b + 3, 'i32')})`), set(`E${k}`, `(f32x4.splat ${ld(b + 4)})`))
+    body.push(
+      set(`S${k}`, ld(b, 'i32')),
+      set(`C${k}`, ld(b + 1, 'i32')),
+      set(`a${k}`, `(f32x4.splat ${ld(b + 2)})`),
+      set(`m${k}`, `(i32x4.splat ${ld(b + 3, 'i32')})`),
+      set(`E${k}`, `(f32x4.splat ${ld(b + 4)})`),
+    )
   }
   const at = (p) => `(i32.add ${get(p)} ${get('off')})`
 
@@ -117,17 +175,28 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
         set(`x${k}`, `(v128.load ${at(`S${k}`)})`),
         // The flush to zero of every synapse kernel (models/synapses.ts, `flushLimit`): |y| < 2^−100 → 0.
         set(`y${k}`, `(f32x4.mul ${get(`x${k}`)} ${get(`a${k}`)})`),
-        ...(flush ? [set(`y${k}`, `(v128.and ${get(`y${k}`)} (i32x4.gt_s (v128.and ${get(`y${k}`)} ${get('absm')}) ${get('tiny')}))`)] : []),
+        ...(flush
+          ? [set(`y${k}`, `(v128.and ${get(`y${k}`)} (i32x4.gt_s (v128.and ${get(`y${k}`)} ${get('absm')}) ${get('tiny')}))`)]
+          : []),
       )
       // Merged: the state is the conductance (one column). Otherwise the conductance is the value before decay.
       if (mg === 'm') out.push(set(`c${k}`, get(`y${k}`)))
       else if (mg === 'n') out.push(set(`c${k}`, get(`x${k}`)), `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`)
-      else out.push(set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`), `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`)
+      else
+        out.push(
+          set(`c${k}`, `(v128.bitselect ${get(`y${k}`)} ${get(`x${k}`)} ${get(`m${k}`)})`),
+          `(v128.store ${at(`C${k}`)} ${get(`c${k}`)})`,
+        )
       out.push(`(v128.store ${at(`S${k}`)} ${get(`y${k}`)})`)
       if (k < nCoba) {
         out.push(
           set('G', k === 0 ? get(`c${k}`) : `(f32x4.add ${get('G')} ${get(`c${k}`)})`),
-          set('GE', k === 0 ? `(f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)})` : `(f32x4.add ${get('GE')} (f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)}))`),
+          set(
+            'GE',
+            k === 0
+              ? `(f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)})`
+              : `(f32x4.add ${get('GE')} (f32x4.mul ${get(`c${k}`)} ${get(`E${k}`)}))`,
+          ),
         )
       } else {
         out.push(set('Ic', k === nCoba ? get(`c${k}`) : `(f32x4.add ${get('Ic')} ${get(`c${k}`)})`))
@@ -140,7 +209,12 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
       set('lastv', `(v128.load ${at('last')})`),
       set('active', `(i32x4.gt_s (i32x4.sub ${get('tickv')} ${get('lastv')}) ${get('nRef')})`),
       set('v', `(v128.load ${at('V')})`),
-      set('ii', nCuba > 0 ? `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})` : `(f32x4.add ${get('iS')} (v128.load ${at('ia')}))`),
+      set(
+        'ii',
+        nCuba > 0
+          ? `(f32x4.add (f32x4.add ${get('iS')} (v128.load ${at('ia')})) ${get('Ic')})`
+          : `(f32x4.add ${get('iS')} (v128.load ${at('ia')}))`,
+      ),
     )
     if (ltc) {
       out.push(
@@ -150,16 +224,22 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
       )
     } else {
       out.push(
-        set('vInf', `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`),
+        set(
+          'vInf',
+          `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`,
+        ),
         set('e', get('kV')),
       )
     }
     const valid = `(i32x4.lt_s (i32x4.add (i32x4.splat ${get('idx')}) ${get('lanes')}) ${get('nv')})`
     out.push(
       set('vn', `(f32x4.add ${get('vInf')} (f32x4.mul (f32x4.sub ${get('v')} ${get('vInf')}) ${get('e')}))`),
-      set('spike', tail
-        ? `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) ${valid})`
-        : `(v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')}))`),
+      set(
+        'spike',
+        tail
+          ? `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) ${valid})`
+          : `(v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')}))`,
+      ),
       `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ${get('v')} ${get('active')}) ${get('spike')}))`,
       set('bits', `(i32x4.bitmask ${get('spike')})`),
       // Only chunks with a spike write `last` and the spike list (indices ascending).

@@ -64,16 +64,24 @@ class Fn {
 
 /** Float32 e^x on 4 lanes, Cephes-style: x = n·ln2 + r, e^x = 2^n·p(r); x clamped to [−87, 88]. */
 function expF32(fn: Fn, x: string, out: string[]): string {
-  const ex = fn.local('ex'), fx = fn.local('fx'), nn = fn.local('nn'), r = fn.local('r'), p = fn.local('p')
+  const ex = fn.local('ex'),
+    fx = fn.local('fx'),
+    nn = fn.local('nn'),
+    r = fn.local('r'),
+    p = fn.local('p')
   out.push(
     set(ex, `(f32x4.pmin (f32x4.pmax ${x} ${fn.splat(-87)}) ${fn.splat(88)})`),
     set(fx, `(f32x4.add (f32x4.mul ${get(ex)} ${fn.splat(1.44269504088896341)}) ${fn.splat(12582912.0)})`),
     set(nn, `(i32x4.shl (i32x4.sub ${get(fx)} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
     set(fx, `(f32x4.sub ${get(fx)} ${fn.splat(12582912.0)})`),
-    set(r, `(f32x4.sub (f32x4.sub ${get(ex)} (f32x4.mul ${get(fx)} ${fn.splat(0.693359375)})) (f32x4.mul ${get(fx)} ${fn.splat(-2.12194440e-4)}))`),
-    set(p, `(f32x4.add (f32x4.mul ${get(r)} ${fn.splat(1.9875691500e-4)}) ${fn.splat(1.3981999507e-3)})`),
+    set(
+      r,
+      `(f32x4.sub (f32x4.sub ${get(ex)} (f32x4.mul ${get(fx)} ${fn.splat(0.693359375)})) (f32x4.mul ${get(fx)} ${fn.splat(-2.1219444e-4)}))`,
+    ),
+    set(p, `(f32x4.add (f32x4.mul ${get(r)} ${fn.splat(1.98756915e-4)}) ${fn.splat(1.3981999507e-3)})`),
     ...[8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map((c) =>
-      set(p, `(f32x4.add (f32x4.mul ${get(p)} ${get(r)}) ${fn.splat(c)})`)),
+      set(p, `(f32x4.add (f32x4.mul ${get(p)} ${get(r)}) ${fn.splat(c)})`),
+    ),
     set(p, `(f32x4.add (f32x4.add (f32x4.mul ${get(p)} (f32x4.mul ${get(r)} ${get(r)})) ${get(r)}) ${fn.splat(1.0)})`),
     set(p, `(f32x4.mul ${get(p)} ${get(nn)})`),
   )
@@ -82,19 +90,34 @@ function expF32(fn: Fn, x: string, out: string[]): string {
 
 /** Float32 e^x − 1: x·(1 + x/2 + x²/6 + … + x⁶/5040) (Horner) where |x| < 0.5, e^x − 1 elsewhere. */
 function expm1F32(fn: Fn, x: string, out: string[]): string {
-  const xv = fn.local('xm'), s = fn.local('sm')
+  const xv = fn.local('xm'),
+    s = fn.local('sm')
   out.push(set(xv, x))
   const e = expF32(fn, get(xv), out)
   let poly = fn.splat(1 / 5040)
   for (const c of [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1]) poly = `(f32x4.add (f32x4.mul ${get(xv)} ${poly}) ${fn.splat(c)})`
-  out.push(set(s, `(v128.bitselect (f32x4.mul ${get(xv)} ${poly}) (f32x4.sub ${e} ${fn.splat(1)}) (f32x4.lt (f32x4.abs ${get(xv)}) ${fn.splat(0.5)}))`))
+  out.push(
+    set(
+      s,
+      `(v128.bitselect (f32x4.mul ${get(xv)} ${poly}) (f32x4.sub ${e} ${fn.splat(1)}) (f32x4.lt (f32x4.abs ${get(xv)}) ${fn.splat(0.5)}))`,
+    ),
+  )
   return get(s)
 }
 
 const BIN: Record<string, string> = {
-  '+': 'f32x4.add', '-': 'f32x4.sub', '*': 'f32x4.mul', '/': 'f32x4.div',
-  '<': 'f32x4.lt', '<=': 'f32x4.le', '>': 'f32x4.gt', '>=': 'f32x4.ge', '==': 'f32x4.eq', '!=': 'f32x4.ne',
-  '&&': 'v128.and', '||': 'v128.or',
+  '+': 'f32x4.add',
+  '-': 'f32x4.sub',
+  '*': 'f32x4.mul',
+  '/': 'f32x4.div',
+  '<': 'f32x4.lt',
+  '<=': 'f32x4.le',
+  '>': 'f32x4.gt',
+  '>=': 'f32x4.ge',
+  '==': 'f32x4.eq',
+  '!=': 'f32x4.ne',
+  '&&': 'v128.and',
+  '||': 'v128.or',
 }
 
 interface Scope {
@@ -106,39 +129,63 @@ interface Scope {
 
 function isConstExpr(e: Expr, scope: Scope): boolean {
   switch (e.t) {
-    case 'num': return true
-    case 'id': return scope.isConst(e.name)
-    case 'neg': return isConstExpr(e.a, scope)
-    case 'bin': return isConstExpr(e.a, scope) && isConstExpr(e.b, scope)
-    case 'call': return e.f !== 'old' && e.args.every((a) => isConstExpr(a, scope))
-    case 'sel': return isConstExpr(e.c, scope) && isConstExpr(e.a, scope) && isConstExpr(e.b, scope)
+    case 'num':
+      return true
+    case 'id':
+      return scope.isConst(e.name)
+    case 'neg':
+      return isConstExpr(e.a, scope)
+    case 'bin':
+      return isConstExpr(e.a, scope) && isConstExpr(e.b, scope)
+    case 'call':
+      return e.f !== 'old' && e.args.every((a) => isConstExpr(a, scope))
+    case 'sel':
+      return isConstExpr(e.c, scope) && isConstExpr(e.a, scope) && isConstExpr(e.b, scope)
   }
 }
 
 /** WAT text of an expression on 4 lanes; statements it needs (exponentials) go to `out`. */
 function compile(fn: Fn, e: Expr, scope: Scope, out: string[]): string {
   if (e.t !== 'num' && e.t !== 'id' && isConstExpr(e, scope)) {
-    return fn.hoist(jsText(e, (id) => id), (pre) => compileNode(fn, e, scope, pre))
+    return fn.hoist(
+      jsText(e, (id) => id),
+      (pre) => compileNode(fn, e, scope, pre),
+    )
   }
   return compileNode(fn, e, scope, out)
 }
 
 function compileNode(fn: Fn, e: Expr, scope: Scope, out: string[]): string {
   switch (e.t) {
-    case 'num': return fn.splat(e.v)
-    case 'id': return scope.name(e.name, false)
-    case 'neg': return `(f32x4.neg ${compile(fn, e.a, scope, out)})`
-    case 'bin': return `(${BIN[e.op]} ${compile(fn, e.a, scope, out)} ${compile(fn, e.b, scope, out)})`
-    case 'sel': return `(v128.bitselect ${compile(fn, e.a, scope, out)} ${compile(fn, e.b, scope, out)} ${compile(fn, e.c, scope, out)})`
+    case 'num':
+      return fn.splat(e.v)
+    case 'id':
+      return scope.name(e.name, false)
+    case 'neg':
+      return `(f32x4.neg ${compile(fn, e.a, scope, out)})`
+    case 'bin':
+      return `(${BIN[e.op]} ${compile(fn, e.a, scope, out)} ${compile(fn, e.b, scope, out)})`
+    case 'sel':
+      return `(v128.bitselect ${compile(fn, e.a, scope, out)} ${compile(fn, e.b, scope, out)} ${compile(fn, e.c, scope, out)})`
     case 'call': {
       if (e.f === 'old') return scope.name((e.args[0] as { name: string }).name, true)
       const a = compile(fn, e.args[0], scope, out)
       switch (e.f) {
-        case 'abs': return `(f32x4.abs ${a})`
-        case 'exp': return expF32(fn, a, out)
-        case 'expm1': return expm1F32(fn, a, out)
+        case 'abs':
+          return `(f32x4.abs ${a})`
+        case 'exp':
+          return expF32(fn, a, out)
+        case 'expm1':
+          return expm1F32(fn, a, out)
         case 'expc': {
-          const names = { r: fn.local('cr'), nn: fn.local('cn'), p: fn.local('cp'), e: fn.local('ce'), ex: fn.local('cx'), fx: fn.local('cf') }
+          const names = {
+            r: fn.local('cr'),
+            nn: fn.local('cn'),
+            p: fn.local('cp'),
+            e: fn.local('ce'),
+            ex: fn.local('cx'),
+            fx: fn.local('cf'),
+          }
           out.push(...exp4(a, { splat: (v: number) => fn.splat(v), names }))
           return get(names.e)
         }
@@ -162,8 +209,13 @@ export function neuronKernelText(rec: NeuronRecord): string {
   const spike = rec.spike === null ? null : parseExpr(rec.spike)
   const reset = parseSnippet(rec.reset)
   for (const n of ['off', 'idx', 'bits', 'ia', 'G', 'GE', 'Ic', 'spk', 'last']) fn.i32.add(n)
-  for (const n of ['tickv', 'nv', 'lanes', 'nRef', 'active', 'lastv', 'spike', 'i_G', 'i_GE', 'i_Ic', 'i_Ia', 'i_Is', 'zero']) fn.v128.add(n)
-  stateNames.forEach((s) => { fn.i32.add(`S_${s}`); fn.v128.add(`s_${s}`); fn.v128.add(`n_${s}`) })
+  for (const n of ['tickv', 'nv', 'lanes', 'nRef', 'active', 'lastv', 'spike', 'i_G', 'i_GE', 'i_Ic', 'i_Ia', 'i_Is', 'zero'])
+    fn.v128.add(n)
+  stateNames.forEach((s) => {
+    fn.i32.add(`S_${s}`)
+    fn.v128.add(`s_${s}`)
+    fn.v128.add(`n_${s}`)
+  })
   const params = new Set<string>()
   const temps = new Set<string>()
   const assigned = new Set<string>()
@@ -171,20 +223,30 @@ export function neuronKernelText(rec: NeuronRecord): string {
     name(id, old) {
       if (stateNames.includes(id)) return get(!old && readNew && assigned.has(id) ? `n_${id}` : `s_${id}`)
       if (temps.has(id)) return get(`t_${id}`)
-      if (slot.has(id)) { params.add(id); return get(`p_${id}`) }
+      if (slot.has(id)) {
+        params.add(id)
+        return get(`p_${id}`)
+      }
       if (['G', 'GE', 'Ic', 'Is', 'Ia'].includes(id)) return get(`i_${id}`)
       throw new Error(`${rec.kind}: '${id}' is no name of the record`)
     },
     isConst: (id) => !stateNames.includes(id) && !temps.has(id) && slot.has(id),
   })
   const pre: string[] = [
-    set('tickv', '(i32x4.splat (local.get $tick))'), set('nv', '(i32x4.splat (local.get $to))'),
-    set('lanes', '(v128.const i32x4 0 1 2 3)'), set('zero', '(v128.const i32x4 0 0 0 0)'),
-    set('i_Is', `(f32x4.splat ${ld(L + NEURON_SLOTS.iS)})`), set('ia', ld(L + NEURON_SLOTS.ia, 'i32')),
-    set('G', ld(L + NEURON_SLOTS.G, 'i32')), set('GE', ld(L + NEURON_SLOTS.GE, 'i32')), set('Ic', ld(L + NEURON_SLOTS.Ic, 'i32')),
-    set('spk', ld(L + NEURON_SLOTS.spikes, 'i32')), set('last', ld(L + NEURON_SLOTS.last, 'i32')),
+    set('tickv', '(i32x4.splat (local.get $tick))'),
+    set('nv', '(i32x4.splat (local.get $to))'),
+    set('lanes', '(v128.const i32x4 0 1 2 3)'),
+    set('zero', '(v128.const i32x4 0 0 0 0)'),
+    set('i_Is', `(f32x4.splat ${ld(L + NEURON_SLOTS.iS)})`),
+    set('ia', ld(L + NEURON_SLOTS.ia, 'i32')),
+    set('G', ld(L + NEURON_SLOTS.G, 'i32')),
+    set('GE', ld(L + NEURON_SLOTS.GE, 'i32')),
+    set('Ic', ld(L + NEURON_SLOTS.Ic, 'i32')),
+    set('spk', ld(L + NEURON_SLOTS.spikes, 'i32')),
+    set('last', ld(L + NEURON_SLOTS.last, 'i32')),
     set('nRef', `(i32x4.splat ${ld(L + NEURON_SLOTS.nRef, 'i32')})`),
-    set('idx', get('from')), set('off', '(i32.shl (local.get $from) (i32.const 2))'),
+    set('idx', get('from')),
+    set('off', '(i32.shl (local.get $from) (i32.const 2))'),
     ...stateNames.map((s, j) => set(`S_${s}`, ld(L + NEURON_SLOTS.state + j, 'i32'))),
   ]
   const at = (p: string): string => `(i32.add ${get(p)} ${get('off')})`
@@ -224,7 +286,8 @@ export function neuronKernelText(rec: NeuronRecord): string {
     stmts(update, false, null)
     // Refractory lanes keep the old value of what `update` assigns.
     if (rec.refractory) {
-      for (const s of assigned) if (!alwaysSet.has(s)) out.push(set(`n_${s}`, `(v128.bitselect ${get(`n_${s}`)} ${get(`s_${s}`)} ${get('active')})`))
+      for (const s of assigned)
+        if (!alwaysSet.has(s)) out.push(set(`n_${s}`, `(v128.bitselect ${get(`n_${s}`)} ${get(`s_${s}`)} ${get('active')})`))
     }
     if (spike !== null) {
       const valid = `(i32x4.lt_s (i32x4.add (i32x4.splat ${get('idx')}) ${get('lanes')}) ${get('nv')})`
@@ -284,7 +347,11 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
   const otemps = parseSnippet(out.temps)
   for (const n of ['off', 'C', 'G', 'GE', 'Ic', 'V']) fn.i32.add(n)
   for (const n of ['c', 'absm', 'tiny']) fn.v128.add(n)
-  syn.columns.forEach((c) => { fn.i32.add(`S_${c}`); fn.v128.add(`s_${c}`); fn.v128.add(`n_${c}`) })
+  syn.columns.forEach((c) => {
+    fn.i32.add(`S_${c}`)
+    fn.v128.add(`s_${c}`)
+    fn.v128.add(`n_${c}`)
+  })
   const constNames = new Map<string, number>()
   syn.derived.forEach((d, j) => constNames.set(d.name, lay.derived + j))
   const outConst = new Map<string, number>()
@@ -297,7 +364,10 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
     name(id) {
       if (syn.columns.includes(id)) return get(readNew && newCols.has(id) ? `n_${id}` : `s_${id}`)
       if (temps.has(id)) return get(`t_${id}`)
-      if (constNames.has(id)) { used.add(id); return get(`d_${id}`) }
+      if (constNames.has(id)) {
+        used.add(id)
+        return get(`d_${id}`)
+      }
       throw new Error(`${syn.kind}: '${id}' is no name of the record`)
     },
     isConst: (id) => constNames.has(id),
@@ -307,7 +377,10 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
       if (id === 'c') return get('c')
       if (id === 'V') return `(v128.load ${'(i32.add (local.get $V) (local.get $off))'})`
       if (temps.has(`o_${id}`)) return get(`t_o_${id}`)
-      if (outConst.has(id)) { used.add(`o:${id}`); return get(`o_${id}`) }
+      if (outConst.has(id)) {
+        used.add(`o:${id}`)
+        return get(`o_${id}`)
+      }
       throw new Error(`${out.kind}: '${id}' is no name of the record`)
     },
     isConst: (id) => outConst.has(id),
@@ -326,7 +399,10 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
     }
     body.push(set(`n_${s.name}`, e))
     // The flush to zero of every synapse kernel (models/synapses.ts, `flushLimit`): |y| < 2^−100 → 0.
-    if (flush) body.push(set(`n_${s.name}`, `(v128.and ${get(`n_${s.name}`)} (i32x4.gt_s (v128.and ${get(`n_${s.name}`)} ${get('absm')}) ${get('tiny')}))`))
+    if (flush)
+      body.push(
+        set(`n_${s.name}`, `(v128.and ${get(`n_${s.name}`)} (i32x4.gt_s (v128.and ${get(`n_${s.name}`)} ${get('absm')}) ${get('tiny')}))`),
+      )
     body.push(`(v128.store ${at(`S_${s.name}`)} ${get(`n_${s.name}`)})`)
     newCols.add(s.name)
   }
@@ -337,7 +413,11 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
     fn.v128.add(`t_o_${s.name}`)
     body.push(set(`t_o_${s.name}`, e))
   }
-  for (const [sum, text] of [['G', out.G], ['GE', out.GE], ['Ic', out.Ic]] as const) {
+  for (const [sum, text] of [
+    ['G', out.G],
+    ['GE', out.GE],
+    ['Ic', out.Ic],
+  ] as const) {
     if (text === null) continue
     body.push(`(v128.store ${at(sum)} (f32x4.add (v128.load ${at(sum)}) ${compile(fn, parseExpr(text), outScope, body)}))`)
   }
@@ -348,10 +428,22 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
     // 2^−100 as float32 bits, minus one: |y| ≥ 2^−100 ⇔ bits(|y|) > this (a NaN stays NaN, for the checker).
     set('tiny', `(i32x4.splat (i32.const ${0x0d800000 - 1}))`),
     ...syn.columns.map((c, j) => set(`S_${c}`, ld(lay.cols + j, 'i32'))),
-    set('C', ld(lay.cond, 'i32')), set('G', ld(lay.G, 'i32')), set('GE', ld(lay.GE, 'i32')), set('Ic', ld(lay.Ic, 'i32')), set('V', ld(lay.V, 'i32')),
+    set('C', ld(lay.cond, 'i32')),
+    set('G', ld(lay.G, 'i32')),
+    set('GE', ld(lay.GE, 'i32')),
+    set('Ic', ld(lay.Ic, 'i32')),
+    set('V', ld(lay.V, 'i32')),
   ]
-  for (const [n, k] of constNames) if (used.has(n)) { fn.v128.add(`d_${n}`); pre.push(set(`d_${n}`, `(f32x4.splat ${ld(k)})`)) }
-  for (const [n, k] of outConst) if (used.has(`o:${n}`)) { fn.v128.add(`o_${n}`); pre.push(set(`o_${n}`, `(f32x4.splat ${ld(k)})`)) }
+  for (const [n, k] of constNames)
+    if (used.has(n)) {
+      fn.v128.add(`d_${n}`)
+      pre.push(set(`d_${n}`, `(f32x4.splat ${ld(k)})`))
+    }
+  for (const [n, k] of outConst)
+    if (used.has(`o:${n}`)) {
+      fn.v128.add(`o_${n}`)
+      pre.push(set(`o_${n}`, `(f32x4.splat ${ld(k)})`))
+    }
   const name = synapseExport(syn.kind, merged, out.kind)
   return `(func $${name} (export "${name}")
   (param $from i32) (param $to i32) (param $prm i32)
@@ -366,7 +458,12 @@ export function synapseKernelText(syn: SynapseRecord, merged: boolean, out: Outp
 }
 
 /** Every generated function: the neuron kernels of `neurons`, the synapse kernels of every (synapse, order, output). */
-export function modelFunctions(neurons: readonly NeuronRecord[], synapses: readonly SynapseRecord[], outputs: readonly OutputRecord[], opts: { flush?: boolean } = {}): string {
+export function modelFunctions(
+  neurons: readonly NeuronRecord[],
+  synapses: readonly SynapseRecord[],
+  outputs: readonly OutputRecord[],
+  opts: { flush?: boolean } = {},
+): string {
   const fns: string[] = neurons.map(neuronKernelText)
   for (const s of synapses) for (const merged of [false, true]) for (const o of outputs) fns.push(synapseKernelText(s, merged, o, opts))
   return fns.join('\n')

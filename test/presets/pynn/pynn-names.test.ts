@@ -12,25 +12,47 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createWorld, type World } from '@spikecs/ecs-core'
-import { addInput, addPopulation, addProjection, COBA, EventCSRLinear, Expon, FromList, FullProjAlignPost, LifRefLTC } from '@spikecs/systems'
+import {
+  addInput,
+  addPopulation,
+  addProjection,
+  COBA,
+  EventCSRLinear,
+  Expon,
+  FromList,
+  FullProjAlignPost,
+  LifRefLTC,
+} from '@spikecs/systems'
 import { exportPyNN, type PyNNExportOptions } from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
 
 const PWNED = 'E\nimport os; os.system("echo PWNED")\nX'
 /** Hostile strings that names may hold (no control characters, no line separators). */
-const ALLOWED = ['E"""; import os #', "I'''\\", 'P\\N{', '#"\\"\'\'\'', 'Q\u202eevil\u200b', 'R %s {0} \\x41']
+const ALLOWED = ['E"""; import os #', "I'''\\", 'P\\N{', "#\"\\\"'''", 'Q\u202eevil\u200b', 'R %s {0} \\x41']
 /** Hostile strings with line breaks: refused as names, but possible in options (group names, title, files). */
 const BREAKING = [PWNED, 'G\u2028import os\u2029#', 'H\r\n"""\nimport os\n"""', 'J\u0085\u000bK\u001c']
 
 /** Two populations, an input per neuron, two projections (FromList, so the arrays do not depend on the names). */
 function network(names: readonly string[]): World {
   const world = createWorld({ seed: 1 })
-  const lif = (name: string) => addPopulation(world, name, LifRefLTC({ size: 3, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: [-60, -55, -52] }))
-  const A = lif('A'), B = lif('B')
+  const lif = (name: string) =>
+    addPopulation(world, name, LifRefLTC({ size: 3, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: [-60, -55, -52] }))
+  const A = lif('A'),
+    B = lif('B')
   addInput(world, A, [1, 2, 3], 'inA')
   const list = EventCSRLinear({ conn: FromList({ pre: [0, 1, 2], post: [2, 1, 0] }), weight: 0.5 })
   addProjection(world, 'AB', FullProjAlignPost({ pre: A, post: B, comm: list, syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(world, 'BA', FullProjAlignPost({ pre: B, post: A, comm: EventCSRLinear({ conn: FromList({ pre: [0, 1], post: [1, 2] }), weight: 1 }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }) }))
+  addProjection(
+    world,
+    'BA',
+    FullProjAlignPost({
+      pre: B,
+      post: A,
+      comm: EventCSRLinear({ conn: FromList({ pre: [0, 1], post: [1, 2] }), weight: 1 }),
+      syn: Expon({ tau: 10 }),
+      out: COBA({ E: -80 }),
+    }),
+  )
   // The records' names, as a world built before names were checked could hold them.
   const records = [...world.components.Population.list, ...world.components.Projection.list]
   records.forEach((r, k) => ((r as { name: string }).name = names[k]))
@@ -42,8 +64,17 @@ const fileName = (text: string) => text.replace(/[\\/]/g, '')
 
 function options(names: readonly string[], group: string, text: string, file: 'inline' | 'file'): PyNNExportOptions {
   return {
-    durationMs: 10, recordV: [names[0]], spikeTimes: true, title: text, scriptName: `${fileName(text)}.py`, dataFile: `${fileName(text)}.npz`,
-    data: file, groups: [{ name: group, start: 0, size: 4 }, { name: names[1], start: 4, size: 2 }],
+    durationMs: 10,
+    recordV: [names[0]],
+    spikeTimes: true,
+    title: text,
+    scriptName: `${fileName(text)}.py`,
+    dataFile: `${fileName(text)}.npz`,
+    data: file,
+    groups: [
+      { name: group, start: 0, size: 4 },
+      { name: names[1], start: 4, size: 2 },
+    ],
   }
 }
 
@@ -83,7 +114,12 @@ test('the exporter writes hostile names, labels and file names as data: same sta
   ]
   for (const file of ['inline', 'file'] as const) {
     const plain = exportPyNN(network(plainNames), options(plainNames, 'G', 'net', file)).script
-    const hostile = cases.map(([names, group, text]) => ({ names, group, text, ex: exportPyNN(network(names), options(names, group, text, file)) }))
+    const hostile = cases.map(([names, group, text]) => ({
+      names,
+      group,
+      text,
+      ex: exportPyNN(network(names), options(names, group, text, file)),
+    }))
     for (const h of hostile) {
       const bad = LINE_BREAKERS.exec(h.ex.script)
       assert.ok(bad === null, `a raw U+${bad?.[0].charCodeAt(0).toString(16)} in the script of ${JSON.stringify(h.names)}`)
@@ -113,14 +149,21 @@ test('spikecs export pynn --out with a hostile file name: the script still holds
     const out = join(dir, 'a"""\nimport os; os.system("echo PWNED")\n#\u2028.py')
     let stderr = ''
     const code = cli(['export', 'pynn', 'coba', '--scale', '0.1', '--duration', '10', '--out', out], {
-      stdout: { write: () => {} }, stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
+      stdout: { write: () => {} },
+      stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
     })
     assert.is(code, 0, stderr)
     assert.ok(existsSync(out.replace(/\.py$/, '.npz')))
     const script = readFileSync(out, 'utf8')
     assert.ok(!LINE_BREAKERS.test(script))
     const plain = join(dir, 'net.py')
-    assert.is(cli(['export', 'pynn', 'coba', '--scale', '0.1', '--duration', '10', '--out', plain], { stdout: { write: () => {} }, stderr: { write: () => {}, isTTY: false } as never }), 0)
+    assert.is(
+      cli(['export', 'pynn', 'coba', '--scale', '0.1', '--duration', '10', '--out', plain], {
+        stdout: { write: () => {} },
+        stderr: { write: () => {}, isTTY: false } as never,
+      }),
+      0,
+    )
     if (PYTHON === undefined) return
     const [ref, got] = analyse([readFileSync(plain, 'utf8'), script])
     assert.ok(got.onlyNewlines)

@@ -9,9 +9,32 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createWorld, crc32, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
-  addInput, addPopulation, addProjection, addSpikeBuffer, run, All2All, COBA, CUBA, DualExponV2, EventCSRLinear,
-  EventJitFPHomoLinear, EventJitFPNormalLinear, EventJitFPUniformLinear, Expon, FixedProb, FromList, FullProjAlignPost,
-  FullProjAlignPostMg, HalfProjAlignPost, LifRef, LifRefLTC, Linear, MgBlock, One2One, generateRow, fromQueue,
+  addInput,
+  addPopulation,
+  addProjection,
+  addSpikeBuffer,
+  run,
+  All2All,
+  COBA,
+  CUBA,
+  DualExponV2,
+  EventCSRLinear,
+  EventJitFPHomoLinear,
+  EventJitFPNormalLinear,
+  EventJitFPUniformLinear,
+  Expon,
+  FixedProb,
+  FromList,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  HalfProjAlignPost,
+  LifRef,
+  LifRefLTC,
+  Linear,
+  MgBlock,
+  One2One,
+  generateRow,
+  fromQueue,
 } from '@spikecs/systems'
 import { coba, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, pyStr, pyText, shortFloat32, synapseCount } from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
@@ -30,7 +53,13 @@ function throwsSpikecs(fn: () => unknown, object: string, param: string, ...frag
     for (const f of fragments) assert.ok(err.message.includes(f), `"${err.message}" should mention ${f}`)
     return err
   }
-  throw new assert.Assertion({ message: 'expected a SpikecsError', operator: 'throws', generated: false, expects: 'SpikecsError', actual: 'no error' })
+  throw new assert.Assertion({
+    message: 'expected a SpikecsError',
+    operator: 'throws',
+    generated: false,
+    expects: 'SpikecsError',
+    actual: 'no error',
+  })
 }
 
 /** Reads an uncompressed .npz written by `npzBytes`: member name → array, checking every CRC. */
@@ -40,7 +69,9 @@ function readNpz(bytes: Uint8Array): Map<string, Int32Array | Float64Array> {
   let p = 0
   while (v.getUint32(p, true) === 0x04034b50) {
     assert.is(v.getUint16(p + 8, true), 0, 'stored, not compressed')
-    const crc = v.getUint32(p + 14, true), size = v.getUint32(p + 18, true), nameLen = v.getUint16(p + 26, true)
+    const crc = v.getUint32(p + 14, true),
+      size = v.getUint32(p + 18, true),
+      nameLen = v.getUint16(p + 26, true)
     const name = new TextDecoder().decode(bytes.subarray(p + 30, p + 30 + nameLen))
     const data = bytes.subarray(p + 30 + nameLen, p + 30 + nameLen + size)
     assert.is(crc32(data), crc, `crc of ${name}`)
@@ -77,8 +108,7 @@ function csrPairs(world: World, name: string): string[] {
   return out.sort()
 }
 
-const pairs = (pre: ArrayLike<number>, post: ArrayLike<number>) =>
-  Array.from(pre, (x, k) => `${x}:${post[k]}`).sort()
+const pairs = (pre: ArrayLike<number>, post: ArrayLike<number>) => Array.from(pre, (x, k) => `${x}:${post[k]}`).sort()
 
 /** The keyword argument `name=` of the line that creates population `pop`, as a number. */
 function cellParam(script: string, pop: string, name: string): number {
@@ -130,7 +160,12 @@ test('coba (scale 0.1, exact): IF_cond_exp populations, converted parameters, fo
     assert.is(cellParam(s, pop, 'e_rev_I'), -80)
     assert.match(s, `pops["${pop}"].record("spikes")`)
   }
-  for (const [name, receptor, w] of [['E2E', 'excitatory', 0.006], ['E2I', 'excitatory', 0.006], ['I2E', 'inhibitory', 0.067], ['I2I', 'inhibitory', 0.067]] as const) {
+  for (const [name, receptor, w] of [
+    ['E2E', 'excitatory', 0.006],
+    ['E2I', 'excitatory', 0.006],
+    ['I2E', 'inhibitory', 0.067],
+    ['I2I', 'inhibitory', 0.067],
+  ] as const) {
     const t = projText(s, name)
     assert.match(t, 'sim.FromListConnector(connections(')
     // conductance weight = w / R_p: 0.6 g_leak / 100 MOhm = 0.006 µS, 6.7 / 100 = 0.067 µS
@@ -158,11 +193,22 @@ test('coba (scale 0.1, exact): IF_cond_exp populations, converted parameters, fo
   assert.match(s, '"ranks": RANKS')
 })
 
-test('the header states the mapping and every place where PyNN\'s integration differs', () => {
+test("the header states the mapping and every place where PyNN's integration differs", () => {
   const ex = exportPyNN(coba({ scale: 0.1 }).world)
   const header = ex.script.slice(0, ex.script.indexOf('"""', ex.script.indexOf('"""') + 3)).replace(/\n {0,2}(?!- )/g, ' ')
-  for (const words of ['cm = tau_m/R_p', 'i_offset = R*I/R_p', 'weight = R*w/R_p', 'LTC form', 'forward Euler',
-    'round(tau_ref/dt) ticks', 'V >= v_thresh', 'v > v_thresh', 'delay = L*dt', 'one tick later', 'float32']) {
+  for (const words of [
+    'cm = tau_m/R_p',
+    'i_offset = R*I/R_p',
+    'weight = R*w/R_p',
+    'LTC form',
+    'forward Euler',
+    'round(tau_ref/dt) ticks',
+    'V >= v_thresh',
+    'v > v_thresh',
+    'delay = L*dt',
+    'one tick later',
+    'float32',
+  ]) {
     assert.ok(header.includes(words), `header should mention "${words}"`)
   }
   assert.ok(!header.includes('Mg projections'), 'no Mg note for a network without Mg projections')
@@ -172,8 +218,10 @@ test('the header states the mapping and every place where PyNN\'s integration di
 test('Mg projections: weights exported as w·a with a = exp(−dt/τ) rounded to the dtype, and said so', () => {
   const net = coba({ scale: 0.1, variant: 'mg' })
   const s = exportPyNN(net.world).script
-  const aE = Math.fround(Math.exp(-0.1 / 5)), aI = Math.fround(Math.exp(-0.1 / 10))
-  const wE = Number((0.6 * aE / 100).toPrecision(12)), wI = Number((6.7 * aI / 100).toPrecision(12))
+  const aE = Math.fround(Math.exp(-0.1 / 5)),
+    aI = Math.fround(Math.exp(-0.1 / 10))
+  const wE = Number(((0.6 * aE) / 100).toPrecision(12)),
+    wI = Number(((6.7 * aI) / 100).toPrecision(12))
   assert.match(projText(s, 'E2E'), `weight=${pyFloat(wE)},`)
   assert.match(projText(s, 'I2I'), `weight=${pyFloat(wI)},`)
   assert.ok(Math.abs(wE / 0.006 - aE) < 1e-9)
@@ -187,7 +235,11 @@ test('unit conversions with R ≠ 1 and another R_p: cm = τ/R_p, i_offset = R·
   const B = addPopulation(world, 'B', LifRef({ size: 3, R: 4, tau: 25, vRest: -60, vTh: -50, vReset: -60, v0: -60 }))
   addInput(world, A, 3)
   addInput(world, A, [1, 0, -1]) // per neuron, summed with the scalar input
-  addProjection(world, 'AB', FullProjAlignPost({ pre: A, post: B, delay: 1.5, comm: All2All({ weight: 0.5 }), syn: Expon({ tau: 3 }), out: COBA({ E: 10 }) }))
+  addProjection(
+    world,
+    'AB',
+    FullProjAlignPost({ pre: A, post: B, delay: 1.5, comm: All2All({ weight: 0.5 }), syn: Expon({ tau: 3 }), out: COBA({ E: 10 }) }),
+  )
   addProjection(world, 'BA', FullProjAlignPost({ pre: B, post: A, comm: One2One({ weight: -2 }), syn: Expon({ tau: 7 }), out: CUBA() }))
   const ex = exportPyNN(world, { resistanceMOhm: 50 })
   const s = ex.script
@@ -249,8 +301,10 @@ test('einet halfMg: slices become PopulationViews; on-the-fly rows are materiali
   // Same rows as the generator: regenerate every row of projection E and compare.
   const proj = net.world.components.Projection.list.find((p) => p.name === 'E')!
   const c = proj.comm as Extract<typeof proj.comm, { gen: unknown }>
-  const rows = new Int32Array(c.nPost), keys = new Uint32Array(2)
-  const pre: number[] = [], post: number[] = []
+  const rows = new Int32Array(c.nPost),
+    keys = new Uint32Array(2)
+  const pre: number[] = [],
+    post: number[] = []
   for (let i = 0; i < c.nPre; i++) {
     const n = generateRow(c.gen, i, i, rows, null, keys)
     for (let k = 0; k < n; k++) {
@@ -277,18 +331,86 @@ test('statistical connectivity: FixedProbabilityConnector with self-connections 
   assert.match(s, 'PyNN draws a new matrix with the same law')
   // Uniform weights become a RandomDistribution in PyNN units; fixed out-degree a FixedNumberPostConnector.
   const world = createWorld()
-  const A = lif(world, 'A', 50), B = lif(world, 'B', 40)
-  addProjection(world, 'U', FullProjAlignPost({ pre: A, post: B, comm: EventJitFPUniformLinear({ prob: 0.1, wLow: 0.5, wHigh: 1.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(world, 'F', FullProjAlignPost({ pre: A, post: A, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true, includeSelf: false }), weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(world, 'P', FullProjAlignPost({ pre: B, post: B, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3, includeSelf: false }), weight: 2 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  throwsSpikecs(() => exportPyNN(world, { conn: 'statistical' }), "projection 'F' comm EventCSRLinear FixedProb", 'includeSelf', 'fixedOutDegree', 'exact')
+  const A = lif(world, 'A', 50),
+    B = lif(world, 'B', 40)
+  addProjection(
+    world,
+    'U',
+    FullProjAlignPost({
+      pre: A,
+      post: B,
+      comm: EventJitFPUniformLinear({ prob: 0.1, wLow: 0.5, wHigh: 1.5 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  addProjection(
+    world,
+    'F',
+    FullProjAlignPost({
+      pre: A,
+      post: A,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true, includeSelf: false }), weight: 1 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  addProjection(
+    world,
+    'P',
+    FullProjAlignPost({
+      pre: B,
+      post: B,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3, includeSelf: false }), weight: 2 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  throwsSpikecs(
+    () => exportPyNN(world, { conn: 'statistical' }),
+    "projection 'F' comm EventCSRLinear FixedProb",
+    'includeSelf',
+    'fixedOutDegree',
+    'exact',
+  )
   const s2 = exportPyNN(world, { conn: 'exact' }).script
   assert.match(projText(s2, 'F'), 'FromListConnector')
   const w2 = createWorld()
-  const A2 = lif(w2, 'A', 50), B2 = lif(w2, 'B', 40)
-  addProjection(w2, 'U', FullProjAlignPost({ pre: A2, post: B2, comm: EventJitFPUniformLinear({ prob: 0.1, wLow: 0.5, wHigh: 1.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(w2, 'F', FullProjAlignPost({ pre: A2, post: B2, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true }), weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(w2, 'P', FullProjAlignPost({ pre: B2, post: B2, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3, includeSelf: false }), weight: 2 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  const A2 = lif(w2, 'A', 50),
+    B2 = lif(w2, 'B', 40)
+  addProjection(
+    w2,
+    'U',
+    FullProjAlignPost({
+      pre: A2,
+      post: B2,
+      comm: EventJitFPUniformLinear({ prob: 0.1, wLow: 0.5, wHigh: 1.5 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  addProjection(
+    w2,
+    'F',
+    FullProjAlignPost({
+      pre: A2,
+      post: B2,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true }), weight: 1 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
+  addProjection(
+    w2,
+    'P',
+    FullProjAlignPost({
+      pre: B2,
+      post: B2,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3, includeSelf: false }), weight: 2 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   const s3 = exportPyNN(w2, { conn: 'statistical' }).script
   assert.match(projText(s3, 'U'), 'sim.RandomDistribution("uniform", low=0.005, high=0.015, rng=rng)')
   assert.match(projText(s3, 'F'), 'sim.FixedNumberPostConnector(4, allow_self_connections=True, with_replacement=False, rng=rng)')
@@ -297,17 +419,41 @@ test('statistical connectivity: FixedProbabilityConnector with self-connections 
 
 test('exact lists keep per-synapse weights (normal weights of on-the-fly rows, dense matrices, FromList)', () => {
   const world = createWorld()
-  const A = lif(world, 'A', 30), B = lif(world, 'B', 20)
-  addProjection(world, 'N', FullProjAlignPost({ pre: A, post: B, comm: EventJitFPNormalLinear({ prob: 0.3, wMu: 5, wSigma: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  const A = lif(world, 'A', 30),
+    B = lif(world, 'B', 20)
+  addProjection(
+    world,
+    'N',
+    FullProjAlignPost({
+      pre: A,
+      post: B,
+      comm: EventJitFPNormalLinear({ prob: 0.3, wMu: 5, wSigma: 1 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   const W = Array.from({ length: 20 * 30 }, (_, k) => (k % 7 === 0 ? 0.5 + k / 1000 : 0))
   addProjection(world, 'D', FullProjAlignPost({ pre: B, post: A, comm: Linear({ W }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }) }))
-  addProjection(world, 'L', FullProjAlignPost({ pre: A, post: A, delay: 0.3, comm: EventCSRLinear({ conn: FromList({ pre: [0, 1, 1], post: [1, 2, 0], weight: [0.5, 0.25, 1] }) }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'L',
+    FullProjAlignPost({
+      pre: A,
+      post: A,
+      delay: 0.3,
+      comm: EventCSRLinear({ conn: FromList({ pre: [0, 1, 1], post: [1, 2, 0], weight: [0.5, 0.25, 1] }) }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   const ex = exportPyNN(world, { data: 'file' })
   const arrays = readNpz(ex.data!)
   // N: weights are the float32 weights spikecs delivers, divided by R_p
   const proj = world.components.Projection.list[0]
   const c = proj.comm as Extract<typeof proj.comm, { gen: unknown }>
-  const t = new Int32Array(20), w = new Float32Array(20), keys = new Uint32Array(2)
+  const t = new Int32Array(20),
+    w = new Float32Array(20),
+    keys = new Uint32Array(2)
   const expected: number[] = []
   for (let i = 0; i < 30; i++) {
     const n = generateRow(c.gen, i, -1, t, w, keys)
@@ -318,7 +464,10 @@ test('exact lists keep per-synapse weights (normal weights of on-the-fly rows, d
   assert.match(projText(ex.script, 'N'), 'sim.StaticSynapse(delay=0.1 + DELAY_MARGIN)')
   // D: only the nonzero entries of W, in pre-major order
   const dW = Array.from(arrays.get('proj1.weight')!)
-  assert.equal(dW, W.filter((x) => x !== 0).map((x) => Math.fround(x) / 100))
+  assert.equal(
+    dW,
+    W.filter((x) => x !== 0).map((x) => Math.fround(x) / 100),
+  )
   assert.match(projText(ex.script, 'D'), 'receptor_type="inhibitory"')
   // L: the list as given (a list given by hand), delay 3 ticks = 0.3 ms
   assert.equal(Array.from(arrays.get('proj2.pre')!), [0, 1, 1])
@@ -351,23 +500,39 @@ test('refused: inputs that are not constant currents', () => {
 test('refused: synapse and output models without a PyNN counterpart', () => {
   const world = createWorld()
   const A = lif(world, 'A', 4)
-  addProjection(world, 'dual', FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: 1 }), syn: DualExponV2({}), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'dual',
+    FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: 1 }), syn: DualExponV2({}), out: COBA({ E: 0 }) }),
+  )
   throwsSpikecs(() => exportPyNN(world), "projection 'dual'", 'syn', '"DualExponV2"', 'only Expon')
   const w2 = createWorld()
   const B = lif(w2, 'B', 4)
-  addProjection(w2, 'nmda', FullProjAlignPost({ pre: B, post: B, comm: All2All({ weight: 1 }), syn: Expon({ tau: 100 }), out: MgBlock({}) }))
+  addProjection(
+    w2,
+    'nmda',
+    FullProjAlignPost({ pre: B, post: B, comm: All2All({ weight: 1 }), syn: Expon({ tau: 100 }), out: MgBlock({}) }),
+  )
   throwsSpikecs(() => exportPyNN(w2), "projection 'nmda'", 'out', '"MgBlock"')
 })
 
 test('refused: mixed COBA and CUBA into one population; more receptor channels than two', () => {
   const world = createWorld()
   const A = lif(world, 'A', 4)
-  addProjection(world, 'c', FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'c',
+    FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
   addProjection(world, 'k', FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: 1 }), syn: Expon({ tau: 5 }), out: CUBA() }))
   throwsSpikecs(() => exportPyNN(world), "population 'A'", 'outputs', 'COBA and CUBA', 'IF_cond_exp')
   const w2 = createWorld()
   const B = lif(w2, 'B', 4)
-  for (const [name, tau, E] of [['e', 5, 0], ['i', 10, -80], ['j', 10, -70]] as const) {
+  for (const [name, tau, E] of [
+    ['e', 5, 0],
+    ['i', 10, -80],
+    ['j', 10, -70],
+  ] as const) {
     addProjection(w2, name, FullProjAlignPost({ pre: B, post: B, comm: All2All({ weight: 1 }), syn: Expon({ tau }), out: COBA({ E }) }))
   }
   throwsSpikecs(() => exportPyNN(w2), "population 'B'", 'synapses', 'two receptor channels', 'tau 10 ms, E -70 mV')
@@ -375,8 +540,16 @@ test('refused: mixed COBA and CUBA into one population; more receptor channels t
   const w3 = createWorld()
   const C = lif(w3, 'C', 4)
   addProjection(w3, 'a', FullProjAlignPost({ pre: C, post: C, comm: All2All({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(w3, 'b', FullProjAlignPostMg({ pre: C, post: C, comm: All2All({ weight: 2 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
-  addProjection(w3, 'c', FullProjAlignPost({ pre: C, post: C, comm: All2All({ weight: 2 }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }) }))
+  addProjection(
+    w3,
+    'b',
+    FullProjAlignPostMg({ pre: C, post: C, comm: All2All({ weight: 2 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
+  addProjection(
+    w3,
+    'c',
+    FullProjAlignPost({ pre: C, post: C, comm: All2All({ weight: 2 }), syn: Expon({ tau: 10 }), out: COBA({ E: -80 }) }),
+  )
   const s = exportPyNN(w3).script
   assert.match(projText(s, 'b'), 'receptor_type="excitatory"')
   assert.match(projText(s, 'c'), 'receptor_type="inhibitory"')
@@ -391,15 +564,33 @@ test('refused: mixed COBA and CUBA into one population; more receptor channels t
 test('refused: negative conductances, weights of both signs', () => {
   const world = createWorld()
   const A = lif(world, 'A', 4)
-  addProjection(world, 'neg', FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: -0.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'neg',
+    FullProjAlignPost({ pre: A, post: A, comm: All2All({ weight: -0.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
   throwsSpikecs(() => exportPyNN(world), "projection 'neg'", 'weight', '(got -0.5)', 'conductances are positive')
   const w2 = createWorld()
   const B = lif(w2, 'B', 3)
-  addProjection(w2, 'mixed', FullProjAlignPost({ pre: B, post: B, comm: One2One({ weight: [1, -1, 0] }), syn: Expon({ tau: 5 }), out: CUBA() }))
+  addProjection(
+    w2,
+    'mixed',
+    FullProjAlignPost({ pre: B, post: B, comm: One2One({ weight: [1, -1, 0] }), syn: Expon({ tau: 5 }), out: CUBA() }),
+  )
   throwsSpikecs(() => exportPyNN(w2), "projection 'mixed'", 'weight', 'one sign per projection')
   const w3 = createWorld()
   const C = lif(w3, 'C', 30)
-  addProjection(w3, 'normal', FullProjAlignPost({ pre: C, post: C, comm: EventJitFPNormalLinear({ prob: 0.2, wMu: 1, wSigma: 0.3 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    w3,
+    'normal',
+    FullProjAlignPost({
+      pre: C,
+      post: C,
+      comm: EventJitFPNormalLinear({ prob: 0.2, wMu: 1, wSigma: 0.3 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   throwsSpikecs(() => exportPyNN(w3, { conn: 'statistical' }), "projection 'normal'", 'weight', 'normal(1, 0.3)', 'both signs')
   assert.ok(exportPyNN(w3, { conn: 'exact' }).synapses > 0, 'the realised weights are all positive: exact export works')
 })
@@ -408,7 +599,11 @@ test('refused: spike-buffer sources, a world that has run, bad options', () => {
   const world = createWorld()
   const A = lif(world, 'A', 4)
   const buf = addSpikeBuffer(world, 'stim', 4)
-  addProjection(world, 'fromBuffer', HalfProjAlignPost({ source: buf, post: A, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'fromBuffer',
+    HalfProjAlignPost({ source: buf, post: A, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
   throwsSpikecs(() => exportPyNN(world), "projection 'fromBuffer'", 'source', 'user system')
   const w2 = createWorld()
   lif(w2, 'A', 4)
@@ -429,7 +624,17 @@ test('refused: spike-buffer sources, a world that has run, bad options', () => {
 test('optional outputs: V traces and spike times in the JSON line; simulator and half projections with a latency', () => {
   const world = createWorld({ dtMs: 0.05 })
   const N = lif(world, 'N', 6)
-  addProjection(world, 'h', HalfProjAlignPost({ source: fromQueue(N, { start: 2, end: 5, latency: 4 }), post: N, comm: All2All({ weight: 0.1, includeSelf: false }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }))
+  addProjection(
+    world,
+    'h',
+    HalfProjAlignPost({
+      source: fromQueue(N, { start: 2, end: 5, latency: 4 }),
+      post: N,
+      comm: All2All({ weight: 0.1, includeSelf: false }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   const s = exportPyNN(world, { recordV: ['N'], spikeTimes: true, simulator: 'nest', durationMs: 10 }).script
   assert.match(s, 'pops["N"].record(["spikes", "v"])')
   assert.match(s, '    result["v"] = traces')
@@ -475,7 +680,10 @@ test('.npy and .npz: headers, alignment, CRC-32 check value, members in order', 
   assert.is(a.length % 16, 12 % 16) // 64-byte header + 12 bytes of data
   assert.equal(Array.from(readNpy(a)), [1, -2, 3])
   assert.equal(Array.from(readNpy(npyBytes(Float64Array.of(0.5, -1e300)))), [0.5, -1e300])
-  const z = npzBytes([['b', Int32Array.of(7)], ['a.x', Float64Array.of(1.5, 2)]])
+  const z = npzBytes([
+    ['b', Int32Array.of(7)],
+    ['a.x', Float64Array.of(1.5, 2)],
+  ])
   const m = readNpz(z)
   assert.equal([...m.keys()], ['b', 'a.x'])
   assert.equal(Array.from(m.get('a.x')!), [1.5, 2])
@@ -486,7 +694,8 @@ test('.npy and .npz: headers, alignment, CRC-32 check value, members in order', 
 // The command
 
 function spikecsHere(...args: string[]) {
-  let stdout = '', stderr = ''
+  let stdout = '',
+    stderr = ''
   const code = cli(args, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
@@ -511,7 +720,21 @@ test('spikecs export pynn: writes the script and its side file; refuses bad flag
     const ex = exportPyNN(coba({ scale: 0.1, seed: 3, record: false }).world, { durationMs: 250, dataFile: 'coba.npz' })
     assert.equal(new Uint8Array(readFileSync(join(dir, 'coba.npz'))), ex.data)
 
-    const st = spikecsHere('export', 'pynn', 'einet', '--variant', 'full', '--scale', '0.05', '--conn', 'statistical', '--set', 'wE=0.5', '--simulator', 'nest')
+    const st = spikecsHere(
+      'export',
+      'pynn',
+      'einet',
+      '--variant',
+      'full',
+      '--scale',
+      '0.05',
+      '--conn',
+      'statistical',
+      '--set',
+      'wE=0.5',
+      '--simulator',
+      'nest',
+    )
     assert.is(st.code, 0, st.stderr)
     assert.match(st.stdout, 'sim.FixedProbabilityConnector(0.4, allow_self_connections=True, rng=rng)')
     assert.match(st.stdout, 'weight=0.005,')

@@ -6,9 +6,28 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError, type Dtype, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addChecker, addSpikeBuffer, pushSpike, insertSystem, step, run,
-  NeuronSystem, CommSystem, Lif, LifRef, LifRefLTC, One2One, Expon, DualExponV2, COBA, CUBA, HalfProjAlignPost,
-  HalfProjAlignPostMg, FullProjAlignPostMg,
+  addPopulation,
+  addProjection,
+  addInput,
+  addChecker,
+  addSpikeBuffer,
+  pushSpike,
+  insertSystem,
+  step,
+  run,
+  NeuronSystem,
+  CommSystem,
+  Lif,
+  LifRef,
+  LifRefLTC,
+  One2One,
+  Expon,
+  DualExponV2,
+  COBA,
+  CUBA,
+  HalfProjAlignPost,
+  HalfProjAlignPostMg,
+  FullProjAlignPostMg,
 } from '@spikecs/systems'
 
 /** Steps until an error or `ticks`; returns the error message (or null). */
@@ -26,13 +45,21 @@ function runUntilError(world: World, ticks: number): string | null {
 function quiet(dtype: Dtype, fuse: boolean) {
   const world = createWorld({ dtype, fuse })
   const E = addPopulation(world, 'E', LifRefLTC({ size: 20, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: -60 }))
-  addProjection(world, 'EE', FullProjAlignPostMg({ pre: E, comm: One2One({ weight: 0.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: E }))
+  addProjection(
+    world,
+    'EE',
+    FullProjAlignPostMg({ pre: E, comm: One2One({ weight: 0.5 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: E }),
+  )
   const buf = addSpikeBuffer(world, 'ext', 20)
   addProjection(world, 'X', HalfProjAlignPost({ source: buf, comm: One2One({ weight: 0.1 }), syn: DualExponV2(), out: CUBA(), post: E }))
   return { world, E }
 }
 
-const injections: [string, number][] = [['NaN', NaN], ['+Infinity', Infinity], ['-Infinity', -Infinity]]
+const injections: [string, number][] = [
+  ['NaN', NaN],
+  ['+Infinity', Infinity],
+  ['-Infinity', -Infinity],
+]
 
 for (const dtype of ['float32', 'float64'] as const) {
   for (const fuse of [true, false]) {
@@ -42,19 +69,29 @@ for (const dtype of ['float32', 'float64'] as const) {
         // integration does not turn it into something else first (+Infinity in V would spike and reset).
         for (const [where, expected] of [
           ['V', `population 'E': V[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`],
-          ['g', `synapse state of projection 'EE' onto 'E': g[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`],
-          ['gDecay', `synapse state of projection 'X' onto 'E': gDecay[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`],
+          [
+            'g',
+            `synapse state of projection 'EE' onto 'E': g[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`,
+          ],
+          [
+            'gDecay',
+            `synapse state of projection 'X' onto 'E': gDecay[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`,
+          ],
         ] as const) {
           const { world, E } = quiet(dtype, fuse)
           addChecker(world, { name: 'c', every: 5 })
-          insertSystem(world, (w) => {
-            if (w.tick !== 10) return
-            if (where === 'V') E.state.V.array[3] = value
-            else {
-              const st = E.states.find((s) => where in s.cols)!
-              st.cols[where].array[3] = value
-            }
-          }, { after: NeuronSystem })
+          insertSystem(
+            world,
+            (w) => {
+              if (w.tick !== 10) return
+              if (where === 'V') E.state.V.array[3] = value
+              else {
+                const st = E.states.find((s) => where in s.cols)!
+                st.cols[where].array[3] = value
+              }
+            },
+            { after: NeuronSystem },
+          )
           assert.is(runUntilError(world, 50), expected)
           assert.is(world.tick, 10)
         }
@@ -66,7 +103,13 @@ for (const dtype of ['float32', 'float64'] as const) {
 test('the finite check runs in ticks k with k mod every = 0: NaN put into V in tick 7 is reported in tick 10', () => {
   const { world, E } = quiet('float32', true)
   addChecker(world, { name: 'c', every: 5 })
-  insertSystem(world, (w) => { if (w.tick === 7) E.state.V.array[19] = NaN }, { after: NeuronSystem })
+  insertSystem(
+    world,
+    (w) => {
+      if (w.tick === 7) E.state.V.array[19] = NaN
+    },
+    { after: NeuronSystem },
+  )
   assert.is(runUntilError(world, 50), "population 'E': V[19] must stay finite (checker 'c'); it did not at tick 10 (got NaN)")
 })
 
@@ -77,7 +120,11 @@ test('overflow reached by the network itself: a float32 conductance of 3e38 per 
   const post = addPopulation(world, 'post', Lif({ size: 2 }))
   const buf = addSpikeBuffer(world, 'drive', 2)
   insertSystem(world, () => pushSpike(buf, 1), { before: CommSystem })
-  addProjection(world, 'huge', HalfProjAlignPostMg({ source: buf, comm: One2One({ weight: 3e38 }), syn: Expon({ tau: 5 }), out: CUBA(), post }))
+  addProjection(
+    world,
+    'huge',
+    HalfProjAlignPostMg({ source: buf, comm: One2One({ weight: 3e38 }), syn: Expon({ tau: 5 }), out: CUBA(), post }),
+  )
   addChecker(world, { name: 'c', every: 1 })
   assert.is(runUntilError(world, 10), "population 'post': V[1] must stay finite (checker 'c'); it did not at tick 1 (got NaN)")
   assert.is(post.states[0].cols.g.array[1], Infinity)
@@ -108,11 +155,52 @@ function rateNet(spikes: [tick: number, neuron: number][]) {
 }
 
 const rateCases: [string, [number, number][], number | null][] = [
-  ['two spikes in 8 ticks are at the limit, not above it (10, 17; then 17, 18)', [[10, 0], [17, 0], [18, 0]], null],
-  ['the window includes the tick 7 ticks back: 10, 11 and 17', [[10, 0], [11, 0], [17, 0]], 17],
-  ['a spike leaves the window after 8 ticks: 10, 17, 18 pass, 19 makes three', [[10, 0], [17, 0], [18, 0], [19, 1]], 19],
-  ['simultaneous spikes of both neurons count twice', [[9, 0], [9, 1], [12, 1]], 12],
-  ['nothing is checked before the window has filled: a burst at 0, 1, 2 is reported at tick 7', [[0, 0], [1, 0], [2, 1]], 7],
+  [
+    'two spikes in 8 ticks are at the limit, not above it (10, 17; then 17, 18)',
+    [
+      [10, 0],
+      [17, 0],
+      [18, 0],
+    ],
+    null,
+  ],
+  [
+    'the window includes the tick 7 ticks back: 10, 11 and 17',
+    [
+      [10, 0],
+      [11, 0],
+      [17, 0],
+    ],
+    17,
+  ],
+  [
+    'a spike leaves the window after 8 ticks: 10, 17, 18 pass, 19 makes three',
+    [
+      [10, 0],
+      [17, 0],
+      [18, 0],
+      [19, 1],
+    ],
+    19,
+  ],
+  [
+    'simultaneous spikes of both neurons count twice',
+    [
+      [9, 0],
+      [9, 1],
+      [12, 1],
+    ],
+    12,
+  ],
+  [
+    'nothing is checked before the window has filled: a burst at 0, 1, 2 is reported at tick 7',
+    [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ],
+    7,
+  ],
 ]
 
 for (const [name, spikes, at] of rateCases) {
@@ -124,7 +212,10 @@ for (const [name, spikes, at] of rateCases) {
       return
     }
     const count = spikes.filter(([t]) => t <= at && t > at - 8).length
-    assert.is(msg, `population 'p': rate over the last 8 ms must stay <= 125 Hz (checker 'c'); exceeded at tick ${at} (got ${count / (2 * 0.008)})`)
+    assert.is(
+      msg,
+      `population 'p': rate over the last 8 ms must stay <= 125 Hz (checker 'c'); exceeded at tick ${at} (got ${count / (2 * 0.008)})`,
+    )
     assert.is(world.tick, at)
   })
 }
@@ -134,13 +225,20 @@ test('the window length in messages is written as given (0.3 ms, not 0.300000000
   const p = addPopulation(world, 'p', Lif({ size: 1, vRest: -60, vTh: -50, vReset: -60, tau: 1, v0: -60 }))
   addInput(world, p, 1000) // a spike every tick
   addChecker(world, { name: 'c', maxRateHz: 5000, windowMs: 0.3 })
-  assert.throws(() => run(world, 10), /^population 'p': rate over the last 0.3 ms must stay <= 5000 Hz \(checker 'c'\); exceeded at tick 2 \(got 10000\)$/)
+  assert.throws(
+    () => run(world, 10),
+    /^population 'p': rate over the last 0.3 ms must stay <= 5000 Hz \(checker 'c'\); exceeded at tick 2 \(got 10000\)$/,
+  )
 })
 
 test('limits are per population size: 3 spikes exceed 125 Hz for 2 neurons, not for 4', () => {
   const world = createWorld({ dtMs: 1 })
-  const series2 = new Float64Array(40 * 2), series4 = new Float64Array(40 * 4)
-  for (const t of [5, 6, 7]) { series2[t * 2] = 1000; series4[t * 4] = 1000 }
+  const series2 = new Float64Array(40 * 2),
+    series4 = new Float64Array(40 * 4)
+  for (const t of [5, 6, 7]) {
+    series2[t * 2] = 1000
+    series4[t * 4] = 1000
+  }
   const a = addPopulation(world, 'four', LifRef({ size: 4, vRest: -60, vTh: -50, vReset: -60, tau: 1, v0: -60 }))
   const b = addPopulation(world, 'two', LifRef({ size: 2, vRest: -60, vTh: -50, vReset: -60, tau: 1, v0: -60 }))
   addInput(world, a, { series: series4, perNeuron: true })

@@ -3,8 +3,26 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError } from '@spikecs/ecs-core'
 import {
-  addPopulation, addInput, setInput, addSpikeMonitor, addRateMonitor, addStateProbe, addChecker, spikeData, rateData,
-  probeData, run, setParam, sectionInput, Lif, LifRef, One2One, Expon, CUBA, addProjection, FullProjAlignPost,
+  addPopulation,
+  addInput,
+  setInput,
+  addSpikeMonitor,
+  addRateMonitor,
+  addStateProbe,
+  addChecker,
+  spikeData,
+  rateData,
+  probeData,
+  run,
+  setParam,
+  sectionInput,
+  Lif,
+  LifRef,
+  One2One,
+  Expon,
+  CUBA,
+  addProjection,
+  FullProjAlignPost,
 } from '@spikecs/systems'
 
 // A neuron with R = 1, τ = 10 ms, V_rest = 0 and no threshold in reach integrates its input exactly:
@@ -26,7 +44,13 @@ test('constant, per-neuron, series (zero and hold), and function inputs sum per 
   addInput(world, pop, 2)
   addInput(world, pop, [1, 2, 3])
   addInput(world, pop, { series: [5, 5, 5] })
-  addInput(world, pop, { series: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7], after: 'hold' })
+  addInput(world, pop, {
+    series: [
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7,
+    ],
+    after: 'hold',
+  })
   addInput(world, pop, (tick: number) => (tick >= 10 && tick < 20 ? -4 : 0))
   run(world, 10)
   const { values } = probeData(probe)
@@ -40,7 +64,15 @@ test('constant, per-neuron, series (zero and hold), and function inputs sum per 
 test('a sectioned protocol switches on the right tick; live changes of an input take effect next tick', () => {
   const { world, pop, probe } = integrator()
   // Sections of 1, 0.5 and 1.5 ms: 1 in ticks 0–9, 3 in ticks 10–14, −2 in ticks 15–29, then 0.
-  addInput(world, pop, sectionInput(world, [[1, 1], [0.5, 3], [1.5, -2]]))
+  addInput(
+    world,
+    pop,
+    sectionInput(world, [
+      [1, 1],
+      [0.5, 3],
+      [1.5, -2],
+    ]),
+  )
   const inp = addInput(world, pop, 1)
   run(world, 1) // live input 1 in ticks 0..9
   setInput(inp, 3)
@@ -57,7 +89,14 @@ test('a sectioned protocol switches on the right tick; live changes of an input 
 test('per-neuron function inputs fill their own buffer once per tick', () => {
   const { world, pop, probe } = integrator()
   let calls = 0
-  addInput(world, pop, { fn: (tick, _t, out) => { calls++; out[0] = tick; out[2] = -tick }, perNeuron: true })
+  addInput(world, pop, {
+    fn: (tick, _t, out) => {
+      calls++
+      out[0] = tick
+      out[2] = -tick
+    },
+    perNeuron: true,
+  })
   run(world, 2)
   assert.is(calls, 20)
   const want = expected(Array.from({ length: 20 }, (_, k) => k))
@@ -109,7 +148,11 @@ test('state probes of a projection read its bound conductance; every k ticks', (
   const world = createWorld({ dtype: 'float64' })
   const pre = addPopulation(world, 'pre', LifRef({ size: 1, vTh: 20, v0: 25, tauRef: 1000 }))
   const post = addPopulation(world, 'post', Lif({ size: 1, vTh: 1e9, vReset: -1e9 }))
-  const proj = addProjection(world, 'p', FullProjAlignPost({ pre, comm: One2One({ weight: 2 }), syn: Expon({ tau: 5 }), out: CUBA(), post }))
+  const proj = addProjection(
+    world,
+    'p',
+    FullProjAlignPost({ pre, comm: One2One({ weight: 2 }), syn: Expon({ tau: 5 }), out: CUBA(), post }),
+  )
   const g = addStateProbe(world, proj, 'g', [0], { every: 3 })
   run(world, 1)
   const { ticks, values } = probeData(g)
@@ -130,7 +173,10 @@ test('checker: NaN state stops the run naming population, variable, neuron and t
     assert.unreachable()
   } catch (e) {
     assert.instance(e, SpikecsError)
-    assert.match((e as Error).message, /^population 'E': V\[3\] must stay finite \(checker 'checker0'\); it did not at tick 10 \(got NaN\)$/)
+    assert.match(
+      (e as Error).message,
+      /^population 'E': V\[3\] must stay finite \(checker 'checker0'\); it did not at tick 10 \(got NaN\)$/,
+    )
   }
 })
 
@@ -141,7 +187,10 @@ test('checker: a runaway rate stops the run; a healthy one does not', () => {
   addChecker(world, { maxRateHz: 100, windowMs: 50 })
   run(world, 100)
   setParam(world, p, 'tau', 1) // now it fires every couple of ticks
-  assert.throws(() => run(world, 100), /^population 'E': rate over the last 50 ms must stay <= 100 Hz \(checker 'checker0'\); exceeded at tick \d+ \(got [\d.]+\)$/)
+  assert.throws(
+    () => run(world, 100),
+    /^population 'E': rate over the last 50 ms must stay <= 100 Hz \(checker 'checker0'\); exceeded at tick \d+ \(got [\d.]+\)$/,
+  )
 })
 
 test.run()

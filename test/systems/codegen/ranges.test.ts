@@ -6,9 +6,29 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, step, setPipeline, planOf, DelaySystem, CommSystem, AlignPostSystem, OutputSystem,
-  MonitorSystem, ClockSystem, FullProjAlignPost, FullProjAlignPostMg, EventCSRLinear, FixedProb, Expon, DualExpon,
-  COBA, CUBA, MgBlock, PoissonGroup, prepareModelTask, runModelRange,
+  addPopulation,
+  addProjection,
+  step,
+  setPipeline,
+  planOf,
+  DelaySystem,
+  CommSystem,
+  AlignPostSystem,
+  OutputSystem,
+  MonitorSystem,
+  ClockSystem,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  EventCSRLinear,
+  FixedProb,
+  Expon,
+  DualExpon,
+  COBA,
+  CUBA,
+  MgBlock,
+  PoissonGroup,
+  prepareModelTask,
+  runModelRange,
 } from '@spikecs/systems'
 
 function network(model: string, kernel: 'wasm' | 'js', fuse: boolean): World {
@@ -17,9 +37,39 @@ function network(model: string, kernel: 'wasm' | 'js', fuse: boolean): World {
   const hh = model.startsWith('HH')
   const pop = addPopulation(w, 'p', { model, size: 53, given: { v0: hh ? -65 : 0, ...(model.includes('Ref') ? { tauRef: 1 } : {}) } })
   const g = hh ? 20 : 0.5
-  addProjection(w, 'e', FullProjAlignPost({ pre: src, post: pop, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.4 }), weight: g }), syn: Expon({ tau: 4 }), out: COBA({ E: hh ? 0 : 60 }) }))
-  addProjection(w, 'c', FullProjAlignPostMg({ pre: src, post: pop, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: hh ? 200 : 3 }), syn: DualExpon({}), out: CUBA() }))
-  addProjection(w, 'm', FullProjAlignPost({ pre: src, post: pop, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.2 }), weight: g }), syn: Expon({ tau: 8 }), out: MgBlock({ E: 0 }) }))
+  addProjection(
+    w,
+    'e',
+    FullProjAlignPost({
+      pre: src,
+      post: pop,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.4 }), weight: g }),
+      syn: Expon({ tau: 4 }),
+      out: COBA({ E: hh ? 0 : 60 }),
+    }),
+  )
+  addProjection(
+    w,
+    'c',
+    FullProjAlignPostMg({
+      pre: src,
+      post: pop,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: hh ? 200 : 3 }),
+      syn: DualExpon({}),
+      out: CUBA(),
+    }),
+  )
+  addProjection(
+    w,
+    'm',
+    FullProjAlignPost({
+      pre: src,
+      post: pop,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.2 }), weight: g }),
+      syn: Expon({ tau: 8 }),
+      out: MgBlock({ E: 0 }),
+    }),
+  )
   return w
 }
 
@@ -27,7 +77,8 @@ function network(model: string, kernel: 'wasm' | 'js', fuse: boolean): World {
 function splitNeuronSystem(world: World): void {
   const tick = world.tick
   for (const t of planOf(world).neurons) {
-    const pop = t.pop, n = pop.size
+    const pop = t.pop,
+      n = pop.size
     if (t.wasm !== null && t.wasm.kind === 'model') {
       prepareModelTask(t.wasm, t.inp)
       pop.nSpikes = runModelRange(t.wasm, tick, 20, n, runModelRange(t.wasm, tick, 0, 20, 0))
@@ -37,20 +88,28 @@ function splitNeuronSystem(world: World): void {
   }
 }
 
-for (const [kernel, fuse] of [['js', true], ['js', false], ['wasm', true]] as const) {
+for (const [kernel, fuse] of [
+  ['js', true],
+  ['js', false],
+  ['wasm', true],
+] as const) {
   test(`kernels over two ranges equal one call over the population (${kernel}, ${fuse ? 'fused' : 'unfused'})`, () => {
     for (const model of ['LifRefLTC', 'AdExIFRef', 'GifLTC', 'HHLTC']) {
-      const a = network(model, kernel, fuse), b = network(model, kernel, fuse)
+      const a = network(model, kernel, fuse),
+        b = network(model, kernel, fuse)
       setPipeline(b, [DelaySystem, CommSystem, AlignPostSystem, OutputSystem, splitNeuronSystem, MonitorSystem, ClockSystem])
       if (kernel === 'wasm') assert.is(planOf(b).neurons[1].wasm?.kind, 'model', `${model} runs the generated kernels`)
-      const pa = a.components.Population.list[1], pb = b.components.Population.list[1]
+      const pa = a.components.Population.list[1],
+        pb = b.components.Population.list[1]
       let spikes = 0
       for (let t = 0; t < 300; t++) {
-        step(a); step(b)
+        step(a)
+        step(b)
         assert.equal(Array.from(pb.spikes.array.subarray(0, pb.nSpikes)), Array.from(pa.spikes.array.subarray(0, pa.nSpikes)))
         spikes += pa.nSpikes
         for (const v of Object.keys(pa.state)) {
-          for (let i = 0; i < pa.size; i++) if (!Object.is(pa.state[v].array[i], pb.state[v].array[i])) assert.unreachable(`${model} ${v}[${i}] tick ${t}`)
+          for (let i = 0; i < pa.size; i++)
+            if (!Object.is(pa.state[v].array[i], pb.state[v].array[i])) assert.unreachable(`${model} ${v}[${i}] tick ${t}`)
         }
       }
       assert.ok(spikes > 0, `${model} spiked`)

@@ -4,11 +4,41 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type CommData, type PopulationData, type ProjectionData, type SpikeBufferData, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addValueBuffer, addSpikeBuffer, pushValue, pushSpike, insertSystem, run, generateRow,
-  CommSystem, Lif, LifRef, PoissonGroup, Expon, CUBA, FullProjAlignPost, HalfProjAlignPost, normal, uniform,
-  EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear,
-  JitFPNormalLinear, EventCSRLinear, CSRLinear, FixedProb, FixedPostNum, FixedPreNum, FromList, One2One, All2All,
-  Linear, type CommDesc,
+  addPopulation,
+  addProjection,
+  addValueBuffer,
+  addSpikeBuffer,
+  pushValue,
+  pushSpike,
+  insertSystem,
+  run,
+  generateRow,
+  CommSystem,
+  Lif,
+  LifRef,
+  PoissonGroup,
+  Expon,
+  CUBA,
+  FullProjAlignPost,
+  HalfProjAlignPost,
+  normal,
+  uniform,
+  EventJitFPHomoLinear,
+  EventJitFPUniformLinear,
+  EventJitFPNormalLinear,
+  JitFPHomoLinear,
+  JitFPUniformLinear,
+  JitFPNormalLinear,
+  EventCSRLinear,
+  CSRLinear,
+  FixedProb,
+  FixedPostNum,
+  FixedPreNum,
+  FromList,
+  One2One,
+  All2All,
+  Linear,
+  type CommDesc,
 } from '@spikecs/systems'
 
 type Jit = Extract<CommData, { gen: unknown }>
@@ -16,8 +46,11 @@ type Jit = Extract<CommData, { gen: unknown }>
 /** Every row of an on-the-fly layer: targets and weights (as the kernels draw them). */
 function jitRows(comm: CommData, nPre: number): { targets: number[][]; weights: number[][] } {
   const c = comm as Jit
-  const t = new Int32Array(c.nPost), w = new Float64Array(c.nPost), keys = new Uint32Array(2)
-  const targets: number[][] = [], weights: number[][] = []
+  const t = new Int32Array(c.nPost),
+    w = new Float64Array(c.nPost),
+    keys = new Uint32Array(2)
+  const targets: number[][] = [],
+    weights: number[][] = []
   for (let i = 0; i < nPre; i++) {
     const n = generateRow(c.gen, i, -1, t, c.gen.weight.kind === 'homo' ? null : w, keys)
     targets.push(Array.from(t.subarray(0, n)))
@@ -58,7 +91,10 @@ test('on-the-fly weights: Uniform(0.5, 1.5) and Normal(0.6, 0.1) moments within 
 })
 
 test('stored per-synapse weights from an initializer (FixedProb + normal/uniform): moments within 5 standard errors', () => {
-  for (const [init, mean, variance, mu4] of [[normal(2, 0.5), 2, 0.25, 3 * 0.0625], [uniform(-1, 1), 0, 1 / 3, 16 / 80]] as const) {
+  for (const [init, mean, variance, mu4] of [
+    [normal(2, 0.5), 2, 0.25, 3 * 0.0625],
+    [uniform(-1, 1), 0, 1 / 3, 16 / 80],
+  ] as const) {
     const { world, pre, post } = twoPops()
     const p = project(world, pre, post, EventCSRLinear({ conn: FixedProb({ prob: 0.02 }), weight: init }))
     const c = p.comm as Extract<CommData, { kind: 'EventCSRLinear' }>
@@ -76,8 +112,10 @@ test('a non-event layer has the matrix of its event form (same name and seed): t
     [EventJitFPUniformLinear({ prob: 0.05, wLow: 0, wHigh: 2 }), JitFPUniformLinear({ prob: 0.05, wLow: 0, wHigh: 2 })],
     [EventJitFPNormalLinear({ prob: 0.05, wMu: 1, wSigma: 0.3 }), JitFPNormalLinear({ prob: 0.05, wMu: 1, wSigma: 0.3 })],
   ] as const) {
-    const a = twoPops(), b = twoPops()
-    const pa = project(a.world, a.pre, a.post, ev), pb = project(b.world, b.pre, b.post, ne)
+    const a = twoPops(),
+      b = twoPops()
+    const pa = project(a.world, a.pre, a.post, ev),
+      pb = project(b.world, b.pre, b.post, ne)
     assert.is(pb.comm.kind, ne.kind)
     assert.equal(jitRows(pb.comm, 2000), jitRows(pa.comm, 2000))
   }
@@ -100,11 +138,17 @@ for (const dtype of ['float32', 'float64'] as const) {
       [EventJitFPUniformLinear({ prob: 0.1, wLow: 0.1, wHigh: 0.5 }), JitFPUniformLinear({ prob: 0.1, wLow: 0.1, wHigh: 0.5 })],
       [EventJitFPNormalLinear({ prob: 0.1, wMu: 0.3, wSigma: 0.1 }), JitFPNormalLinear({ prob: 0.1, wMu: 0.3, wSigma: 0.1 })],
       [EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: 0.3 }), CSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: 0.3 })],
-      [EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: normal(0.3, 0.1) }), CSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: normal(0.3, 0.1) })],
+      [
+        EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: normal(0.3, 0.1) }),
+        CSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: normal(0.3, 0.1) }),
+      ],
     ]
     for (const [ev, ne] of pairs) {
       const a = drivenState(ev, dtype)
-      assert.ok(a[0].some((x) => x > 0), 'the source must deliver something')
+      assert.ok(
+        a[0].some((x) => x > 0),
+        'the source must deliver something',
+      )
       assert.equal(drivenState(ne, dtype), a, ne.kind)
     }
   })
@@ -112,10 +156,14 @@ for (const dtype of ['float32', 'float64'] as const) {
 
 /** Pushes the given (index, value) pairs into `buf` in tick 0 (a system before CommSystem). */
 function feed(world: World, buf: SpikeBufferData, pairs: [number, number][], asSpikes = false): void {
-  insertSystem(world, (w) => {
-    if (w.tick !== 0) return
-    for (const [i, x] of pairs) asSpikes ? pushSpike(buf, i) : pushValue(buf, i, x)
-  }, { before: CommSystem })
+  insertSystem(
+    world,
+    (w) => {
+      if (w.tick !== 0) return
+      for (const [i, x] of pairs) asSpikes ? pushSpike(buf, i) : pushValue(buf, i, x)
+    },
+    { before: CommSystem },
+  )
 }
 
 /** The bound conductance in tick 0 of a half projection reading a value buffer (graded input). */
@@ -130,18 +178,36 @@ function gradedDelta(comm: CommDesc, pairs: [number, number][], valueBuffer = tr
 }
 
 test('a graded input scales the non-event current: Δ_j = Σ_i w_ij·x_i over the matrix; the event form counts each listed index once', () => {
-  const pairs: [number, number][] = [[3, 0.5], [17, 2], [40, -1.5], [41, 3], [199, 0.25]]
+  const pairs: [number, number][] = [
+    [3, 0.5],
+    [17, 2],
+    [40, -1.5],
+    [41, 3],
+    [199, 0.25],
+  ]
   for (const comm of [JitFPNormalLinear({ prob: 0.3, wMu: 1, wSigma: 0.5 }), JitFPHomoLinear({ prob: 0.3, weight: 0.8 })]) {
     const { delta, proj } = gradedDelta(comm, pairs)
     const { targets, weights } = jitRows(proj.comm, 200)
     const want = new Array(300).fill(0)
-    for (const [i, x] of pairs) targets[i].forEach((j, k) => { want[j] += weights[i][k] * x })
+    for (const [i, x] of pairs)
+      targets[i].forEach((j, k) => {
+        want[j] += weights[i][k] * x
+      })
     assert.ok(want.some((x) => x !== 0))
     for (let j = 0; j < 300; j++) assert.ok(Math.abs(delta[j] - want[j]) < 1e-12, `post ${j}: ${delta[j]} vs ${want[j]}`)
     // Twice the values, twice the current; values 1 equal the spike input.
-    const twice = gradedDelta(comm, pairs.map(([i, x]) => [i, 2 * x]))
+    const twice = gradedDelta(
+      comm,
+      pairs.map(([i, x]) => [i, 2 * x]),
+    )
     for (let j = 0; j < 300; j++) assert.ok(Math.abs(twice.delta[j] - 2 * want[j]) < 1e-12)
-    assert.equal(gradedDelta(comm, pairs.map(([i]) => [i, 1])).delta, gradedDelta(comm, pairs, false).delta)
+    assert.equal(
+      gradedDelta(
+        comm,
+        pairs.map(([i]) => [i, 1]),
+      ).delta,
+      gradedDelta(comm, pairs, false).delta,
+    )
   }
   // The event layer ignores the magnitude: the same as spikes at the listed indices.
   const ev = gradedDelta(EventJitFPHomoLinear({ prob: 0.3, weight: 0.8 }), pairs).delta
@@ -150,12 +216,18 @@ test('a graded input scales the non-event current: Δ_j = Σ_i w_ij·x_i over th
   const list = { pre: [3, 3, 17, 40, 199], post: [0, 5, 5, 299, 0], weight: [1, 2, 3, 4, 5] }
   const csr = gradedDelta(CSRLinear({ conn: FromList(list) }), pairs).delta
   const want = new Array(300).fill(0)
-  list.pre.forEach((i, k) => { want[list.post[k]] += list.weight[k] * (pairs.find((p) => p[0] === i)?.[1] ?? 0) })
+  list.pre.forEach((i, k) => {
+    want[list.post[k]] += list.weight[k] * (pairs.find((p) => p[0] === i)?.[1] ?? 0)
+  })
   assert.equal(csr, want)
 })
 
-test('dense layers (One2One, All2All, Linear) multiply a value buffer\'s values, as BrainPy\'s OneToOne/AllToAll/Linear', () => {
-  const pairs: [number, number][] = [[0, 2], [2, -0.5], [4, 3]]
+test("dense layers (One2One, All2All, Linear) multiply a value buffer's values, as BrainPy's OneToOne/AllToAll/Linear", () => {
+  const pairs: [number, number][] = [
+    [0, 2],
+    [2, -0.5],
+    [4, 3],
+  ]
   const delta = (comm: CommDesc, nPost: number, asSpikes = false) => {
     const world = createWorld({ dtype: 'float64' })
     const post = addPopulation(world, 'post', Lif({ size: nPost, vTh: 1e9, vReset: -1e9 }))
@@ -170,7 +242,13 @@ test('dense layers (One2One, All2All, Linear) multiply a value buffer\'s values,
   // All2All: every post gets w·Σx = 0.5·4.5.
   assert.equal(delta(All2All({ weight: 0.5 }), 3), [2.25, 2.25, 2.25])
   // Linear: post j gets Σ_i W[i][j]·x_i.
-  const W = [[1, 0], [0, 0], [1, 1], [0, 0], [0, 2]]
+  const W = [
+    [1, 0],
+    [0, 0],
+    [1, 1],
+    [0, 0],
+    [0, 2],
+  ]
   assert.equal(delta(Linear({ W }), 2), [2 - 0.5, -0.5 + 6])
   // A spike buffer is the 0/1 input: the same layers count each listed index once.
   assert.equal(delta(All2All({ weight: 0.5 }), 3, true), [1.5, 1.5, 1.5])
@@ -206,7 +284,13 @@ test('FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, 
   const w2 = createWorld({ seed: 3 })
   const E = addPopulation(w2, 'E', LifRef({ size: 300 }))
   for (const conn of [FixedPostNum({ num: 299, includeSelf: false }), FixedPreNum({ num: 40, includeSelf: false })]) {
-    const rows = rowsOf(addProjection(w2, conn.kind, FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn, weight: 1 }), syn: Expon(), out: CUBA(), post: E })))
+    const rows = rowsOf(
+      addProjection(
+        w2,
+        conn.kind,
+        FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn, weight: 1 }), syn: Expon(), out: CUBA(), post: E }),
+      ),
+    )
     rows.forEach((r, i) => assert.ok(!r.includes(i), `no self pair in row ${i}`))
     if (conn.kind === 'FixedPostNum') rows.forEach((r) => assert.is(r.length, 299))
     else {
@@ -221,7 +305,10 @@ test('FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, 
     return rowsOf(project(t.world, t.pre, t.post, comm, name))
   }
   const multi = fresh(4, 50, 10, EventCSRLinear({ conn: FixedPostNum({ num: 25, allowMultiConn: true }), weight: 1 }), 'multi')
-  multi.forEach((r) => { assert.is(r.length, 25); assert.ok(new Set(r).size < 25) })
+  multi.forEach((r) => {
+    assert.is(r.length, 25)
+    assert.ok(new Set(r).size < 25)
+  })
   // Deterministic: the same name and seed give the same rows; another seed other rows.
   assert.equal(fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20 }), weight: 1 }), 'out'), out)
   const other = fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20, seed: 99 }), weight: 1 }), 'out')
@@ -231,13 +318,34 @@ test('FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, 
 test('refused: connectors and value buffers name object, parameter and value', () => {
   const { world, pre, post } = twoPops(3, 'float32', 20, 10)
   const cases: [() => unknown, RegExp][] = [
-    [() => project(world, pre, post, EventCSRLinear({ conn: FixedPostNum({ num: 11 }), weight: 1 })), /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPostNum: num must be <= 10 \(got 11\)$/],
-    [() => project(world, pre, post, EventCSRLinear({ conn: FixedPreNum({ num: 2.5 }), weight: 1 })), /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: num must be an integer \(got 2.5\)$/],
-    [() => project(world, pre, post, EventCSRLinear({ conn: FixedPreNum({ num: 2, includeSelf: false }), weight: 1 })), /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: includeSelf needs pre and post to be the same population \(got false\)$/],
-    [() => project(world, pre, post, CSRLinear({ conn: FixedPostNum({ num: 2 }) })), /^projection 'p' \(FullProjAlignPost\) comm CSRLinear: weight is required \(a number, one value per synapse, or an initializer\) \(got undefined\)$/],
-    [() => project(world, pre, post, CSRLinear({ nPost: 11, conn: FixedPostNum({ num: 2 }), weight: 1 })), /^projection 'p' \(FullProjAlignPost\) comm CSRLinear: nPost does not match the post population size \(10\) \(got 11\)$/],
-    [() => project(world, pre, post, JitFPUniformLinear({ prob: 0.1, wLow: 2, wHigh: 1 })), /^projection 'p' \(FullProjAlignPost\) comm JitFPUniformLinear: wHigh must be >= wLow \(2\) \(got 1\)$/],
-    [() => pushValue(addSpikeBuffer(world, 'spk', 5), 1, 2), /^value buffer 'spk': buffer is a spike buffer without values: make it with addValueBuffer \(got "spk"\)$/],
+    [
+      () => project(world, pre, post, EventCSRLinear({ conn: FixedPostNum({ num: 11 }), weight: 1 })),
+      /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPostNum: num must be <= 10 \(got 11\)$/,
+    ],
+    [
+      () => project(world, pre, post, EventCSRLinear({ conn: FixedPreNum({ num: 2.5 }), weight: 1 })),
+      /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: num must be an integer \(got 2.5\)$/,
+    ],
+    [
+      () => project(world, pre, post, EventCSRLinear({ conn: FixedPreNum({ num: 2, includeSelf: false }), weight: 1 })),
+      /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: includeSelf needs pre and post to be the same population \(got false\)$/,
+    ],
+    [
+      () => project(world, pre, post, CSRLinear({ conn: FixedPostNum({ num: 2 }) })),
+      /^projection 'p' \(FullProjAlignPost\) comm CSRLinear: weight is required \(a number, one value per synapse, or an initializer\) \(got undefined\)$/,
+    ],
+    [
+      () => project(world, pre, post, CSRLinear({ nPost: 11, conn: FixedPostNum({ num: 2 }), weight: 1 })),
+      /^projection 'p' \(FullProjAlignPost\) comm CSRLinear: nPost does not match the post population size \(10\) \(got 11\)$/,
+    ],
+    [
+      () => project(world, pre, post, JitFPUniformLinear({ prob: 0.1, wLow: 2, wHigh: 1 })),
+      /^projection 'p' \(FullProjAlignPost\) comm JitFPUniformLinear: wHigh must be >= wLow \(2\) \(got 1\)$/,
+    ],
+    [
+      () => pushValue(addSpikeBuffer(world, 'spk', 5), 1, 2),
+      /^value buffer 'spk': buffer is a spike buffer without values: make it with addValueBuffer \(got "spk"\)$/,
+    ],
     [() => pushValue(addValueBuffer(world, 'val', 5), 1, NaN), /^value buffer 'val': value must be a finite number \(got NaN\)$/],
   ]
   for (const [f, re] of cases) assert.throws(f, re)

@@ -6,9 +6,31 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, counterU32, rowKeys, Stream, columnBytes, type ProjectionData } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeMonitor, addSpikeBuffer, pushSpike, insertSystem, step, synapticEvents,
-  spikeData, run, generateRow, CommSystem, LifRef, LifRefLTC, normal, EventJitFPHomoLinear,
-  EventCSRLinear, FixedProb, Expon, COBA, FullProjAlignPost, HalfProjAlignPost, lnUniform, type RowGenerator,
+  addPopulation,
+  addProjection,
+  addInput,
+  addSpikeMonitor,
+  addSpikeBuffer,
+  pushSpike,
+  insertSystem,
+  step,
+  synapticEvents,
+  spikeData,
+  run,
+  generateRow,
+  CommSystem,
+  LifRef,
+  LifRefLTC,
+  normal,
+  EventJitFPHomoLinear,
+  EventCSRLinear,
+  FixedProb,
+  Expon,
+  COBA,
+  FullProjAlignPost,
+  HalfProjAlignPost,
+  lnUniform,
+  type RowGenerator,
 } from '@spikecs/systems'
 import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
@@ -19,7 +41,8 @@ function genOf(p: ProjectionData): RowGenerator {
 
 function rows(gen: RowGenerator, order: number[], nPre: number, self = -1): number[][] {
   const out: number[][] = new Array(nPre)
-  const buf = new Int32Array(gen.nPost), keys = new Uint32Array(2)
+  const buf = new Int32Array(gen.nPost),
+    keys = new Uint32Array(2)
   for (const i of order) {
     const n = generateRow(gen, i, self < 0 ? -1 : i + self, buf, null, keys)
     out[i] = Array.from(buf.subarray(0, n))
@@ -31,8 +54,17 @@ function jitNet(seed: number, prob: number, extraFirst = false) {
   const world = createWorld({ seed })
   const pre = addPopulation(world, 'pre', LifRef({ size: 3000 }))
   const post = addPopulation(world, 'post', LifRef({ size: 4000 }))
-  if (extraFirst) addProjection(world, 'other', FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob: 0.1, weight: 1 }), syn: Expon({ tau: 3 }), out: COBA({ E: 0 }), post }))
-  const proj = addProjection(world, 'E2E', FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob, weight: 0.6 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }))
+  if (extraFirst)
+    addProjection(
+      world,
+      'other',
+      FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob: 0.1, weight: 1 }), syn: Expon({ tau: 3 }), out: COBA({ E: 0 }), post }),
+    )
+  const proj = addProjection(
+    world,
+    'E2E',
+    FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob, weight: 0.6 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }),
+  )
   return { world, proj }
 }
 
@@ -42,7 +74,9 @@ test('density over 3000 rows of 4000 posts is within 4 sigma of p = 0.02', () =>
   const { proj } = jitNet(1, 0.02)
   const r = rows(genOf(proj), range(3000), 3000)
   const total = r.reduce((a, b) => a + b.length, 0)
-  const n = 3000 * 4000, mean = n * 0.02, sd = Math.sqrt(n * 0.02 * 0.98)
+  const n = 3000 * 4000,
+    mean = n * 0.02,
+    sd = Math.sqrt(n * 0.02 * 0.98)
   assert.ok(Math.abs(total - mean) < 4 * sd, `${total} synapses, expected ${mean} ± ${4 * sd}`)
   for (const row of r) for (let k = 1; k < row.length; k++) assert.ok(row[k] > row[k - 1], 'targets strictly ascending')
 })
@@ -58,7 +92,8 @@ const chi2Crit = (df: number) => df * (1 - 2 / (9 * df) + 4.75 * Math.sqrt(2 / (
  */
 function gapHistogram(gen: RowGenerator, rows: number, B: number, W: number): { counts: Float64Array; n: number } {
   const counts = new Float64Array(B + 1)
-  const buf = new Int32Array(gen.nPost), keys = new Uint32Array(2)
+  const buf = new Int32Array(gen.nPost),
+    keys = new Uint32Array(2)
   let n = 0
   for (let i = 0; i < rows; i++) {
     const m = generateRow(gen, i, -1, buf, null, keys)
@@ -86,10 +121,16 @@ function generator(prob: number, nPre: number, nPost: number, seed: number): Row
   const world = createWorld({ seed })
   const pre = addPopulation(world, 'pre', LifRef({ size: nPre }))
   const post = addPopulation(world, 'post', LifRef({ size: nPost }))
-  return genOf(addProjection(world, 'E2E', FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post })))
+  return genOf(
+    addProjection(
+      world,
+      'E2E',
+      FullProjAlignPost({ pre, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }),
+    ),
+  )
 }
 
-test('table mode (p = 0.02): gaps of generateRow\'s rows are geometric (chi-square, about 1 000 000 gaps, 401 bins, alpha 1e-6)', () => {
+test("table mode (p = 0.02): gaps of generateRow's rows are geometric (chi-square, about 1 000 000 gaps, 401 bins, alpha 1e-6)", () => {
   const gen = generator(0.02, 14000, 4000, 17)
   assert.is(gen.gaps.mode, 'table')
   const { counts, n } = gapHistogram(gen, 14000, 400, 1)
@@ -98,7 +139,7 @@ test('table mode (p = 0.02): gaps of generateRow\'s rows are geometric (chi-squa
   assert.ok(chi2 < chi2Crit(400), `chi2 = ${chi2.toFixed(1)} >= ${chi2Crit(400).toFixed(1)}`)
 })
 
-test('log mode (p = 1e-3): gaps of generateRow\'s rows are geometric (chi-square, about 1 000 000 gaps, 201 bins of width 25)', () => {
+test("log mode (p = 1e-3): gaps of generateRow's rows are geometric (chi-square, about 1 000 000 gaps, 201 bins of width 25)", () => {
   const gen = generator(1e-3, 10500, 100000, 18)
   assert.is(gen.gaps.mode, 'log')
   const { counts, n } = gapHistogram(gen, 10500, 200, 25)
@@ -118,16 +159,30 @@ function delivered(kernel: 'js' | 'wasm', prob: number, nPre: number, nPost: num
   const world = createWorld({ seed, kernel })
   const post = addPopulation(world, 'post', LifRef({ size: nPost }))
   const buf = addSpikeBuffer(world, 'pre', nPre)
-  const proj = addProjection(world, 'in', HalfProjAlignPost({ source: buf, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }))
-  insertSystem(world, () => { for (let i = 0; i < nPre; i++) pushSpike(buf, i) }, { before: CommSystem })
+  const proj = addProjection(
+    world,
+    'in',
+    HalfProjAlignPost({ source: buf, comm: EventJitFPHomoLinear({ prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }),
+  )
+  insertSystem(
+    world,
+    () => {
+      for (let i = 0; i < nPre; i++) pushSpike(buf, i)
+    },
+    { before: CommSystem },
+  )
   step(world)
   const deg = Float32Array.from(proj.state.cond.array)
-  assert.is(synapticEvents(world), deg.reduce((a, x) => a + x, 0))
+  assert.is(
+    synapticEvents(world),
+    deg.reduce((a, x) => a + x, 0),
+  )
   return deg
 }
 
 function checkInDegrees(deg: Float32Array, nPre: number, p: number): void {
-  const n = nPre * deg.length, total = deg.reduce((a, x) => a + x, 0)
+  const n = nPre * deg.length,
+    total = deg.reduce((a, x) => a + x, 0)
   assert.ok(Math.abs(total - n * p) < 4 * Math.sqrt(n * p * (1 - p)), `${total} synapses, expected ${n * p}`)
   const pmf: number[] = [Math.pow(1 - p, nPre)]
   for (let k = 0; k < nPre; k++) pmf.push(pmf[k] * ((nPre - k) / (k + 1)) * (p / (1 - p)))
@@ -135,11 +190,15 @@ function checkInDegrees(deg: Float32Array, nPre: number, p: number): void {
   for (const d of deg) counts[d]++
   // Bins [0, lo], lo+1 … hi−1, [hi, nPre], with at least 5 expected in each tail.
   const N = deg.length
-  let lo = 0, acc = pmf[0]
+  let lo = 0,
+    acc = pmf[0]
   while (acc * N < 5) acc += pmf[++lo]
-  let hi = nPre, accHi = pmf[nPre]
+  let hi = nPre,
+    accHi = pmf[nPre]
   while (accHi * N < 5) accHi += pmf[--hi]
-  let chi2 = 0, cLo = 0, cHi = 0
+  let chi2 = 0,
+    cLo = 0,
+    cHi = 0
   for (let k = 0; k <= lo; k++) cLo += counts[k]
   for (let k = hi; k <= nPre; k++) cHi += counts[k]
   chi2 += (cLo - N * acc) ** 2 / (N * acc) + (cHi - N * accHi) ** 2 / (N * accHi)
@@ -176,9 +235,15 @@ function walkRow(gen: RowGenerator, i: number, gap: (r: number) => number): numb
   }
 }
 
-test('table mode: the thresholds are T_g; generateRow\'s rows are the threshold walk exactly; the threshold count is the log formula exactly', () => {
+test("table mode: the thresholds are T_g; generateRow's rows are the threshold walk exactly; the threshold count is the log formula exactly", () => {
   // Rows of 3 and 20 posts at p = 0.5 and 0.05: 12.5 % and 36 % of them are empty (first gap ≥ nPost).
-  for (const [p, nPost] of [[0.02, 4000], [0.3, 100], [0.002, 5000], [0.5, 3], [0.05, 20]] as const) {
+  for (const [p, nPost] of [
+    [0.02, 4000],
+    [0.3, 100],
+    [0.002, 5000],
+    [0.5, 3],
+    [0.05, 20],
+  ] as const) {
     const gen = generator(p, 300, nPost, 23)
     const t = gen.gaps
     assert.is(t.mode, 'table')
@@ -190,8 +255,13 @@ test('table mode: the thresholds are T_g; generateRow\'s rows are the threshold 
       T.push(Math.min(v, 4294967295))
     }
     assertSameArray(t.thresholds, T, `p=${p}, nPost=${nPost}: thresholds`)
-    const count = (r: number) => { let g = 0; while (g < T.length && r < T[g]) g++; return g }
-    const buf = new Int32Array(nPost), keys = new Uint32Array(2)
+    const count = (r: number) => {
+      let g = 0
+      while (g < T.length && r < T[g]) g++
+      return g
+    }
+    const buf = new Int32Array(nPost),
+      keys = new Uint32Array(2)
     for (let i = 0; i < 300; i++) {
       const n = generateRow(gen, i, -1, buf, null, keys)
       assert.equal(Array.from(buf.subarray(0, n)), walkRow(gen, i, count), `p=${p} row ${i}`)
@@ -214,7 +284,7 @@ test('table mode: the thresholds are T_g; generateRow\'s rows are the threshold 
   }
 })
 
-test('log mode (small p): ln u within 1e-15 of Math.log; generateRow\'s rows are the Math.log walk exactly', () => {
+test("log mode (small p): ln u within 1e-15 of Math.log; generateRow's rows are the Math.log walk exactly", () => {
   const s = new Stream(5)
   let worst = 0
   for (let k = 0; k < 200000; k++) {
@@ -226,10 +296,15 @@ test('log mode (small p): ln u within 1e-15 of Math.log; generateRow\'s rows are
   // A gap can differ from the libm formula only where ln u / ln(1 − p) is within 1e-15 relative of an
   // integer: none does in these rows (about 300 000 draws). Rows of 20 000 posts at p = 1e-5 are mostly empty
   // (82 %: the first gap is ≥ nPost, capped at nPost).
-  for (const [p, nPost] of [[8e-5, 1000000], [1e-3, 100000], [1e-5, 20000]] as const) {
+  for (const [p, nPost] of [
+    [8e-5, 1000000],
+    [1e-3, 100000],
+    [1e-5, 20000],
+  ] as const) {
     const gen = generator(p, 2000, nPost, 24)
     assert.is(gen.gaps.mode, 'log')
-    const buf = new Int32Array(nPost), keys = new Uint32Array(2)
+    const buf = new Int32Array(nPost),
+      keys = new Uint32Array(2)
     const libm = (r: number) => Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), nPost)
     for (let i = 0; i < 2000; i++) {
       const n = generateRow(gen, i, -1, buf, null, keys)
@@ -248,7 +323,7 @@ test('same seed, same targets; another seed, other targets; any row order or chu
   assert.not.equal(a, c)
 })
 
-test('adding another projection first does not change this one\'s matrix', () => {
+test("adding another projection first does not change this one's matrix", () => {
   const a = rows(genOf(jitNet(5, 0.02).proj), range(3000), 3000)
   const b = rows(genOf(jitNet(5, 0.02, true).proj), range(3000), 3000)
   assert.equal(a, b)
@@ -259,9 +334,20 @@ test('the CSR form built with the same seed and name is the same matrix; the JIT
   const world = createWorld({ seed: 11 })
   const pre = addPopulation(world, 'pre', LifRef({ size: 3000 }))
   const post = addPopulation(world, 'post', LifRef({ size: 4000 }))
-  const csr = addProjection(world, 'E2E', FullProjAlignPost({ pre, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.02 }), weight: 0.6 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post }))
+  const csr = addProjection(
+    world,
+    'E2E',
+    FullProjAlignPost({
+      pre,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.02 }), weight: 0.6 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+      post,
+    }),
+  )
   if (csr.comm.kind !== 'EventCSRLinear') throw new Error('csr')
-  const ptr = csr.comm.indptr.array, ind = csr.comm.indices.array
+  const ptr = csr.comm.indptr.array,
+    ind = csr.comm.indices.array
   const r = rows(genOf(jit.proj), range(3000), 3000)
   for (let i = 0; i < 3000; i++) assert.equal(Array.from(ind.subarray(ptr[i], ptr[i + 1])), r[i], `row ${i}`)
   // No column belongs to the JIT projection, and the world's memory does not depend on p.
@@ -279,7 +365,12 @@ test('self-connections: included by default, excluded on request, and excluded i
   const without = rows(genOf(make(EventJitFPHomoLinear({ prob: 0.5, weight: 1, includeSelf: false }))), range(500), 500, 0)
   const selfCount = withSelf.filter((row, i) => row.includes(i)).length
   assert.ok(selfCount > 200 && selfCount < 300, `about half the rows contain their diagonal (${selfCount})`)
-  without.forEach((row, i) => assert.equal(row, withSelf[i].filter((j) => j !== i)))
+  without.forEach((row, i) =>
+    assert.equal(
+      row,
+      withSelf[i].filter((j) => j !== i),
+    ),
+  )
   const csr = make(EventCSRLinear({ conn: FixedProb({ prob: 0.5, includeSelf: false }), weight: 1 }))
   if (csr.comm.kind !== 'EventCSRLinear') throw new Error('csr')
   const { indptr, indices } = csr.comm
@@ -289,7 +380,17 @@ test('self-connections: included by default, excluded on request, and excluded i
 test('BrainPy fixed out-degree: every row has exactly int(nPost·p) distinct targets (minus self when excluded)', () => {
   const world = createWorld()
   const E = addPopulation(world, 'E', LifRef({ size: 400 }))
-  const proj = addProjection(world, 'EE', FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true, includeSelf: false }), weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: E }))
+  const proj = addProjection(
+    world,
+    'EE',
+    FullProjAlignPost({
+      pre: E,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1, fixedOutDegree: true, includeSelf: false }), weight: 1 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+      post: E,
+    }),
+  )
   if (proj.comm.kind !== 'EventCSRLinear') throw new Error('csr')
   const { indptr, indices } = proj.comm
   for (let i = 0; i < 400; i++) {
@@ -305,8 +406,14 @@ test('a COBA network with JIT and with CSR connectivity spikes identically', () 
     const world = createWorld({ seed: 21 })
     const E = addPopulation(world, 'E', LifRefLTC({ size: 800, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: normal(-55, 2) }))
     const I = addPopulation(world, 'I', LifRefLTC({ size: 200, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 5, v0: normal(-55, 2) }))
-    const comm = (w: number) => mode === 'jit' ? EventJitFPHomoLinear({ prob: 0.08, weight: w }) : EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: w })
-    for (const [name, pre, post, w, tau, E0] of [['E2E', E, E, 0.6, 5, 0], ['E2I', E, I, 0.6, 5, 0], ['I2E', I, E, 6.7, 10, -80], ['I2I', I, I, 6.7, 10, -80]] as const) {
+    const comm = (w: number) =>
+      mode === 'jit' ? EventJitFPHomoLinear({ prob: 0.08, weight: w }) : EventCSRLinear({ conn: FixedProb({ prob: 0.08 }), weight: w })
+    for (const [name, pre, post, w, tau, E0] of [
+      ['E2E', E, E, 0.6, 5, 0],
+      ['E2I', E, I, 0.6, 5, 0],
+      ['I2E', I, E, 6.7, 10, -80],
+      ['I2I', I, I, 6.7, 10, -80],
+    ] as const) {
       addProjection(world, name, FullProjAlignPost({ pre, comm: comm(w), syn: Expon({ tau }), out: COBA({ E: E0 }), post }))
     }
     addInput(world, E, 20)

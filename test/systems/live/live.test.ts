@@ -3,10 +3,41 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, SpikecsError, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addSpikeMonitor, addInput, spikeData, step, run, Lif, LifRef, createDriver, advanceFrame, singleStep,
-  pauseDriver, resumeDriver, setSpeed, setTickCap, addSpikeTap, tapSpikes, setWeightScale, weightScaleOf, addSpikeInjector,
-  injectSpikes, injectEvents, setInput, setParam, addSpikeBuffer, pushSpike, addProjection, HalfProjAlignPost, HalfProjAlignPostMg,
-  One2One, Expon, COBA, addStateProbe, probeData, type Driver,
+  addPopulation,
+  addSpikeMonitor,
+  addInput,
+  spikeData,
+  step,
+  run,
+  Lif,
+  LifRef,
+  createDriver,
+  advanceFrame,
+  singleStep,
+  pauseDriver,
+  resumeDriver,
+  setSpeed,
+  setTickCap,
+  addSpikeTap,
+  tapSpikes,
+  setWeightScale,
+  weightScaleOf,
+  addSpikeInjector,
+  injectSpikes,
+  injectEvents,
+  setInput,
+  setParam,
+  addSpikeBuffer,
+  pushSpike,
+  addProjection,
+  HalfProjAlignPost,
+  HalfProjAlignPostMg,
+  One2One,
+  Expon,
+  COBA,
+  addStateProbe,
+  probeData,
+  type Driver,
 } from '@spikecs/systems'
 import { einet, coba } from '@spikecs/presets'
 import { readFileSync } from 'node:fs'
@@ -20,7 +51,14 @@ function counted(o: Parameters<typeof createDriver>[1] = {}): { world: World; dr
   addPopulation(world, 'n', Lif({ size: 1 }))
   let n = 0
   let clock = 0
-  const driver = createDriver(world, { now: () => clock++, ...o, tick: (w) => { n++; step(w) } })
+  const driver = createDriver(world, {
+    now: () => clock++,
+    ...o,
+    tick: (w) => {
+      n++
+      step(w)
+    },
+  })
   return { world, driver, ticks: () => n }
 }
 
@@ -69,8 +107,14 @@ test('driver: speed scales the ticks per frame; the cap drops the backlog instea
   setTickCap(capped.driver, 20)
   assert.is(advanceFrame(capped.driver, 1.25).ticks, 13) // 0.5 carried + 12.5 owed
   assert.throws(() => setTickCap(capped.driver, 1.5), /driver: maxTicksPerFrame must be an integer/)
-  assert.throws(() => setSpeed(driver, 0.05), (e: unknown) => e instanceof SpikecsError && /driver: speed must be in \[0\.1, 100\]/.test((e as Error).message))
-  assert.throws(() => setSpeed(driver, 101), (e: unknown) => e instanceof SpikecsError)
+  assert.throws(
+    () => setSpeed(driver, 0.05),
+    (e: unknown) => e instanceof SpikecsError && /driver: speed must be in \[0\.1, 100\]/.test((e as Error).message),
+  )
+  assert.throws(
+    () => setSpeed(driver, 101),
+    (e: unknown) => e instanceof SpikecsError,
+  )
   assert.throws(() => advanceFrame(driver, -1), /elapsedMs/)
   assert.throws(() => advanceFrame(driver, NaN), /elapsedMs/)
   assert.throws(() => createDriver(createWorld(), { maxTicksPerFrame: 0 }), /maxTicksPerFrame/)
@@ -98,7 +142,8 @@ function tapped(net: ReturnType<typeof einet> | ReturnType<typeof coba>, frames:
   const pops = Object.values(net.pops)
   const tap = addSpikeTap(net.world, pops)
   const driver = createDriver(net.world, { taps: [tap], speed, maxSpeed: 100, maxTicksPerFrame: 300 })
-  const ticks: number[] = [], indices: number[] = []
+  const ticks: number[] = [],
+    indices: number[] = []
   let expectTick = 0
   for (const ms of frames) {
     const r = advanceFrame(driver, ms)
@@ -116,7 +161,7 @@ function tapped(net: ReturnType<typeof einet> | ReturnType<typeof coba>, frames:
   return { ticks, indices, world: net.world }
 }
 
-test('spike tap: the spikes read frame by frame are the monitor\'s spikes of those ticks', () => {
+test("spike tap: the spikes read frame by frame are the monitor's spikes of those ticks", () => {
   const frames = [16.7, 3, 0, 40, 16.6, 7.77, 1000, 16.7]
   for (const net of [einet({ seed: 2, scale: 0.5 }), coba({ seed: 3, scale: 0.5, kernel: 'js' })]) {
     const { ticks, indices, world } = tapped(net, frames)
@@ -138,14 +183,16 @@ for (const kernel of ['js', 'wasm'] as const) {
       assert.is(weightScaleOf(b.world, I), 0.5)
       run(a.world, 100)
       run(b.world, 100)
-      const sa = spikeData(a.monitors.spikes!), sb = spikeData(b.monitors.spikes!)
+      const sa = spikeData(a.monitors.spikes!),
+        sb = spikeData(b.monitors.spikes!)
       assert.ok(sa.indices.length > 100)
       assert.equal(sb.ticks, sa.ticks)
       assert.equal(sb.indices, sa.indices)
       // Mid-run changes apply from the next tick; back to 1 the weight is the built one again.
       const c = einet({ seed: 4, scale: 0.5, kernel, conn })
       const Ic = c.world.components.Projection.list.find((p) => p.name === 'I')!
-      const weightOf = () => Ic.comm.kind === 'EventCSRLinear' ? Ic.comm.weight : (Ic.comm as { gen: { weight: { value: number } } }).gen.weight.value
+      const weightOf = () =>
+        Ic.comm.kind === 'EventCSRLinear' ? Ic.comm.weight : (Ic.comm as { gen: { weight: { value: number } } }).gen.weight.value
       const built = weightOf()
       run(c.world, 20)
       setWeightScale(c.world, Ic, 3)
@@ -171,7 +218,10 @@ test('weight scale: errors name the projection, the parameter and the value', ()
   assert.throws(() => setWeightScale(net.world, E, -1), /projection 'E': weightScale must be >= 0.*\(got -1\)/)
   assert.throws(() => setWeightScale(net.world, E, NaN), /projection 'E': weightScale must be a finite number/)
   const other = einet({ scale: 0.25 })
-  assert.throws(() => setWeightScale(net.world, other.world.components.Projection.list[0], 2), /setWeightScale: proj must be a projection added to this world/)
+  assert.throws(
+    () => setWeightScale(net.world, other.world.components.Projection.list[0], 2),
+    /setWeightScale: proj must be a projection added to this world/,
+  )
 })
 
 for (const kernel of ['js', 'wasm'] as const) {
@@ -200,7 +250,11 @@ for (const kernel of ['js', 'wasm'] as const) {
   })
 }
 
-for (const [kernel, dtype, merged] of [['js', 'float64', false], ['js', 'float32', true], ['wasm', 'float32', false]] as const) {
+for (const [kernel, dtype, merged] of [
+  ['js', 'float64', false],
+  ['js', 'float32', true],
+  ['wasm', 'float32', false],
+] as const) {
   test(`injectEvents (${kernel}, ${dtype}${merged ? ', Mg' : ''}): the events a spike through the projection would deliver next tick`, () => {
     // Two equal worlds: a population fed one-to-one from a spike buffer. In one the buffer gets spikes of
     // neurons 2 and 5; in the other injectEvents adds the projection's weight for the same post neurons.
@@ -215,7 +269,8 @@ for (const [kernel, dtype, merged] of [['js', 'float64', false], ['js', 'float32
       const mon = addSpikeMonitor(world, pop)
       return { world, pop, buf, proj, probe, mon }
     }
-    const a = make(), b = make()
+    const a = make(),
+      b = make()
     run(a.world, 1)
     run(b.world, 1)
     pushSpike(a.buf, 2)

@@ -6,9 +6,28 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type Dtype, type PopulationData, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, step, neuronModels, planOf, describePlan, FullProjAlignPost, FullProjAlignPostMg,
-  EventCSRLinear, FixedProb, Expon, DualExponV2, Alpha, DualExpon, COBA, CUBA, MgBlock, PoissonGroup,
-  type NeuronInputs, type SynapseDesc, type OutputDesc,
+  addPopulation,
+  addProjection,
+  addInput,
+  step,
+  neuronModels,
+  planOf,
+  describePlan,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  EventCSRLinear,
+  FixedProb,
+  Expon,
+  DualExponV2,
+  Alpha,
+  DualExpon,
+  COBA,
+  CUBA,
+  MgBlock,
+  PoissonGroup,
+  type NeuronInputs,
+  type SynapseDesc,
+  type OutputDesc,
 } from '@spikecs/systems'
 import { legacyAdvance, legacyHH, legacyLif, legacyNonlinearIF, legacyOutput, type Inputs } from '../../support/legacy-kernels.js'
 
@@ -18,14 +37,23 @@ const dt = 0.1
 function stream(seed: number): () => number {
   let x = seed >>> 0 || 1
   return () => {
-    x ^= x << 13; x >>>= 0
+    x ^= x << 13
+    x >>>= 0
     x ^= x >>> 17
-    x ^= x << 5; x >>>= 0
+    x ^= x << 5
+    x >>>= 0
     return x / 2 ** 32
   }
 }
 
-interface Family { legacy: (pop: PopulationData, inp: Inputs, tick: number) => void; v0: [number, number]; gMax: number; E: [number, number]; iMax: number; given: Record<string, number> }
+interface Family {
+  legacy: (pop: PopulationData, inp: Inputs, tick: number) => void
+  v0: [number, number]
+  gMax: number
+  E: [number, number]
+  iMax: number
+  given: Record<string, number>
+}
 
 function familyOf(kind: string): Family {
   const ltc = kind.endsWith('LTC')
@@ -43,12 +71,21 @@ function familyOf(kind: string): Family {
   const iz = family === 'Izhikevich'
   return {
     legacy: (p, i, t) => legacyNonlinearIF(p, i, t, family, ltc, dt),
-    v0: iz ? [-75, -55] : [-70, -50], gMax: iz ? 0.2 : 0.3, E: [0, -80], iMax: iz ? 20 : 30, given,
+    v0: iz ? [-75, -55] : [-70, -50],
+    gMax: iz ? 0.2 : 0.3,
+    E: [0, -80],
+    iMax: iz ? 20 : 30,
+    given,
   }
 }
 
 const LEGACY_KINDS = [
-  'Lif', 'LifRef', 'LifLTC', 'LifRefLTC', 'HH', 'HHLTC',
+  'Lif',
+  'LifRef',
+  'LifLTC',
+  'LifRefLTC',
+  'HH',
+  'HHLTC',
   ...['ExpIF', 'AdExIF', 'QuaIF', 'Izhikevich'].flatMap((f) => [f, `${f}Ref`, `${f}LTC`, `${f}RefLTC`]),
 ]
 
@@ -66,25 +103,35 @@ for (const dtype of ['float32', 'float64'] as Dtype[]) {
       const v0 = Array.from({ length: n }, () => fam.v0[0] + (fam.v0[1] - fam.v0[0]) * r0())
       const a = addPopulation(world, 'a', { model: kind, size: n, given: { ...fam.given, v0 } })
       const b = addPopulation(world, 'b', { model: kind, size: n, given: { ...fam.given, v0 } })
-      const ia = inputs(n), ib = inputs(n)
+      const ia = inputs(n),
+        ib = inputs(n)
       const r = stream(29)
       let spikes = 0
       for (let tick = 0; tick < 400; tick++) {
         const iS = fam.iMax * r() * 0.5
-        ia.iScalar = iS; ib.iScalar = iS
+        ia.iScalar = iS
+        ib.iScalar = iS
         for (let i = 0; i < n; i++) {
           const g = r() < 0.3 ? fam.gMax * r() : 0
           const E = r() < 0.7 ? fam.E[0] : fam.E[1]
           const ic = r() < 0.2 ? fam.iMax * (r() - 0.3) : 0
           const x = fam.iMax * 0.5 * r()
-          ia.G[i] = ib.G[i] = g; ia.GE[i] = ib.GE[i] = g * E; ia.I[i] = ib.I[i] = ic; ia.iArr[i] = ib.iArr[i] = x
+          ia.G[i] = ib.G[i] = g
+          ia.GE[i] = ib.GE[i] = g * E
+          ia.I[i] = ib.I[i] = ic
+          ia.iArr[i] = ib.iArr[i] = x
         }
         neuronModels[kind].update(a, ia, tick)
         fam.legacy(b, ib, tick)
-        assert.equal(Array.from(a.spikes.array.subarray(0, a.nSpikes)), Array.from(b.spikes.array.subarray(0, b.nSpikes)), `${kind} spikes in tick ${tick}`)
+        assert.equal(
+          Array.from(a.spikes.array.subarray(0, a.nSpikes)),
+          Array.from(b.spikes.array.subarray(0, b.nSpikes)),
+          `${kind} spikes in tick ${tick}`,
+        )
         spikes += a.nSpikes
         for (const v of Object.keys(a.state)) {
-          const x = a.state[v].array, y = b.state[v].array
+          const x = a.state[v].array,
+            y = b.state[v].array
           for (let i = 0; i < n; i++) {
             if (!Object.is(x[i], y[i])) assert.unreachable(`${kind} ${v}[${i}] in tick ${tick}: ${x[i]} vs ${y[i]}`)
           }
@@ -97,10 +144,16 @@ for (const dtype of ['float32', 'float64'] as Dtype[]) {
 }
 
 const SYNAPSES: [string, () => SynapseDesc][] = [
-  ['Expon', () => Expon({ tau: 5 })], ['DualExponV2', () => DualExponV2({ tauDecay: 8, tauRise: 2 })],
-  ['Alpha', () => Alpha({ tauDecay: 4 })], ['DualExpon', () => DualExpon({ tauDecay: 9, tauRise: 1.5 })],
+  ['Expon', () => Expon({ tau: 5 })],
+  ['DualExponV2', () => DualExponV2({ tauDecay: 8, tauRise: 2 })],
+  ['Alpha', () => Alpha({ tauDecay: 4 })],
+  ['DualExpon', () => DualExpon({ tauDecay: 9, tauRise: 1.5 })],
 ]
-const OUTPUTS: [string, () => OutputDesc][] = [['COBA', () => COBA({ E: -10 })], ['CUBA', () => CUBA()], ['MgBlock', () => MgBlock({ E: 0 })]]
+const OUTPUTS: [string, () => OutputDesc][] = [
+  ['COBA', () => COBA({ E: -10 })],
+  ['CUBA', () => CUBA()],
+  ['MgBlock', () => MgBlock({ E: 0 })],
+]
 
 /** A world with one post population fed by every synapse kind × output kind × Mg order, from a Poisson source. */
 function synapseWorld(dtype: Dtype, fuse: boolean, model = 'LifRef'): World {
@@ -115,10 +168,18 @@ function synapseWorld(dtype: Dtype, fuse: boolean, model = 'LifRef'): World {
       for (const mg of [false, true]) {
         const w = (ok === 'CUBA' ? fam.iMax * 0.3 : fam.gMax * 0.5) * (k % 3 === 2 ? -0.5 : 1)
         const make = mg ? FullProjAlignPostMg : FullProjAlignPost
-        addProjection(world, `${sk}-${ok}-${mg ? 'mg' : 'n'}`, make({
-          pre: src, post, delay: 0.1 * (1 + (k % 3)), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: w }),
-          syn: syn(), out: out(),
-        }))
+        addProjection(
+          world,
+          `${sk}-${ok}-${mg ? 'mg' : 'n'}`,
+          make({
+            pre: src,
+            post,
+            delay: 0.1 * (1 + (k % 3)),
+            comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: w }),
+            syn: syn(),
+            out: out(),
+          }),
+        )
         k++
       }
     }
@@ -138,45 +199,73 @@ for (const dtype of ['float32', 'float64'] as Dtype[]) {
       // against the generated one, and the legacy outputs against the generated ones.
       for (const t of plan.states) {
         const s = t.state
-        const copy = { ...s, cols: Object.fromEntries(Object.entries(s.cols).map(([k, c]) => [k, { ...c, array: c.array.slice() }])), cond: { ...s.cond, array: s.cond.array.slice() } }
+        const copy = {
+          ...s,
+          cols: Object.fromEntries(Object.entries(s.cols).map(([k, c]) => [k, { ...c, array: c.array.slice() }])),
+          cond: { ...s.cond, array: s.cond.array.slice() },
+        }
         if (s.cond.array === s.cols.g?.array) copy.cond = copy.cols.g
         const before = Object.fromEntries(Object.entries(s.cols).map(([k, c]) => [k, c.array.slice()]))
         legacyAdvance(copy as typeof s)
         t.advance(s, 0, t.n)
         for (const k of Object.keys(s.cols)) {
-          for (let i = 0; i < t.n; i++) if (!Object.is(s.cols[k].array[i], copy.cols[k].array[i])) assert.unreachable(`${s.kind} ${k}[${i}] tick ${tick}`)
+          for (let i = 0; i < t.n; i++)
+            if (!Object.is(s.cols[k].array[i], copy.cols[k].array[i])) assert.unreachable(`${s.kind} ${k}[${i}] tick ${tick}`)
         }
-        for (let i = 0; i < t.n; i++) if (!Object.is(s.cond.array[i], copy.cond.array[i])) assert.unreachable(`${s.kind} cond[${i}] tick ${tick}`)
+        for (let i = 0; i < t.n; i++)
+          if (!Object.is(s.cond.array[i], copy.cond.array[i])) assert.unreachable(`${s.kind} cond[${i}] tick ${tick}`)
         // Undo, so the world continues unchanged.
         for (const k of Object.keys(s.cols)) s.cols[k].array.set(before[k])
       }
       for (const t of plan.outputs) {
-        const a = inputs(t.n), b = inputs(t.n)
+        const a = inputs(t.n),
+          b = inputs(t.n)
         t.apply(t.output, a, t.V, 0, t.n)
         legacyOutput(t.output.kind, t.output.params, t.output.state.cond.array, b, post.state.V.array)
-        for (const k of ['G', 'GE', 'I'] as const) for (let i = 0; i < t.n; i++) assert.ok(Object.is(a[k][i], b[k][i]), `${t.output.kind} ${k}[${i}]`)
+        for (const k of ['G', 'GE', 'I'] as const)
+          for (let i = 0; i < t.n; i++) assert.ok(Object.is(a[k][i], b[k][i]), `${t.output.kind} ${k}[${i}]`)
       }
     }
   })
 }
 
-for (const model of ['LifRef', 'LifRefLTC', 'AdExIFRefLTC', 'QuaIF', 'IzhikevichRef', 'ExpIFLTC', 'HH', 'HHLTC', 'IF', 'IFLTC', 'AdQuaIFRef', 'AdQuaIFLTC', 'GifRef', 'GifLTC']) {
+for (const model of [
+  'LifRef',
+  'LifRefLTC',
+  'AdExIFRefLTC',
+  'QuaIF',
+  'IzhikevichRef',
+  'ExpIFLTC',
+  'HH',
+  'HHLTC',
+  'IF',
+  'IFLTC',
+  'AdQuaIFRef',
+  'AdQuaIFLTC',
+  'GifRef',
+  'GifLTC',
+]) {
   test(`fused kernel of ${model} with every synapse × output × Mg order equals the unfused systems bit for bit`, () => {
     for (const dtype of ['float32', 'float64'] as Dtype[]) {
-      const a = synapseWorld(dtype, true, model), b = synapseWorld(dtype, false, model)
+      const a = synapseWorld(dtype, true, model),
+        b = synapseWorld(dtype, false, model)
       assert.is(describePlan(a)[1].kernel, 'fused')
       assert.is(describePlan(b)[1].kernel, 'unfused')
       let spikes = 0
       for (let tick = 0; tick < 300; tick++) {
-        step(a); step(b)
-        const pa = a.components.Population.list[1], pb = b.components.Population.list[1]
+        step(a)
+        step(b)
+        const pa = a.components.Population.list[1],
+          pb = b.components.Population.list[1]
         spikes += pa.nSpikes
         assert.equal(Array.from(pa.spikes.array.subarray(0, pa.nSpikes)), Array.from(pb.spikes.array.subarray(0, pb.nSpikes)))
         for (const v of Object.keys(pa.state)) {
-          for (let i = 0; i < pa.size; i++) if (!Object.is(pa.state[v].array[i], pb.state[v].array[i])) assert.unreachable(`${v}[${i}] tick ${tick}`)
+          for (let i = 0; i < pa.size; i++)
+            if (!Object.is(pa.state[v].array[i], pb.state[v].array[i])) assert.unreachable(`${v}[${i}] tick ${tick}`)
         }
       }
-      const sa = a.components.SynapseState.list, sb = b.components.SynapseState.list
+      const sa = a.components.SynapseState.list,
+        sb = b.components.SynapseState.list
       sa.forEach((s, k) => {
         for (const c of Object.keys(s.cols)) assert.equal(Array.from(s.cols[c].array), Array.from(sb[k].cols[c].array), `${s.kind} ${c}`)
       })

@@ -3,7 +3,18 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, isFused, Lif, LifRef, LifRefLTC, LifLTC,
+  addPopulation,
+  addInput,
+  addSpikeMonitor,
+  addStateProbe,
+  spikeData,
+  probeData,
+  run,
+  isFused,
+  Lif,
+  LifRef,
+  LifRefLTC,
+  LifLTC,
 } from '@spikecs/systems'
 
 // Docs parameters: V_rest −60, V_th −50, V_reset −60, τ 20 ms, τ_ref 5 ms; V0 = −60, input 20, dt 0.1 ms.
@@ -12,12 +23,20 @@ import {
 // first spike happens in tick k* − 1 = 138 (tick 0 is the first integration). After a spike in tick s, V is held
 // for round(τ_ref/dt) = 50 ticks and integrates from s + 51: the next spike is in tick s + 50 + 139, so the
 // inter-spike interval is 189 ticks = 18.9 ms (≈ 52.9 Hz).
-const dt = 0.1, tau = 20, vRest = -60, vTh = -50, vReset = -60, I = 20
+const dt = 0.1,
+  tau = 20,
+  vRest = -60,
+  vTh = -50,
+  vReset = -60,
+  I = 20
 const vInf = vRest + I
 const kStar = 139 // ceil(200·ln 2) = ceil(138.63): the first spike is in tick 138
 const nRef = 50 // round(5 ms / 0.1 ms): the ISI is 50 + 139 = 189 ticks
 
-for (const [name, make] of [['LifRef', LifRef], ['LifRefLTC', LifRefLTC]] as const) {
+for (const [name, make] of [
+  ['LifRef', LifRef],
+  ['LifRefLTC', LifRefLTC],
+] as const) {
   for (const dtype of ['float32', 'float64'] as const) {
     test(`${name} (${dtype}): first spike tick, every ISI, V held at V_reset, V trajectory`, () => {
       const world = createWorld({ dtMs: dt, dtype })
@@ -89,11 +108,20 @@ test('LTC and non-LTC differ under a conductance; LTC matches the exact solution
   // One2One projection from a source that spikes every tick would not be constant, so instead check the LTC
   // kernel's formula directly against the per-population update with a hand-made sum.
   const { neuronModels } = await import('@spikecs/systems')
-  const g = 0.7, E = 0, v0 = -65
+  const g = 0.7,
+    E = 0,
+    v0 = -65
   for (const kind of ['LifLTC', 'Lif']) {
     const world = createWorld({ dtMs: dt, dtype: 'float64' })
     const pop = addPopulation(world, 'n', (kind === 'Lif' ? Lif : LifLTC)({ size: 1, vRest: -60, vTh: 100, vReset: -70, tau: 10, v0 }))
-    const inp = { G: Float64Array.of(g), GE: Float64Array.of(g * E), I: new Float64Array(1), iArr: new Float64Array(1), hasArr: false, iScalar: 0 }
+    const inp = {
+      G: Float64Array.of(g),
+      GE: Float64Array.of(g * E),
+      I: new Float64Array(1),
+      iArr: new Float64Array(1),
+      hasArr: false,
+      iScalar: 0,
+    }
     const model = neuronModels[kind]
     let v = v0
     for (let k = 0; k < 50; k++) {

@@ -5,7 +5,17 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type PopulationData } from '@spikecs/ecs-core'
 import {
-  addPopulation, addInput, step, neuronModels, IF, IFLTC, AdQuaIF, AdQuaIFRef, Gif, GifRef, GifLTC,
+  addPopulation,
+  addInput,
+  step,
+  neuronModels,
+  IF,
+  IFLTC,
+  AdQuaIF,
+  AdQuaIFRef,
+  Gif,
+  GifRef,
+  GifLTC,
   type NeuronInputs,
 } from '@spikecs/systems'
 
@@ -32,13 +42,23 @@ test('IF: with a constant input V follows V∞ + (V0 − V∞)·e^(−t/τ) exac
 })
 
 test('IFLTC: under a constant conductance the step is the exact solution of the linear membrane; IF takes the current at the old V', () => {
-  const g = 0.5, E = 10, I = 1
+  const g = 0.5,
+    E = 10,
+    I = 1
   for (const kind of ['IFLTC', 'IF']) {
     const world = createWorld({ dtMs: dt, dtype: 'float64' })
     const pop = addPopulation(world, 'n', (kind === 'IF' ? IF : IFLTC)({ size: 1, v0: -4 }))
-    const inp: NeuronInputs = { G: new Float64Array(1), GE: new Float64Array(1), I: new Float64Array(1), iArr: new Float64Array(1), hasArr: false, iScalar: I }
+    const inp: NeuronInputs = {
+      G: new Float64Array(1),
+      GE: new Float64Array(1),
+      I: new Float64Array(1),
+      iArr: new Float64Array(1),
+      hasArr: false,
+      iScalar: I,
+    }
     for (let k = 0; k < 80; k++) {
-      inp.G[0] = g; inp.GE[0] = g * E
+      inp.G[0] = g
+      inp.GE[0] = g * E
       neuronModels[kind].update(pop, inp, k)
     }
     // τ dV/dt = −V + I + g(E − V): V∞ = (I + gE)/(1 + g) = 4, rate (1 + g)/τ.
@@ -52,10 +72,16 @@ test('IFLTC: under a constant conductance the step is the exact solution of the 
 test('AdQuaIF: BrainPy defaults; at rest without input; w jumps by b at each spike; the first spike time of the quadratic membrane', () => {
   const world = createWorld({ dtMs: 0.01, dtype: 'float64' })
   const rest = addPopulation(world, 'rest', AdQuaIF({ size: 1 }))
-  assert.equal(['vRest', 'vReset', 'vTh', 'vC', 'a', 'b', 'c', 'tau', 'tauW'].map((k) => get(rest, k)), [-65, -68, -30, -50, 1, 0.1, 0.07, 10, 10])
+  assert.equal(
+    ['vRest', 'vReset', 'vTh', 'vC', 'a', 'b', 'c', 'tau', 'tauW'].map((k) => get(rest, k)),
+    [-65, -68, -30, -50, 1, 0.1, 0.07, 10, 10],
+  )
   // Without adaptation (a = b = 0) and a constant I with no fixed point: τ dV/dt = c(V − m)² + K, m the midpoint of
   // V_rest and V_c, K = I − c·((V_c − V_rest)/2)² > 0, so T = τ/√(cK)·[atan(√(c/K)(V_th − m)) − atan(√(c/K)(V0 − m))].
-  const I = 10, c = 0.07, m = -57.5, K = I - c * 7.5 * 7.5
+  const I = 10,
+    c = 0.07,
+    m = -57.5,
+    K = I - c * 7.5 * 7.5
   const T = (10 / Math.sqrt(c * K)) * (Math.atan(Math.sqrt(c / K) * (-30 - m)) - Math.atan(Math.sqrt(c / K) * (-65 - m)))
   const q = addPopulation(world, 'q', AdQuaIF({ size: 1, a: 0, b: 0 }))
   addInput(world, q, I)
@@ -83,7 +109,10 @@ test('AdQuaIFRef: V is held at V_reset for round(τ_ref/dt) ticks after a spike 
   const pop = addPopulation(world, 'n', AdQuaIFRef({ size: 1, tauRef: 2, a: 0, b: 1 }))
   addInput(world, pop, 20)
   let spikeTick = -1
-  for (let k = 0; k < 400 && spikeTick < 0; k++) { step(world); if (pop.nSpikes > 0) spikeTick = k }
+  for (let k = 0; k < 400 && spikeTick < 0; k++) {
+    step(world)
+    if (pop.nSpikes > 0) spikeTick = k
+  }
   assert.ok(spikeTick > 0)
   const w0 = pop.state.w.array[0]
   for (let j = 1; j <= 20; j++) {
@@ -98,18 +127,29 @@ test('AdQuaIFRef: V is held at V_reset for round(τ_ref/dt) ticks after a spike 
 test('Gif: BrainPy defaults; a constant input crosses V_th at τ·ln((V0 − V∞)/(V_th − V∞)); the reset of I1, I2 and V_th', () => {
   const world = createWorld({ dtMs: dt, dtype: 'float64' })
   const d = addPopulation(world, 'd', Gif({ size: 1 }))
-  assert.equal(['vRest', 'vReset', 'vThInf', 'vThReset', 'R', 'tau', 'a', 'b', 'k1', 'k2', 'R1', 'R2', 'A1', 'A2'].map((k) => get(d, k)),
-    [-70, -70, -50, -60, 20, 20, 0, 0.01, 0.2, 0.02, 0, 1, 0, 0])
-  assert.equal(['V', 'I1', 'I2', 'Vth'].map((v) => d.state[v].array[0]), [-70, 0, 0, -50])
+  assert.equal(
+    ['vRest', 'vReset', 'vThInf', 'vThReset', 'R', 'tau', 'a', 'b', 'k1', 'k2', 'R1', 'R2', 'A1', 'A2'].map((k) => get(d, k)),
+    [-70, -70, -50, -60, 20, 20, 0, 0.01, 0.2, 0.02, 0, 1, 0, 0],
+  )
+  assert.equal(
+    ['V', 'I1', 'I2', 'Vth'].map((v) => d.state[v].array[0]),
+    [-70, 0, 0, -50],
+  )
   // R·I = 30 mV: V∞ = −40 mV; V_th stays at −50 (a = 0, starting at V_th∞). Crossing at 20·ln 3 = 21.97 ms,
   // so V_k ≥ −50 first for k = 220 steps: tick 219.
   const pop = addPopulation(world, 'n', Gif({ size: 1, A1: 0.5, A2: 0.25 }))
   addInput(world, pop, 1.5)
   const tStar = 20 * Math.log(3)
   let first = -1
-  for (let k = 0; k < 400 && first < 0; k++) { step(world); if (pop.nSpikes > 0) first = k }
+  for (let k = 0; k < 400 && first < 0; k++) {
+    step(world)
+    if (pop.nSpikes > 0) first = k
+  }
   assert.is(first, Math.ceil(tStar / dt) - 1)
-  assert.equal(['V', 'I1', 'I2', 'Vth'].map((v) => pop.state[v].array[0]), [-70, 0.5, 0.25, -50])
+  assert.equal(
+    ['V', 'I1', 'I2', 'Vth'].map((v) => pop.state[v].array[0]),
+    [-70, 0.5, 0.25, -50],
+  )
   step(world)
   assert.ok(close(pop.state.I1.array[0], 0.5 * Math.exp(-0.2 * dt), 1e-15))
   assert.ok(close(pop.state.I2.array[0], 0.25 * Math.exp(-0.02 * dt), 1e-15))
@@ -136,13 +176,22 @@ test('GifRef: V held at V_reset for round(τ_ref/dt) ticks; new models refuse ba
   const pop = addPopulation(world, 'n', GifRef({ size: 1, tauRef: 2 }))
   addInput(world, pop, 1.5)
   let first = -1
-  for (let k = 0; k < 400 && first < 0; k++) { step(world); if (pop.nSpikes > 0) first = k }
+  for (let k = 0; k < 400 && first < 0; k++) {
+    step(world)
+    if (pop.nSpikes > 0) first = k
+  }
   assert.is(first, 219)
-  for (let j = 0; j < 20; j++) { step(world); assert.is(pop.state.V.array[0], -70) }
+  for (let j = 0; j < 20; j++) {
+    step(world)
+    assert.is(pop.state.V.array[0], -70)
+  }
   step(world)
   assert.ok(pop.state.V.array[0] > -70)
   const fresh = createWorld({ dtMs: dt })
-  assert.throws(() => addPopulation(fresh, 'bad', Gif({ size: 1, vThReset: -80 })), /population 'bad' \(Gif\): vReset must be below vThReset/)
+  assert.throws(
+    () => addPopulation(fresh, 'bad', Gif({ size: 1, vThReset: -80 })),
+    /population 'bad' \(Gif\): vReset must be below vThReset/,
+  )
   assert.throws(() => addPopulation(fresh, 'bad2', AdQuaIF({ size: 1, vC: -70 })), /population 'bad2' \(AdQuaIF\): vC must be above vRest/)
   assert.throws(() => addPopulation(fresh, 'bad3', IF({ size: 1, tau: 0 })), /population 'bad3' \(IF\): tau/)
 })

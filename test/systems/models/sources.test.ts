@@ -3,8 +3,23 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, setParam,
-  sectionInput, PoissonGroup, SpikeTimeGroup, Lif, One2One, Expon, CUBA, FullProjAlignPost,
+  addPopulation,
+  addProjection,
+  addInput,
+  addSpikeMonitor,
+  addStateProbe,
+  spikeData,
+  probeData,
+  run,
+  setParam,
+  sectionInput,
+  PoissonGroup,
+  SpikeTimeGroup,
+  Lif,
+  One2One,
+  Expon,
+  CUBA,
+  FullProjAlignPost,
 } from '@spikecs/systems'
 
 function poissonTrains(opts: { seed?: number; name?: string; before?: boolean; rateHz?: number; size?: number; ms?: number } = {}) {
@@ -67,7 +82,11 @@ test('SpikeTimeGroup: every spike lands on its exact tick (any input order); its
   const world = createWorld({ dtMs: 0.1, dtype: 'float64' })
   const src = addPopulation(world, 'src', SpikeTimeGroup({ size: 3, indices: [2, 0, 1, 0, 2], times: [3.0, 0, 1.2, 0.5, 0.1] }))
   const post = addPopulation(world, 'post', Lif({ size: 3, vTh: 1e9, vReset: -1e9 }))
-  const proj = addProjection(world, 'p', FullProjAlignPost({ pre: src, comm: One2One({ weight: 1 }), syn: Expon({ tau: 1e9 }), out: CUBA(), post }))
+  const proj = addProjection(
+    world,
+    'p',
+    FullProjAlignPost({ pre: src, comm: One2One({ weight: 1 }), syn: Expon({ tau: 1e9 }), out: CUBA(), post }),
+  )
   const mon = addSpikeMonitor(world, src)
   const g = addStateProbe(world, proj, 'g', [0, 1, 2])
   run(world, 5)
@@ -82,17 +101,30 @@ test('SpikeTimeGroup: every spike lands on its exact tick (any input order); its
 
 test('SpikeTimeGroup: times between ticks are refused unless rounded; a second spike of a neuron in one tick is refused', () => {
   const w = () => createWorld({ dtMs: 0.1 })
-  assert.throws(() => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 1], times: [1, 0.15] })),
-    /^population 'S' \(SpikeTimeGroup\): times\[1\] must be a whole number of ticks of dt = 0.1 ms \(it is 1.4999999999999998 ticks; pass roundTimes: true to round\) \(got 0.15\)$/)
-  assert.throws(() => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 2], times: [1, 2] })),
-    /^population 'S' \(SpikeTimeGroup\): indices\[1\] must be <= 1 \(got 2\)$/)
-  assert.throws(() => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1, 1], times: [1, 1.04], roundTimes: true })),
-    /^population 'S' \(SpikeTimeGroup\): times\[1\] puts a second spike of neuron 1 into tick 10 \(times\[0\] = 1 already does\) \(got 1.04\)$/)
-  assert.throws(() => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1], times: [1, 2] })),
-    /^population 'S' \(SpikeTimeGroup\): times must have as many elements as indices \(1\) \(got array of length 2\)$/)
-  assert.throws(() => addPopulation(w(), 'P', PoissonGroup({ size: 2, rateHz: 20000 })),
-    /^population 'P' \(PoissonGroup\): rateHz must be at most 1\/dt = 10000 Hz \(one spike per tick\) \(got 20000\)$/)
-  assert.throws(() => addPopulation(w(), 'P', PoissonGroup({ size: 2 } as never)), /^population 'P' \(PoissonGroup\): rateHz must be a finite number in Hz \(got NaN\)$/)
+  assert.throws(
+    () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 1], times: [1, 0.15] })),
+    /^population 'S' \(SpikeTimeGroup\): times\[1\] must be a whole number of ticks of dt = 0.1 ms \(it is 1.4999999999999998 ticks; pass roundTimes: true to round\) \(got 0.15\)$/,
+  )
+  assert.throws(
+    () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 2], times: [1, 2] })),
+    /^population 'S' \(SpikeTimeGroup\): indices\[1\] must be <= 1 \(got 2\)$/,
+  )
+  assert.throws(
+    () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1, 1], times: [1, 1.04], roundTimes: true })),
+    /^population 'S' \(SpikeTimeGroup\): times\[1\] puts a second spike of neuron 1 into tick 10 \(times\[0\] = 1 already does\) \(got 1.04\)$/,
+  )
+  assert.throws(
+    () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1], times: [1, 2] })),
+    /^population 'S' \(SpikeTimeGroup\): times must have as many elements as indices \(1\) \(got array of length 2\)$/,
+  )
+  assert.throws(
+    () => addPopulation(w(), 'P', PoissonGroup({ size: 2, rateHz: 20000 })),
+    /^population 'P' \(PoissonGroup\): rateHz must be at most 1\/dt = 10000 Hz \(one spike per tick\) \(got 20000\)$/,
+  )
+  assert.throws(
+    () => addPopulation(w(), 'P', PoissonGroup({ size: 2 } as never)),
+    /^population 'P' \(PoissonGroup\): rateHz must be a finite number in Hz \(got NaN\)$/,
+  )
   const world = w()
   const ok = addPopulation(world, 'S', SpikeTimeGroup({ size: 1, indices: [0], times: [0.16], roundTimes: true }))
   const mon = addSpikeMonitor(world, ok)
@@ -103,11 +135,26 @@ test('SpikeTimeGroup: times between ticks are refused unless rounded; a second s
 test('sectionInput: each value holds for its duration and switches on the right tick; per-neuron sections; zero or hold after', () => {
   // Lif with V_rest 0, R 1, τ 10 and no reachable threshold integrates exactly: V_{k+1} = I_k + (V_k − I_k)·e^(−dt/τ).
   const a = Math.exp(-0.1 / 10)
-  const integrate = (inputs: number[]) => { let v = 0; return inputs.map((I) => (v = I + (v - I) * a)) }
+  const integrate = (inputs: number[]) => {
+    let v = 0
+    return inputs.map((I) => (v = I + (v - I) * a))
+  }
   for (const after of ['zero', 'hold'] as const) {
     const world = createWorld({ dtype: 'float64' })
     const pop = addPopulation(world, 'n', Lif({ size: 2, vTh: 1e9, vReset: -1e9 }))
-    addInput(world, pop, sectionInput(world, [[1, 2], [0.5, [-1, 4]], [2, 5]], { after }))
+    addInput(
+      world,
+      pop,
+      sectionInput(
+        world,
+        [
+          [1, 2],
+          [0.5, [-1, 4]],
+          [2, 5],
+        ],
+        { after },
+      ),
+    )
     const probe = addStateProbe(world, pop, 'V', [0, 1])
     run(world, 5)
     const v = probeData(probe).values
@@ -119,8 +166,22 @@ test('sectionInput: each value holds for its duration and switches on the right 
     }
   }
   const world = createWorld()
-  assert.throws(() => sectionInput(world, [[1, 2], [0.25 + 0.001, 3]]), /^sectionInput: sections\[1\]\[0\] must be a whole number of ticks of dt = 0.1 ms \(it is 2.51 ticks\) \(got 0.251\)$/)
-  assert.throws(() => sectionInput(world, [[1, [1, 2]], [1, [1, 2, 3]]]), /^sectionInput: sections\[1\]\[1\] must have 2 values like the earlier sections \(got array of length 3\)$/)
+  assert.throws(
+    () =>
+      sectionInput(world, [
+        [1, 2],
+        [0.25 + 0.001, 3],
+      ]),
+    /^sectionInput: sections\[1\]\[0\] must be a whole number of ticks of dt = 0.1 ms \(it is 2.51 ticks\) \(got 0.251\)$/,
+  )
+  assert.throws(
+    () =>
+      sectionInput(world, [
+        [1, [1, 2]],
+        [1, [1, 2, 3]],
+      ]),
+    /^sectionInput: sections\[1\]\[1\] must have 2 values like the earlier sections \(got array of length 3\)$/,
+  )
   assert.throws(() => sectionInput(world, [[1, NaN]]), /^sectionInput: sections\[0\]\[1\] must be a finite number \(got NaN\)$/)
 })
 

@@ -4,9 +4,31 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type Dtype } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addStateProbe, addSpikeMonitor, probeData, spikeData, run, isFused, planOf, Lif, LifRef,
-  LifRefLTC, SpikeTimeGroup, PoissonGroup, One2One, EventJitFPHomoLinear, Alpha, DualExpon, DualExponV2, Expon, COBA, CUBA,
-  FullProjAlignPost, FullProjAlignPostMg, type SynapseDesc,
+  addPopulation,
+  addProjection,
+  addStateProbe,
+  addSpikeMonitor,
+  probeData,
+  spikeData,
+  run,
+  isFused,
+  planOf,
+  Lif,
+  LifRef,
+  LifRefLTC,
+  SpikeTimeGroup,
+  PoissonGroup,
+  One2One,
+  EventJitFPHomoLinear,
+  Alpha,
+  DualExpon,
+  DualExponV2,
+  Expon,
+  COBA,
+  CUBA,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  type SynapseDesc,
 } from '@spikecs/systems'
 import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
@@ -17,7 +39,11 @@ function response(syn: SynapseDesc, mg: boolean, ticks: number): number[] {
   const world = createWorld({ dtMs: dt, dtype: 'float64' })
   const pre = addPopulation(world, 'pre', SpikeTimeGroup({ size: 1, indices: [0], times: [0] }))
   const post = addPopulation(world, 'post', Lif({ size: 1, vTh: 1e9, vReset: -1e9 }))
-  const proj = addProjection(world, 'p', (mg ? FullProjAlignPostMg : FullProjAlignPost)({ pre, comm: One2One({ weight: 1 }), syn, out: CUBA(), post }))
+  const proj = addProjection(
+    world,
+    'p',
+    (mg ? FullProjAlignPostMg : FullProjAlignPost)({ pre, comm: One2One({ weight: 1 }), syn, out: CUBA(), post }),
+  )
   const probe = addStateProbe(world, proj, 'g', [0])
   run(world, ticks * dt)
   return Array.from(probeData(probe).values)
@@ -42,7 +68,8 @@ test('Alpha (τ 2 ms): non-Mg samples are exactly (t/τ)·e^(−t/τ) from the d
 })
 
 test('DualExpon (τd 10, τr 1): samples are A·(e^(−t/τd) − e^(−t/τr)) as in BrainPy; by default the peak at t* = τd·τr/(τd−τr)·ln(τd/τr) is 1', () => {
-  const td = 10, tr = 1
+  const td = 10,
+    tr = 1
   const tStar = ((td * tr) / (td - tr)) * Math.log(td / tr) // 2.558 ms
   // BrainPy's default A: the inverse of e^(−t/τd) − e^(−t/τr) at its peak, written out from t*.
   const A = 1 / (Math.exp(-tStar / td) - Math.exp(-tStar / tr))
@@ -117,13 +144,36 @@ function mixedNet(dtype: Dtype, fuse: boolean) {
   const src = addPopulation(world, 'src', PoissonGroup({ size: 200, rateHz: 40 }))
   const post = addPopulation(world, 'post', LifRef({ size: 60, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 2, v0: -58 }))
   const ltc = addPopulation(world, 'ltc', LifRefLTC({ size: 40, vRest: -60, vTh: -50, vReset: -60, tau: 20, tauRef: 2, v0: -58 }))
-  for (const [target, tag] of [[post, 'a'], [ltc, 'b']] as const) {
+  for (const [target, tag] of [
+    [post, 'a'],
+    [ltc, 'b'],
+  ] as const) {
     const jit = (w: number) => EventJitFPHomoLinear({ prob: 0.2, weight: w })
-    addProjection(world, `${tag}1`, FullProjAlignPost({ pre: src, comm: jit(0.9), syn: Alpha({ tauDecay: 3 }), out: COBA({ E: 0 }), post: target }))
-    addProjection(world, `${tag}2`, FullProjAlignPostMg({ pre: src, comm: jit(0.5), syn: DualExpon({ tauDecay: 8, tauRise: 1.5 }), out: COBA({ E: 0 }), post: target }))
-    addProjection(world, `${tag}3`, FullProjAlignPostMg({ pre: src, comm: jit(1.2), syn: Alpha({ tauDecay: 6 }), out: COBA({ E: -80 }), post: target }))
-    addProjection(world, `${tag}4`, FullProjAlignPost({ pre: src, comm: jit(2), syn: DualExpon({ tauDecay: 5, tauRise: 0.5 }), out: CUBA(), post: target }))
-    addProjection(world, `${tag}5`, FullProjAlignPost({ pre: src, comm: jit(0.3), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: target }))
+    addProjection(
+      world,
+      `${tag}1`,
+      FullProjAlignPost({ pre: src, comm: jit(0.9), syn: Alpha({ tauDecay: 3 }), out: COBA({ E: 0 }), post: target }),
+    )
+    addProjection(
+      world,
+      `${tag}2`,
+      FullProjAlignPostMg({ pre: src, comm: jit(0.5), syn: DualExpon({ tauDecay: 8, tauRise: 1.5 }), out: COBA({ E: 0 }), post: target }),
+    )
+    addProjection(
+      world,
+      `${tag}3`,
+      FullProjAlignPostMg({ pre: src, comm: jit(1.2), syn: Alpha({ tauDecay: 6 }), out: COBA({ E: -80 }), post: target }),
+    )
+    addProjection(
+      world,
+      `${tag}4`,
+      FullProjAlignPost({ pre: src, comm: jit(2), syn: DualExpon({ tauDecay: 5, tauRise: 0.5 }), out: CUBA(), post: target }),
+    )
+    addProjection(
+      world,
+      `${tag}5`,
+      FullProjAlignPost({ pre: src, comm: jit(0.3), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: target }),
+    )
   }
   const mon = addSpikeMonitor(world, [post, ltc])
   return { world, post, ltc, mon }
@@ -131,16 +181,19 @@ function mixedNet(dtype: Dtype, fuse: boolean) {
 
 for (const dtype of ['float32', 'float64'] as const) {
   test(`fused kernels with Alpha and DualExpon states (Mg and non-Mg) equal the unfused systems bit for bit (${dtype})`, () => {
-    const a = mixedNet(dtype, true), b = mixedNet(dtype, false)
+    const a = mixedNet(dtype, true),
+      b = mixedNet(dtype, false)
     assert.ok(isFused(a.world, a.post) && isFused(a.world, a.ltc) && !isFused(b.world, b.post))
     assert.is(planOf(a.world).states.length, 0)
     run(a.world, 150)
     run(b.world, 150)
-    const sa = spikeData(a.mon), sb = spikeData(b.mon)
+    const sa = spikeData(a.mon),
+      sb = spikeData(b.mon)
     assert.ok(sa.ticks.length > 100, `the network must fire (${sa.ticks.length} spikes)`)
     assertSameRecord(sa, sb, 'spikes (fused vs unfused)')
     for (const name of ['post', 'ltc'] as const) assertSameArray(a[name].state.V.array, b[name].state.V.array, `V of ${name}`)
-    const cols = (w: typeof a.world) => w.components.SynapseState.list.flatMap((s) => [s.cond.array, ...Object.values(s.cols).map((c) => c.array)]).map((x) => Array.from(x))
+    const cols = (w: typeof a.world) =>
+      w.components.SynapseState.list.flatMap((s) => [s.cond.array, ...Object.values(s.cols).map((c) => c.array)]).map((x) => Array.from(x))
     assert.equal(cols(a.world), cols(b.world))
   })
 }
@@ -149,10 +202,20 @@ test('refused: DualExpon with equal time constants (use Alpha); Alpha with τ �
   const world = createWorld()
   const pre = addPopulation(world, 'pre', LifRef({ size: 2 }))
   const post = addPopulation(world, 'post', LifRef({ size: 2 }))
-  assert.throws(() => addProjection(world, 'p', FullProjAlignPost({ pre, comm: One2One({ weight: 1 }), syn: DualExpon({ tauDecay: 4, tauRise: 4 }), out: CUBA(), post })),
-    /^projection 'p' \(FullProjAlignPost\) synapse DualExpon: tauRise must differ from tauDecay \(4\); use Alpha for equal time constants \(got 4\)$/)
-  assert.throws(() => addProjection(world, 'q', FullProjAlignPost({ pre, comm: One2One({ weight: 1 }), syn: Alpha({ tauDecay: 0 }), out: CUBA(), post })),
-    /^projection 'q' \(FullProjAlignPost\) synapse Alpha: tauDecay must be > 0 ms \(got 0\)$/)
+  assert.throws(
+    () =>
+      addProjection(
+        world,
+        'p',
+        FullProjAlignPost({ pre, comm: One2One({ weight: 1 }), syn: DualExpon({ tauDecay: 4, tauRise: 4 }), out: CUBA(), post }),
+      ),
+    /^projection 'p' \(FullProjAlignPost\) synapse DualExpon: tauRise must differ from tauDecay \(4\); use Alpha for equal time constants \(got 4\)$/,
+  )
+  assert.throws(
+    () =>
+      addProjection(world, 'q', FullProjAlignPost({ pre, comm: One2One({ weight: 1 }), syn: Alpha({ tauDecay: 0 }), out: CUBA(), post })),
+    /^projection 'q' \(FullProjAlignPost\) synapse Alpha: tauDecay must be > 0 ms \(got 0\)$/,
+  )
 })
 
 test.run()

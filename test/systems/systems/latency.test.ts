@@ -5,12 +5,35 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addStateProbe, addSpikeMonitor, addSpikeBuffer, pushSpike, insertSystem,
-  probeData, spikeData, run, CommSystem, Lif, LifRef, One2One, Expon, COBA, FullProjAlignPost, FullProjAlignPostMg,
-  HalfProjAlignPost, HalfProjAlignPostMg, fromQueue,
+  addPopulation,
+  addProjection,
+  addInput,
+  addStateProbe,
+  addSpikeMonitor,
+  addSpikeBuffer,
+  pushSpike,
+  insertSystem,
+  probeData,
+  spikeData,
+  run,
+  CommSystem,
+  Lif,
+  LifRef,
+  One2One,
+  Expon,
+  COBA,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  HalfProjAlignPost,
+  HalfProjAlignPostMg,
+  fromQueue,
 } from '@spikecs/systems'
 
-const dt = 0.1, tau = 5, delta = 0.5, SPIKE_TICK = 7, TICKS = 60
+const dt = 0.1,
+  tau = 5,
+  delta = 0.5,
+  SPIKE_TICK = 7,
+  TICKS = 60
 
 /** A one-neuron population that spikes in tick SPIKE_TICK only (a pulse of input; long refractory period). */
 function source(world: World) {
@@ -46,9 +69,17 @@ for (const dtype of ['float32', 'float64'] as const) {
         const pre = source(world)
         const p = post(world)
         const make = kind === 'FullProjAlignPostMg' ? FullProjAlignPostMg : FullProjAlignPost
-        const proj = addProjection(world, 'P', make({ pre, delay, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }))
+        const proj = addProjection(
+          world,
+          'P',
+          make({ pre, delay, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }),
+        )
         // A second entry of a different length on the same presynaptic queue (its own state: different τ).
-        const other = addProjection(world, 'Q', make({ pre, delay: 1.5, comm: One2One({ weight: delta }), syn: Expon({ tau: tau + 1 }), out: COBA({ E: 0 }), post: p }))
+        const other = addProjection(
+          world,
+          'Q',
+          make({ pre, delay: 1.5, comm: One2One({ weight: delta }), syn: Expon({ tau: tau + 1 }), out: COBA({ E: 0 }), post: p }),
+        )
         const probe = addStateProbe(world, proj, 'g', [0])
         const probeQ = addStateProbe(world, other, 'g', [0])
         const spikes = addSpikeMonitor(world, pre)
@@ -71,7 +102,11 @@ for (const dtype of ['float32', 'float64'] as const) {
       const pre = source(world)
       const p = post(world)
       const make = kind === 'HalfProjAlignPostMg' ? HalfProjAlignPostMg : HalfProjAlignPost
-      const proj = addProjection(world, 'P', make({ source: fromQueue(pre), comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }))
+      const proj = addProjection(
+        world,
+        'P',
+        make({ source: fromQueue(pre), comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }),
+      )
       const probe = addStateProbe(world, proj, 'g', [0])
       run(world, TICKS * dt)
       expectTrace(probeData(probe).values, SPIKE_TICK + 1, kind === 'HalfProjAlignPostMg', dtype, kind)
@@ -82,8 +117,18 @@ for (const dtype of ['float32', 'float64'] as const) {
       const p = post(world)
       const buf = addSpikeBuffer(world, 'ext', 1)
       const make = kind === 'HalfProjAlignPostMg' ? HalfProjAlignPostMg : HalfProjAlignPost
-      const proj = addProjection(world, 'P', make({ source: buf, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }))
-      insertSystem(world, (w) => { if (w.tick === SPIKE_TICK) pushSpike(buf, 0) }, { before: CommSystem })
+      const proj = addProjection(
+        world,
+        'P',
+        make({ source: buf, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }),
+      )
+      insertSystem(
+        world,
+        (w) => {
+          if (w.tick === SPIKE_TICK) pushSpike(buf, 0)
+        },
+        { before: CommSystem },
+      )
       const probe = addStateProbe(world, proj, 'g', [0])
       run(world, TICKS * dt)
       expectTrace(probeData(probe).values, SPIKE_TICK, kind === 'HalfProjAlignPostMg', dtype, `${kind} buffer`)
@@ -98,7 +143,11 @@ test('Mg versus non-Mg single-spike response: the peaks differ by exactly one fa
     const world = createWorld({ dtMs: dt, dtype: 'float64' })
     const pre = source(world)
     const p = post(world)
-    const proj = addProjection(world, 'P', make({ pre, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }))
+    const proj = addProjection(
+      world,
+      'P',
+      make({ pre, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }),
+    )
     const probe = addStateProbe(world, proj, 'g', [0])
     run(world, TICKS * dt)
     peaks.push(Math.max(...probeData(probe).values))
@@ -111,7 +160,10 @@ test('a delay that is not a whole number of ticks is refused, unless rounding is
   const pre = source(world)
   const p = post(world)
   const desc = { pre, delay: 0.25, comm: One2One({ weight: delta }), syn: Expon({ tau }), out: COBA({ E: 0 }), post: p }
-  assert.throws(() => addProjection(world, 'P', FullProjAlignPost(desc)), /projection 'P' \(FullProjAlignPost\): delay must be a whole number of ticks of dt = 0.1 ms \(it is 2.5 ticks.*\(got 0.25\)/)
+  assert.throws(
+    () => addProjection(world, 'P', FullProjAlignPost(desc)),
+    /projection 'P' \(FullProjAlignPost\): delay must be a whole number of ticks of dt = 0.1 ms \(it is 2.5 ticks.*\(got 0.25\)/,
+  )
   const proj = addProjection(world, 'P', FullProjAlignPost({ ...desc, roundDelay: true }))
   assert.is(proj.source.kind === 'queue' && proj.source.latency, 3)
 })

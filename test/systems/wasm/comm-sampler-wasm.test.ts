@@ -8,11 +8,27 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, Stream } from '@spikecs/ecs-core'
 import {
-  COBA, CommSystem, EventJitFPHomoLinear, Expon, HalfProjAlignPost, LifRef, addPopulation, addProjection, addSpikeBuffer,
-  generateRow, planOf, synapticEvents, type JitData,
+  COBA,
+  CommSystem,
+  EventJitFPHomoLinear,
+  Expon,
+  HalfProjAlignPost,
+  LifRef,
+  addPopulation,
+  addProjection,
+  addSpikeBuffer,
+  generateRow,
+  planOf,
+  synapticEvents,
+  type JitData,
 } from '@spikecs/systems'
 
-interface Case { readonly prob: number; readonly nPost: number; readonly mode: 'table' | 'log'; readonly kernel: string }
+interface Case {
+  readonly prob: number
+  readonly nPost: number
+  readonly mode: 'table' | 'log'
+  readonly kernel: string
+}
 
 const CASES: readonly Case[] = [
   { prob: 0.02, nPost: 4000, mode: 'table', kernel: 'jit_homo' },
@@ -27,9 +43,17 @@ function sampler(c: Case, seed: number) {
   const world = createWorld({ seed, kernel: 'wasm', dtype: 'float32' })
   const post = addPopulation(world, 'post', LifRef({ size: c.nPost }))
   const buf = addSpikeBuffer(world, 'pre', N_PRE)
-  const proj = addProjection(world, 'rows', HalfProjAlignPost({
-    source: buf, post, comm: EventJitFPHomoLinear({ prob: c.prob, weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }),
-  }))
+  const proj = addProjection(
+    world,
+    'rows',
+    HalfProjAlignPost({
+      source: buf,
+      post,
+      comm: EventJitFPHomoLinear({ prob: c.prob, weight: 1 }),
+      syn: Expon({ tau: 5 }),
+      out: COBA({ E: 0 }),
+    }),
+  )
   const plan = planOf(world)
   const g = proj.state.cols.g.array
   /** Delivers the inputs `rows` through the kernel of the plan; returns the state and the events. */
@@ -44,13 +68,14 @@ function sampler(c: Case, seed: number) {
   return { deliver, gen: (proj.comm as JitData).gen, kernel: plan.comm[0].wasm?.kind ?? null }
 }
 
-test('each row of the WebAssembly sampler is generateRow\'s row: both gap modes, direct and blocked delivery', () => {
+test("each row of the WebAssembly sampler is generateRow's row: both gap modes, direct and blocked delivery", () => {
   const s = new Stream(31)
   for (const c of CASES) {
     const { deliver, gen, kernel } = sampler(c, 3)
     assert.is(kernel, c.kernel, 'runs the expected WebAssembly kernel')
     assert.is(gen.gaps.mode, c.mode)
-    const want = new Int32Array(c.nPost), keys = new Uint32Array(2)
+    const want = new Int32Array(c.nPost),
+      keys = new Uint32Array(2)
     const rows = [0, 1, N_PRE - 1]
     for (let k = 0; k < 200; k++) rows.push(s.u32() % N_PRE)
     for (const i of rows) {
@@ -69,11 +94,12 @@ test('each row of the WebAssembly sampler is generateRow\'s row: both gap modes,
   }
 })
 
-test('batches of rows: every post counts the rows of the batch that reach it, as generateRow\'s rows say', () => {
+test("batches of rows: every post counts the rows of the batch that reach it, as generateRow's rows say", () => {
   const s = new Stream(32)
   for (const c of CASES) {
     const { deliver, gen } = sampler(c, 4)
-    const row = new Int32Array(c.nPost), keys = new Uint32Array(2)
+    const row = new Int32Array(c.nPost),
+      keys = new Uint32Array(2)
     for (let b = 0; b < 10; b++) {
       const batch = new Set<number>()
       while (batch.size < 16) batch.add(s.u32() % N_PRE)
@@ -92,14 +118,15 @@ test('batches of rows: every post counts the rows of the batch that reach it, as
   }
 })
 
-test('log mode over about 10^6 draws: every input row at once, six seeds, each post\'s count as generateRow\'s rows say', () => {
+test("log mode over about 10^6 draws: every input row at once, six seeds, each post's count as generateRow's rows say", () => {
   // A gap differs between two forms only where ln u / ln(1 − p) lies within their difference of an integer:
   // rare per draw, so many draws (about 170 000 per seed) make such a difference show.
   const all = Array.from({ length: N_PRE }, (_, i) => i)
   for (const c of CASES.filter((x) => x.mode === 'log')) {
     for (let seed = 11; seed < 17; seed++) {
       const { deliver, gen } = sampler(c, seed)
-      const row = new Int32Array(c.nPost), keys = new Uint32Array(2)
+      const row = new Int32Array(c.nPost),
+        keys = new Uint32Array(2)
       const want = new Float64Array(c.nPost)
       let total = 0
       for (const i of all) {

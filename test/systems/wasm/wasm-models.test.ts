@@ -9,44 +9,90 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, type World } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, step, neuronModels, describePlan, FullProjAlignPost, FullProjAlignPostMg,
-  EventCSRLinear, FixedProb, Expon, DualExponV2, Alpha, DualExpon, COBA, CUBA, MgBlock, PoissonGroup,
-  type SynapseDesc, type OutputDesc,
+  addPopulation,
+  addProjection,
+  addInput,
+  step,
+  neuronModels,
+  describePlan,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  EventCSRLinear,
+  FixedProb,
+  Expon,
+  DualExponV2,
+  Alpha,
+  DualExpon,
+  COBA,
+  CUBA,
+  MgBlock,
+  PoissonGroup,
+  type SynapseDesc,
+  type OutputDesc,
 } from '@spikecs/systems'
 
 test('LIF records: the generated WebAssembly kernels equal the hand-fused LIF kernels bit for bit (every variant, COBA/CUBA count, Mg pattern)', () => {
   for (const model of ['Lif', 'LifRef', 'LifLTC', 'LifRefLTC']) {
-    for (const [nCoba, nCuba] of [[0, 0], [1, 0], [2, 0], [0, 1], [1, 1], [2, 2]]) {
+    for (const [nCoba, nCuba] of [
+      [0, 0],
+      [1, 0],
+      [2, 0],
+      [0, 1],
+      [1, 1],
+      [2, 2],
+    ]) {
       for (const mg of ['n', 'm', 'x']) {
         if (nCoba + nCuba === 0 && mg !== 'n') continue
         const worlds = [true, false].map((hand) => {
           const w = createWorld({ seed: 4, kernel: 'wasm', dtype: 'float32' })
           if (!hand) w.caches.set('wasm:lif-fused', false)
           const src = addPopulation(w, 'src', PoissonGroup({ size: 40, rateHz: 50 }))
-          const pop = addPopulation(w, 'p', { model, size: 45, given: { v0: Array.from({ length: 45 }, (_, i) => (i * 7) % 20), ...(model.includes('Ref') ? { tauRef: 2 } : {}) } })
+          const pop = addPopulation(w, 'p', {
+            model,
+            size: 45,
+            given: { v0: Array.from({ length: 45 }, (_, i) => (i * 7) % 20), ...(model.includes('Ref') ? { tauRef: 2 } : {}) },
+          })
           addInput(w, pop, 18)
-          addInput(w, pop, { fn: (_t: number, tMs: number, out: Float64Array) => out.forEach((_, i) => { out[i] = (i % 5) * Math.sin(tMs / 7) }), perNeuron: true })
+          addInput(w, pop, {
+            fn: (_t: number, tMs: number, out: Float64Array) =>
+              out.forEach((_, i) => {
+                out[i] = (i % 5) * Math.sin(tMs / 7)
+              }),
+            perNeuron: true,
+          })
           for (let k = 0; k < nCoba + nCuba; k++) {
             const merged = mg === 'm' || (mg === 'x' && k % 2 === 1)
-            addProjection(w, `pr${k}`, (merged ? FullProjAlignPostMg : FullProjAlignPost)({
-              pre: src, post: pop, delay: 0.1, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: k < nCoba ? 0.3 : 2 }),
-              syn: Expon({ tau: 3 + k }), out: k < nCoba ? COBA({ E: k % 2 === 0 ? 60 : -20 }) : CUBA(),
-            }))
+            addProjection(
+              w,
+              `pr${k}`,
+              (merged ? FullProjAlignPostMg : FullProjAlignPost)({
+                pre: src,
+                post: pop,
+                delay: 0.1,
+                comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: k < nCoba ? 0.3 : 2 }),
+                syn: Expon({ tau: 3 + k }),
+                out: k < nCoba ? COBA({ E: k % 2 === 0 ? 60 : -20 }) : CUBA(),
+              }),
+            )
           }
           return w
         })
         const [a, b] = worlds
         assert.is(describePlan(a)[1].kernel, 'wasm-fused')
         assert.is(describePlan(b)[1].kernel, 'wasm')
-        const pa = a.components.Population.list[1], pb = b.components.Population.list[1]
+        const pa = a.components.Population.list[1],
+          pb = b.components.Population.list[1]
         let spikes = 0
         for (let t = 0; t < 400; t++) {
-          step(a); step(b)
+          step(a)
+          step(b)
           assert.equal(Array.from(pa.spikes.array.subarray(0, pa.nSpikes)), Array.from(pb.spikes.array.subarray(0, pb.nSpikes)))
           spikes += pa.nSpikes
           for (const v of ['V', 'lastSpike']) {
-            const x = pa.state[v].array, y = pb.state[v].array
-            for (let i = 0; i < pa.size; i++) if (!Object.is(x[i], y[i])) assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
+            const x = pa.state[v].array,
+              y = pb.state[v].array
+            for (let i = 0; i < pa.size; i++)
+              if (!Object.is(x[i], y[i])) assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
           }
         }
         a.components.SynapseState.list.forEach((s, k) => {
@@ -59,7 +105,13 @@ test('LIF records: the generated WebAssembly kernels equal the hand-fused LIF ke
   }
 })
 
-interface Drive { v0: [number, number]; g: number; I: number; E: [number, number]; tol: number }
+interface Drive {
+  v0: [number, number]
+  g: number
+  I: number
+  E: [number, number]
+  tol: number
+}
 /** Drive per family, and the V tolerance (mV) over 80 ms (measured largest difference in brackets). */
 const DRIVES: [string, Drive][] = [
   ['AdQuaIF', { v0: [-70, -60], g: 0.2, I: 6, E: [0, -80], tol: 1e-3 }], // [2.8e-4]
@@ -75,7 +127,10 @@ const DRIVES: [string, Drive][] = [
 const driveOf = (kind: string): Drive => DRIVES.find(([f]) => kind.startsWith(f))![1]
 
 const SYN: Record<string, () => SynapseDesc> = {
-  Expon: () => Expon({ tau: 5 }), DualExponV2: () => DualExponV2({}), Alpha: () => Alpha({ tauDecay: 3 }), DualExpon: () => DualExpon({}),
+  Expon: () => Expon({ tau: 5 }),
+  DualExponV2: () => DualExponV2({}),
+  Alpha: () => Alpha({ tauDecay: 3 }),
+  DualExpon: () => DualExpon({}),
 }
 
 /** 61 uncoupled neurons fed by a Poisson source through `syns` × both Mg orders, outputs cycling COBA/COBA/CUBA/MgBlock. */
@@ -92,10 +147,18 @@ function network(kind: string, kernel: 'wasm' | 'js', syns: string[]): World {
   for (const s of syns) {
     for (const mg of [false, true]) {
       const weight = (k % 4 === 2 ? d.I * 0.3 + 0.5 : d.g) * (k % 4 === 1 ? 2 : 1)
-      addProjection(w, `pr${k}`, (mg ? FullProjAlignPostMg : FullProjAlignPost)({
-        pre: src, post: pop, delay: 0.1 * (1 + (k % 2)), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.2 }), weight }),
-        syn: SYN[s](), out: outs[k % outs.length](),
-      }))
+      addProjection(
+        w,
+        `pr${k}`,
+        (mg ? FullProjAlignPostMg : FullProjAlignPost)({
+          pre: src,
+          post: pop,
+          delay: 0.1 * (1 + (k % 2)),
+          comm: EventCSRLinear({ conn: FixedProb({ prob: 0.2 }), weight }),
+          syn: SYN[s](),
+          out: outs[k % outs.length](),
+        }),
+      )
       k++
     }
   }
@@ -106,14 +169,22 @@ const kinds = Object.keys(neuronModels).filter((k) => neuronModels[k].record !==
 for (const syns of [['Expon'], Object.keys(SYN)]) {
   test(`every model's generated WebAssembly kernel against its TypeScript kernel: same spikes over 80 ms, V within tolerance (${syns.join(', ')})`, () => {
     for (const kind of kinds) {
-      const a = network(kind, 'wasm', syns), b = network(kind, 'js', syns)
+      const a = network(kind, 'wasm', syns),
+        b = network(kind, 'js', syns)
       assert.ok(describePlan(a)[1].kernel.startsWith('wasm'), `${kind} runs a WebAssembly kernel`)
-      const pa = a.components.Population.list[1], pb = b.components.Population.list[1]
+      const pa = a.components.Population.list[1],
+        pb = b.components.Population.list[1]
       const tol = driveOf(kind).tol
-      let spikes = 0, maxDV = 0
+      let spikes = 0,
+        maxDV = 0
       for (let t = 0; t < 800; t++) {
-        step(a); step(b)
-        assert.equal(Array.from(pa.spikes.array.subarray(0, pa.nSpikes)), Array.from(pb.spikes.array.subarray(0, pb.nSpikes)), `${kind} spikes in tick ${t}`)
+        step(a)
+        step(b)
+        assert.equal(
+          Array.from(pa.spikes.array.subarray(0, pa.nSpikes)),
+          Array.from(pb.spikes.array.subarray(0, pb.nSpikes)),
+          `${kind} spikes in tick ${t}`,
+        )
         spikes += pa.nSpikes
         for (let i = 0; i < pa.size; i++) maxDV = Math.max(maxDV, Math.abs(pa.state.V.array[i] - pb.state.V.array[i]))
       }
@@ -125,10 +196,18 @@ for (const syns of [['Expon'], Object.keys(SYN)]) {
 
 test('HH, HHLTC, AdExIF, Izhikevich: generated WebAssembly and TypeScript kernels give the same spike count over 500 ms (within 1%)', () => {
   for (const kind of ['HH', 'HHLTC', 'AdExIFRefLTC', 'IzhikevichRef']) {
-    const a = network(kind, 'wasm', Object.keys(SYN)), b = network(kind, 'js', Object.keys(SYN))
-    const pa = a.components.Population.list[1], pb = b.components.Population.list[1]
-    let sa = 0, sb = 0
-    for (let t = 0; t < 5000; t++) { step(a); step(b); sa += pa.nSpikes; sb += pb.nSpikes }
+    const a = network(kind, 'wasm', Object.keys(SYN)),
+      b = network(kind, 'js', Object.keys(SYN))
+    const pa = a.components.Population.list[1],
+      pb = b.components.Population.list[1]
+    let sa = 0,
+      sb = 0
+    for (let t = 0; t < 5000; t++) {
+      step(a)
+      step(b)
+      sa += pa.nSpikes
+      sb += pb.nSpikes
+    }
     assert.ok(sb > 500 && Math.abs(sa - sb) <= 0.01 * sb, `${kind}: ${sa} vs ${sb} spikes`)
   }
 })

@@ -25,8 +25,18 @@ for (const seed of SEEDS) {
   test(`seed ${seed}: WebAssembly kernels vs the float64 reference: same spikes for ≥ ${HORIZON_MIN * DT} ms, |ΔV| ≤ ${TOL_V} mV`, () => {
     const net = randomNet(seed, { ticks: TICKS, synapses: ['Expon'], outputs: ['COBA', 'CUBA'], maxStatesPerPost: 4 })
     const b = buildWorld(net, 'float32', true, 'wasm')
-    assert.ok(planOf(b.world).neurons.every((t) => t.wasm !== null), 'every population runs on the WebAssembly kernel')
-    const probes = net.pops.map((p) => addStateProbe(b.world, b.P[p.name], 'V', Array.from({ length: p.size }, (_, i) => i)))
+    assert.ok(
+      planOf(b.world).neurons.every((t) => t.wasm !== null),
+      'every population runs on the WebAssembly kernel',
+    )
+    const probes = net.pops.map((p) =>
+      addStateProbe(
+        b.world,
+        b.P[p.name],
+        'V',
+        Array.from({ length: p.size }, (_, i) => i),
+      ),
+    )
     const projs = naiveOf(net, b)
     run(b.world, TICKS * DT)
     const ref = simulateNaive(net.pops, projs, TICKS, DT, 'float64', { buffers: { ext: net.buffer.ticks }, traceV: true })
@@ -35,13 +45,18 @@ for (const seed of SEEDS) {
     let stop = TICKS
     for (let k = 0; k < TICKS && stop === TICKS; k++) {
       for (const p of net.pops) {
-        const a = got[p.name][k], r = ref.spikes[p.name][k]
+        const a = got[p.name][k],
+          r = ref.spikes[p.name][k]
         if (a.length === r.length && a.every((x, j) => x === r[j])) continue
         const differ = [...a.filter((i) => !r.includes(i)), ...r.filter((i) => !a.includes(i))]
         const ties = differ.map((i) => Math.abs(ref.Vtest[p.name][k][i] - p.vTh))
-        assert.ok(k >= HORIZON_MIN && ties.every((d) => d <= TOL_V),
-          `spikes of ${p.name} differ in tick ${k} (${a} vs ${r}); reference V − vTh = ${ties.join(', ')} mV`)
-        console.log(`    seed ${seed}: near-threshold tie in tick ${k} (|V − vTh| = ${ties.map((d) => d.toExponential(1)).join(', ')} mV); compared up to it`)
+        assert.ok(
+          k >= HORIZON_MIN && ties.every((d) => d <= TOL_V),
+          `spikes of ${p.name} differ in tick ${k} (${a} vs ${r}); reference V − vTh = ${ties.join(', ')} mV`,
+        )
+        console.log(
+          `    seed ${seed}: near-threshold tie in tick ${k} (|V − vTh| = ${ties.map((d) => d.toExponential(1)).join(', ')} mV); compared up to it`,
+        )
         stop = k
         break
       }
@@ -49,8 +64,9 @@ for (const seed of SEEDS) {
     let worst = 0
     net.pops.forEach((p, j) => {
       const v = probeData(probes[j]).values
-      for (let k = 0; k < stop; k++) for (let i = 0; i < p.size; i++) worst = Math.max(worst, Math.abs(v[k * p.size + i] - ref.Vtrace[p.name][k][i]))
-      const hz = ref.spikes[p.name].slice(0, HORIZON_MIN).reduce((a, x) => a + x.length, 0) / p.size / (HORIZON_MIN * DT / 1000)
+      for (let k = 0; k < stop; k++)
+        for (let i = 0; i < p.size; i++) worst = Math.max(worst, Math.abs(v[k * p.size + i] - ref.Vtrace[p.name][k][i]))
+      const hz = ref.spikes[p.name].slice(0, HORIZON_MIN).reduce((a, x) => a + x.length, 0) / p.size / ((HORIZON_MIN * DT) / 1000)
       assert.ok(hz >= 3 && hz <= 250, `every population active, none saturated (${p.name}: ${hz.toFixed(1)} Hz)`)
     })
     assert.ok(worst <= TOL_V, `max |ΔV| ${worst} mV`)
@@ -64,19 +80,48 @@ for (const seed of SEEDS) {
 // Measured: identical to 1.6 % (E) and 0.2 % (I).
 function eiNet(seed: number): NetSpec {
   const s = new Stream(seed)
-  const NE = 800, NI = 200, P = 0.05
+  const NE = 800,
+    NI = 200,
+    P = 0.05
   const pop = (name: string, model: 'LifRefLTC' | 'LifRef', size: number) => ({
-    name, model, size, ltc: model === 'LifRefLTC', vRest: -60, vReset: -60, vTh: -50, R: 1, tau: 20, tauRef: 5,
-    v0: Array.from({ length: size }, () => -60 + 10 * s.uniform()), input: new Array<number>(size).fill(20),
+    name,
+    model,
+    size,
+    ltc: model === 'LifRefLTC',
+    vRest: -60,
+    vReset: -60,
+    vTh: -50,
+    R: 1,
+    tau: 20,
+    tauRef: 5,
+    v0: Array.from({ length: size }, () => -60 + 10 * s.uniform()),
+    input: new Array<number>(size).fill(20),
   })
   const proj = (name: string, pre: string, post: string, w: number, tau: number, E: number, merged: boolean): ProjSpec => ({
-    name, merged, source: { kind: 'full', pre, delayMs: null }, post, comm: { kind: 'fixedProb', prob: P, w },
-    synapse: { kind: 'Expon', tau }, out: { kind: 'COBA', E }, synDefaults: false, outDefaults: false, label: null,
+    name,
+    merged,
+    source: { kind: 'full', pre, delayMs: null },
+    post,
+    comm: { kind: 'fixedProb', prob: P, w },
+    synapse: { kind: 'Expon', tau },
+    out: { kind: 'COBA', E },
+    synDefaults: false,
+    outDefaults: false,
+    label: null,
   })
-  const wE = (0.6 * 64) / (NE * P), wI = (6.7 * 16) / (NI * P)
+  const wE = (0.6 * 64) / (NE * P),
+    wI = (6.7 * 16) / (NI * P)
   return {
-    seed, pops: [pop('E', 'LifRefLTC', NE), pop('I', 'LifRef', NI)], buffer: { size: 1, ticks: [] }, partnerOf: '',
-    projs: [proj('E2E', 'E', 'E', wE, 5, 0, true), proj('E2I', 'E', 'I', wE, 5, 0, false), proj('I2E', 'I', 'E', wI, 10, -80, true), proj('I2I', 'I', 'I', wI, 10, -80, false)],
+    seed,
+    pops: [pop('E', 'LifRefLTC', NE), pop('I', 'LifRef', NI)],
+    buffer: { size: 1, ticks: [] },
+    partnerOf: '',
+    projs: [
+      proj('E2E', 'E', 'E', wE, 5, 0, true),
+      proj('E2I', 'E', 'I', wE, 5, 0, false),
+      proj('I2E', 'I', 'E', wI, 10, -80, true),
+      proj('I2I', 'I', 'I', wI, 10, -80, false),
+    ],
   }
 }
 
@@ -96,8 +141,12 @@ for (const seed of [3, 4]) {
     }
     const rate = (x: number[][], n: number) => x.reduce((a, y) => a + y.length, 0) / n
     const msg: string[] = []
-    for (const [p, n, band] of [['E', 800, 0.12], ['I', 200, 0.05]] as const) {
-      const w = rate(got[p], n), r = rate(ref.spikes[p], n)
+    for (const [p, n, band] of [
+      ['E', 800, 0.12],
+      ['I', 200, 0.05],
+    ] as const) {
+      const w = rate(got[p], n),
+        r = rate(ref.spikes[p], n)
       assert.ok(r > 10, `active network (${p}: ${r} Hz)`)
       assert.ok(Math.abs(w / r - 1) <= band, `${p}: ${w} Hz (WebAssembly) vs ${r} Hz (reference)`)
       msg.push(`${p} ${w.toFixed(2)} vs ${r.toFixed(2)} Hz`)

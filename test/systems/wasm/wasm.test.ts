@@ -5,10 +5,40 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld, Stream } from '@spikecs/ecs-core'
 import {
-  addPopulation, addProjection, addInput, addSpikeMonitor, addStateProbe, spikeData, probeData, run, planOf, stateOf,
-  Lif, LifRef, LifRefLTC, LifLTC, normal, One2One, Expon, DualExponV2, COBA, CUBA, EventCSRLinear, FixedProb, FromList,
-  FullProjAlignPost, FullProjAlignPostMg, HalfProjAlignPostMg, fromQueue, EventJitFPHomoLinear, synapticEvents,
-  DelaySystem, CommSystem, ClockSystem, describePlan, PoissonGroup,
+  addPopulation,
+  addProjection,
+  addInput,
+  addSpikeMonitor,
+  addStateProbe,
+  spikeData,
+  probeData,
+  run,
+  planOf,
+  stateOf,
+  Lif,
+  LifRef,
+  LifRefLTC,
+  LifLTC,
+  normal,
+  One2One,
+  Expon,
+  DualExponV2,
+  COBA,
+  CUBA,
+  EventCSRLinear,
+  FixedProb,
+  FromList,
+  FullProjAlignPost,
+  FullProjAlignPostMg,
+  HalfProjAlignPostMg,
+  fromQueue,
+  EventJitFPHomoLinear,
+  synapticEvents,
+  DelaySystem,
+  CommSystem,
+  ClockSystem,
+  describePlan,
+  PoissonGroup,
 } from '@spikecs/systems'
 import { assertSameArray, assertSameRecord } from '../../support/compare.js'
 
@@ -36,7 +66,11 @@ test('a neuron whose V lands exactly on V_th spikes (V >= V_th, not >), LTC and 
     const mon = addSpikeMonitor(world, pop)
     run(world, 0.1)
     assert.ok(planOf(world).neurons[0].wasm !== null, 'runs on the WebAssembly kernel')
-    assert.equal(Array.from(spikeData(mon).indices), [0, 1, 2, 3, 4, 5], `${make.name}: every neuron spikes in tick 0 (a full and a partial chunk of 4)`)
+    assert.equal(
+      Array.from(spikeData(mon).indices),
+      [0, 1, 2, 3, 4, 5],
+      `${make.name}: every neuron spikes in tick 0 (a full and a partial chunk of 4)`,
+    )
     assert.equal(Array.from(pop.state.V.array), [-70, -70, -70, -70, -70, -70])
   }
 })
@@ -47,8 +81,14 @@ function ei(kernel: 'js' | 'wasm', mg: boolean, conn: 'csr' | 'jit') {
   const E = addPopulation(world, 'E', LifRefLTC({ size: 1600, ...par }))
   const I = addPopulation(world, 'I', LifRef({ size: 400, ...par }))
   const make = mg ? FullProjAlignPostMg : FullProjAlignPost
-  const comm = (w: number) => conn === 'jit' ? EventJitFPHomoLinear({ prob: 0.04, weight: w }) : EventCSRLinear({ conn: FixedProb({ prob: 0.04 }), weight: w })
-  for (const [name, pre, post, w, tau, Er] of [['E2E', E, E, 0.6, 5, 0], ['E2I', E, I, 0.6, 5, 0], ['I2E', I, E, 6.7, 10, -80], ['I2I', I, I, 6.7, 10, -80]] as const) {
+  const comm = (w: number) =>
+    conn === 'jit' ? EventJitFPHomoLinear({ prob: 0.04, weight: w }) : EventCSRLinear({ conn: FixedProb({ prob: 0.04 }), weight: w })
+  for (const [name, pre, post, w, tau, Er] of [
+    ['E2E', E, E, 0.6, 5, 0],
+    ['E2I', E, I, 0.6, 5, 0],
+    ['I2E', I, E, 6.7, 10, -80],
+    ['I2I', I, I, 6.7, 10, -80],
+  ] as const) {
     addProjection(world, name, make({ pre, comm: comm(w), syn: Expon({ tau }), out: COBA({ E: Er }), post }))
   }
   addInput(world, E, 20)
@@ -60,14 +100,17 @@ function ei(kernel: 'js' | 'wasm', mg: boolean, conn: 'csr' | 'jit') {
 
 test('short runs: the first 30 ms of spikes agree, V within float32 rounding (LTC and non-LTC, Mg and non-Mg)', () => {
   for (const mg of [false, true]) {
-    const a = ei('js', mg, 'csr'), b = ei('wasm', mg, 'csr')
+    const a = ei('js', mg, 'csr'),
+      b = ei('wasm', mg, 'csr')
     assert.ok(planOf(b.world).neurons.every((t) => t.wasm !== null))
     run(a.world, 30)
     run(b.world, 30)
-    const sa = spikeData(a.mon), sb = spikeData(b.mon)
+    const sa = spikeData(a.mon),
+      sb = spikeData(b.mon)
     assert.ok(sa.ticks.length > 500)
     assertSameRecord(sb, sa, 'spikes (wasm vs js)')
-    const va = probeData(a.probe).values, vb = probeData(b.probe).values
+    const va = probeData(a.probe).values,
+      vb = probeData(b.probe).values
     let worst = 0
     for (let k = 0; k < va.length; k++) worst = Math.max(worst, Math.abs(va[k] - vb[k]))
     assert.ok(worst < 1e-3, `max |ΔV| ${worst} mV`)
@@ -90,7 +133,8 @@ test('long runs: rates of the two kernels agree within 5 % (1 s, E and I)', () =
 })
 
 test('deterministic on its own: same seed, identical spikes and V bytes', () => {
-  const a = ei('wasm', false, 'jit'), b = ei('wasm', false, 'jit')
+  const a = ei('wasm', false, 'jit'),
+    b = ei('wasm', false, 'jit')
   run(a.world, 200)
   run(b.world, 200)
   assertSameRecord(spikeData(a.mon), spikeData(b.mon), 'spikes of two runs')
@@ -103,22 +147,78 @@ test('CUBA, merged states, per-neuron inputs and many states: a small network fo
     const s = new Stream(5)
     const A = addPopulation(world, 'A', Lif({ size: 37, vRest: -60, vTh: -50, vReset: -65, tau: 10, v0: normal(-58, 3) }))
     const B = addPopulation(world, 'B', LifLTC({ size: 23, vRest: -60, vTh: -50, vReset: -65, tau: 15, v0: normal(-58, 3) }))
-    addInput(world, A, Array.from({ length: 37 }, () => 9 + 4 * s.uniform()))
+    addInput(
+      world,
+      A,
+      Array.from({ length: 37 }, () => 9 + 4 * s.uniform()),
+    )
     addInput(world, B, 12)
     const list = (nPre: number, nPost: number) => {
-      const pre: number[] = [], post: number[] = []
-      for (let i = 0; i < nPre; i++) for (let j = 0; j < nPost; j++) if (s.uniform() < 0.2) { pre.push(i); post.push(j) }
+      const pre: number[] = [],
+        post: number[] = []
+      for (let i = 0; i < nPre; i++)
+        for (let j = 0; j < nPost; j++)
+          if (s.uniform() < 0.2) {
+            pre.push(i)
+            post.push(j)
+          }
       return FromList({ pre, post })
     }
-    addProjection(world, 'AA', FullProjAlignPostMg({ pre: A, comm: EventCSRLinear({ conn: list(37, 37), weight: 0.4 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
-    addProjection(world, 'BA', FullProjAlignPostMg({ pre: B, delay: 0.3, comm: EventCSRLinear({ conn: list(23, 37), weight: 0.3 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
-    addProjection(world, 'BAc', FullProjAlignPost({ pre: B, comm: EventCSRLinear({ conn: list(23, 37), weight: -0.8 }), syn: Expon({ tau: 8 }), out: CUBA(), post: A }))
-    addProjection(world, 'AB', HalfProjAlignPostMg({ source: fromQueue(A, { start: 5, end: 30 }), comm: EventCSRLinear({ conn: list(25, 23), weight: 0.5 }), syn: Expon({ tau: 3 }), out: COBA({ E: 10 }), post: B }))
-    addProjection(world, 'BB', FullProjAlignPost({ pre: B, comm: One2One({ weight: 1.1 }), syn: Expon({ tau: 12 }), out: COBA({ E: -75 }), post: B }))
+    addProjection(
+      world,
+      'AA',
+      FullProjAlignPostMg({
+        pre: A,
+        comm: EventCSRLinear({ conn: list(37, 37), weight: 0.4 }),
+        syn: Expon({ tau: 5 }),
+        out: COBA({ E: 0 }),
+        post: A,
+      }),
+    )
+    addProjection(
+      world,
+      'BA',
+      FullProjAlignPostMg({
+        pre: B,
+        delay: 0.3,
+        comm: EventCSRLinear({ conn: list(23, 37), weight: 0.3 }),
+        syn: Expon({ tau: 5 }),
+        out: COBA({ E: 0 }),
+        post: A,
+      }),
+    )
+    addProjection(
+      world,
+      'BAc',
+      FullProjAlignPost({
+        pre: B,
+        comm: EventCSRLinear({ conn: list(23, 37), weight: -0.8 }),
+        syn: Expon({ tau: 8 }),
+        out: CUBA(),
+        post: A,
+      }),
+    )
+    addProjection(
+      world,
+      'AB',
+      HalfProjAlignPostMg({
+        source: fromQueue(A, { start: 5, end: 30 }),
+        comm: EventCSRLinear({ conn: list(25, 23), weight: 0.5 }),
+        syn: Expon({ tau: 3 }),
+        out: COBA({ E: 10 }),
+        post: B,
+      }),
+    )
+    addProjection(
+      world,
+      'BB',
+      FullProjAlignPost({ pre: B, comm: One2One({ weight: 1.1 }), syn: Expon({ tau: 12 }), out: COBA({ E: -75 }), post: B }),
+    )
     const mon = addSpikeMonitor(world, [A, B])
     return { world, mon }
   }
-  const a = build('js'), b = build('wasm')
+  const a = build('js'),
+    b = build('wasm')
   assert.ok(planOf(b.world).neurons.every((t) => t.wasm !== null))
   run(a.world, 30)
   run(b.world, 30)
@@ -130,17 +230,43 @@ test('the LIF fused kernel where it applies, the kernels generated from the reco
   const world = createWorld({ kernel: 'wasm' })
   const A = addPopulation(world, 'A', LifRef({ size: 8 }))
   const B = addPopulation(world, 'B', LifRef({ size: 8 }))
-  addProjection(world, 'AB', FullProjAlignPost({ pre: A, comm: One2One({ weight: 1 }), syn: DualExponV2({ tauDecay: 5, tauRise: 1 }), out: COBA({ E: 0 }), post: B }))
-  addProjection(world, 'BA', FullProjAlignPost({ pre: B, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }))
+  addProjection(
+    world,
+    'AB',
+    FullProjAlignPost({
+      pre: A,
+      comm: One2One({ weight: 1 }),
+      syn: DualExponV2({ tauDecay: 5, tauRise: 1 }),
+      out: COBA({ E: 0 }),
+      post: B,
+    }),
+  )
+  addProjection(
+    world,
+    'BA',
+    FullProjAlignPost({ pre: B, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }),
+  )
   const tasks = planOf(world).neurons
   assert.is(tasks[0].wasm?.kind, 'lif')
   assert.is(tasks[1].wasm?.kind, 'model')
-  assert.equal(describePlan(world).map((p) => p.kernel), ['wasm-fused', 'wasm'])
+  assert.equal(
+    describePlan(world).map((p) => p.kernel),
+    ['wasm-fused', 'wasm'],
+  )
   const unfused = createWorld({ kernel: 'wasm', fuse: false })
   addPopulation(unfused, 'x', LifRef({ size: 4 }))
   addPopulation(unfused, 'src', PoissonGroup({ size: 4, rateHz: 10 }))
-  assert.ok(planOf(unfused).neurons.every((t) => t.wasm === null && !t.fused), 'fuse: false runs the TypeScript kernels slot by slot')
-  assert.equal(describePlan(unfused).map((p) => [p.kernel, p.note]), [['unfused', 'fuse: false runs the TypeScript kernels slot by slot'], ['source', '']])
+  assert.ok(
+    planOf(unfused).neurons.every((t) => t.wasm === null && !t.fused),
+    'fuse: false runs the TypeScript kernels slot by slot',
+  )
+  assert.equal(
+    describePlan(unfused).map((p) => [p.kernel, p.note]),
+    [
+      ['unfused', 'fuse: false runs the TypeScript kernels slot by slot'],
+      ['source', ''],
+    ],
+  )
   assert.is(createWorld({ kernel: 'wasm', dtype: 'float64' }).kernel, 'wasm')
   const w64 = createWorld({ kernel: 'wasm', dtype: 'float64' })
   addPopulation(w64, 'x', LifRef({ size: 4 }))
@@ -155,19 +281,98 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
     const R = addPopulation(world, 'R', LifRef({ size: 70000 }))
     const S = addPopulation(world, 'S', LifRef({ size: 20000 }))
     const s = new Stream(3)
-    const pre: number[] = [], post: number[] = [], w: number[] = []
-    for (let i = 0; i < 700; i++) for (let j = 0; j < 300; j++) if (s.uniform() < 0.05) { pre.push(i); post.push(j); w.push(s.uniform()) }
+    const pre: number[] = [],
+      post: number[] = [],
+      w: number[] = []
+    for (let i = 0; i < 700; i++)
+      for (let j = 0; j < 300; j++)
+        if (s.uniform() < 0.05) {
+          pre.push(i)
+          post.push(j)
+          w.push(s.uniform())
+        }
     const projs = [
-      addProjection(world, 'jit', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 0.1, weight: 0.37, includeSelf: false }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: P })),
-      addProjection(world, 'csr', FullProjAlignPost({ pre: P, delay: 0.2, comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.61 }), syn: Expon({ tau: 7 }), out: COBA({ E: 0 }), post: Q })),
-      addProjection(world, 'list', FullProjAlignPostMg({ pre: P, comm: EventCSRLinear({ conn: FromList({ pre, post, weight: w }) }), syn: Expon({ tau: 9 }), out: CUBA(), post: Q })),
+      addProjection(
+        world,
+        'jit',
+        FullProjAlignPost({
+          pre: P,
+          comm: EventJitFPHomoLinear({ prob: 0.1, weight: 0.37, includeSelf: false }),
+          syn: Expon({ tau: 5 }),
+          out: COBA({ E: 0 }),
+          post: P,
+        }),
+      ),
+      addProjection(
+        world,
+        'csr',
+        FullProjAlignPost({
+          pre: P,
+          delay: 0.2,
+          comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.61 }),
+          syn: Expon({ tau: 7 }),
+          out: COBA({ E: 0 }),
+          post: Q,
+        }),
+      ),
+      addProjection(
+        world,
+        'list',
+        FullProjAlignPostMg({
+          pre: P,
+          comm: EventCSRLinear({ conn: FromList({ pre, post, weight: w }) }),
+          syn: Expon({ tau: 9 }),
+          out: CUBA(),
+          post: Q,
+        }),
+      ),
       // 70000 posts at p = 80/70000: the log-mode gap sampler and the post-ordered (blocked) delivery.
-      addProjection(world, 'big', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 80 / 70000, weight: 0.37 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: R })),
+      addProjection(
+        world,
+        'big',
+        FullProjAlignPost({
+          pre: P,
+          comm: EventJitFPHomoLinear({ prob: 80 / 70000, weight: 0.37 }),
+          syn: Expon({ tau: 5 }),
+          out: COBA({ E: 0 }),
+          post: R,
+        }),
+      ),
       // 20000 posts at p = 0.001: the log-mode sampler with direct delivery, onto another population and onto
       // its own population without self-connections.
-      addProjection(world, 'mid', FullProjAlignPost({ pre: P, comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.29 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: S })),
-      addProjection(world, 'selfS', FullProjAlignPost({ pre: S, comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.43, includeSelf: false }), syn: Expon({ tau: 6 }), out: COBA({ E: 0 }), post: S })),
-      addProjection(world, 'dual', HalfProjAlignPostMg({ source: fromQueue(P, { start: 100, end: 600 }), comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.2 }), syn: DualExponV2({ tauDecay: 6, tauRise: 2 }), out: COBA({ E: 0 }), post: Q })),
+      addProjection(
+        world,
+        'mid',
+        FullProjAlignPost({
+          pre: P,
+          comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.29 }),
+          syn: Expon({ tau: 5 }),
+          out: COBA({ E: 0 }),
+          post: S,
+        }),
+      ),
+      addProjection(
+        world,
+        'selfS',
+        FullProjAlignPost({
+          pre: S,
+          comm: EventJitFPHomoLinear({ prob: 0.001, weight: 0.43, includeSelf: false }),
+          syn: Expon({ tau: 6 }),
+          out: COBA({ E: 0 }),
+          post: S,
+        }),
+      ),
+      addProjection(
+        world,
+        'dual',
+        HalfProjAlignPostMg({
+          source: fromQueue(P, { start: 100, end: 600 }),
+          comm: EventCSRLinear({ conn: FixedProb({ prob: 0.05 }), weight: 0.2 }),
+          syn: DualExponV2({ tauDecay: 6, tauRise: 2 }),
+          out: COBA({ E: 0 }),
+          post: Q,
+        }),
+      ),
     ]
     // Random spikes of P written straight into its spike list, before DelaySystem pushes them; every 20th
     // tick all of P fires (56 000 events into 5 blocks of R: each block's bucket fills and is added early).
@@ -182,9 +387,13 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
     }
     return { world, projs, drive }
   }
-  const a = build('js'), b = build('wasm')
+  const a = build('js'),
+    b = build('wasm')
   const plan = planOf(b.world)
-  assert.equal(plan.comm.map((t) => t.wasm?.kind ?? null), ['jit_homo', 'csr_homo', 'csr_weights', 'jit_homo_sorted', 'jit_homo', 'jit_homo', 'csr_homo'])
+  assert.equal(
+    plan.comm.map((t) => t.wasm?.kind ?? null),
+    ['jit_homo', 'csr_homo', 'csr_weights', 'jit_homo_sorted', 'jit_homo', 'jit_homo', 'csr_homo'],
+  )
   for (const x of [a, b]) {
     for (let t = 0; t < 60; t++) {
       x.drive(t)
@@ -195,8 +404,12 @@ test('comm kernels: synapse states after 60 ticks of random spikes are bit-ident
   }
   for (let k = 0; k < a.projs.length; k++) {
     for (const name of Object.keys(a.projs[k].state.cols)) {
-      const ga = a.projs[k].state.cols[name].array, gb = b.projs[k].state.cols[name].array
-      assert.ok(ga.some((v) => v !== 0), `${a.projs[k].name}.${name} received events`)
+      const ga = a.projs[k].state.cols[name].array,
+        gb = b.projs[k].state.cols[name].array
+      assert.ok(
+        ga.some((v) => v !== 0),
+        `${a.projs[k].name}.${name} received events`,
+      )
       assert.equal(Array.from(gb), Array.from(ga), `${a.projs[k].name}.${name}`)
     }
   }

@@ -92,7 +92,12 @@ export class SnapshotWriter {
 /** Reads what {@link SnapshotWriter} wrote, never past `end`. */
 export class SnapshotReader {
   pos: number
-  constructor(readonly view: DataView, readonly bytes: Uint8Array, start: number, readonly end: number) {
+  constructor(
+    readonly view: DataView,
+    readonly bytes: Uint8Array,
+    start: number,
+    readonly end: number,
+  ) {
     this.pos = start
   }
   /** Aborts the restore: the payload holds an impossible value (`why` says which). */
@@ -128,7 +133,9 @@ export class SnapshotReader {
   array<A extends Elements>(like: A | (new (n: number) => A), n: number): A {
     this.align()
     const Ctor = (typeof like === 'function' ? like : like.constructor) as unknown as {
-      new (buf: ArrayBufferLike, off: number, n: number): A; new (n: number): A; BYTES_PER_ELEMENT: number
+      new (buf: ArrayBufferLike, off: number, n: number): A
+      new (n: number): A
+      BYTES_PER_ELEMENT: number
     }
     const size = Ctor.BYTES_PER_ELEMENT
     this.need(n * size)

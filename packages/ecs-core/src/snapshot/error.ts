@@ -2,7 +2,14 @@ import { SpikecsError } from '../errors.js'
 
 /** Why a blob was refused. */
 export type SnapshotRefusal =
-  | 'not-a-snapshot' | 'newer-format' | 'older-format' | 'truncated' | 'corrupted' | 'dtype' | 'network' | 'component'
+  | 'not-a-snapshot'
+  | 'newer-format'
+  | 'older-format'
+  | 'truncated'
+  | 'corrupted'
+  | 'dtype'
+  | 'network'
+  | 'component'
 
 /** A refused restore: `reason` says which check failed; the message says what was expected and found. */
 export class SnapshotError extends SpikecsError {

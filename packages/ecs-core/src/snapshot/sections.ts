@@ -56,7 +56,9 @@ const clock: SnapshotSection<number> = {
     if (!Number.isInteger(tick) || tick < 0) r.fail(`tick ${tick} is not a tick`)
     return tick
   },
-  commit: (world, tick) => { world.tick = tick },
+  commit: (world, tick) => {
+    world.tick = tick
+  },
 }
 
 /** Every state column, in table order, byte for byte. */
@@ -91,16 +93,18 @@ const populations: SnapshotSection<{ nSpikes: number; params: Float64Array }[]> 
       w.array(p.params)
     }
   },
-  read: (world, r) => world.components.Population.list.map((p) => {
-    const nSpikes = r.u32()
-    if (nSpikes > p.size) r.fail(`population '${p.name}' has ${nSpikes} spikes for ${p.size} neurons`)
-    expect(r, `parameter block of '${p.name}'`, r.u32(), p.params.length)
-    return { nSpikes, params: r.array(Float64Array, p.params.length) }
-  }),
-  commit: (world, staged) => world.components.Population.list.forEach((p, k) => {
-    p.nSpikes = staged[k].nSpikes
-    p.params.set(staged[k].params)
-  }),
+  read: (world, r) =>
+    world.components.Population.list.map((p) => {
+      const nSpikes = r.u32()
+      if (nSpikes > p.size) r.fail(`population '${p.name}' has ${nSpikes} spikes for ${p.size} neurons`)
+      expect(r, `parameter block of '${p.name}'`, r.u32(), p.params.length)
+      return { nSpikes, params: r.array(Float64Array, p.params.length) }
+    }),
+  commit: (world, staged) =>
+    world.components.Population.list.forEach((p, k) => {
+      p.nSpikes = staged[k].nSpikes
+      p.params.set(staged[k].params)
+    }),
 }
 
 /** Delay queues: head, then per slot its capacity, count and valid indices. */
@@ -117,29 +121,34 @@ const queues: SnapshotSection<{ head: number; caps: number[]; counts: number[]; 
       }
     }
   },
-  read: (world, r) => world.components.DelayQueue.list.map((q) => {
-    expect(r, `length of the queue of '${q.popName}'`, r.u32(), q.length)
-    const head = r.u32()
-    if (head >= q.length) r.fail(`queue head ${head} outside a ring of ${q.length}`)
-    const caps: number[] = [], counts: number[] = [], slots: Int32Array[] = []
-    for (let s = 0; s < q.length; s++) {
-      const cap = r.u32(), n = r.u32()
-      if (n > cap || cap > Math.max(q.size, 64) || cap === 0) r.fail(`queue slot with ${n} of ${cap} for ${q.size} neurons`)
-      caps.push(cap)
-      counts.push(n)
-      slots.push(r.array(Int32Array, n))
-    }
-    return { head, caps, counts, slots }
-  }),
-  commit: (world, staged) => world.components.DelayQueue.list.forEach((q, k) => {
-    const sq = staged[k]
-    q.head = sq.head
-    for (let slot = 0; slot < q.length; slot++) {
-      if (q.slots[slot].length !== sq.caps[slot]) q.slots[slot] = allocArray(world, 'i32', sq.caps[slot]) as Int32Array
-      q.slots[slot].set(sq.slots[slot])
-      q.counts[slot] = sq.counts[slot]
-    }
-  }),
+  read: (world, r) =>
+    world.components.DelayQueue.list.map((q) => {
+      expect(r, `length of the queue of '${q.popName}'`, r.u32(), q.length)
+      const head = r.u32()
+      if (head >= q.length) r.fail(`queue head ${head} outside a ring of ${q.length}`)
+      const caps: number[] = [],
+        counts: number[] = [],
+        slots: Int32Array[] = []
+      for (let s = 0; s < q.length; s++) {
+        const cap = r.u32(),
+          n = r.u32()
+        if (n > cap || cap > Math.max(q.size, 64) || cap === 0) r.fail(`queue slot with ${n} of ${cap} for ${q.size} neurons`)
+        caps.push(cap)
+        counts.push(n)
+        slots.push(r.array(Int32Array, n))
+      }
+      return { head, caps, counts, slots }
+    }),
+  commit: (world, staged) =>
+    world.components.DelayQueue.list.forEach((q, k) => {
+      const sq = staged[k]
+      q.head = sq.head
+      for (let slot = 0; slot < q.length; slot++) {
+        if (q.slots[slot].length !== sq.caps[slot]) q.slots[slot] = allocArray(world, 'i32', sq.caps[slot]) as Int32Array
+        q.slots[slot].set(sq.slots[slot])
+        q.counts[slot] = sq.counts[slot]
+      }
+    }),
 }
 
 /** Spike buffers: the indices pushed for the coming tick. */
@@ -151,15 +160,17 @@ const spikeBuffers: SnapshotSection<{ count: number; indices: Int32Array }[]> = 
       w.array(b.indices, b.count)
     }
   },
-  read: (world, r) => world.components.SpikeBuffer.list.map((b) => {
-    const count = r.u32()
-    if (count > b.size) r.fail(`spike buffer '${b.name}' holds ${count} of ${b.size}`)
-    return { count, indices: r.array(Int32Array, count) }
-  }),
-  commit: (world, staged) => world.components.SpikeBuffer.list.forEach((b, k) => {
-    b.indices.set(staged[k].indices)
-    b.count = staged[k].count
-  }),
+  read: (world, r) =>
+    world.components.SpikeBuffer.list.map((b) => {
+      const count = r.u32()
+      if (count > b.size) r.fail(`spike buffer '${b.name}' holds ${count} of ${b.size}`)
+      return { count, indices: r.array(Int32Array, count) }
+    }),
+  commit: (world, staged) =>
+    world.components.SpikeBuffer.list.forEach((b, k) => {
+      b.indices.set(staged[k].indices)
+      b.count = staged[k].count
+    }),
 }
 
 /** Inputs: the live scale; the values of constant inputs (`setInput` edits them). */
@@ -173,20 +184,28 @@ const inputs: SnapshotSection<{ scale: number; values: Float64Array }[]> = {
       w.array(x.values, n)
     }
   },
-  read: (world, r) => world.components.Input.list.map((x) => {
-    const scale = r.f64()
-    const n = x.kind === 'constant' ? x.values.length : 0
-    expect(r, `values of input '${x.name}'`, r.u32(), n)
-    return { scale, values: r.array(Float64Array, n) }
-  }),
-  commit: (world, staged) => world.components.Input.list.forEach((x, k) => {
-    x.scale = staged[k].scale
-    x.values.set(staged[k].values)
-  }),
+  read: (world, r) =>
+    world.components.Input.list.map((x) => {
+      const scale = r.f64()
+      const n = x.kind === 'constant' ? x.values.length : 0
+      expect(r, `values of input '${x.name}'`, r.u32(), n)
+      return { scale, values: r.array(Float64Array, n) }
+    }),
+  commit: (world, staged) =>
+    world.components.Input.list.forEach((x, k) => {
+      x.scale = staged[k].scale
+      x.values.set(staged[k].values)
+    }),
 }
 
 interface StagedMonitor {
-  cap: number; count: number; first: number; dropped: number; ticks: Int32Array; indices: Int32Array; values: Float64Array
+  cap: number
+  count: number
+  first: number
+  dropped: number
+  ticks: Int32Array
+  indices: Int32Array
+  values: Float64Array
 }
 
 /** Monitors: capacity, count, ring start, dropped, then the `count` records held. */
@@ -204,34 +223,47 @@ const monitors: SnapshotSection<StagedMonitor[]> = {
       w.array(m.values, m.count * wv)
     }
   },
-  read: (world, r) => world.components.Monitor.list.map((m) => {
-    const [wi, wv] = monitorWidths(m)
-    const cap = r.u32(), count = r.u32(), first = r.u32()
-    const dropped = r.f64()
-    if (count > cap || cap > m.max || (count > 0 && first >= count) || !(dropped >= 0)) {
-      r.fail(`monitor '${m.name}' with ${count} records of ${cap} (max ${m.max}), first ${first}`)
-    }
-    return {
-      cap, count, first, dropped,
-      ticks: r.array(Int32Array, count), indices: r.array(Int32Array, count * wi), values: r.array(Float64Array, count * wv),
-    }
-  }),
-  commit: (world, staged) => world.components.Monitor.list.forEach((m, k) => {
-    const sm = staged[k]
-    const [wi, wv] = monitorWidths(m)
-    m.ticks = new Int32Array(sm.cap)
-    m.ticks.set(sm.ticks)
-    m.indices = new Int32Array(sm.cap * wi)
-    m.indices.set(sm.indices)
-    m.values = new Float64Array(sm.cap * wv)
-    m.values.set(sm.values)
-    m.count = sm.count
-    m.first = sm.first
-    m.dropped = sm.dropped
-  }),
+  read: (world, r) =>
+    world.components.Monitor.list.map((m) => {
+      const [wi, wv] = monitorWidths(m)
+      const cap = r.u32(),
+        count = r.u32(),
+        first = r.u32()
+      const dropped = r.f64()
+      if (count > cap || cap > m.max || (count > 0 && first >= count) || !(dropped >= 0)) {
+        r.fail(`monitor '${m.name}' with ${count} records of ${cap} (max ${m.max}), first ${first}`)
+      }
+      return {
+        cap,
+        count,
+        first,
+        dropped,
+        ticks: r.array(Int32Array, count),
+        indices: r.array(Int32Array, count * wi),
+        values: r.array(Float64Array, count * wv),
+      }
+    }),
+  commit: (world, staged) =>
+    world.components.Monitor.list.forEach((m, k) => {
+      const sm = staged[k]
+      const [wi, wv] = monitorWidths(m)
+      m.ticks = new Int32Array(sm.cap)
+      m.ticks.set(sm.ticks)
+      m.indices = new Int32Array(sm.cap * wi)
+      m.indices.set(sm.indices)
+      m.values = new Float64Array(sm.cap * wv)
+      m.values.set(sm.values)
+      m.count = sm.count
+      m.first = sm.first
+      m.dropped = sm.dropped
+    }),
 }
 
-interface StagedChecker { cursor: number; windows: Int32Array[]; sums: Float64Array }
+interface StagedChecker {
+  cursor: number
+  windows: Int32Array[]
+  sums: Float64Array
+}
 
 function restoreChecker(ch: CheckerData, sc: StagedChecker, nPops: number): void {
   ch.cursor = sc.cursor
@@ -281,10 +313,12 @@ const checkers: SnapshotSection<StagedChecker[]> = {
 
 /** The fields of schema components a world registered besides spikecs's own (their columns are in `columns`). */
 function schemaFields(world: World): { store: Store; keys: string[]; kinds: FieldKind[] }[] {
-  return userStores(world).filter((s) => s.def.kind === 'schema').map((store) => {
-    const keys = Object.keys(store.def.fields)
-    return { store, keys, kinds: keys.map((k) => fieldKind(store.def.fields[k]) as FieldKind) }
-  })
+  return userStores(world)
+    .filter((s) => s.def.kind === 'schema')
+    .map((store) => {
+      const keys = Object.keys(store.def.fields)
+      return { store, keys, kinds: keys.map((k) => fieldKind(store.def.fields[k]) as FieldKind) }
+    })
 }
 
 /**
@@ -299,8 +333,12 @@ const components: SnapshotSection<unknown[][][]> = {
         keys.forEach((key, f) => {
           const v = rec[key]
           if (fieldKind(v) !== kinds[f]) {
-            throw new SpikecsError(`component '${store.name}' of entity ${rec.eid}`, key, v,
-              `must hold ${kinds[f] === 'numbers' ? 'an array of numbers' : `a ${kinds[f]}`} like its default to be saved in a snapshot`)
+            throw new SpikecsError(
+              `component '${store.name}' of entity ${rec.eid}`,
+              key,
+              v,
+              `must hold ${kinds[f] === 'numbers' ? 'an array of numbers' : `a ${kinds[f]}`} like its default to be saved in a snapshot`,
+            )
           }
           if (kinds[f] === 'number') w.f64(v as number)
           else if (kinds[f] === 'boolean') w.u32(v ? 1 : 0)
@@ -313,19 +351,29 @@ const components: SnapshotSection<unknown[][][]> = {
       }
     }
   },
-  read: (world, r) => schemaFields(world).map(({ store, keys, kinds }) => store.list.map(() => keys.map((key, f) => {
-    if (kinds[f] === 'number') return r.f64()
-    if (kinds[f] === 'string') return r.text()
-    if (kinds[f] === 'boolean') {
-      const b = r.u32()
-      if (b > 1) r.fail(`field '${key}' of component '${store.name}' holds ${b}, not a boolean`)
-      return b === 1
-    }
-    return Array.from(r.array(Float64Array, r.u32()))
-  }))),
-  commit: (world, staged) => schemaFields(world).forEach(({ store, keys }, s) => {
-    (store.list as Record<string, unknown>[]).forEach((rec, k) => keys.forEach((key, f) => { rec[key] = staged[s][k][f] }))
-  }),
+  read: (world, r) =>
+    schemaFields(world).map(({ store, keys, kinds }) =>
+      store.list.map(() =>
+        keys.map((key, f) => {
+          if (kinds[f] === 'number') return r.f64()
+          if (kinds[f] === 'string') return r.text()
+          if (kinds[f] === 'boolean') {
+            const b = r.u32()
+            if (b > 1) r.fail(`field '${key}' of component '${store.name}' holds ${b}, not a boolean`)
+            return b === 1
+          }
+          return Array.from(r.array(Float64Array, r.u32()))
+        }),
+      ),
+    ),
+  commit: (world, staged) =>
+    schemaFields(world).forEach(({ store, keys }, s) => {
+      ;(store.list as Record<string, unknown>[]).forEach((rec, k) =>
+        keys.forEach((key, f) => {
+          rec[key] = staged[s][k][f]
+        }),
+      )
+    }),
 }
 
 /** Random streams, by purpose in sorted order (streams the snapshot does not hold go back to their start). */
@@ -370,7 +418,16 @@ const streams: SnapshotSection<{ name: string; state: number[] }[]> = {
 
 /** The sections of every snapshot, in payload order. */
 export const CORE_SECTIONS: readonly SnapshotSection[] = Object.freeze([
-  clock, columns, populations, queues, spikeBuffers, inputs, monitors, checkers, components, streams,
+  clock,
+  columns,
+  populations,
+  queues,
+  spikeBuffers,
+  inputs,
+  monitors,
+  checkers,
+  components,
+  streams,
 ] as SnapshotSection[])
 
 /** The sections of `world`'s snapshots, in payload order: the core sections, then the registered ones. */
@@ -385,8 +442,13 @@ export function sectionsOf(world: World): readonly SnapshotSection[] {
  * nothing; another section of the same name is an error.
  */
 export function addSnapshotSection(world: World, section: SnapshotSection): void {
-  if (section === null || typeof section !== 'object' || typeof section.write !== 'function' ||
-      typeof section.read !== 'function' || typeof section.commit !== 'function') {
+  if (
+    section === null ||
+    typeof section !== 'object' ||
+    typeof section.write !== 'function' ||
+    typeof section.read !== 'function' ||
+    typeof section.commit !== 'function'
+  ) {
     throw new SpikecsError('addSnapshotSection', 'section', section, 'must be an object { name, write, read, commit }')
   }
   checkName('snapshot section', section.name)

@@ -88,8 +88,8 @@ function asBytes(blob: unknown): Uint8Array {
 function checkHeader(world: World, bytes: Uint8Array, view: DataView): void {
   const n = bytes.length
   const head = Array.from(bytes.subarray(0, 4))
-  const short = () => new SnapshotError('truncated', 'blob length', n,
-    `must be at least ${SNAPSHOT_HEADER_BYTES} bytes: the snapshot is truncated`)
+  const short = () =>
+    new SnapshotError('truncated', 'blob length', n, `must be at least ${SNAPSHOT_HEADER_BYTES} bytes: the snapshot is truncated`)
   if (head.some((b, k) => b !== MAGIC[k])) {
     throw new SnapshotError('not-a-snapshot', 'magic', String.fromCharCode(...head), 'must be "SPKS": this is not a spikecs snapshot')
   }
@@ -97,32 +97,54 @@ function checkHeader(world: World, bytes: Uint8Array, view: DataView): void {
   if (n < 8) throw short()
   const format = view.getUint32(4, true)
   if (format > SNAPSHOT_FORMAT) {
-    throw new SnapshotError('newer-format', 'format version', format,
-      `must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one`)
+    throw new SnapshotError(
+      'newer-format',
+      'format version',
+      format,
+      `must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one`,
+    )
   }
   if (format < SNAPSHOT_FORMAT) {
-    throw new SnapshotError('older-format', 'format version', format,
+    throw new SnapshotError(
+      'older-format',
+      'format version',
+      format,
       `must be ${SNAPSHOT_FORMAT}: the snapshot was written by format ${format}; this build reads format ${SNAPSHOT_FORMAT} ` +
-      'only (run the network again with this build to take a new snapshot)')
+        'only (run the network again with this build to take a new snapshot)',
+    )
   }
   if (n < SNAPSHOT_HEADER_BYTES) throw short()
   const headerCrc = crc32(bytes, 0, 36)
   if (headerCrc !== view.getUint32(36, true)) {
-    throw new SnapshotError('corrupted', 'header checksum', hex(headerCrc),
-      `must be ${hex(view.getUint32(36, true))} as recorded: the snapshot's header is corrupted`)
+    throw new SnapshotError(
+      'corrupted',
+      'header checksum',
+      hex(headerCrc),
+      `must be ${hex(view.getUint32(36, true))} as recorded: the snapshot's header is corrupted`,
+    )
   }
   const total = SNAPSHOT_HEADER_BYTES + view.getFloat64(24, true)
-  if (n < total) throw new SnapshotError('truncated', 'blob length', n, `must be ${total} bytes as its header says: the snapshot is truncated`)
-  if (n > total) throw new SnapshotError('corrupted', 'blob length', n, `must be ${total} bytes as its header says: the snapshot has trailing bytes`)
+  if (n < total)
+    throw new SnapshotError('truncated', 'blob length', n, `must be ${total} bytes as its header says: the snapshot is truncated`)
+  if (n > total)
+    throw new SnapshotError('corrupted', 'blob length', n, `must be ${total} bytes as its header says: the snapshot has trailing bytes`)
   const payloadCrc = crc32(bytes, SNAPSHOT_HEADER_BYTES, n)
   if (payloadCrc !== view.getUint32(32, true)) {
-    throw new SnapshotError('corrupted', 'payload checksum', hex(payloadCrc),
-      `must be ${hex(view.getUint32(32, true))} as recorded in the header: the snapshot is corrupted`)
+    throw new SnapshotError(
+      'corrupted',
+      'payload checksum',
+      hex(payloadCrc),
+      `must be ${hex(view.getUint32(32, true))} as recorded in the header: the snapshot is corrupted`,
+    )
   }
   const dtype = bytes[8] === 0 ? 'float32' : bytes[8] === 1 ? 'float64' : `code ${bytes[8]}`
   if (dtype !== world.dtype) {
-    throw new SnapshotError('dtype', 'dtype', dtype,
-      `must be '${world.dtype}' like this world's state columns: the snapshot was taken from a ${dtype} world`)
+    throw new SnapshotError(
+      'dtype',
+      'dtype',
+      dtype,
+      `must be '${world.dtype}' like this world's state columns: the snapshot was taken from a ${dtype} world`,
+    )
   }
 }
 
@@ -147,8 +169,12 @@ export function restore(world: World, blob: ArrayBuffer | ArrayBufferView): void
     const [h0, h1] = structureHash(mine)
     if (h0 !== view.getUint32(12, true) || h1 !== view.getUint32(16, true) || theirs !== mine) {
       checkComponents(mine, theirs)
-      throw new SnapshotError('network', 'structure hash', `${hex(view.getUint32(12, true))}${hex(view.getUint32(16, true)).slice(2)}`,
-        `must be ${hex(h0)}${hex(h1).slice(2)} (this world's network): the snapshot is of a different network; ${firstDifference(mine, theirs)}`)
+      throw new SnapshotError(
+        'network',
+        'structure hash',
+        `${hex(view.getUint32(12, true))}${hex(view.getUint32(16, true)).slice(2)}`,
+        `must be ${hex(h0)}${hex(h1).slice(2)} (this world's network): the snapshot is of a different network; ${firstDifference(mine, theirs)}`,
+      )
     }
     for (const section of sections) {
       const name = r.text()
@@ -159,7 +185,12 @@ export function restore(world: World, blob: ArrayBuffer | ArrayBufferView): void
     if (r.pos !== r.end) r.fail(`${r.end - r.pos} bytes left after the last section`)
   } catch (e) {
     if (e instanceof Malformed) {
-      throw new SnapshotError('corrupted', 'payload', `byte ${r.pos}`, `must match the world's structure: ${e.message} (the snapshot is corrupted)`)
+      throw new SnapshotError(
+        'corrupted',
+        'payload',
+        `byte ${r.pos}`,
+        `must match the world's structure: ${e.message} (the snapshot is corrupted)`,
+      )
     }
     throw e
   }

@@ -15,7 +15,8 @@ import type { Arrays, ProjInput, ProjPlan, Receptors, Settings, WeightLaw } from
 /** Sign of a set of weights: +1 all ≥ 0, −1 all ≤ 0 (and some < 0), 0 mixed. */
 function signOf(s: SynapseList): number {
   if (s.w === null) return s.homo < 0 ? -1 : 1
-  let pos = false, neg = false
+  let pos = false,
+    neg = false
   for (let k = 0; k < s.w.length; k++) {
     if (s.w[k] > 0) pos = true
     else if (s.w[k] < 0) neg = true
@@ -27,8 +28,11 @@ function signOf(s: SynapseList): number {
 function weightLaw(d: CommExport): WeightLaw | null {
   if (d.kind !== 'lists' || d.law === null) return null
   const w = d.law.weight
-  return w.kind === 'homo' ? { kind: 'homo', a: w.value, b: NaN }
-    : w.kind === 'uniform' ? { kind: 'uniform', a: w.low, b: w.high } : { kind: 'normal', a: w.mean, b: w.std }
+  return w.kind === 'homo'
+    ? { kind: 'homo', a: w.value, b: NaN }
+    : w.kind === 'uniform'
+      ? { kind: 'uniform', a: w.low, b: w.high }
+      : { kind: 'normal', a: w.mean, b: w.std }
 }
 
 /**
@@ -42,20 +46,41 @@ function weightsOf(s: Settings, proj: ProjectionData, d: CommExport): { syn: Syn
   // Non-event layers multiply graded inputs; PyNN's static synapses carry spikes only.
   if (d.kind === 'none') throw new SpikecsError(obj, 'comm', proj.comm.kind, d.reason)
   if (s.mode === 'statistical' && law !== null) {
-    const sign = law.kind === 'homo' ? (law.a < 0 ? -1 : 1)
-      : law.kind === 'uniform' ? (law.a >= 0 ? 1 : law.b <= 0 ? -1 : 0)
-        : law.b === 0 ? (law.a < 0 ? -1 : 1) : 0
+    const sign =
+      law.kind === 'homo'
+        ? law.a < 0
+          ? -1
+          : 1
+        : law.kind === 'uniform'
+          ? law.a >= 0
+            ? 1
+            : law.b <= 0
+              ? -1
+              : 0
+          : law.b === 0
+            ? law.a < 0
+              ? -1
+              : 1
+            : 0
     if (sign === 0) {
-      throw new SpikecsError(obj, 'weight', law.kind === 'uniform' ? `uniform(${law.a}, ${law.b})` : `normal(${law.a}, ${law.b})`,
-        'takes both signs, and PyNN needs one sign per projection (positive conductances, negative inhibitory currents): use exact connectivity if the realised weights have one sign')
+      throw new SpikecsError(
+        obj,
+        'weight',
+        law.kind === 'uniform' ? `uniform(${law.a}, ${law.b})` : `normal(${law.a}, ${law.b})`,
+        'takes both signs, and PyNN needs one sign per projection (positive conductances, negative inhibitory currents): use exact connectivity if the realised weights have one sign',
+      )
     }
     return { syn: null, law, sign }
   }
   const syn = d.synapses()
   const sign = signOf(syn)
   if (sign === 0) {
-    throw new SpikecsError(obj, 'weight', 'both signs',
-      'must have one sign per projection: PyNN wants positive conductances and negative inhibitory currents')
+    throw new SpikecsError(
+      obj,
+      'weight',
+      'both signs',
+      'must have one sign per projection: PyNN wants positive conductances and negative inhibitory currents',
+    )
   }
   return { syn, law, sign }
 }
@@ -67,8 +92,12 @@ function weightsOf(s: Settings, proj: ProjectionData, d: CommExport): { syn: Syn
 export function checkProjection(s: Settings, receptors: Receptors, proj: ProjectionData): ProjInput {
   const obj = `projection '${proj.name}'`
   if (proj.source.kind !== 'queue') {
-    throw new SpikecsError(obj, 'source', 'spike buffer',
-      'has no PyNN equivalent: its spikes come from a user system (export networks whose projections read populations)')
+    throw new SpikecsError(
+      obj,
+      'source',
+      'spike buffer',
+      'has no PyNN equivalent: its spikes come from a user system (export networks whose projections read populations)',
+    )
   }
   const st = proj.state
   if (st.kind !== 'Expon') {
@@ -87,9 +116,18 @@ export function checkProjection(s: Settings, receptors: Receptors, proj: Project
   const { syn, law, sign } = weightsOf(s, proj, desc)
   if (out.kind === 'COBA' && sign < 0) {
     // the most negative weight
-    const value = syn === null ? law?.a ?? (desc as { weight?: number }).weight
-      : syn.w === null ? syn.homo : syn.w.reduce((m, x) => Math.min(m, x), Infinity)
-    throw new SpikecsError(obj, 'weight', value, 'must be >= 0: PyNN conductances are positive (an inhibitory synapse is a positive conductance with a low reversal potential)')
+    const value =
+      syn === null
+        ? (law?.a ?? (desc as { weight?: number }).weight)
+        : syn.w === null
+          ? syn.homo
+          : syn.w.reduce((m, x) => Math.min(m, x), Infinity)
+    throw new SpikecsError(
+      obj,
+      'weight',
+      value,
+      'must be >= 0: PyNN conductances are positive (an inhibitory synapse is a positive conductance with a low reversal potential)',
+    )
   }
   const channel = channelFor(receptors, post, st.params.tau, out.kind === 'COBA' ? out.params.E : NaN, out.kind === 'CUBA' ? sign : 0)
   return { proj, channel, scale, syn, law, desc }
@@ -100,8 +138,8 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
   const { proj, channel, scale, syn, law, desc } = input
   const src = proj.source as Extract<ProjectionData['source'], { kind: 'queue' }>
   const preKey = pyStr(src.pop.name)
-  const preExpr = src.offset === 0 && src.count === src.pop.size
-    ? `pops[${preKey}]` : `pops[${preKey}][${src.offset}:${src.offset + src.count}]`
+  const preExpr =
+    src.offset === 0 && src.count === src.pop.size ? `pops[${preKey}]` : `pops[${preKey}][${src.offset}:${src.offset + src.count}]`
   const c = proj.comm
   const key = `proj${k}`
   const selfPossible = commSelfOffset(proj) >= 0
@@ -128,8 +166,12 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
     if (drawn.fixedOutDegree) {
       const deg = Math.floor(c.nPost * prob)
       if (!includeSelf && selfPossible) {
-        throw new SpikecsError(`projection '${proj.name}' comm ${c.kind} FixedProb`, 'includeSelf', false,
-          'with fixedOutDegree drops the self pair after drawing (rows of k or k − 1 targets), which no PyNN connector draws: use exact connectivity')
+        throw new SpikecsError(
+          `projection '${proj.name}' comm ${c.kind} FixedProb`,
+          'includeSelf',
+          false,
+          'with fixedOutDegree drops the self pair after drawing (rows of k or k − 1 targets), which no PyNN connector draws: use exact connectivity',
+        )
       }
       connector = `sim.FixedNumberPostConnector(${deg}, allow_self_connections=${pyBool(includeSelf)}, with_replacement=False, rng=rng)`
       n = c.nPre * deg
@@ -137,10 +179,12 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
       connector = `sim.FixedProbabilityConnector(${pyFloat(tidy(prob))}, allow_self_connections=${pyBool(includeSelf)}, rng=rng)`
       n = c.nPre * c.nPost * prob - (includeSelf || !selfPossible ? 0 : c.nPre * prob)
     }
-    weight = l.kind === 'homo' ? pyFloat(wOf(l.a))
-      : l.kind === 'uniform'
-        ? `sim.RandomDistribution("uniform", low=${pyFloat(tidy((l.a * scale) / s.Rp))}, high=${pyFloat(tidy((l.b * scale) / s.Rp))}, rng=rng)`
-        : pyFloat(tidy((l.a * scale) / s.Rp)) // normal with sigma 0 (both-sign laws were refused)
+    weight =
+      l.kind === 'homo'
+        ? pyFloat(wOf(l.a))
+        : l.kind === 'uniform'
+          ? `sim.RandomDistribution("uniform", low=${pyFloat(tidy((l.a * scale) / s.Rp))}, high=${pyFloat(tidy((l.b * scale) / s.Rp))}, rng=rng)`
+          : pyFloat(tidy((l.a * scale) / s.Rp)) // normal with sigma 0 (both-sign laws were refused)
   } else {
     n = syn.pre.length
     arrays.push([`${key}.pre`, syn.pre], [`${key}.post`, syn.post])

@@ -38,8 +38,14 @@ import { integrationNotes } from './notes.js'
 import { renderScript } from './script.js'
 import { shortFloat32 } from './literals.js'
 import {
-  PYNN_SIMULATORS, type Arrays, type GroupPieces, type PyNNExport, type PyNNExportOptions, type PyNNGroup,
-  type Receptors, type Settings,
+  PYNN_SIMULATORS,
+  type Arrays,
+  type GroupPieces,
+  type PyNNExport,
+  type PyNNExportOptions,
+  type PyNNGroup,
+  type Receptors,
+  type Settings,
 } from './types.js'
 
 export { PYNN_SIMULATORS, type PyNNExport, type PyNNExportOptions, type PyNNGroup, type PyNNSimulator } from './types.js'
@@ -73,10 +79,24 @@ export function exportPyNN(world: World, options: PyNNExportOptions = {}): PyNNE
   const data = useFile ? npzBytes(arrays) : null
   const dataFile = useFile ? s.dataFile : null
   const script = renderScript({
-    title: options.title ?? 'spikecs network exported to PyNN', scriptName: options.scriptName ?? 'net.py',
-    world, simulator: s.simulator, durationMs: s.durationMs, Rp: s.Rp, seed: s.seed,
-    usesRng: !synapsesExact, popPlans, projPlans, groupPieces, notes, arrays: useFile ? [] : arrays, dataFile,
-    spikeTimes: options.spikeTimes === true, synapses, synapsesExact, mode: s.mode,
+    title: options.title ?? 'spikecs network exported to PyNN',
+    scriptName: options.scriptName ?? 'net.py',
+    world,
+    simulator: s.simulator,
+    durationMs: s.durationMs,
+    Rp: s.Rp,
+    seed: s.seed,
+    usesRng: !synapsesExact,
+    popPlans,
+    projPlans,
+    groupPieces,
+    notes,
+    arrays: useFile ? [] : arrays,
+    dataFile,
+    spikeTimes: options.spikeTimes === true,
+    synapses,
+    synapsesExact,
+    mode: s.mode,
   })
   return { script, data, dataFile, notes, synapses, synapsesExact }
 }
@@ -92,7 +112,8 @@ function settingsOf(world: World, options: PyNNExportOptions): Settings {
   const mode = options.conn ?? 'exact'
   if (mode !== 'exact' && mode !== 'statistical') throw new SpikecsError(o, 'conn', mode, "must be 'exact' or 'statistical'")
   const simulator = options.simulator ?? 'brian2'
-  if (!PYNN_SIMULATORS.includes(simulator)) throw new SpikecsError(o, 'simulator', simulator, `must be one of ${PYNN_SIMULATORS.join(', ')}`)
+  if (!PYNN_SIMULATORS.includes(simulator))
+    throw new SpikecsError(o, 'simulator', simulator, `must be one of ${PYNN_SIMULATORS.join(', ')}`)
   const Rp = options.resistanceMOhm ?? 100
   if (!(Rp > 0) || !Number.isFinite(Rp)) throw new SpikecsError(o, 'resistanceMOhm', Rp, 'must be a finite number > 0 (MΩ)')
   const dataMode = options.data ?? 'auto'
@@ -101,10 +122,15 @@ function settingsOf(world: World, options: PyNNExportOptions): Settings {
   const dataFile = options.dataFile ?? 'net.npz'
   if (!/^[^/\\]+\.npz$/.test(dataFile)) throw new SpikecsError(o, 'dataFile', dataFile, 'must be a file name ending in .npz (no folder)')
   const seed = options.seed ?? world.seed
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new SpikecsError(o, 'seed', seed, 'must be an integer in [0, 4294967295]')
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new SpikecsError(o, 'seed', seed, 'must be an integer in [0, 4294967295]')
   if (world.tick !== 0) {
-    throw new SpikecsError('world', 'tick', world.tick,
-      'must be 0: export a network before running it (synapse states, refractory counters and queued spikes have no PyNN form)')
+    throw new SpikecsError(
+      'world',
+      'tick',
+      world.tick,
+      'must be 0: export a network before running it (synapse states, refractory counters and queued spikes have no PyNN form)',
+    )
   }
   const popList = world.components.Population.list
   if (popList.length === 0) throw new SpikecsError('world', 'populations', 0, 'must hold at least one population to export')
@@ -114,7 +140,16 @@ function settingsOf(world: World, options: PyNNExportOptions): Settings {
   }
   const f32 = world.dtype === 'float32'
   return {
-    world, durationMs, mode, simulator, Rp, dataMode: dataMode as Settings['dataMode'], inlineLimit, dataFile, seed, recordV,
+    world,
+    durationMs,
+    mode,
+    simulator,
+    Rp,
+    dataMode: dataMode as Settings['dataMode'],
+    inlineLimit,
+    dataFile,
+    seed,
+    recordV,
     show: (x: number) => (f32 ? shortFloat32(x) : x),
   }
 }
@@ -128,7 +163,8 @@ function groupsOf(world: World, groups: readonly PyNNGroup[] | undefined): Group
     }
     const pieces: [string, number, number][] = []
     for (const p of popList) {
-      const a = Math.max(g.start, p.start), b = Math.min(g.start + g.size, p.start + p.size)
+      const a = Math.max(g.start, p.start),
+        b = Math.min(g.start + g.size, p.start + p.size)
       if (a < b) pieces.push([p.name, a - p.start, b - p.start])
     }
     return [g.name, pieces] as const

@@ -39,8 +39,12 @@ export function pyStr(s: string): string {
     const short = SHORT_ESCAPES[ch]
     if (short !== undefined) out += short
     else if (ch !== ' ' && UNPRINTABLE.test(ch)) {
-      out += cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}`
-        : cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`
+      out +=
+        cp < 0x100
+          ? `\\x${cp.toString(16).padStart(2, '0')}`
+          : cp < 0x10000
+            ? `\\u${cp.toString(16).padStart(4, '0')}`
+            : `\\U${cp.toString(16).padStart(8, '0')}`
     } else out += ch
   }
   return out + '"'

@@ -17,7 +17,12 @@ const LIF_MODELS: Readonly<Record<string, { ltc: boolean; ref: boolean }>> = {
 export function lifModel(pop: PopulationData): { ltc: boolean; ref: boolean } {
   const m = LIF_MODELS[pop.model]
   if (m === undefined) {
-    throw new SpikecsError(`population '${pop.name}'`, 'model', pop.model, 'has no PyNN equivalent (exported: Lif, LifRef, LifLTC, LifRefLTC)')
+    throw new SpikecsError(
+      `population '${pop.name}'`,
+      'model',
+      pop.model,
+      'has no PyNN equivalent (exported: Lif, LifRef, LifLTC, LifRefLTC)',
+    )
   }
   return m
 }
@@ -41,8 +46,12 @@ export function constantInputs(pops: readonly PopulationData[]): ConstantInputs 
     let arr: Float64Array | null = null
     for (const inp of pop.inputs as InputData[]) {
       if (inp.kind !== 'constant') {
-        throw new SpikecsError(`input '${inp.name}'`, 'kind', inp.kind,
-          'has no PyNN equivalent in this export: only constant inputs (one value, or one per neuron) become i_offset')
+        throw new SpikecsError(
+          `input '${inp.name}'`,
+          'kind',
+          inp.kind,
+          'has no PyNN equivalent in this export: only constant inputs (one value, or one per neuron) become i_offset',
+        )
       }
       if (inp.perNeuron) {
         arr ??= new Float64Array(pop.size)
@@ -58,8 +67,12 @@ export function constantInputs(pops: readonly PopulationData[]): ConstantInputs 
 export function setOutputKind(receptors: Receptors, post: PopulationData, kind: 'COBA' | 'CUBA'): void {
   const prevKind = receptors.outKind.get(post)
   if (prevKind !== undefined && prevKind !== kind) {
-    throw new SpikecsError(`population '${post.name}'`, 'outputs', `${prevKind} and ${kind}`,
-      'cannot be mixed: a PyNN cell is either conductance-based (IF_cond_exp) or current-based (IF_curr_exp)')
+    throw new SpikecsError(
+      `population '${post.name}'`,
+      'outputs',
+      `${prevKind} and ${kind}`,
+      'cannot be mixed: a PyNN cell is either conductance-based (IF_cond_exp) or current-based (IF_curr_exp)',
+    )
   }
   receptors.outKind.set(post, kind)
 }
@@ -88,11 +101,17 @@ export function channelFor(receptors: Receptors, post: PopulationData, tau: numb
 export function assignReceptors(receptors: Receptors): void {
   for (const [post, list] of receptors.channels) {
     const kind = receptors.outKind.get(post)
-    const desc = list.map((k) => (kind === 'COBA' ? `tau ${k.tau} ms, E ${k.E} mV` : `tau ${k.tau} ms, weights ${k.sign < 0 ? '< 0' : '>= 0'}`)).join('; ')
+    const desc = list
+      .map((k) => (kind === 'COBA' ? `tau ${k.tau} ms, E ${k.E} mV` : `tau ${k.tau} ms, weights ${k.sign < 0 ? '< 0' : '>= 0'}`))
+      .join('; ')
     if (kind === 'COBA') {
       if (list.length > 2) {
-        throw new SpikecsError(`population '${post.name}'`, 'synapses', desc,
-          'need more than two receptor channels; IF_cond_exp has two (excitatory, inhibitory), one (tau, E) each')
+        throw new SpikecsError(
+          `population '${post.name}'`,
+          'synapses',
+          desc,
+          'need more than two receptor channels; IF_cond_exp has two (excitatory, inhibitory), one (tau, E) each',
+        )
       }
       list.sort((x, y) => y.E - x.E || x.tau - y.tau)
       if (list.length === 2) {
@@ -100,10 +119,15 @@ export function assignReceptors(receptors: Receptors): void {
         list[1].receptor = 'inhibitory'
       } else list[0].receptor = list[0].E > lifParam(post, 'vRest') ? 'excitatory' : 'inhibitory'
     } else {
-      const pos = list.filter((k) => k.sign > 0), neg = list.filter((k) => k.sign < 0)
+      const pos = list.filter((k) => k.sign > 0),
+        neg = list.filter((k) => k.sign < 0)
       if (pos.length > 1 || neg.length > 1) {
-        throw new SpikecsError(`population '${post.name}'`, 'synapses', desc,
-          'need more than one time constant per sign; IF_curr_exp has one excitatory (weights >= 0) and one inhibitory (weights < 0) channel')
+        throw new SpikecsError(
+          `population '${post.name}'`,
+          'synapses',
+          desc,
+          'need more than one time constant per sign; IF_curr_exp has one excitatory (weights >= 0) and one inhibitory (weights < 0) channel',
+        )
       }
       for (const k of pos) k.receptor = 'excitatory'
       for (const k of neg) k.receptor = 'inhibitory'
@@ -119,7 +143,8 @@ export function planPopulations(s: Settings, receptors: Receptors, inputs: Const
   const dt = s.world.dtMs
   return s.world.components.Population.list.map((pop, k) => {
     const key = `pop${k}`
-    const Rs = lifParam(pop, 'R'), tau = lifParam(pop, 'tau')
+    const Rs = lifParam(pop, 'R'),
+      tau = lifParam(pop, 'tau')
     const refTicks = refractoryTicks(pop, dt)
     const cell = (receptors.outKind.get(pop) ?? 'COBA') === 'COBA' ? 'IF_cond_exp' : 'IF_curr_exp'
     const inp = inputs.get(pop)!
@@ -134,9 +159,15 @@ export function planPopulations(s: Settings, receptors: Receptors, inputs: Const
     const exc = list.find((c) => c.receptor === 'excitatory')
     const inh = list.find((c) => c.receptor === 'inhibitory')
     const params: [string, number | string][] = [
-      ['tau_m', tau], ['cm', tidy(tau / s.Rp)], ['v_rest', lifParam(pop, 'vRest')], ['v_reset', lifParam(pop, 'vReset')],
-      ['v_thresh', lifParam(pop, 'vTh')], ['tau_refrac', tidy(refTicks * dt)], ['i_offset', iOffset],
-      ['tau_syn_E', exc?.tau ?? 5], ['tau_syn_I', inh?.tau ?? 5],
+      ['tau_m', tau],
+      ['cm', tidy(tau / s.Rp)],
+      ['v_rest', lifParam(pop, 'vRest')],
+      ['v_reset', lifParam(pop, 'vReset')],
+      ['v_thresh', lifParam(pop, 'vTh')],
+      ['tau_refrac', tidy(refTicks * dt)],
+      ['i_offset', iOffset],
+      ['tau_syn_E', exc?.tau ?? 5],
+      ['tau_syn_I', inh?.tau ?? 5],
     ]
     if (cell === 'IF_cond_exp') params.push(['e_rev_E', exc?.E ?? 0], ['e_rev_I', inh?.E ?? -70])
     // Initial V: the realised values (float32 worlds: at float32 precision).

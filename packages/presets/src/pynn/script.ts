@@ -37,8 +37,10 @@ export function renderScript(r: Render): string {
 /** The docstring: what the network is, how to run it, the units, and where it differs from spikecs's. */
 function header(r: Render): string[] {
   const nNeurons = r.popPlans.reduce((s, p) => s + p.pop.size, 0)
-  const summary = `${r.popPlans.length} population${r.popPlans.length === 1 ? '' : 's'} (${nNeurons} neurons: ` +
-    r.popPlans.map((p) => `${pyText(p.pop.name)} ${p.pop.size} ${p.pop.model} -> ${p.cell}`).join(', ') + `), ` +
+  const summary =
+    `${r.popPlans.length} population${r.popPlans.length === 1 ? '' : 's'} (${nNeurons} neurons: ` +
+    r.popPlans.map((p) => `${pyText(p.pop.name)} ${p.pop.size} ${p.pop.model} -> ${p.cell}`).join(', ') +
+    `), ` +
     `${r.projPlans.length} projection${r.projPlans.length === 1 ? '' : 's'} (${r.synapsesExact ? '' : 'about '}${Math.round(r.synapses)} synapses, ${r.mode} connectivity), ` +
     `dt ${r.world.dtMs} ms, ${r.durationMs} ms.`
   const L: string[] = []
@@ -50,13 +52,18 @@ function header(r: Render): string[] {
   L.push('Run with PyNN 0.10 and one of its simulators:')
   L.push(`    python3 ${pyText(r.scriptName)} [brian2|nest|neuron|spiNNaker]    (default: ${r.simulator})`)
   L.push(`or on K MPI processes (NEURON, NEST): mpirun -np K python3 ${pyText(r.scriptName)} neuron`)
-  L.push('It builds the network, runs it and prints one JSON line (on rank 0, with every rank\'s spikes):')
+  L.push("It builds the network, runs it and prints one JSON line (on rank 0, with every rank's spikes):")
   L.push('    {"simulator": ..., "ranks": K, "durationMs": ..., "rates": {group: Hz}, "spikes": n, "buildSeconds": s, "runSeconds": s}')
   L.push('')
-  L.push(...wrap(
-    'Units: PyNN uses ms, mV, nF, nA and uS. spikecs writes tau dV/dt = -(V - V_rest) + R*I with R*I in mV and ' +
-    'conductances in units of 1/R; with a membrane resistance R_p (R_MOHM below): cm = tau_m/R_p, ' +
-    'i_offset = R*I/R_p, weight = R*w/R_p. Time constants and potentials carry over.', '', ''))
+  L.push(
+    ...wrap(
+      'Units: PyNN uses ms, mV, nF, nA and uS. spikecs writes tau dV/dt = -(V - V_rest) + R*I with R*I in mV and ' +
+        'conductances in units of 1/R; with a membrane resistance R_p (R_MOHM below): cm = tau_m/R_p, ' +
+        'i_offset = R*I/R_p, weight = R*w/R_p. Time constants and potentials carry over.',
+      '',
+      '',
+    ),
+  )
   L.push('')
   L.push('Where this PyNN network differs from the spikecs one:')
   for (const n of r.notes) L.push(...wrap(n, '  ', '- '))
@@ -107,8 +114,8 @@ function constants(r: Render): string[] {
   L.push(`DURATION = ${pyFloat(r.durationMs)}  # ms`)
   L.push(`R_MOHM = ${pyFloat(r.Rp)}  # membrane resistance of the unit conversion (MOhm)`)
   L.push(`MAX_DELAY = ${pyFloat(tidy(maxDelay))}  # ms`)
-  L.push('# NEURON\'s parallel solver wants every delay between ranks above DT (it tests delay - 1e-10 >= DT). A millionth')
-  L.push('# of DT more satisfies it and moves no spike: NEURON\'s fixed step delivers an event at the step within DT/2 of it.')
+  L.push("# NEURON's parallel solver wants every delay between ranks above DT (it tests delay - 1e-10 >= DT). A millionth")
+  L.push("# of DT more satisfies it and moves no spike: NEURON's fixed step delivers an event at the step within DT/2 of it.")
   L.push('DELAY_MARGIN = DT * 1e-6 if SIMULATOR == "neuron" else 0.0  # ms')
   if (r.usesRng) L.push(`SEED = ${r.seed}  # PyNN's random generator (statistical connectivity)`)
   L.push('HERE = os.path.dirname(os.path.abspath(__file__))')
@@ -159,7 +166,9 @@ function populations(r: Render): string[] {
   L.push('pops = {}')
   for (const p of r.popPlans) {
     const pop = p.pop
-    L.push(`# ${pyText(pop.name)}: ${pop.size} ${pop.model} neurons (tau ${lifParam(pop, 'tau')} ms, R ${lifParam(pop, 'R')}); cm = tau_m/R_p, i_offset = R*I/R_p`)
+    L.push(
+      `# ${pyText(pop.name)}: ${pop.size} ${pop.model} neurons (tau ${lifParam(pop, 'tau')} ms, R ${lifParam(pop, 'R')}); cm = tau_m/R_p, i_offset = R*I/R_p`,
+    )
     const args = p.params.map(([k, v]) => `${k}=${typeof v === 'string' ? `array(${pyStr(v)})` : pyFloat(v)}`)
     L.push(`pops[${pyStr(pop.name)}] = sim.Population(${pop.size}, sim.${p.cell}(`)
     L.push(...wrap(args.join(', ') + '),', '    ', '    '))
@@ -178,9 +187,11 @@ function projections(r: Render): string[] {
   for (const p of r.projPlans) {
     const pr = p.proj
     const src = pr.source as { latency: number }
-    L.push(`# ${pyText(pr.name)}: ${pr.kind}, ${pr.comm.kind}, ${pr.state.kind}(tau ${pr.state.params.tau} ms) + ${pr.output.kind}` +
-      `${pr.output.kind === 'COBA' ? `(E ${pr.output.params.E} mV)` : ''}, latency ${src.latency} tick${src.latency === 1 ? '' : 's'}, ` +
-      `${p.exactCount ? '' : 'about '}${Math.round(p.synapses)} synapses`)
+    L.push(
+      `# ${pyText(pr.name)}: ${pr.kind}, ${pr.comm.kind}, ${pr.state.kind}(tau ${pr.state.params.tau} ms) + ${pr.output.kind}` +
+        `${pr.output.kind === 'COBA' ? `(E ${pr.output.params.E} mV)` : ''}, latency ${src.latency} tick${src.latency === 1 ? '' : 's'}, ` +
+        `${p.exactCount ? '' : 'about '}${Math.round(p.synapses)} synapses`,
+    )
     const delay = `delay=${pyFloat(p.delayMs)} + DELAY_MARGIN`
     const synArgs = p.weight === null ? delay : `weight=${p.weight}, ${delay}`
     L.push(`projections[${pyStr(pr.name)}] = sim.Projection(`)
@@ -268,7 +279,7 @@ function results(r: Render): string[] {
   L.push('    print(json.dumps(result), flush=True)')
   L.push('sim.end()')
   L.push('if SIMULATOR == "neuron":')
-  L.push('    # pyNN.neuron\'s end() leaves MPI open, and mpirun counts a rank that exits without closing it as failed')
+  L.push("    # pyNN.neuron's end() leaves MPI open, and mpirun counts a rank that exits without closing it as failed")
   L.push('    sim.simulator.state.parallel_context.barrier()')
   L.push('    h.quit()')
   L.push('')

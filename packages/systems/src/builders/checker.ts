@@ -24,7 +24,14 @@ export function addChecker(world: World, o: CheckerOptions = {}): CheckerData {
   const maxRateHz = o.maxRateHz === Infinity ? Infinity : checkPositive(object, 'maxRateHz', o.maxRateHz ?? 1000, 'Hz')
   const windowTicks = Math.max(1, durationTicks(object, 'windowMs', checkPositive(object, 'windowMs', o.windowMs ?? 100, 'ms'), world.dtMs))
   return addRecord<CheckerData>(world, Checker, name, (eid) => ({
-    eid, name, checkFinite: o.finite ?? true, every, maxRateHz, windowTicks,
-    windows: [], sums: new Float64Array(0), cursor: 0,
+    eid,
+    name,
+    checkFinite: o.finite ?? true,
+    every,
+    maxRateHz,
+    windowTicks,
+    windows: [],
+    sums: new Float64Array(0),
+    cursor: 0,
   }))
 }

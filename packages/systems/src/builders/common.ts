@@ -3,8 +3,12 @@ import { Population, getComponent, SpikecsError, type PopulationData, type World
 /** Populations and projections are added before the first tick; the network is fixed once it runs. */
 export function assertNotStarted(world: World, object: string): void {
   if (world.tick > 0) {
-    throw new SpikecsError(object, 'world.tick', world.tick,
-      'must be 0: populations and projections are added before the first step (monitors and inputs may come later)')
+    throw new SpikecsError(
+      object,
+      'world.tick',
+      world.tick,
+      'must be 0: populations and projections are added before the first step (monitors and inputs may come later)',
+    )
   }
 }
 
@@ -12,8 +16,12 @@ export function assertNotStarted(world: World, object: string): void {
 export function checkPopulation(world: World, object: string, param: string, pop: unknown): PopulationData {
   const p = pop as PopulationData | null
   if (p === null || typeof p !== 'object' || typeof p.eid !== 'number' || getComponent(world, p.eid, Population) !== p) {
-    throw new SpikecsError(object, param, p && typeof p === 'object' && 'name' in p ? (p as { name: unknown }).name : pop,
-      'must be a population added to this world with addPopulation')
+    throw new SpikecsError(
+      object,
+      param,
+      p && typeof p === 'object' && 'name' in p ? (p as { name: unknown }).name : pop,
+      'must be a population added to this world with addPopulation',
+    )
   }
   return p
 }

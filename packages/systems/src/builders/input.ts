@@ -10,7 +10,14 @@
  * Every input has a live `scale` (default 1) that multiplies it, for sliders and protocols.
  */
 import {
-  SpikecsError, addRecord, Input, checkFinite, checkFiniteArray, type InputData, type PopulationData, type World,
+  SpikecsError,
+  addRecord,
+  Input,
+  checkFinite,
+  checkFiniteArray,
+  type InputData,
+  type PopulationData,
+  type World,
 } from '@spikecs/ecs-core'
 import { checkPopulation } from './common.js'
 
@@ -62,9 +69,7 @@ export function addInput(world: World, pop: PopulationData, spec: InputSpec, nam
   } else {
     throw new SpikecsError(object, 'spec', spec, 'must be a number, an array, a function, { series } or { fn, perNeuron }')
   }
-  const input = addRecord<InputData>(world, Input, n, (eid) => ({
-    eid, name: n, pop, kind, perNeuron, values, fn, after, scale: 1,
-  }))
+  const input = addRecord<InputData>(world, Input, n, (eid) => ({ eid, name: n, pop, kind, perNeuron, values, fn, after, scale: 1 }))
   pop.inputs.push(input)
   return input
 }

@@ -7,8 +7,18 @@
  * recording stops; `dropped` counts what was not kept, so nothing is lost silently.
  */
 import {
-  SpikecsError, addRecord, getComponent, Monitor, Projection, checkInteger, durationTicks, type Column, type MonitorData,
-  type PopulationData, type ProjectionData, type World,
+  SpikecsError,
+  addRecord,
+  getComponent,
+  Monitor,
+  Projection,
+  checkInteger,
+  durationTicks,
+  type Column,
+  type MonitorData,
+  type PopulationData,
+  type ProjectionData,
+  type World,
 } from '@spikecs/ecs-core'
 import { checkPopulation } from './common.js'
 
@@ -47,9 +57,21 @@ export function addSpikeMonitor(world: World, pops: PopulationData | readonly Po
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
   return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid, name, kind: 'spikes', pops: list, ...w, every: 1,
-    ticks: new Int32Array(cap), indices: new Int32Array(cap), values: new Float64Array(0), width: 0,
-    column: null, probeIndices: null, count: 0, dropped: 0, first: 0,
+    eid,
+    name,
+    kind: 'spikes',
+    pops: list,
+    ...w,
+    every: 1,
+    ticks: new Int32Array(cap),
+    indices: new Int32Array(cap),
+    values: new Float64Array(0),
+    width: 0,
+    column: null,
+    probeIndices: null,
+    count: 0,
+    dropped: 0,
+    first: 0,
   }))
 }
 
@@ -61,9 +83,21 @@ export function addRateMonitor(world: World, pops: PopulationData | readonly Pop
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
   return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid, name, kind: 'rate', pops: list, ...w, every: 1,
-    ticks: new Int32Array(cap), indices: new Int32Array(cap * list.length), values: new Float64Array(0), width: list.length,
-    column: null, probeIndices: null, count: 0, dropped: 0, first: 0,
+    eid,
+    name,
+    kind: 'rate',
+    pops: list,
+    ...w,
+    every: 1,
+    ticks: new Int32Array(cap),
+    indices: new Int32Array(cap * list.length),
+    values: new Float64Array(0),
+    width: list.length,
+    column: null,
+    probeIndices: null,
+    count: 0,
+    dropped: 0,
+    first: 0,
   }))
 }
 
@@ -73,7 +107,10 @@ export function addRateMonitor(world: World, pops: PopulationData | readonly Pop
  * this tick; or a state column such as `gRise`).
  */
 export function addStateProbe(
-  world: World, target: PopulationData | ProjectionData, variable: string, indices: ArrayLike<number>,
+  world: World,
+  target: PopulationData | ProjectionData,
+  variable: string,
+  indices: ArrayLike<number>,
   o: MonitorOptions & { every?: number } = {},
 ): MonitorData {
   const name = o.name ?? `probe${world.components.Monitor.list.length}`
@@ -86,7 +123,12 @@ export function addStateProbe(
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]
     if (col === undefined) {
-      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: ${['g', ...Object.keys(st.cols).filter((k) => k !== 'g')].join(', ')})`)
+      throw new SpikecsError(
+        object,
+        'variable',
+        variable,
+        `is not a variable of projection '${proj.name}' (known: ${['g', ...Object.keys(st.cols).filter((k) => k !== 'g')].join(', ')})`,
+      )
     }
     column = col
     size = st.post.size
@@ -95,7 +137,12 @@ export function addStateProbe(
     const pop = checkPopulation(world, object, 'target', target)
     const col = pop.state[variable]
     if (col === undefined) {
-      throw new SpikecsError(object, 'variable', variable, `is not a state variable of population '${pop.name}' (known: ${Object.keys(pop.state).join(', ')})`)
+      throw new SpikecsError(
+        object,
+        'variable',
+        variable,
+        `is not a state variable of population '${pop.name}' (known: ${Object.keys(pop.state).join(', ')})`,
+      )
     }
     column = col
     size = pop.size
@@ -111,9 +158,21 @@ export function addStateProbe(
   const w = window(world, object, o)
   const cap = Math.min(w.max, 1024)
   return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid, name, kind: 'state', pops, ...w, every,
-    ticks: new Int32Array(cap), indices: new Int32Array(0), values: new Float64Array(cap * idx.length), width: idx.length,
-    column, probeIndices: idx, count: 0, dropped: 0, first: 0,
+    eid,
+    name,
+    kind: 'state',
+    pops,
+    ...w,
+    every,
+    ticks: new Int32Array(cap),
+    indices: new Int32Array(0),
+    values: new Float64Array(cap * idx.length),
+    width: idx.length,
+    column,
+    probeIndices: idx,
+    count: 0,
+    dropped: 0,
+    first: 0,
   }))
 }
 
@@ -147,12 +206,13 @@ function chronological<A extends Int32Array | Float64Array>(m: MonitorData, a: A
 
 /** Mean firing rate (Hz) of population `pop` from a spike monitor, over [fromMs, toMs). */
 export function meanRateHz(world: World, m: MonitorData, pop: PopulationData, fromMs: number, toMs: number): number {
-  const t0 = Math.round(fromMs / world.dtMs), t1 = Math.round(toMs / world.dtMs)
+  const t0 = Math.round(fromMs / world.dtMs),
+    t1 = Math.round(toMs / world.dtMs)
   const { ticks, indices } = spikeData(m)
   let n = 0
   for (let k = 0; k < ticks.length; k++) {
     const i = indices[k]
     if (ticks[k] >= t0 && ticks[k] < t1 && i >= pop.start && i < pop.start + pop.size) n++
   }
-  return n / (pop.size * ((t1 - t0) * world.dtMs) / 1000)
+  return n / ((pop.size * ((t1 - t0) * world.dtMs)) / 1000)
 }

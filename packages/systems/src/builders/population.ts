@@ -2,9 +2,7 @@
  * `addPopulation(world, name, LifRef({...}))`: a population entity owning the slice
  * [start, start+size) of the world's neuron index space, its parameter block and its state columns.
  */
-import {
-  SpikecsError, addRecord, Population, allocColumn, checkInteger, type PopulationData, type World,
-} from '@spikecs/ecs-core'
+import { SpikecsError, addRecord, Population, allocColumn, checkInteger, type PopulationData, type World } from '@spikecs/ecs-core'
 import { neuronModels } from '../models/index.js'
 import type { NeuronDesc, NeuronModel } from '../models/neuron-model.js'
 import { checkParam, resolveParams } from '../models/params.js'
@@ -52,9 +50,21 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
     // population on a kernel that needs them (plan.ts), not here.
     const aux: PopulationData['aux'] = {}
     const pop: PopulationData = {
-      eid, name, model: model.kind, size, start: world.nNeurons, params: block, paramIndex, state, aux,
-      spikes: allocColumn(world, eid, 'spikes', 'i32', size), nSpikes: 0, queue: null,
-      inputs: [], outputs: [], states: [],
+      eid,
+      name,
+      model: model.kind,
+      size,
+      start: world.nNeurons,
+      params: block,
+      paramIndex,
+      state,
+      aux,
+      spikes: allocColumn(world, eid, 'spikes', 'i32', size),
+      nSpikes: 0,
+      queue: null,
+      inputs: [],
+      outputs: [],
+      states: [],
     }
     if (finish !== null) finish(pop)
     world.nNeurons += size
@@ -71,8 +81,12 @@ export function modelOf(pop: PopulationData): NeuronModel {
 export function stateOf(pop: PopulationData, variable: string): PopulationData['state'][string]['array'] {
   const col = pop.state[variable]
   if (col === undefined) {
-    throw new SpikecsError(`population '${pop.name}' (${pop.model})`, 'variable', variable,
-      `is not a state variable (known: ${Object.keys(pop.state).join(', ')})`)
+    throw new SpikecsError(
+      `population '${pop.name}' (${pop.model})`,
+      'variable',
+      variable,
+      `is not a state variable (known: ${Object.keys(pop.state).join(', ')})`,
+    )
   }
   return col.array
 }

@@ -12,10 +12,33 @@
  * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
  */
 import {
-  SpikecsError, addRecord, allocColumn, createDelayQueue, addDelayEntry, checkInteger, checkName, getComponent,
-  lookupMerged, mergeKey, msToTicks, registerMerged, DelayQueue, Output, Projection, SpikeBuffer, SynapseState,
-  MAX_DELAY_TICKS, type DelayQueueData, type OutputData, type PopulationData, type ProjectionData, type ProjectionKind,
-  type SpikeBufferData, type SpikeSource, type SynapseStateData, type World,
+  SpikecsError,
+  addRecord,
+  allocColumn,
+  createDelayQueue,
+  addDelayEntry,
+  checkInteger,
+  checkName,
+  getComponent,
+  lookupMerged,
+  mergeKey,
+  msToTicks,
+  registerMerged,
+  DelayQueue,
+  Output,
+  Projection,
+  SpikeBuffer,
+  SynapseState,
+  MAX_DELAY_TICKS,
+  type DelayQueueData,
+  type OutputData,
+  type PopulationData,
+  type ProjectionData,
+  type ProjectionKind,
+  type SpikeBufferData,
+  type SpikeSource,
+  type SynapseStateData,
+  type World,
 } from '@spikecs/ecs-core'
 import { resolveComm, type CommDesc } from '../comm/registry.js'
 import { registerEventCounter } from '../events.js'
@@ -89,8 +112,12 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   const object = `projection '${name}'`
   assertNotStarted(world, object)
   if (desc === null || typeof desc !== 'object' || !KINDS.includes(desc.kind)) {
-    throw new SpikecsError(object, 'kind', desc && (desc as { kind?: unknown }).kind,
-      `must be one of ${KINDS.join(', ')} (build it with e.g. FullProjAlignPostMg({...}))`)
+    throw new SpikecsError(
+      object,
+      'kind',
+      desc && (desc as { kind?: unknown }).kind,
+      `must be one of ${KINDS.join(', ')} (build it with e.g. FullProjAlignPostMg({...}))`,
+    )
   }
   if (world.names.has(name)) {
     throw new SpikecsError(object, 'name', name, 'is already used by another entity of this world (names must be unique)')
@@ -106,7 +133,9 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
 
   // --- the spike source
   let srcPop: PopulationData | null = null
-  let offset = 0, count = 0, latency = 1
+  let offset = 0,
+    count = 0,
+    latency = 1
   let buffer: SpikeBufferData | null = null
   let delayMs: number | null = null
   if (kind === 'FullProjAlignPostMg' || kind === 'FullProjAlignPost') {
@@ -117,7 +146,12 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       delayMs = d.delay
       latency = Math.max(1, msToTicks(obj, 'delay', d.delay, world.dtMs, d.roundDelay === true))
       if (latency > MAX_DELAY_TICKS) {
-        throw new SpikecsError(obj, 'delay', d.delay, `must be at most ${MAX_DELAY_TICKS} ticks (${MAX_DELAY_TICKS * world.dtMs} ms at dt = ${world.dtMs} ms): the delay queue keeps one spike list per tick`)
+        throw new SpikecsError(
+          obj,
+          'delay',
+          d.delay,
+          `must be at most ${MAX_DELAY_TICKS} ticks (${MAX_DELAY_TICKS * world.dtMs} ms at dt = ${world.dtMs} ms): the delay queue keeps one spike list per tick`,
+        )
       }
     }
   } else {
@@ -146,9 +180,10 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   }
   const round = dtypeRound(world)
   const sameAsPost = srcPop === post
-  const comm = resolveComm({
-    world, object: obj, name, nPre: count, nPost: post.size, selfOffset: sameAsPost ? offset : -1, round,
-  }, desc.comm)
+  const comm = resolveComm(
+    { world, object: obj, name, nPre: count, nPost: post.size, selfOffset: sameAsPost ? offset : -1, round },
+    desc.comm,
+  )
 
   // --- everything is valid: create entities
   let queue: DelayQueueData | null = null
@@ -161,9 +196,10 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     }
     addDelayEntry(world, queue, name, latency)
   }
-  const source: SpikeSource = queue !== null && srcPop !== null
-    ? { kind: 'queue', pop: srcPop, queue, offset, count, latency }
-    : { kind: 'buffer', buffer: buffer as SpikeBufferData }
+  const source: SpikeSource =
+    queue !== null && srcPop !== null
+      ? { kind: 'queue', pop: srcPop, queue, offset, count, latency }
+      : { kind: 'buffer', buffer: buffer as SpikeBufferData }
 
   let state: SynapseStateData | null = null
   const synDesc = { kind: syn.model.kind, params: syn.params }
@@ -180,14 +216,28 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
       const aliasCond = merged && syn.model.kind === 'Expon'
       const cond = aliasCond ? cols.g : allocColumn(world, eid, 'cond', 'state', post.size)
       return {
-        eid, kind: syn.model.kind, post, params: syn.params, merged, mergeKey: key, cols,
+        eid,
+        kind: syn.model.kind,
+        post,
+        params: syn.params,
+        merged,
+        mergeKey: key,
+        cols,
         inputCols: syn.model.inputs.map((c) => cols[c]),
-        cond, derived: syn.model.derive(syn.params, world.dtMs, round), output: null, projections: [],
+        cond,
+        derived: syn.model.derive(syn.params, world.dtMs, round),
+        output: null,
+        projections: [],
       }
     })
     const st = state
     const output = addRecord<OutputData>(world, Output, null, (eid) => ({
-      eid, kind: out.kind, post, label, params: out.params, state: st,
+      eid,
+      kind: out.kind,
+      post,
+      label,
+      params: out.params,
+      state: st,
     }))
     state.output = output
     post.states.push(state)
@@ -196,8 +246,16 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   }
   const st = state
   const proj = addRecord<ProjectionData>(world, Projection, name, (eid) => ({
-    eid, name, kind, pre: srcPop, post, source, comm: comm.build(eid), state: st,
-    output: st.output as OutputData, delayMs,
+    eid,
+    name,
+    kind,
+    pre: srcPop,
+    post,
+    source,
+    comm: comm.build(eid),
+    state: st,
+    output: st.output as OutputData,
+    delayMs,
   }))
   if (buffer !== null) buffer.readers++
   st.projections.push(proj)

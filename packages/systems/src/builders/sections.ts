@@ -25,7 +25,8 @@ export function sectionInput(world: World, sections: readonly Section[], options
     if (w < 0) throw new SpikecsError(object, `sections[${j}][1]`, v, 'must be a number or an array with one value per neuron')
     if (w === 0) checkFinite(object, `sections[${j}][1]`, v)
     else checkFiniteArray(object, `sections[${j}][1]`, v as ArrayLike<number>)
-    if (w > 0 && width > 0 && w !== width) throw new SpikecsError(object, `sections[${j}][1]`, v, `must have ${width} values like the earlier sections`)
+    if (w > 0 && width > 0 && w !== width)
+      throw new SpikecsError(object, `sections[${j}][1]`, v, `must have ${width} values like the earlier sections`)
     if (w > 0) width = w
   })
   const total = ticks.reduce((a, b) => a + b, 0)

@@ -6,9 +6,7 @@ import { SpikecsError, addRecord, SpikeBuffer, checkInteger, type SpikeBufferDat
 
 export function addSpikeBuffer(world: World, name: string, size: number): SpikeBufferData {
   checkInteger(`spike buffer '${name}'`, 'size', size, 1, 2 ** 30)
-  return addRecord(world, SpikeBuffer, name, (eid) => ({
-    eid, name, size, indices: new Int32Array(size), count: 0, readers: 0,
-  }))
+  return addRecord(world, SpikeBuffer, name, (eid) => ({ eid, name, size, indices: new Int32Array(size), count: 0, readers: 0 }))
 }
 
 /** Adds spike `i` (0 ≤ i < size) to the buffer for this tick. Indices must be pushed in ascending order. */
@@ -17,8 +15,12 @@ export function pushSpike(buf: SpikeBufferData, i: number): void {
     throw new SpikecsError(`spike buffer '${buf.name}'`, 'index', i, `must be an integer in [0, ${buf.size})`)
   }
   if (buf.count > 0 && buf.indices[buf.count - 1] >= i) {
-    throw new SpikecsError(`spike buffer '${buf.name}'`, 'index', i,
-      `must be greater than the previous index (${buf.indices[buf.count - 1]}): push spikes in ascending order, once each`)
+    throw new SpikecsError(
+      `spike buffer '${buf.name}'`,
+      'index',
+      i,
+      `must be greater than the previous index (${buf.indices[buf.count - 1]}): push spikes in ascending order, once each`,
+    )
   }
   if (buf.values !== undefined) buf.values[buf.count] = 1 // a spike is the value 1 in a value buffer
   buf.indices[buf.count++] = i

@@ -12,7 +12,13 @@ import { pushSpike } from './spike-buffer.js'
 export function addValueBuffer(world: World, name: string, size: number): SpikeBufferData {
   checkInteger(`value buffer '${name}'`, 'size', size, 1, 2 ** 30)
   return addRecord(world, SpikeBuffer, name, (eid) => ({
-    eid, name, size, indices: new Int32Array(size), count: 0, readers: 0, values: new Float64Array(size),
+    eid,
+    name,
+    size,
+    indices: new Int32Array(size),
+    count: 0,
+    readers: 0,
+    values: new Float64Array(size),
   }))
 }
 

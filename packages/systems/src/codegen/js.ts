@@ -51,7 +51,12 @@ const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_')
  * The neuron part of a kernel: prologue (parameters and columns hoisted once per call) and the loop body for
  * neuron `i`, with the tick's inputs given as expression texts.
  */
-export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => string, sumsFirst = false): { prologue: string; body: string } {
+export function emitNeuron(
+  rec: NeuronRecord,
+  sums: Sums,
+  round: (x: string) => string,
+  sumsFirst = false,
+): { prologue: string; body: string } {
   const ps = parseNeuron(rec)
   const layout = blockLayout(rec)
   const slot = new Map(layout.map((n, k) => [n, k]))
@@ -65,14 +70,16 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
   const temps = new Set<string>()
   const assigned = new Set<string>() // state variables with a new value so far
   // In `always`/`update`, a state name reads the old value; in the spike condition and reset, the new one.
-  const namer = (readNew: boolean) => (id: string, old: boolean): string => {
-    if (stateNames.has(id)) return !old && readNew && assigned.has(id) ? `n_${id}` : `s_${id}`
-    if (old) throw new Error(`${rec.kind}: old(${id}) names no state variable`)
-    if (temps.has(id)) return `t_${id}`
-    if (slot.has(id)) return `p_${id}`
-    if ((INPUTS as readonly string[]).includes(id)) return `i_${id}`
-    throw new Error(`${rec.kind}: the snippet reads '${id}', which is no parameter, derived constant, state variable, temporary or input`)
-  }
+  const namer =
+    (readNew: boolean) =>
+    (id: string, old: boolean): string => {
+      if (stateNames.has(id)) return !old && readNew && assigned.has(id) ? `n_${id}` : `s_${id}`
+      if (old) throw new Error(`${rec.kind}: old(${id}) names no state variable`)
+      if (temps.has(id)) return `t_${id}`
+      if (slot.has(id)) return `p_${id}`
+      if ((INPUTS as readonly string[]).includes(id)) return `i_${id}`
+      throw new Error(`${rec.kind}: the snippet reads '${id}', which is no parameter, derived constant, state variable, temporary or input`)
+    }
   const body: string[] = []
   // The inputs, once per neuron (a literal where the kernel has none), and the old state: read before the
   // refractory check when `always` needs them or the sums must be read (and zeroed) for every neuron,
@@ -119,8 +126,17 @@ export function emitNeuron(rec: NeuronRecord, sums: Sums, round: (x: string) => 
       if (!r.temp && !assigned.has(r.name)) throw new Error(`${rec.kind}: reset assigns '${r.name}', which the update does not`)
     }
     const alwaysReset = ps.reset.filter((r) => !r.temp && alwaysSet.includes(r.name)).map((r) => `c_${r.name}[i] = n_${r.name};`)
-    body.push(`if (${cond}) {`, ...reset, ...stores, ...alwaysReset, ...(rec.lastSpike ? ['c_last[i] = tick;'] : []),
-      'spk[ns++] = i;', '} else {', ...stores, '}')
+    body.push(
+      `if (${cond}) {`,
+      ...reset,
+      ...stores,
+      ...alwaysReset,
+      ...(rec.lastSpike ? ['c_last[i] = tick;'] : []),
+      'spk[ns++] = i;',
+      '} else {',
+      ...stores,
+      '}',
+    )
   } else body.push(...stores)
   return { prologue: pro.join('\n'), body: body.join('\n') }
 }
@@ -189,7 +205,10 @@ export function unfusedNeuronKernel(rec: NeuronRecord, dtype: Dtype): NeuronKern
 
 // --- Synapse states ----------------------------------------------------------------------------------------
 
-interface ParsedSynapse { readonly advance: Stmt[]; readonly cond: Expr }
+interface ParsedSynapse {
+  readonly advance: Stmt[]
+  readonly cond: Expr
+}
 const parsedSynapses = new WeakMap<SynapseRecord, ParsedSynapse>()
 function parseSynapse(rec: SynapseRecord): ParsedSynapse {
   let p = parsedSynapses.get(rec)
@@ -209,7 +228,13 @@ function parseSynapse(rec: SynapseRecord): ParsedSynapse {
  * conductance column is the state column the conductance expression names (merged `Expon`), so it is not
  * written twice.
  */
-export function emitSynapse(rec: SynapseRecord, k: number, merged: boolean, condIsColumn: boolean, round: (x: string) => string): { prologue: string; body: string } {
+export function emitSynapse(
+  rec: SynapseRecord,
+  k: number,
+  merged: boolean,
+  condIsColumn: boolean,
+  round: (x: string) => string,
+): { prologue: string; body: string } {
   const ps = parseSynapse(rec)
   const pro: string[] = []
   rec.columns.forEach((c) => pro.push(`const S${k}_${c} = st[${k}].cols.${c}.array;`))
@@ -217,12 +242,14 @@ export function emitSynapse(rec: SynapseRecord, k: number, merged: boolean, cond
   rec.derived.forEach((d, j) => pro.push(`const d${k}_${d.name} = st[${k}].derived[${j}];`))
   const temps = new Set<string>()
   const newCols = new Set<string>()
-  const namer = (readNew: boolean) => (id: string): string => {
-    if (rec.columns.includes(id)) return readNew && newCols.has(id) ? `n${k}_${id}` : `s${k}_${id}`
-    if (temps.has(id)) return `t${k}_${id}`
-    if (rec.derived.some((d) => d.name === id)) return `d${k}_${id}`
-    throw new Error(`${rec.kind}: the snippet reads '${id}', which is no column, temporary or derived constant`)
-  }
+  const namer =
+    (readNew: boolean) =>
+    (id: string): string => {
+      if (rec.columns.includes(id)) return readNew && newCols.has(id) ? `n${k}_${id}` : `s${k}_${id}`
+      if (temps.has(id)) return `t${k}_${id}`
+      if (rec.derived.some((d) => d.name === id)) return `d${k}_${id}`
+      throw new Error(`${rec.kind}: the snippet reads '${id}', which is no column, temporary or derived constant`)
+    }
   const body: string[] = rec.columns.map((c) => `const s${k}_${c} = S${k}_${c}[i];`)
   const condPlain = ps.cond.t === 'id'
   if (!merged) {
@@ -243,7 +270,9 @@ export function emitSynapse(rec: SynapseRecord, k: number, merged: boolean, cond
     }
   }
   if (merged) {
-    body.push(`const c${k} = ${roundUnlessRead(round, jsText(ps.cond, namer(true)), condPlain)};${condIsColumn ? '' : ` C${k}[i] = c${k};`}`)
+    body.push(
+      `const c${k} = ${roundUnlessRead(round, jsText(ps.cond, namer(true)), condPlain)};${condIsColumn ? '' : ` C${k}[i] = c${k};`}`,
+    )
   }
   return { prologue: pro.join('\n'), body: body.join('\n') }
 }
@@ -271,7 +300,13 @@ export function unfusedSynapseSource(rec: SynapseRecord, merged: boolean, alias:
 
 const synCache = new WeakMap<SynapseRecord, Map<string, SynapseKernel>>()
 /** The unfused advance kernel of a synapse state, compiled once per record, order, aliasing and dtype. */
-export function unfusedSynapseKernel(rec: SynapseRecord, s: SynapseStateData, dtype: Dtype, flushLimit: number, fz: (y: number, l: number) => number): SynapseKernel {
+export function unfusedSynapseKernel(
+  rec: SynapseRecord,
+  s: SynapseStateData,
+  dtype: Dtype,
+  flushLimit: number,
+  fz: (y: number, l: number) => number,
+): SynapseKernel {
   let byKey = synCache.get(rec)
   if (byKey === undefined) synCache.set(rec, (byKey = new Map()))
   const alias = condIsColumn(rec, s)
@@ -286,7 +321,12 @@ export function unfusedSynapseKernel(rec: SynapseRecord, s: SynapseStateData, dt
 
 // --- Outputs -------------------------------------------------------------------------------------------------
 
-interface ParsedOutput { readonly temps: Stmt[]; readonly G: Expr | null; readonly GE: Expr | null; readonly Ic: Expr | null }
+interface ParsedOutput {
+  readonly temps: Stmt[]
+  readonly G: Expr | null
+  readonly GE: Expr | null
+  readonly Ic: Expr | null
+}
 const parsedOutputs = new WeakMap<OutputRecord, ParsedOutput>()
 function parseOutput(rec: OutputRecord): ParsedOutput {
   let p = parsedOutputs.get(rec)
@@ -302,7 +342,11 @@ function parseOutput(rec: OutputRecord): ParsedOutput {
  * Output `k`'s part of a kernel: its conductance is `c{k}`, `vOld` the text of the post neuron's V at the start
  * of the tick; returns the body (its temporaries) and the contribution texts to each sum (null where none).
  */
-export function emitOutput(rec: OutputRecord, k: number, vOld: string): { prologue: string; body: string; G: string | null; GE: string | null; Ic: string | null } {
+export function emitOutput(
+  rec: OutputRecord,
+  k: number,
+  vOld: string,
+): { prologue: string; body: string; G: string | null; GE: string | null; Ic: string | null } {
   const po = parseOutput(rec)
   const pro: string[] = []
   rec.params.forEach((p) => pro.push(`const o${k}_${p.name} = out[${k}].params.${p.name};`))
@@ -369,8 +413,13 @@ export function unfusedOutputKernel(rec: OutputRecord): OutputKernel {
  * do), then the neuron integrates with them.
  */
 export function fusedSource(
-  pop: PopulationData, rec: NeuronRecord, states: readonly { rec: SynapseRecord; s: SynapseStateData }[],
-  outs: readonly OutputRecord[], dtype: Dtype, flushLimit: number, hasArr: boolean,
+  pop: PopulationData,
+  rec: NeuronRecord,
+  states: readonly { rec: SynapseRecord; s: SynapseStateData }[],
+  outs: readonly OutputRecord[],
+  dtype: Dtype,
+  flushLimit: number,
+  hasArr: boolean,
 ): string {
   const round = roundFor(dtype)
   const pro: string[] = [`const fl = ${flushLimit};`]
@@ -378,7 +427,9 @@ export function fusedSource(
   // the V of the start of the tick), then the neuron integrates.
   const body: string[] = []
   const outBody: string[] = []
-  const G = ['0'], GE = ['0'], Ic = ['0']
+  const G = ['0'],
+    GE = ['0'],
+    Ic = ['0']
   states.forEach(({ rec: sr, s }, k) => {
     const syn = emitSynapse(sr, k, s.merged, condIsColumn(sr, s), round)
     pro.push(syn.prologue)

@@ -18,7 +18,9 @@ export const NEURON_SLOTS = {
   /** Pointer to the per-neuron external input (f32 per neuron). */
   ia: 1,
   /** Pointers to the float32 sums the synapse kernels add into: Σg, Σg·E, Σ current. */
-  G: 2, GE: 3, Ic: 4,
+  G: 2,
+  GE: 3,
+  Ic: 4,
   /** Pointer to the spike list (i32). */
   spikes: 5,
   /** Pointer to `lastSpike` (i32), when the model keeps it. */
@@ -43,8 +45,20 @@ export function synapseExport(kind: string, merged: boolean, output: string): st
 }
 
 /** Slot offsets of a synapse kernel's block. */
-export function synapseLayout(syn: SynapseRecord, out: OutputRecord): {
-  cols: number; cond: number; derived: number; outParams: number; outDerived: number; G: number; GE: number; Ic: number; V: number; size: number
+export function synapseLayout(
+  syn: SynapseRecord,
+  out: OutputRecord,
+): {
+  cols: number
+  cond: number
+  derived: number
+  outParams: number
+  outDerived: number
+  G: number
+  GE: number
+  Ic: number
+  V: number
+  size: number
 } {
   const cols = 0
   const cond = syn.columns.length

@@ -23,13 +23,21 @@ export function All2All(p: All2AllParams): { readonly kind: 'All2All'; readonly 
  * j − selfOffset) receives w·(Σx − x_j). Listed indices are ascending, so one pointer walks them beside the posts.
  */
 function deliverAll2All(
-  c: All2AllData, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, selfOffset: number,
+  c: All2AllData,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  selfOffset: number,
   targets: readonly FloatArray[],
 ): number {
   let sum = 0
   if (vals === null) sum = to - from
   else for (let q = from; q < to; q++) sum += vals[q]
-  const w = c.weight, all = w * sum, nPost = c.nPost
+  const w = c.weight,
+    all = w * sum,
+    nPost = c.nPost
   for (let t = 0; t < targets.length; t++) {
     const g = targets[t]
     let q = from
@@ -62,7 +70,9 @@ export const all2all: CommLayer<All2AllData, All2AllParams, number> = {
   synapses: (c) => ({ n: c.nPre * c.nPost - (c.includeSelf ? 0 : c.nPre), exact: true }),
   weights: {
     base: (c) => c.weight,
-    apply: (c, base, s, round) => { (c as { weight: number }).weight = round(base * s) },
+    apply: (c, base, s, round) => {
+      ;(c as { weight: number }).weight = round(base * s)
+    },
   },
   describe: (_world, c) => ({ kind: 'allToAll', weight: c.weight, includeSelf: c.includeSelf }),
 }

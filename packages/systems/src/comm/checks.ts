@@ -56,7 +56,7 @@ interface OneOrMany {
  * base·s, rounded to the dtype by the typed array on store.
  */
 export const scaleOneOrMany: WeightScaling<OneOrMany, number | Float64Array> = {
-  base: (c) => c.weights === null ? c.weight : Float64Array.from(c.weights.array),
+  base: (c) => (c.weights === null ? c.weight : Float64Array.from(c.weights.array)),
   apply: (c, base, s, round) => {
     if (typeof base === 'number') (c as { weight: number }).weight = round(base * s)
     else scaleInto((c.weights as Column<FloatArray>).array, base, s)

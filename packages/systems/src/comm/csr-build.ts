@@ -15,7 +15,13 @@ export interface CsrColumns {
 }
 
 /** Row pointers and targets of an explicit list, ordered by pre; within a row synapses keep the list's order. */
-export function csrFromList(world: World, eid: number, nPre: number, pre: ArrayLike<number>, post: ArrayLike<number>): CsrColumns & { readonly order: Int32Array } {
+export function csrFromList(
+  world: World,
+  eid: number,
+  nPre: number,
+  pre: ArrayLike<number>,
+  post: ArrayLike<number>,
+): CsrColumns & { readonly order: Int32Array } {
   const m = pre.length
   const counts = new Int32Array(nPre + 1)
   for (let k = 0; k < m; k++) counts[pre[k] + 1]++
@@ -57,7 +63,15 @@ export function csrFromGenerator(world: World, eid: number, nPre: number, selfOf
  * BrainPy's fixed out-degree: each row draws k distinct targets (Floyd's algorithm on the row's counter
  * stream), sorted; the self pair is then dropped when excluded (so those rows have k − 1).
  */
-export function csrFixedOutDegree(world: World, eid: number, nPre: number, nPost: number, selfOffset: number, gen: RowGenerator, k: number): CsrColumns {
+export function csrFixedOutDegree(
+  world: World,
+  eid: number,
+  nPre: number,
+  nPost: number,
+  selfOffset: number,
+  gen: RowGenerator,
+  k: number,
+): CsrColumns {
   const indptr = allocColumn(world, eid, 'csr.indptr', 'i32', nPre + 1)
   const buf = new Int32Array(nPre * k)
   const keys = new Uint32Array(2)
@@ -77,7 +91,12 @@ export function csrFixedOutDegree(world: World, eid: number, nPre: number, nPost
 }
 
 /** Rows as lists: pre of each synapse, its post and weight (copied; `homo` when there are no weights). */
-export function listsFromRows(indptr: ArrayLike<number>, indices: Int32Array, weights: ArrayLike<number> | null, homo: number): SynapseList {
+export function listsFromRows(
+  indptr: ArrayLike<number>,
+  indices: Int32Array,
+  weights: ArrayLike<number> | null,
+  homo: number,
+): SynapseList {
   const n = indices.length
   const pre = new Int32Array(n)
   for (let i = 0; i + 1 < indptr.length; i++) pre.fill(i, indptr[i], indptr[i + 1])

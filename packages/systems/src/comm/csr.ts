@@ -6,8 +6,15 @@
  * layer, `stored(layer)`.
  */
 import {
-  SpikecsError, allocColumn, checkFinite, checkInteger, checkKnownKeys, checkObject, checkProbability,
-  type Column, type FloatArray,
+  SpikecsError,
+  allocColumn,
+  checkFinite,
+  checkInteger,
+  checkKnownKeys,
+  checkObject,
+  checkProbability,
+  type Column,
+  type FloatArray,
 } from '@spikecs/ecs-core'
 import { applyInitializer, checkInitializer, type NormalInit, type UniformInit } from '../init.js'
 import { checkIncludeSelf, checkSizes, checkWeightArray, scaleOneOrMany, type SizeHints } from './checks.js'
@@ -19,8 +26,19 @@ import type { JitCommDesc } from './jit.js'
 import type { CommContext, CommLayer, DrawnLaw, ResolvedComm } from './types.js'
 
 export type Connector =
-  | { readonly kind: 'FixedProb'; readonly prob: number; readonly includeSelf: boolean; readonly fixedOutDegree: boolean; readonly seed: number | undefined }
-  | { readonly kind: 'FromList'; readonly pre: ArrayLike<number>; readonly post: ArrayLike<number>; readonly weight: ArrayLike<number> | undefined }
+  | {
+      readonly kind: 'FixedProb'
+      readonly prob: number
+      readonly includeSelf: boolean
+      readonly fixedOutDegree: boolean
+      readonly seed: number | undefined
+    }
+  | {
+      readonly kind: 'FromList'
+      readonly pre: ArrayLike<number>
+      readonly post: ArrayLike<number>
+      readonly weight: ArrayLike<number> | undefined
+    }
   | FixedNumConnector
 
 type CsrKind = 'EventCSRLinear' | 'CSRLinear'
@@ -106,8 +124,12 @@ const MAX_CSR = 2 ** 31 - 1
 
 function checkCsrSize(obj: string, prob: number, expected: number): void {
   if (expected > MAX_CSR * 0.9) {
-    throw new SpikecsError(obj, 'prob', prob,
-      `would store about ${Math.round(expected)} synapses, more than CSR holds (${MAX_CSR}); use EventJitFPHomoLinear`)
+    throw new SpikecsError(
+      obj,
+      'prob',
+      prob,
+      `would store about ${Math.round(expected)} synapses, more than CSR holds (${MAX_CSR}); use EventJitFPHomoLinear`,
+    )
   }
 }
 
@@ -117,12 +139,22 @@ function resolveCsr<K extends CsrKind>(ctx: CommContext, obj: string, p: CsrPara
   const { nPre, nPost } = ctx
   const conn = p.conn
   if (conn === null || typeof conn !== 'object' || !['FixedProb', 'FromList', 'FixedPostNum', 'FixedPreNum'].includes(conn.kind)) {
-    throw new SpikecsError(obj, 'conn', conn, 'must be a connector: FixedProb({ prob }), FixedPostNum({ num }), FixedPreNum({ num }) or FromList({ pre, post })')
+    throw new SpikecsError(
+      obj,
+      'conn',
+      conn,
+      'must be a connector: FixedProb({ prob }), FixedPostNum({ num }), FixedPreNum({ num }) or FromList({ pre, post })',
+    )
   }
   if (conn.kind === 'FixedPostNum' || conn.kind === 'FixedPreNum') {
     // Drawn now (a pure function of seed, name and sizes), then stored like an explicit list.
-    if (p.weight === undefined) throw new SpikecsError(obj, 'weight', undefined, 'is required (a number, one value per synapse, or an initializer)')
-    const pairs = sampleFixedNum({ seed: ctx.world.seed, name: ctx.name, nPre, nPost, selfOffset: ctx.selfOffset }, `${obj} ${conn.kind}`, conn)
+    if (p.weight === undefined)
+      throw new SpikecsError(obj, 'weight', undefined, 'is required (a number, one value per synapse, or an initializer)')
+    const pairs = sampleFixedNum(
+      { seed: ctx.world.seed, name: ctx.name, nPre, nPost, selfOffset: ctx.selfOffset },
+      `${obj} ${conn.kind}`,
+      conn,
+    )
     const inner = resolveCsr(ctx, obj, { ...p, conn: FromList({ pre: pairs.pre, post: pairs.post }) }, layer)
     const label = `${conn.kind}(${conn.num}${conn.includeSelf ? '' : ', no self'}${conn.allowMultiConn ? ', multi' : ''})`
     return { build: (eid) => ({ ...inner.build(eid), connector: label }) }
@@ -137,7 +169,10 @@ function resolveCsr<K extends CsrKind>(ctx: CommContext, obj: string, p: CsrPara
 
   if (conn.kind === 'FromList') {
     const cObj = `${obj} FromList`
-    for (const [name, a] of [['pre', conn.pre], ['post', conn.post]] as const) {
+    for (const [name, a] of [
+      ['pre', conn.pre],
+      ['post', conn.post],
+    ] as const) {
       if (a === null || typeof a !== 'object' || typeof a.length !== 'number') {
         throw new SpikecsError(cObj, name, a, 'must be an array of neuron indices')
       }
@@ -151,7 +186,13 @@ function resolveCsr<K extends CsrKind>(ctx: CommContext, obj: string, p: CsrPara
     }
     const listW = conn.weight !== undefined ? checkWeightArray(cObj, 'weight', conn.weight, m) : null
     if (listW && w !== undefined) throw new SpikecsError(obj, 'weight', w, 'must be omitted when the FromList connector gives weights')
-    if (!listW && w === undefined) throw new SpikecsError(obj, 'weight', w, 'is required (a number, one value per synapse, or an initializer) unless FromList gives weights')
+    if (!listW && w === undefined)
+      throw new SpikecsError(
+        obj,
+        'weight',
+        w,
+        'is required (a number, one value per synapse, or an initializer) unless FromList gives weights',
+      )
     const perW = listW ?? (!homo && weightInit === null ? checkWeightArray(obj, 'weight', w, m) : null)
     return {
       build: (eid) => {
@@ -160,8 +201,15 @@ function resolveCsr<K extends CsrKind>(ctx: CommContext, obj: string, p: CsrPara
         if (weights && perW) for (let k = 0; k < m; k++) weights.array[order[k]] = perW[k]
         if (weights && weightInit) applyInitializer(ctx.world, ctx.name, 'weight', weightInit, weights.array)
         return {
-          kind: layer, nPre, nPost, indptr, indices, weight: homo ? ctx.round(w as number) : NaN,
-          weights, nSynapses: m, connector: 'FromList',
+          kind: layer,
+          nPre,
+          nPost,
+          indptr,
+          indices,
+          weight: homo ? ctx.round(w as number) : NaN,
+          weights,
+          nSynapses: m,
+          connector: 'FromList',
         }
       },
     }
@@ -188,8 +236,15 @@ function resolveCsr<K extends CsrKind>(ctx: CommContext, obj: string, p: CsrPara
         applyInitializer(ctx.world, ctx.name, 'weight', weightInit as NormalInit | UniformInit, weights.array)
       }
       return {
-        kind: layer, nPre, nPost, indptr, indices, weight: homo ? ctx.round(w as number) : NaN, weights,
-        nSynapses: nSyn, connector: conn.fixedOutDegree ? 'FixedProb(fixedOutDegree)' : 'FixedProb',
+        kind: layer,
+        nPre,
+        nPost,
+        indptr,
+        indices,
+        weight: homo ? ctx.round(w as number) : NaN,
+        weights,
+        nSynapses: nSyn,
+        connector: conn.fixedOutDegree ? 'FixedProb(fixedOutDegree)' : 'FixedProb',
         drawn: { prob: conn.prob, includeSelf: conn.includeSelf, fixedOutDegree: conn.fixedOutDegree, weight: weightInit },
       }
     },
@@ -209,8 +264,16 @@ export function resolveStoredRows(ctx: CommContext, obj: string, kind: CsrKind, 
     build: (eid) => {
       const { indptr, indices, weights, nSyn } = csrFromGenerator(ctx.world, eid, ctx.nPre, ctx.selfOffset, gen)
       return {
-        kind, nPre: ctx.nPre, nPost: ctx.nPost, indptr, indices,
-        weight: w.kind === 'homo' ? w.value : NaN, weights, nSynapses: nSyn, connector: label, drawn,
+        kind,
+        nPre: ctx.nPre,
+        nPost: ctx.nPost,
+        indptr,
+        indices,
+        weight: w.kind === 'homo' ? w.value : NaN,
+        weights,
+        nSynapses: nSyn,
+        connector: label,
+        drawn,
       }
     },
   }
@@ -218,10 +281,17 @@ export function resolveStoredRows(ctx: CommContext, obj: string, kind: CsrKind, 
 
 /** Stored rows: for each input, weight × value into each target of its row. */
 function deliverCsr(
-  c: CsrData, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, _selfOffset: number,
+  c: CsrData,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  _selfOffset: number,
   targets: readonly FloatArray[],
 ): number {
-  const ptr = c.indptr.array, ind = c.indices.array
+  const ptr = c.indptr.array,
+    ind = c.indices.array
   const W = c.weights === null ? null : c.weights.array
   const w = c.weight
   let events = 0
@@ -250,7 +320,12 @@ function deliverCsr(
 function drawnLaw(c: CsrData): DrawnLaw | null {
   const d = c.drawn
   if (d === undefined || d === null) return null
-  return { prob: d.prob, includeSelf: d.includeSelf, fixedOutDegree: d.fixedOutDegree, weight: d.weight ?? { kind: 'homo', value: c.weight } }
+  return {
+    prob: d.prob,
+    includeSelf: d.includeSelf,
+    fixedOutDegree: d.fixedOutDegree,
+    weight: d.weight ?? { kind: 'homo', value: c.weight },
+  }
 }
 
 function csrLayer<K extends CsrKind>(kind: K, event: boolean): CommLayer<CsrData<K>, CsrParams, number | Float64Array> {
@@ -261,13 +336,20 @@ function csrLayer<K extends CsrKind>(kind: K, event: boolean): CommLayer<CsrData
     deliver: deliverCsr,
     synapses: (c) => ({ n: c.nSynapses, exact: true }),
     weights: scaleOneOrMany,
-    describe: (_world, c) => !event
-      ? { kind: 'none', reason: 'has no PyNN equivalent (non-event layer)' }
-      : {
-          kind: 'lists', law: drawnLaw(c),
-          synapses: () => listsFromRows(c.indptr.array, c.indices.array.subarray(0, c.nSynapses),
-            c.weights === null ? null : c.weights.array.subarray(0, c.nSynapses), c.weight),
-        },
+    describe: (_world, c) =>
+      !event
+        ? { kind: 'none', reason: 'has no PyNN equivalent (non-event layer)' }
+        : {
+            kind: 'lists',
+            law: drawnLaw(c),
+            synapses: () =>
+              listsFromRows(
+                c.indptr.array,
+                c.indices.array.subarray(0, c.nSynapses),
+                c.weights === null ? null : c.weights.array.subarray(0, c.nSynapses),
+                c.weight,
+              ),
+          },
     wasm: event ? (world, c, _selfOffset, targets) => csrWasm(world, c, targets) : undefined,
   }
 }

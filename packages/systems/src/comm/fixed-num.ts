@@ -17,9 +17,7 @@ interface FixedNumFields {
   readonly allowMultiConn: boolean
   readonly seed: number | undefined
 }
-export type FixedNumConnector =
-  | (FixedNumFields & { readonly kind: 'FixedPostNum' })
-  | (FixedNumFields & { readonly kind: 'FixedPreNum' })
+export type FixedNumConnector = (FixedNumFields & { readonly kind: 'FixedPostNum' }) | (FixedNumFields & { readonly kind: 'FixedPreNum' })
 
 interface FixedNumOptions {
   /** Partners per neuron (targets per pre for FixedPostNum, sources per post for FixedPreNum). */
@@ -73,7 +71,6 @@ export interface FixedNumContext {
   readonly selfOffset: number
 }
 
-
 /**
  * Validates the connector and draws its synapses: (pre, post) pairs ordered by row (pre for FixedPostNum, post
  * for FixedPreNum), partners ascending within a row. Throws naming `object` on a bad `num` or `includeSelf`.
@@ -94,7 +91,8 @@ export function sampleFixedNum(ctx: FixedNumContext, object: string, conn: Fixed
   const num = checkInteger(object, 'num', conn.num, 0, conn.allowMultiConn ? 2 ** 31 - 1 : maxCandidates)
   if (nRows * num > 2 ** 31 - 1) throw new SpikecsError(object, 'num', num, 'gives more synapses than CSR holds (2^31 - 1)')
   const key = entityKey(conn.seed ?? ctx.seed, `conn:${ctx.name}`)
-  const pre = new Int32Array(nRows * num), post = new Int32Array(nRows * num)
+  const pre = new Int32Array(nRows * num),
+    post = new Int32Array(nRows * num)
   const keys = new Uint32Array(2)
   const chosen = new Set<number>()
   const row: number[] = []

@@ -5,7 +5,14 @@
  * the row's stream. Each has a stored form, `stored(…)` (`comm/csr.ts`).
  */
 import {
-  SpikecsError, checkFinite, checkKnownKeys, scratchF32, scratchF64, scratchI32, type FloatArray, type World,
+  SpikecsError,
+  checkFinite,
+  checkKnownKeys,
+  scratchF32,
+  scratchF64,
+  scratchI32,
+  type FloatArray,
+  type World,
 } from '@spikecs/ecs-core'
 import { checkIncludeSelf, checkSizes, type SizeHints } from './checks.js'
 import { generateRow, generateRows, rowGenerator, type RowGenerator, type RowWeight } from './rows.js'
@@ -98,14 +105,22 @@ function generator(law: Law, kind: string) {
 
 /** Regenerates row i at each input, then adds weight × value into each target. */
 function deliverJit(
-  c: JitData, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, selfOffset: number,
-  targets: readonly FloatArray[], scratch: RowScratch | null,
+  c: JitData,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  selfOffset: number,
+  targets: readonly FloatArray[],
+  scratch: RowScratch | null,
 ): number {
   const gen = c.gen
   const homo = gen.weight.kind === 'homo'
   const w = gen.weight.kind === 'homo' ? gen.weight.value : 0
   const s = scratch as RowScratch
-  const rowT = s.targets, rowW = s.weights
+  const rowT = s.targets,
+    rowW = s.weights
   let events = 0
   for (let q = from; q < to; q++) {
     const x = vals === null ? 1 : vals[q]
@@ -147,22 +162,26 @@ function jitLayer<K extends JitKind>(kind: K, event: boolean, law: Law, storedAs
       base: (c) => c.gen.weight,
       // The laws' parameters are scaled, so drawn weights agree with base·s to rounding.
       apply: (c, b, s, round) => {
-        (c.gen as { weight: RowWeight }).weight = b.kind === 'homo' ? { kind: 'homo', value: round(b.value * s) }
-          : b.kind === 'uniform' ? { kind: 'uniform', low: b.low * s, high: b.high * s }
-            : { kind: 'normal', mean: b.mean * s, std: b.std * s }
+        ;(c.gen as { weight: RowWeight }).weight =
+          b.kind === 'homo'
+            ? { kind: 'homo', value: round(b.value * s) }
+            : b.kind === 'uniform'
+              ? { kind: 'uniform', low: b.low * s, high: b.high * s }
+              : { kind: 'normal', mean: b.mean * s, std: b.std * s }
       },
     },
-    describe: (world, c, selfOffset) => !event
-      ? { kind: 'none', reason: 'has no PyNN equivalent (non-event layer)' }
-      : {
-          kind: 'lists',
-          law: { prob: c.gen.prob, includeSelf: c.gen.includeSelf, fixedOutDegree: false, weight: c.gen.weight },
-          synapses: () => {
-            const rows = generateRows(c.gen, c.nPre, selfOffset, world.dtype === 'float32')
-            const homo = c.gen.weight.kind === 'homo' ? c.gen.weight.value : NaN
-            return listsFromRows(rows.indptr, rows.indices, rows.weights, homo)
+    describe: (world, c, selfOffset) =>
+      !event
+        ? { kind: 'none', reason: 'has no PyNN equivalent (non-event layer)' }
+        : {
+            kind: 'lists',
+            law: { prob: c.gen.prob, includeSelf: c.gen.includeSelf, fixedOutDegree: false, weight: c.gen.weight },
+            synapses: () => {
+              const rows = generateRows(c.gen, c.nPre, selfOffset, world.dtype === 'float32')
+              const homo = c.gen.weight.kind === 'homo' ? c.gen.weight.value : NaN
+              return listsFromRows(rows.indptr, rows.indices, rows.weights, homo)
+            },
           },
-        },
     wasm: event && law === 'homo' ? (world, c, selfOffset, targets) => jitWasm(world, c.gen, selfOffset, targets) : undefined,
     rows: { storedAs, generator: gen },
   }

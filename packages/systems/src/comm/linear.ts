@@ -41,14 +41,22 @@ function flattenMatrix(obj: string, W: unknown, nPre: number, nPost: number): Fl
 
 /** Dense rows: post j receives Σ_i W[i, j]·x_i. */
 function deliverLinear(
-  c: LinearData, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, _selfOffset: number,
+  c: LinearData,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  _selfOffset: number,
   targets: readonly FloatArray[],
 ): number {
-  const W = c.W.array, nPost = c.nPost
+  const W = c.W.array,
+    nPost = c.nPost
   for (let t = 0; t < targets.length; t++) {
     const g = targets[t]
     for (let q = from; q < to; q++) {
-      const row = (idx[q] - offset) * nPost, x = vals === null ? 1 : vals[q]
+      const row = (idx[q] - offset) * nPost,
+        x = vals === null ? 1 : vals[q]
       for (let j = 0; j < nPost; j++) g[j] += W[row + j] * x
     }
   }
@@ -74,12 +82,15 @@ export const linear: CommLayer<LinearData, LinearParams, Float64Array> = {
   synapses: (c) => ({ n: c.nPre * c.nPost, exact: true }),
   weights: { base: (c) => Float64Array.from(c.W.array), apply: (c, base, s) => scaleInto(c.W.array, base, s) },
   describe: (_world, c) => ({
-    kind: 'lists', law: null,
+    kind: 'lists',
+    law: null,
     synapses: () => {
       const W = c.W.array
       let n = 0
       for (let k = 0; k < W.length; k++) if (W[k] !== 0) n++
-      const pre = new Int32Array(n), post = new Int32Array(n), w = new Float64Array(n)
+      const pre = new Int32Array(n),
+        post = new Int32Array(n),
+        w = new Float64Array(n)
       let q = 0
       for (let i = 0; i < c.nPre; i++) {
         for (let j = 0; j < c.nPost; j++) {

@@ -21,7 +21,13 @@ export function One2One(p: One2OneParams): { readonly kind: 'One2One'; readonly 
 
 /** Post i receives w_i·x_i. */
 function deliverOne2One(
-  c: One2OneData, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, _selfOffset: number,
+  c: One2OneData,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  _selfOffset: number,
   targets: readonly FloatArray[],
 ): number {
   const W = c.weights === null ? null : c.weights.array
@@ -65,7 +71,8 @@ export const one2one: CommLayer<One2OneData, One2OneParams, number | Float64Arra
     if (c.weights === null) return { kind: 'oneToOne', weight: c.weight }
     const W = c.weights.array
     return {
-      kind: 'lists', law: null,
+      kind: 'lists',
+      law: null,
       synapses: () => {
         const idx = new Int32Array(c.nPre)
         for (let i = 0; i < c.nPre; i++) idx[i] = i

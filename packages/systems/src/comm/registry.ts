@@ -9,9 +9,7 @@
  * list it here. This list is the only one; its order is the order error messages name the layers in.
  */
 import { SpikecsError, type ProjectionData } from '@spikecs/ecs-core'
-import {
-  eventJitHomo, eventJitNormal, eventJitUniform, jitHomo, jitNormal, jitUniform, type JitCommDesc,
-} from './jit.js'
+import { eventJitHomo, eventJitNormal, eventJitUniform, jitHomo, jitNormal, jitUniform, type JitCommDesc } from './jit.js'
 import { csr, eventCsr, resolveStoredRows } from './csr.js'
 import { one2one } from './one2one.js'
 import { all2all } from './all2all.js'
@@ -85,7 +83,9 @@ function resolveStored(ctx: CommContext, layer: JitCommDesc): ResolvedComm<CommL
   const kind = layer !== null && typeof layer === 'object' ? (layer as { kind?: unknown }).kind : undefined
   const record = typeof kind === 'string' ? recordOf(kind) : undefined
   if (record === undefined || record.rows === undefined) {
-    const withRows = Object.values(records).filter((l) => l.rows !== undefined).map((l) => l.kind)
+    const withRows = Object.values(records)
+      .filter((l) => l.rows !== undefined)
+      .map((l) => l.kind)
     throw new SpikecsError(`${ctx.object} comm stored`, 'layer', kind ?? layer, `must be an on-the-fly layer (${withRows.join(', ')})`)
   }
   const obj = `${ctx.object} comm stored(${kind})`

@@ -108,8 +108,14 @@ export function buildGapTable(prob: number, nPost: number): GapTable {
   const tableLength = prob < 1 ? Math.min(nPost, Math.ceil((32 * LN2) / -logq)) : 0
   if (tableLength > GAP_TABLE_MAX) {
     return {
-      prob, mode: 'log', invLog1mp: 1 / logq, cap: nPost, thresholds: new Uint32Array(0), binBits: 0,
-      binLo: new Uint32Array(0), binHi: new Uint32Array(0),
+      prob,
+      mode: 'log',
+      invLog1mp: 1 / logq,
+      cap: nPost,
+      thresholds: new Uint32Array(0),
+      binBits: 0,
+      binLo: new Uint32Array(0),
+      binHi: new Uint32Array(0),
     }
   }
   // T_g for g = 1..cap; beyond the point where T_g = 0 no r can reach, so the table stops there.
@@ -151,7 +157,7 @@ function countAbove(th: Uint32Array, x: number, lo: number, hi: number): number 
 
 /** Table mode: the bin of the draw's top bits bounds the gap, a short binary search over the thresholds ends it. */
 function tableGap(th: Uint32Array, binLo: Uint32Array, binHi: Uint32Array, shift: number, x: number): number {
-  const b = (x >>> shift)
+  const b = x >>> shift
   return countAbove(th, x, binLo[b], binHi[b])
 }
 
@@ -168,17 +174,26 @@ export function gapOf(t: GapTable, r: number): number {
  * generator excludes self-connections. `keys` is a 2-element scratch array.
  */
 export function generateRow(
-  gen: RowGenerator, i: number, self: number, targets: Int32Array, weights: FloatArray | null, keys: Uint32Array,
+  gen: RowGenerator,
+  i: number,
+  self: number,
+  targets: Int32Array,
+  weights: FloatArray | null,
+  keys: Uint32Array,
 ): number {
   const nPost = gen.nPost
   if (gen.prob <= 0 || nPost === 0) return 0
   rowKeys(gen.key, i, keys)
-  const k0 = keys[0] | 0, k1 = keys[1] | 0
+  const k0 = keys[0] | 0,
+    k1 = keys[1] | 0
   const t = gen.gaps
   const skipSelf = gen.includeSelf ? -1 : self
   const w = gen.weight
   const logMode = t.mode === 'log'
-  const th = t.thresholds, binLo = t.binLo, binHi = t.binHi, shift = 32 - t.binBits
+  const th = t.thresholds,
+    binLo = t.binLo,
+    binHi = t.binHi,
+    shift = 32 - t.binBits
   let draw = 0
   let j = -1
   let count = 0
@@ -187,9 +202,17 @@ export function generateRow(
     // inlines, costs about 8 % of on-the-fly delivery (measured); test/systems/comm/jit.test.ts holds these rows to
     // counterU32's draws. The gap is `tableGap`, the one table lookup.
     let x = (k0 + Math.imul(draw++, 0x9e3779b9)) | 0
-    x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16
+    x ^= x >>> 16
+    x = Math.imul(x, 0x7feb352d)
+    x ^= x >>> 15
+    x = Math.imul(x, 0x846ca68b)
+    x ^= x >>> 16
     x = ((x >>> 0) + k1) | 0
-    x ^= x >>> 16; x = Math.imul(x, 0x7feb352d); x ^= x >>> 15; x = Math.imul(x, 0x846ca68b); x ^= x >>> 16
+    x ^= x >>> 16
+    x = Math.imul(x, 0x7feb352d)
+    x ^= x >>> 15
+    x = Math.imul(x, 0x846ca68b)
+    x ^= x >>> 16
     const gap = logMode ? gapOf(t, x) : tableGap(th, binLo, binHi, shift, x)
     j += 1 + gap
     if (j >= nPost) break
@@ -213,8 +236,14 @@ export function generateRow(
  * The row generator of a projection (validating `prob` and `seed`; `ctx` as in comm/types.ts `CommContext`);
  * gap tables are shared by the world's generators with the same (p, nPost).
  */
-export function rowGenerator(ctx: { readonly world: World; readonly name: string; readonly nPost: number }, obj: string,
-  prob: number, includeSelf: boolean, seed: number | undefined, weight: RowWeight): RowGenerator {
+export function rowGenerator(
+  ctx: { readonly world: World; readonly name: string; readonly nPost: number },
+  obj: string,
+  prob: number,
+  includeSelf: boolean,
+  seed: number | undefined,
+  weight: RowWeight,
+): RowGenerator {
   checkProbability(obj, 'prob', prob)
   if (seed !== undefined) checkInteger(obj, 'seed', seed, 0, 0xffffffff)
   const cacheKey = `gaps:${prob}:${ctx.nPost}`

@@ -48,8 +48,15 @@ export interface RowScratch {
  * Each target column receives its increments in ascending input order and, within a row, ascending post order.
  */
 export type Deliver<C> = (
-  c: C, idx: Int32Array, vals: Float64Array | null, from: number, to: number, offset: number, selfOffset: number,
-  targets: readonly FloatArray[], scratch: RowScratch | null,
+  c: C,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  from: number,
+  to: number,
+  offset: number,
+  selfOffset: number,
+  targets: readonly FloatArray[],
+  scratch: RowScratch | null,
 ) => number
 
 /** Live weight scaling (`setWeightScale`): remember the weights as built, later write round(base·s). */
@@ -116,10 +123,7 @@ export interface CommLayer<C extends CommDataBase = CommDataBase, P = never, B =
    * Layers whose rows come from a row generator: `stored(…)` of them generates the rows once and keeps them
    * as the stored layer `storedAs`.
    */
-  readonly rows?: {
-    readonly storedAs: string
-    generator(ctx: CommContext, obj: string, p: P): RowGenerator
-  }
+  readonly rows?: { readonly storedAs: string; generator(ctx: CommContext, obj: string, p: P): RowGenerator }
 }
 
 export type { CommDataBase }

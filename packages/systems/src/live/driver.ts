@@ -100,14 +100,27 @@ export function createDriver(world: World, options: DriverOptions = {}): Driver 
   if (minSpeed <= 0) throw new SpikecsError(OBJECT, 'minSpeed', minSpeed, 'must be > 0')
   const maxSpeed = checkFinite(OBJECT, 'maxSpeed', options.maxSpeed ?? 100)
   if (maxSpeed < minSpeed) throw new SpikecsError(OBJECT, 'maxSpeed', maxSpeed, `must be >= minSpeed (${minSpeed})`)
-  const maxTicksPerFrame = checkInteger(OBJECT, 'maxTicksPerFrame',
-    options.maxTicksPerFrame ?? Math.max(1, Math.round(100 / world.dtMs)), 1)
+  const maxTicksPerFrame = checkInteger(
+    OBJECT,
+    'maxTicksPerFrame',
+    options.maxTicksPerFrame ?? Math.max(1, Math.round(100 / world.dtMs)),
+    1,
+  )
   const tick = options.tick ?? step
   if (typeof tick !== 'function') throw new SpikecsError(OBJECT, 'tick', tick, 'must be a function of the world')
   const d: DriverState = {
-    world, minSpeed, maxSpeed, maxTicksPerFrame, speed: 1, paused: options.paused === true, carry: 0,
-    totals: { frames: 0, ticks: 0, dropped: 0, elapsedMs: 0, computeMs: 0 }, last: emptyReport(),
-    taps: [...(options.taps ?? [])], tick, now: options.now ?? defaultNow(),
+    world,
+    minSpeed,
+    maxSpeed,
+    maxTicksPerFrame,
+    speed: 1,
+    paused: options.paused === true,
+    carry: 0,
+    totals: { frames: 0, ticks: 0, dropped: 0, elapsedMs: 0, computeMs: 0 },
+    last: emptyReport(),
+    taps: [...(options.taps ?? [])],
+    tick,
+    now: options.now ?? defaultNow(),
   }
   setSpeed(d, options.speed ?? 1)
   return d
@@ -116,7 +129,8 @@ export function createDriver(world: World, options: DriverOptions = {}): Driver 
 function runTicks(d: DriverState, n: number): number {
   for (let k = 0; k < d.taps.length; k++) clearTap(d.taps[k])
   const t0 = d.now()
-  const world = d.world, tick = d.tick
+  const world = d.world,
+    tick = d.tick
   for (let k = 0; k < n; k++) tick(world)
   return d.now() - t0
 }

@@ -19,7 +19,13 @@
  * tests check the spikes are bit-identical). Like every projection it is added before the first tick.
  */
 import {
-  SpikecsError, checkFinite, checkPositive, type PopulationData, type ProjectionData, type SpikeBufferData, type World,
+  SpikecsError,
+  checkFinite,
+  checkPositive,
+  type PopulationData,
+  type ProjectionData,
+  type SpikeBufferData,
+  type World,
 } from '@spikecs/ecs-core'
 import { addSpikeBuffer } from '../builders/spike-buffer.js'
 import { HalfProjAlignPost, addProjection } from '../builders/projection.js'
@@ -50,8 +56,12 @@ export interface SpikeInjector {
  */
 export function injectEvents(world: World, proj: ProjectionData, indices: ArrayLike<number>, weight: number): number {
   if (proj === null || typeof proj !== 'object' || world.components.Projection.byEid[proj.eid] !== proj) {
-    throw new SpikecsError('injectEvents', 'proj', proj && typeof proj === 'object' ? proj.name : proj,
-      'must be a projection added to this world with addProjection')
+    throw new SpikecsError(
+      'injectEvents',
+      'proj',
+      proj && typeof proj === 'object' ? proj.name : proj,
+      'must be a projection added to this world with addProjection',
+    )
   }
   const object = `projection '${proj.name}'`
   checkFinite(object, 'weight', weight)
@@ -79,9 +89,11 @@ export function addSpikeInjector(world: World, pop: PopulationData, options: Spi
   const weight = checkFinite(object, 'weight', options.weight ?? 5000)
   const tau = checkPositive(object, 'tauMs', options.tauMs ?? 0.1, 'ms')
   const buffer = addSpikeBuffer(world, `${name}:buffer`, pop.size)
-  const projection = addProjection(world, name, HalfProjAlignPost({
-    source: buffer, post: pop, comm: One2One({ weight }), syn: Expon({ tau }), out: CUBA(),
-  }))
+  const projection = addProjection(
+    world,
+    name,
+    HalfProjAlignPost({ source: buffer, post: pop, comm: One2One({ weight }), syn: Expon({ tau }), out: CUBA() }),
+  )
   return { pop, buffer, projection }
 }
 
@@ -97,8 +109,12 @@ export function injectSpikes(inj: SpikeInjector, indices: ArrayLike<number>): nu
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]
     if (!(Number.isInteger(i) && i >= 0 && i < n)) {
-      throw new SpikecsError(`spike injector '${inj.projection.name}'`, `indices[${k}]`, i,
-        `must be an integer in [0, ${n}) (a neuron of population '${inj.pop.name}')`)
+      throw new SpikecsError(
+        `spike injector '${inj.projection.name}'`,
+        `indices[${k}]`,
+        i,
+        `must be an integer in [0, ${n}) (a neuron of population '${inj.pop.name}')`,
+      )
     }
     marks[i] = 1
   }

@@ -59,7 +59,9 @@ function record(tap: SpikeTap, world: World): void {
   let c = tap.count
   for (let p = 0; p < pops.length; p++) {
     const pop = pops[p]
-    const spk = pop.spikes.array, ns = pop.nSpikes, start = pop.start
+    const spk = pop.spikes.array,
+      ns = pop.nSpikes,
+      start = pop.start
     for (let k = 0; k < ns; k++) out[c++] = start + spk[k]
   }
   tap.count = c
@@ -71,17 +73,21 @@ function record(tap: SpikeTap, world: World): void {
  * Adds a spike tap over `pops` (one population or several) and inserts its system after `NeuronSystem` in
  * the world's pipeline (so `step`, `run` and drivers fill it).
  */
-export function addSpikeTap(
-  world: World, pops: PopulationData | readonly PopulationData[], options: { name?: string } = {},
-): SpikeTap {
+export function addSpikeTap(world: World, pops: PopulationData | readonly PopulationData[], options: { name?: string } = {}): SpikeTap {
   const name = checkName('spike tap', options.name ?? 'tap')
   const object = `spike tap '${name}'`
   const list = Array.isArray(pops) ? [...pops] : [pops as PopulationData]
   if (list.length === 0) throw new SpikecsError(object, 'pops', pops, 'must name at least one population')
   list.forEach((p, k) => checkPopulation(world, object, `pops[${k}]`, p))
   const tap: SpikeTap = {
-    name, pops: list, firstTick: world.tick, nTicks: 0, offsets: new Int32Array(64), indices: new Int32Array(1024),
-    count: 0, world,
+    name,
+    pops: list,
+    firstTick: world.tick,
+    nTicks: 0,
+    offsets: new Int32Array(64),
+    indices: new Int32Array(1024),
+    count: 0,
+    world,
     system: (w: World) => record(tap, w),
   }
   Object.defineProperty(tap.system, 'name', { value: `SpikeTapSystem(${name})` })
@@ -100,7 +106,9 @@ export function clearTap(tap: SpikeTap): void {
 /** The spikes the tap holds (views, no copy). */
 export function tapSpikes(tap: SpikeTap): TapFrame {
   return {
-    firstTick: tap.firstTick, nTicks: tap.nTicks,
-    offsets: tap.offsets.subarray(0, tap.nTicks + 1), indices: tap.indices.subarray(0, tap.count),
+    firstTick: tap.firstTick,
+    nTicks: tap.nTicks,
+    offsets: tap.offsets.subarray(0, tap.nTicks + 1),
+    indices: tap.indices.subarray(0, tap.count),
   }
 }

@@ -35,8 +35,12 @@ function registry(world: World): Map<number, Scaled> {
 function checkProjection(world: World, object: string, proj: unknown): ProjectionData {
   const p = proj as ProjectionData | null
   if (p === null || typeof p !== 'object' || world.components.Projection.byEid[p.eid] !== p) {
-    throw new SpikecsError(object, 'proj', p && typeof p === 'object' && 'name' in p ? p.name : proj,
-      'must be a projection added to this world with addProjection')
+    throw new SpikecsError(
+      object,
+      'proj',
+      p && typeof p === 'object' && 'name' in p ? p.name : proj,
+      'must be a projection added to this world with addProjection',
+    )
   }
   return p
 }

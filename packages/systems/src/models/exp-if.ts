@@ -33,11 +33,14 @@ const adaptParams: readonly ParamSpec[] = [
   param('tauW', 30, 'ms', 'positive', 'adaptation time constant'),
 ]
 
-const vVar: StateVarSpec = {
-  name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential',
-}
+const vVar: StateVarSpec = { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential' }
 const wVar: StateVarSpec = {
-  name: 'w', type: 'state', initParam: 'w0', initDefault: () => 0, unit: 'current units of I', doc: 'adaptation current',
+  name: 'w',
+  type: 'state',
+  initParam: 'w0',
+  initDefault: () => 0,
+  unit: 'current units of I',
+  doc: 'adaptation current',
 }
 
 function checkExp(object: string, p: Readonly<Record<string, number>>): void {

@@ -40,7 +40,8 @@ const FUNCTIONS: Record<string, number> = { exp: 1, expm1: 1, abs: 1, select: 3,
 
 function tokenize(src: string): string[] {
   const out: string[] = []
-  const re = /[ \t\r]*(?:(#[^\n]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|&&|\|\||[-+*/()<>=?:,;\n]))/y
+  const re =
+    /[ \t\r]*(?:(#[^\n]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|&&|\|\||[-+*/()<>=?:,;\n]))/y
   let pos = 0
   while (pos < src.length) {
     re.lastIndex = pos
@@ -58,8 +59,13 @@ function tokenize(src: string): string[] {
 
 class Parser {
   private k = 0
-  constructor(private readonly toks: string[], private readonly src: string) {}
-  peek(): string | undefined { return this.toks[this.k] }
+  constructor(
+    private readonly toks: string[],
+    private readonly src: string,
+  ) {}
+  peek(): string | undefined {
+    return this.toks[this.k]
+  }
   next(): string {
     const t = this.toks[this.k++]
     if (t === undefined) this.fail('ends too early')
@@ -81,7 +87,10 @@ class Parser {
   }
   statement(): Stmt {
     let temp = false
-    if (this.peek() === 'let') { this.k++; temp = true }
+    if (this.peek() === 'let') {
+      this.k++
+      temp = true
+    }
     const name = this.next()
     if (!/^[A-Za-z_]/.test(name)) this.fail(`expected a name, found '${name}'`)
     this.expect('=')
@@ -100,7 +109,11 @@ class Parser {
     return { t: 'sel', c, a, b }
   }
   private static readonly LEVELS: readonly (readonly string[])[] = [
-    ['||'], ['&&'], ['<', '<=', '>', '>=', '==', '!='], ['+', '-'], ['*', '/'],
+    ['||'],
+    ['&&'],
+    ['<', '<=', '>', '>=', '==', '!='],
+    ['+', '-'],
+    ['*', '/'],
   ]
   binary(level: number): Expr {
     if (level === Parser.LEVELS.length) return this.unary()
@@ -114,7 +127,10 @@ class Parser {
     return a
   }
   unary(): Expr {
-    if (this.peek() === '-') { this.k++; return { t: 'neg', a: this.unary() } }
+    if (this.peek() === '-') {
+      this.k++
+      return { t: 'neg', a: this.unary() }
+    }
     return this.atom()
   }
   atom(): Expr {
@@ -131,7 +147,10 @@ class Parser {
     if (arity === undefined) this.fail(`'${t}' is not a function of the snippet language (${Object.keys(FUNCTIONS).join(', ')})`)
     this.k++
     const args: Expr[] = [this.expr()]
-    while (this.peek() === ',') { this.k++; args.push(this.expr()) }
+    while (this.peek() === ',') {
+      this.k++
+      args.push(this.expr())
+    }
     this.expect(')')
     if (args.length !== arity) this.fail(`${t} takes ${arity} argument(s)`)
     if (t === 'select') return { t: 'sel', c: args[0], a: args[1], b: args[2] }
@@ -160,12 +179,26 @@ export function parseExpr(src: string): Expr {
 /** Every name an expression reads (`old(X)` reads X). */
 export function namesOf(e: Expr, out: Set<string> = new Set()): Set<string> {
   switch (e.t) {
-    case 'num': break
-    case 'id': out.add(e.name); break
-    case 'neg': namesOf(e.a, out); break
-    case 'bin': namesOf(e.a, out); namesOf(e.b, out); break
-    case 'call': for (const a of e.args) namesOf(a, out); break
-    case 'sel': namesOf(e.c, out); namesOf(e.a, out); namesOf(e.b, out); break
+    case 'num':
+      break
+    case 'id':
+      out.add(e.name)
+      break
+    case 'neg':
+      namesOf(e.a, out)
+      break
+    case 'bin':
+      namesOf(e.a, out)
+      namesOf(e.b, out)
+      break
+    case 'call':
+      for (const a of e.args) namesOf(a, out)
+      break
+    case 'sel':
+      namesOf(e.c, out)
+      namesOf(e.a, out)
+      namesOf(e.b, out)
+      break
   }
   return out
 }
@@ -173,11 +206,16 @@ export function namesOf(e: Expr, out: Set<string> = new Set()): Set<string> {
 /** Source text of an expression with every node parenthesised; `name` maps each identifier. */
 export function jsText(e: Expr, name: (id: string, old: boolean) => string): string {
   switch (e.t) {
-    case 'num': return Object.is(e.v, -0) ? '(-0)' : String(e.v)
-    case 'id': return name(e.name, false)
-    case 'neg': return `(-${jsText(e.a, name)})`
-    case 'bin': return `(${jsText(e.a, name)} ${e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op} ${jsText(e.b, name)})`
-    case 'sel': return `(${jsText(e.c, name)} ? ${jsText(e.a, name)} : ${jsText(e.b, name)})`
+    case 'num':
+      return Object.is(e.v, -0) ? '(-0)' : String(e.v)
+    case 'id':
+      return name(e.name, false)
+    case 'neg':
+      return `(-${jsText(e.a, name)})`
+    case 'bin':
+      return `(${jsText(e.a, name)} ${e.op === '==' ? '===' : e.op === '!=' ? '!==' : e.op} ${jsText(e.b, name)})`
+    case 'sel':
+      return `(${jsText(e.c, name)} ? ${jsText(e.a, name)} : ${jsText(e.b, name)})`
     case 'call':
       if (e.f === 'old') return name((e.args[0] as { name: string }).name, true)
       return `Math.${e.f}(${e.args.map((a) => jsText(a, name)).join(', ')})`

@@ -102,11 +102,13 @@ export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
     update: `${RATES}${gate('m', 'am', 'bm')}${gate('h', 'ah', 'bh')}${gate('n', 'an', 'bn')}
       let gna = gNa * m * m * m * h
       let gk = gK * n * n * n * n
-      ${ltc
-        ? `let gTot = gL + gna + gk + G
+      ${
+        ltc
+          ? `let gTot = gL + gna + gk + G
       let vInf = (gLEL + gna * ENa + gk * EK + GE + Is + Ia + Ic) / gTot`
-        : `let gTot = gL + gna + gk
-      let vInf = (gLEL + gna * ENa + gk * EK + GE - G * V + Is + Ia + Ic) / gTot`}
+          : `let gTot = gL + gna + gk
+      let vInf = (gLEL + gna * ENa + gk * EK + GE - G * V + Is + Ia + Ic) / gTot`
+      }
       V = vInf + (V - vInf) * exp(kC * gTot)`,
     spike: 'old(V) < vTh && V >= vTh',
     reset: '',
@@ -118,7 +120,8 @@ export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
       const missing = gateNames.map((g, k) => (given[`${g}0`] === undefined ? k : -1)).filter((k) => k >= 0)
       return (pop) => {
         if (missing.length === 0) return
-        const V = pop.state.V.array, vT = pop.params[pop.paramIndex.vT]
+        const V = pop.state.V.array,
+          vT = pop.params[pop.paramIndex.vT]
         for (let i = 0; i < pop.size; i++) {
           const ss = hhSteadyGates(V[i], vT)
           for (const k of missing) pop.state[gateNames[k]].array[i] = ss[k]

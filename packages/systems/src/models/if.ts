@@ -25,10 +25,7 @@ export function ifRecordOf(kind: string, ltc: boolean): NeuronRecord {
       param('R', 1, '', 'positive', 'membrane resistance (R·I in mV)'),
       param('tau', 10, 'ms', 'positive', 'membrane time constant'),
     ],
-    derived: [
-      derived('kV', (p, dt) => Math.exp(-dt / p.tau), 'e^(−dt/τ)'),
-      derived('negDtOverTau', (p, dt) => -dt / p.tau, '−dt/τ'),
-    ],
+    derived: [derived('kV', (p, dt) => Math.exp(-dt / p.tau), 'e^(−dt/τ)'), derived('negDtOverTau', (p, dt) => -dt / p.tau, '−dt/τ')],
     state: [{ name: 'V', type: 'state', initParam: 'v0', initDefault: () => 0, unit: 'mV', doc: 'membrane potential' }],
     update: ltc
       ? `

@@ -11,8 +11,15 @@ import { gifModels } from './gif.js'
 
 /** Every neuron model, by kind (a constant table: nothing registers itself at import). */
 export const neuronModels: Readonly<Record<string, NeuronModel>> = {
-  ...lifModels, ...expIfModels, ...quaIfModels, ...adQuaIfModels, ...gifModels, ...ifModels, ...izhikevichModels,
-  ...hhModels, ...sourceModels,
+  ...lifModels,
+  ...expIfModels,
+  ...quaIfModels,
+  ...adQuaIfModels,
+  ...gifModels,
+  ...ifModels,
+  ...izhikevichModels,
+  ...hhModels,
+  ...sourceModels,
 }
 
 /** The model of a kind, or undefined. */

@@ -45,7 +45,8 @@ export const izhikevichModels = ifFamily({
     if (given.u0 !== undefined) return () => {}
     return (pop) => {
       const b = pop.params[pop.paramIndex.b]
-      const V = pop.state.V.array, u = pop.state.u.array
+      const V = pop.state.V.array,
+        u = pop.state.u.array
       for (let i = 0; i < pop.size; i++) u[i] = b * V[i]
     }
   },

@@ -28,8 +28,11 @@ const baseParams: readonly ParamSpec[] = [
 ]
 export const tauRefParam = param('tauRef', 0, 'ms', 'nonNegative', 'refractory period: V held for round(tauRef/dt) ticks after a spike')
 /** round(τ_ref/dt): the ticks V is held after a spike. */
-export const nRefDerived = derived('nRef', (p, dt) => msToTicks('refractory period', 'tauRef', p.tauRef, dt, true),
-  'ticks V is held after a spike, round(tauRef/dt)')
+export const nRefDerived = derived(
+  'nRef',
+  (p, dt) => msToTicks('refractory period', 'tauRef', p.tauRef, dt, true),
+  'ticks V is held after a spike, round(tauRef/dt)',
+)
 
 /** Parameters of `Lif` / `LifLTC` (every field optional; BrainPy's defaults). */
 export interface LifParams {

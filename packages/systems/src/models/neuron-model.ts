@@ -44,8 +44,7 @@ export interface NeuronModel {
    * changes (so it may refuse its arguments, naming `object`); returns a function that finishes the
    * population once its state columns are initialised (it may add constant columns of its own).
    */
-  readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) =>
-    (pop: PopulationData) => void
+  readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) => (pop: PopulationData) => void
 }
 
 /**

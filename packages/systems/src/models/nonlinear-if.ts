@@ -79,7 +79,10 @@ export function ifRecord(spec: IfFamilySpec, ltc: boolean, ref: boolean): Neuron
 export function ifFamily(spec: IfFamilySpec): Record<string, NeuronModel> {
   const out: Record<string, NeuronModel> = {}
   const variants = spec.variants ?? [
-    { ltc: false, ref: false }, { ltc: true, ref: false }, { ltc: false, ref: true }, { ltc: true, ref: true },
+    { ltc: false, ref: false },
+    { ltc: true, ref: false },
+    { ltc: false, ref: true },
+    { ltc: true, ref: true },
   ]
   for (const { ltc, ref } of variants) {
     const m = modelFromRecord(ifRecord(spec, ltc, ref))

@@ -17,8 +17,14 @@ export interface OutputDesc {
 
 const models: Record<string, OutputRecord> = {
   COBA: {
-    kind: 'COBA', params: [param('E', NaN, 'mV', 'finite', 'reversal potential')], required: ['E'], derived: [],
-    temps: '', G: 'c', GE: 'c * E', Ic: null,
+    kind: 'COBA',
+    params: [param('E', NaN, 'mV', 'finite', 'reversal potential')],
+    required: ['E'],
+    derived: [],
+    temps: '',
+    G: 'c',
+    GE: 'c * E',
+    Ic: null,
   },
   CUBA: { kind: 'CUBA', params: [], required: [], derived: [], temps: '', G: null, GE: null, Ic: 'c' },
   MgBlock: {
@@ -34,7 +40,9 @@ const models: Record<string, OutputRecord> = {
     derived: [derived('k', (p) => p.ccMg / p.beta, 'cc_Mg/β')],
     // Without magnesium (k = 0) B = 1 even where exp overflows (0·∞ would be NaN).
     temps: 'let gb = c * (k == 0 ? 1 : 1 / (1 + k * exp(alpha * (vOffset - V))))',
-    G: 'gb', GE: 'gb * E', Ic: null,
+    G: 'gb',
+    GE: 'gb * E',
+    Ic: null,
   },
 }
 
@@ -55,12 +63,20 @@ export function outputNeedsV(kind: string): boolean {
 
 export function resolveOutput(object: string, desc: OutputDesc): { kind: OutputKind; params: Record<string, number>; needsV: boolean } {
   if (desc === null || typeof desc !== 'object' || typeof desc.kind !== 'string' || !Object.hasOwn(models, desc.kind)) {
-    throw new SpikecsError(object, 'out', desc && (desc as OutputDesc).kind,
-      `must be an output description: COBA({ E }), CUBA() or MgBlock({...})`)
+    throw new SpikecsError(
+      object,
+      'out',
+      desc && (desc as OutputDesc).kind,
+      `must be an output description: COBA({ E }), CUBA() or MgBlock({...})`,
+    )
   }
   const m = models[desc.kind]
   const oObj = `${object} output ${desc.kind}`
-  checkKnownKeys(oObj, desc.given, m.params.map((p) => p.name))
+  checkKnownKeys(
+    oObj,
+    desc.given,
+    m.params.map((p) => p.name),
+  )
   for (const r of m.required) {
     if (desc.given[r] === undefined) throw new SpikecsError(oObj, r, undefined, 'is required')
   }

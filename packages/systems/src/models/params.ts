@@ -2,9 +2,7 @@
  * Parameter records. A model lists its parameters (name, default, unit, constraint), the constants derived
  * from them and dt (computed once, never per tick), and its state variables: the three are kept apart.
  */
-import {
-  SpikecsError, checkFinite, checkKnownKeys, checkNonNegative, checkPositive,
-} from '@spikecs/ecs-core'
+import { SpikecsError, checkFinite, checkKnownKeys, checkNonNegative, checkPositive } from '@spikecs/ecs-core'
 
 export type Constraint = 'finite' | 'positive' | 'nonNegative'
 
@@ -24,9 +22,12 @@ export function param(name: string, def: number, unit: string, constraint: Const
 /** Checks one value against its spec; returns it. */
 export function checkParam(object: string, spec: ParamSpec, value: unknown): number {
   switch (spec.constraint) {
-    case 'finite': return checkFinite(object, spec.name, value, spec.unit)
-    case 'positive': return checkPositive(object, spec.name, value, spec.unit)
-    case 'nonNegative': return checkNonNegative(object, spec.name, value, spec.unit)
+    case 'finite':
+      return checkFinite(object, spec.name, value, spec.unit)
+    case 'positive':
+      return checkPositive(object, spec.name, value, spec.unit)
+    case 'nonNegative':
+      return checkNonNegative(object, spec.name, value, spec.unit)
   }
 }
 
@@ -35,7 +36,10 @@ export function checkParam(object: string, spec: ParamSpec, value: unknown): num
  * defaults, every value is checked. `extra` lists keys accepted but handled elsewhere (e.g. `size`, `v0`).
  */
 export function resolveParams(
-  object: string, specs: readonly ParamSpec[], given: object, extra: readonly string[] = [],
+  object: string,
+  specs: readonly ParamSpec[],
+  given: object,
+  extra: readonly string[] = [],
 ): Record<string, number> {
   checkKnownKeys(object, given, [...specs.map((s) => s.name), ...extra])
   const out: Record<string, number> = {}

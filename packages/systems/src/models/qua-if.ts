@@ -26,9 +26,7 @@ export const quaIfModels = ifFamily({
     param('tau', 10, 'ms', 'positive', 'membrane time constant'),
   ],
   derived: [invTauDerived],
-  state: [
-    { name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential' },
-  ],
+  state: [{ name: 'V', type: 'state', initParam: 'v0', initDefault: (p) => p.vRest, unit: 'mV', doc: 'membrane potential' }],
   f: '(c * (V - vRest) * (V - vC) + R * (Is + Ia + Ic + GE - G * V)) * invTau',
   A: (ltc) => (ltc ? '(c * (2 * V - vRest - vC) - R * G) * invTau' : 'c * (2 * V - vRest - vC) * invTau'),
   reset: 'V = vReset',

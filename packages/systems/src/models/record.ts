@@ -87,13 +87,16 @@ export interface NeuronRecord {
   check(object: string, p: Readonly<Record<string, number>>): void
   /** Keys of a description that are neither parameters nor initial values, read by `setup`. */
   readonly extraKeys?: readonly string[]
-  readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) =>
-    (pop: PopulationData) => void
+  readonly setup?: (object: string, given: Readonly<Record<string, unknown>>, size: number, world: World) => (pop: PopulationData) => void
 }
 
 /** The `lastSpike` state variable of spiking models. */
 export const lastSpikeVar: StateVarSpec = {
-  name: 'lastSpike', type: 'i32', initParam: null, initDefault: () => -1e9, unit: 'tick',
+  name: 'lastSpike',
+  type: 'i32',
+  initParam: null,
+  initDefault: () => -1e9,
+  unit: 'tick',
   doc: 'tick of the last spike (-1e9 before the first)',
 }
 
@@ -177,7 +180,6 @@ export function synapseFromRecord(rec: SynapseRecord): SynapseModel {
     record: rec,
   }
 }
-
 
 /** A synapse description (BrainPy's `Expon.desc(...)`); `size`, when given, must equal the post size. */
 export interface SynapseDesc {

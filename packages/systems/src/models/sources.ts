@@ -15,7 +15,15 @@
  *   (`next`), so a tick costs one comparison per neuron.
  */
 import {
-  SpikecsError, allocColumn, checkInteger, counterU32, entityKey, formatValue, msToTicks, rowKeys, type PopulationData,
+  SpikecsError,
+  allocColumn,
+  checkInteger,
+  counterU32,
+  entityKey,
+  formatValue,
+  msToTicks,
+  rowKeys,
+  type PopulationData,
 } from '@spikecs/ecs-core'
 import { param } from './params.js'
 import type { NeuronInputs, NeuronModel } from './neuron-model.js'
@@ -31,7 +39,9 @@ function discardInputs(pop: PopulationData, inp: NeuronInputs): void {
 
 // --- PoissonGroup ----------------------------------------------------------------------------------------
 
-const RATE = 0, THRESHOLD = 1, KEY = 2
+const RATE = 0,
+  THRESHOLD = 1,
+  KEY = 2
 const TWO32 = 4294967296
 // Keys of the current tick's stream; overwritten at every call before they are read, so no state is kept here.
 const tickKeys = new Uint32Array(2)
@@ -40,7 +50,8 @@ function updatePoisson(pop: PopulationData, inp: NeuronInputs, tick: number): vo
   const P = pop.params
   const thr = P[THRESHOLD]
   rowKeys(P[KEY], tick, tickKeys)
-  const k0 = tickKeys[0], k1 = tickKeys[1]
+  const k0 = tickKeys[0],
+    k1 = tickKeys[1]
   const spk = pop.spikes.array
   let ns = 0
   for (let i = 0, n = pop.size; i < n; i++) if (counterU32(k0, k1, i) < thr) spk[ns++] = i
@@ -75,7 +86,8 @@ const poissonModel: NeuronModel = {
 // --- SpikeTimeGroup --------------------------------------------------------------------------------------
 
 function updateSpikeTimes(pop: PopulationData, inp: NeuronInputs, tick: number): void {
-  const ptr = pop.state['schedule.ptr'].array, at = pop.state['schedule.ticks'].array
+  const ptr = pop.state['schedule.ptr'].array,
+    at = pop.state['schedule.ticks'].array
   const next = pop.state.next.array
   const spk = pop.spikes.array
   let ns = 0
@@ -107,20 +119,26 @@ function buildSchedule(object: string, given: Readonly<Record<string, unknown>>,
     throw new SpikecsError(object, 'roundTimes', given.roundTimes, 'must be a boolean')
   }
   const m = times.length
-  const who = new Int32Array(m), when = new Int32Array(m)
+  const who = new Int32Array(m),
+    when = new Int32Array(m)
   for (let k = 0; k < m; k++) {
     who[k] = checkInteger(object, `indices[${k}]`, indices[k], 0, size - 1)
     when[k] = msToTicks(object, `times[${k}]`, times[k], dtMs, round, 'roundTimes')
   }
   // Stable order by (neuron, tick); a neuron spikes at most once per tick.
   const order = Array.from({ length: m }, (_, k) => k).sort((a, b) => who[a] - who[b] || when[a] - when[b] || a - b)
-  const ptr = new Int32Array(size + 1), ticks = new Int32Array(m)
+  const ptr = new Int32Array(size + 1),
+    ticks = new Int32Array(m)
   order.forEach((k, q) => {
     ticks[q] = when[k]
     ptr[who[k] + 1]++
     if (q > 0 && who[order[q - 1]] === who[k] && when[order[q - 1]] === when[k]) {
-      throw new SpikecsError(object, `times[${k}]`, times[k],
-        `puts a second spike of neuron ${who[k]} into tick ${when[k]} (times[${order[q - 1]}] = ${formatValue(times[order[q - 1]])} already does)`)
+      throw new SpikecsError(
+        object,
+        `times[${k}]`,
+        times[k],
+        `puts a second spike of neuron ${who[k]} into tick ${when[k]} (times[${order[q - 1]}] = ${formatValue(times[order[q - 1]])} already does)`,
+      )
     }
   })
   for (let i = 0; i < size; i++) ptr[i + 1] += ptr[i]
@@ -135,7 +153,14 @@ const spikeTimeModel: NeuronModel = {
   derive: () => {},
   check: () => {},
   stateVars: [
-    { name: 'next', type: 'i32', initParam: null, initDefault: () => 0, unit: 'index', doc: 'position of the neuron\'s next spike in schedule.ticks' },
+    {
+      name: 'next',
+      type: 'i32',
+      initParam: null,
+      initDefault: () => 0,
+      unit: 'index',
+      doc: "position of the neuron's next spike in schedule.ticks",
+    },
   ],
   update: updateSpikeTimes,
   record: null,

@@ -89,7 +89,11 @@ const DualExponV2Model = synapseFromRecord({
   },
 })
 
-export const synapseModels: Partial<Record<string, SynapseModel>> = { Expon: ExponModel, DualExponV2: DualExponV2Model, ...riseSynapseModels }
+export const synapseModels: Partial<Record<string, SynapseModel>> = {
+  Expon: ExponModel,
+  DualExponV2: DualExponV2Model,
+  ...riseSynapseModels,
+}
 
 /** Synapse models that exist in BrainPy but cannot be post-aligned, with the reason. */
 const notAlignPost: Record<string, string> = {
@@ -103,7 +107,9 @@ const notAlignPost: Record<string, string> = {
 
 /** Resolves a synapse description: known kind, known and valid parameters; returns the parameters. */
 export function resolveSynapse(
-  object: string, desc: SynapseDesc, postSize: number,
+  object: string,
+  desc: SynapseDesc,
+  postSize: number,
 ): { model: SynapseModel; params: Record<string, number> } {
   if (desc === null || typeof desc !== 'object' || typeof desc.kind !== 'string') {
     throw new SpikecsError(object, 'syn', desc, 'must be a synapse description such as Expon({ tau: 5 })')
@@ -114,21 +120,23 @@ export function resolveSynapse(
   }
   const model = synapseModels[desc.kind]
   if (model === undefined) {
-    throw new SpikecsError(object, 'syn', desc.kind,
-      `is not an align-post synapse model (known: ${Object.keys(synapseModels).join(', ')})`)
+    throw new SpikecsError(object, 'syn', desc.kind, `is not an align-post synapse model (known: ${Object.keys(synapseModels).join(', ')})`)
   }
   checkObject(`${object} synapse ${desc.kind}`, desc.given, desc.kind === 'Expon' ? '{ tau: 5 }' : '{ tauDecay: 10 }')
   const given = { ...desc.given }
   if (given.size !== undefined) {
     if (given.size !== postSize) {
-      throw new SpikecsError(`${object} synapse ${desc.kind}`, 'size', given.size,
-        `must equal the post population size (${postSize})`)
+      throw new SpikecsError(`${object} synapse ${desc.kind}`, 'size', given.size, `must equal the post population size (${postSize})`)
     }
     delete given.size
   }
   const sObj = `${object} synapse ${desc.kind}`
-  const params = resolveParams(sObj, model.params.filter((p) => !Number.isNaN(p.default) || p.name in given), given,
-    model.params.map((p) => p.name))
+  const params = resolveParams(
+    sObj,
+    model.params.filter((p) => !Number.isNaN(p.default) || p.name in given),
+    given,
+    model.params.map((p) => p.name),
+  )
   if (model.resolve !== undefined) model.resolve(sObj, params)
   return { model, params }
 }

@@ -21,14 +21,32 @@ import { planOf } from '../plan.js'
 
 // Two monomorphic copies of the scan (one element type each), so that neither is slowed by the other.
 function anyNonFinite32(a: Float32Array): boolean {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0
-  for (const n = a.length - 3; i < n; i += 4) { s0 += a[i] * 0; s1 += a[i + 1] * 0; s2 += a[i + 2] * 0; s3 += a[i + 3] * 0 }
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    i = 0
+  for (const n = a.length - 3; i < n; i += 4) {
+    s0 += a[i] * 0
+    s1 += a[i + 1] * 0
+    s2 += a[i + 2] * 0
+    s3 += a[i + 3] * 0
+  }
   for (; i < a.length; i++) s0 += a[i] * 0
   return s0 + s1 + s2 + s3 !== 0
 }
 function anyNonFinite64(a: Float64Array): boolean {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0
-  for (const n = a.length - 3; i < n; i += 4) { s0 += a[i] * 0; s1 += a[i + 1] * 0; s2 += a[i + 2] * 0; s3 += a[i + 3] * 0 }
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    i = 0
+  for (const n = a.length - 3; i < n; i += 4) {
+    s0 += a[i] * 0
+    s1 += a[i + 1] * 0
+    s2 += a[i + 2] * 0
+    s3 += a[i + 3] * 0
+  }
   for (; i < a.length; i++) s0 += a[i] * 0
   return s0 + s1 + s2 + s3 !== 0
 }
@@ -51,8 +69,12 @@ function checkRates(world: World, task: CheckTask, tick: number): void {
     w[cur] = n
     if (sum > task.maxCount[p] && full) {
       const rate = sum / ((pops[p].size * task.windowMs) / 1000)
-      throw new SpikecsError(`population '${pops[p].name}'`, `rate over the last ${task.windowMs} ms`, rate,
-        `must stay <= ${ch.maxRateHz} Hz (checker '${ch.name}'); exceeded at tick ${tick}`)
+      throw new SpikecsError(
+        `population '${pops[p].name}'`,
+        `rate over the last ${task.windowMs} ms`,
+        rate,
+        `must stay <= ${ch.maxRateHz} Hz (checker '${ch.name}'); exceeded at tick ${tick}`,
+      )
     }
   }
   ch.cursor = cur + 1 === ch.windowTicks ? 0 : cur + 1

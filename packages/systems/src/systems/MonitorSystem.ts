@@ -34,7 +34,9 @@ function recordSpikes(m: MonitorData, tick: number): void {
   const pops = m.pops
   for (let p = 0; p < pops.length; p++) {
     const pop = pops[p]
-    const spk = pop.spikes.array, ns = pop.nSpikes, start = pop.start
+    const spk = pop.spikes.array,
+      ns = pop.nSpikes,
+      start = pop.start
     for (let k = 0; k < ns; k++) {
       const r = nextRecord(m)
       if (r < 0) continue

@@ -50,7 +50,8 @@ function gatherInputs(t: NeuronTask, tick: number, world: World): void {
       const ticks = x.values.length / n
       const row = tick < ticks ? tick : x.after === 'hold' ? ticks - 1 : -1
       if (row >= 0) {
-        const v = x.values, base = row * n
+        const v = x.values,
+          base = row * n
         for (let i = 0; i < n; i++) ia[i] += v[base + i] * scale
       }
     } else {

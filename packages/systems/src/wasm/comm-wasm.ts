@@ -10,13 +10,60 @@ import { LN_TABLE, type GapTable, type RowGenerator } from '../comm/rows.js'
 
 type CsrHomo = (ptr: number, ind: number, spk: number, ns: number, g: number, w: number) => void
 type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number, g: number) => void
-type JitHomo = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
-  thr: number, g: number, w: number, self: number) => number
-type JitHomoSorted = (spk: number, ns: number, key: number, nPost: number, bits: number, lo: number, hi: number,
-  thr: number, g: number, w: number, self: number, B: number, cnt: number, cap: number) => number
-type JitHomoLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number) => number
-type JitHomoSortedLog = (spk: number, ns: number, key: number, nPost: number, inv: number, lnt: number, g: number, w: number, self: number,
-  B: number, cnt: number, cap: number) => number
+type JitHomo = (
+  spk: number,
+  ns: number,
+  key: number,
+  nPost: number,
+  bits: number,
+  lo: number,
+  hi: number,
+  thr: number,
+  g: number,
+  w: number,
+  self: number,
+) => number
+type JitHomoSorted = (
+  spk: number,
+  ns: number,
+  key: number,
+  nPost: number,
+  bits: number,
+  lo: number,
+  hi: number,
+  thr: number,
+  g: number,
+  w: number,
+  self: number,
+  B: number,
+  cnt: number,
+  cap: number,
+) => number
+type JitHomoLog = (
+  spk: number,
+  ns: number,
+  key: number,
+  nPost: number,
+  inv: number,
+  lnt: number,
+  g: number,
+  w: number,
+  self: number,
+) => number
+type JitHomoSortedLog = (
+  spk: number,
+  ns: number,
+  key: number,
+  nPost: number,
+  inv: number,
+  lnt: number,
+  g: number,
+  w: number,
+  self: number,
+  B: number,
+  cnt: number,
+  cap: number,
+) => number
 
 /**
  * Posts at which on-the-fly delivery switches to post-ordered (blocked) delivery: a state column of 64K
@@ -114,13 +161,16 @@ interface StoredRows {
 export function csrWasm(world: World, c: StoredRows, targets: readonly number[]): WasmComm {
   const ex = wasmExports(world)
   const st = staging(world)
-  const ptr = c.indptr.offset, ind = c.indices.offset
+  const ptr = c.indptr.offset,
+    ind = c.indices.offset
   const indptr = c.indptr.array
   if (c.weights === null) {
-    const fn = ex.csr_homo as unknown as CsrHomo, w = c.weight
+    const fn = ex.csr_homo as unknown as CsrHomo,
+      w = c.weight
     return { kind: 'csr_homo', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
   }
-  const fn = ex.csr_weights as unknown as CsrWeights, W = c.weights.offset
+  const fn = ex.csr_weights as unknown as CsrWeights,
+    W = c.weights.offset
   return { kind: 'csr_weights', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
 }
 
@@ -148,7 +198,9 @@ export function jitWasm(world: World, gen: RowGenerator, selfOffset: number, tar
   const { lo, hi, thr } = gapColumns(world, t)
   if (sorted) {
     const fn = ex.jit_homo_sorted as unknown as JitHomoSorted
-    return comm('jit_homo_sorted', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.B, buf.cnt, BUCKET_CAP))
+    return comm('jit_homo_sorted', (ns, g) =>
+      fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self, buf.B, buf.cnt, BUCKET_CAP),
+    )
   }
   const fn = ex.jit_homo as unknown as JitHomo
   return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))

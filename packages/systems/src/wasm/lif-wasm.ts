@@ -83,11 +83,18 @@ export function wasmEligible(world: World, pop: PopulationData): boolean {
  * tests compare the two bit for bit.
  */
 function lifEligible(world: World, pop: PopulationData): boolean {
-  return world.kernel === 'wasm' && world.dtype === 'float32' && world.fuse && LIF_KINDS.has(pop.model)
-    && world.caches.get('wasm:lif-fused') !== false
-    && pop.states.length <= WASM_MAX_STATES && pop.states.every((s) => s.kind === 'Expon')
-    && pop.outputs.length === pop.states.length && pop.outputs.every((o, k) => o.state === pop.states[k])
-    && pop.outputs.every((o) => o.kind === 'COBA' || o.kind === 'CUBA')
+  return (
+    world.kernel === 'wasm' &&
+    world.dtype === 'float32' &&
+    world.fuse &&
+    LIF_KINDS.has(pop.model) &&
+    world.caches.get('wasm:lif-fused') !== false &&
+    pop.states.length <= WASM_MAX_STATES &&
+    pop.states.every((s) => s.kind === 'Expon') &&
+    pop.outputs.length === pop.states.length &&
+    pop.outputs.every((o, k) => o.state === pop.states[k]) &&
+    pop.outputs.every((o) => o.kind === 'COBA' || o.kind === 'CUBA')
+  )
 }
 
 /**
@@ -129,7 +136,9 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
   // COBA states first, then CUBA ones, each in creation order (float32 sums are not associative: the
   // SIMD kernel's order is its own, documented, and differs from the TypeScript kernels' creation order).
-  const order = [...pop.states.keys()].sort((a, b) => Number(pop.outputs[a].kind === 'CUBA') - Number(pop.outputs[b].kind === 'CUBA') || a - b)
+  const order = [...pop.states.keys()].sort(
+    (a, b) => Number(pop.outputs[a].kind === 'CUBA') - Number(pop.outputs[b].kind === 'CUBA') || a - b,
+  )
   const nCuba = pop.outputs.filter((o) => o.kind === 'CUBA').length
   const nMerged = pop.states.filter((s) => s.merged).length
   const mg = nMerged === 0 ? 'n' : nMerged === pop.states.length ? 'm' : 'x'
@@ -139,7 +148,8 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const f32 = prm.array
   const i32 = new Int32Array(f32.buffer, f32.byteOffset, f32.length)
   order.forEach((j, k) => {
-    const s = pop.states[j], o = pop.outputs[j]
+    const s = pop.states[j],
+      o = pop.outputs[j]
     const b = 12 + 8 * k
     i32[b] = s.cols.g.offset
     i32[b + 1] = s.cond.offset
@@ -163,8 +173,12 @@ export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void 
     runModelTask(t, inp, tick)
     return
   }
-  const iScalar = inp.iScalar, iArr = inp.hasArr ? inp.iArr : null
-  const P = t.pop.params, f32 = t.f32, pop = t.pop, k = t.slots
+  const iScalar = inp.iScalar,
+    iArr = inp.hasArr ? inp.iArr : null
+  const P = t.pop.params,
+    f32 = t.f32,
+    pop = t.pop,
+    k = t.slots
   f32[0] = P[k[0]] // vRest
   f32[1] = P[k[1]] // vReset
   f32[2] = P[k[2]] // vTh
@@ -207,9 +221,12 @@ function modelEligible(world: World, pop: PopulationData): boolean {
   const m = modelOfKind(pop.model)
   if (m === undefined || m.record === null) return false
   const exports = wasmExports(world)
-  return typeof exports[neuronExport(m.record.kind)] === 'function'
-    && pop.outputs.length === pop.states.length && pop.outputs.every((o, k) => o.state === pop.states[k])
-    && pop.states.every((s, k) => typeof exports[synapseExport(s.kind, s.merged, pop.outputs[k].kind)] === 'function')
+  return (
+    typeof exports[neuronExport(m.record.kind)] === 'function' &&
+    pop.outputs.length === pop.states.length &&
+    pop.outputs.every((o, k) => o.state === pop.states[k]) &&
+    pop.states.every((s, k) => typeof exports[synapseExport(s.kind, s.merged, pop.outputs[k].kind)] === 'function')
+  )
 }
 
 function scratchF32Column(world: World, key: string, name: string, n: number): Column<Float32Array> {
@@ -232,7 +249,8 @@ function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
   const sums = (['G', 'GE', 'Ic'] as const).map((k) => scratchF32Column(world, `wasm:${k}:${pop.eid}`, `wasm.${k}.${pop.name}`, n))
   const synBlocks = pop.states.map((s, k) => {
     const out = pop.outputs[k]
-    const syn = synapseModels[s.kind]!.record, orec = outputRecord(out.kind)
+    const syn = synapseModels[s.kind]!.record,
+      orec = outputRecord(out.kind)
     const lay = synapseLayout(syn, orec)
     return { s, out, syn, orec, lay, col: scratchF32Column(world, `wasm:syn:${s.eid}`, `wasm.synapse.${pop.name}.${k}`, lay.size) }
   })
@@ -245,25 +263,40 @@ function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
   i32[L + NEURON_SLOTS.Ic] = sums[2].offset
   i32[L + NEURON_SLOTS.spikes] = pop.spikes.offset
   i32[L + NEURON_SLOTS.last] = rec.lastSpike ? pop.state.lastSpike.offset : 0
-  rec.state.forEach((v, j) => { i32[L + NEURON_SLOTS.state + j] = pop.state[v.name].offset })
+  rec.state.forEach((v, j) => {
+    i32[L + NEURON_SLOTS.state + j] = pop.state[v.name].offset
+  })
   for (const b of synBlocks) {
-    const f = new Float32Array(buf, b.col.offset, b.lay.size), q = new Int32Array(buf, b.col.offset, b.lay.size)
-    b.syn.columns.forEach((c, j) => { q[b.lay.cols + j] = b.s.cols[c].offset })
+    const f = new Float32Array(buf, b.col.offset, b.lay.size),
+      q = new Int32Array(buf, b.col.offset, b.lay.size)
+    b.syn.columns.forEach((c, j) => {
+      q[b.lay.cols + j] = b.s.cols[c].offset
+    })
     q[b.lay.cond] = b.s.cond.offset
     for (let j = 0; j < b.syn.derived.length; j++) f[b.lay.derived + j] = b.s.derived[j]
-    b.orec.params.forEach((p, j) => { f[b.lay.outParams + j] = b.out.params[p.name] })
-    b.orec.derived.forEach((d, j) => { f[b.lay.outDerived + j] = d.f(b.out.params, world.dtMs) })
+    b.orec.params.forEach((p, j) => {
+      f[b.lay.outParams + j] = b.out.params[p.name]
+    })
+    b.orec.derived.forEach((d, j) => {
+      f[b.lay.outDerived + j] = d.f(b.out.params, world.dtMs)
+    })
     q[b.lay.G] = sums[0].offset
     q[b.lay.GE] = sums[1].offset
     q[b.lay.Ic] = sums[2].offset
     q[b.lay.V] = pop.state.V.offset
   }
   return {
-    kind: 'model', pop, neuron: exports[neuronExport(rec.kind)],
+    kind: 'model',
+    pop,
+    neuron: exports[neuronExport(rec.kind)],
     synapses: synBlocks.map((b) => exports[synapseExport(b.s.kind, b.s.merged, b.out.kind)]),
     synPrm: Int32Array.from(synBlocks, (b) => b.col.offset),
-    prm, f32: new Float32Array(buf, prm.offset, prm.array.length), i32, nBlock: L,
-    kRef: rec.refractory ? pop.paramIndex.nRef : -1, input: input.array,
+    prm,
+    f32: new Float32Array(buf, prm.offset, prm.array.length),
+    i32,
+    nBlock: L,
+    kRef: rec.refractory ? pop.paramIndex.nRef : -1,
+    input: input.array,
   }
 }
 
@@ -272,12 +305,16 @@ function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
  * `runModelRange` over one or more ranges).
  */
 export function prepareModelTask(t: ModelWasmTask, inp: NeuronInputs): void {
-  const P = t.pop.params, f32 = t.f32, L = t.nBlock, n = t.pop.size
+  const P = t.pop.params,
+    f32 = t.f32,
+    L = t.nBlock,
+    n = t.pop.size
   for (let k = 0; k < L; k++) f32[k] = P[k]
   f32[L + NEURON_SLOTS.iS] = inp.iScalar
   t.i32[L + NEURON_SLOTS.nRef] = t.kRef < 0 ? -1 : P[t.kRef]
   if (inp.hasArr) {
-    const input = t.input, ia = inp.iArr
+    const input = t.input,
+      ia = inp.iArr
     for (let i = 0; i < n; i++) input[i] = ia[i]
   }
 }
@@ -287,7 +324,8 @@ export function prepareModelTask(t: ModelWasmTask, inp: NeuronInputs): void {
  * creation order, then its neuron kernel, which appends spikes from index `ns`; returns the new count.
  */
 export function runModelRange(t: ModelWasmTask, tick: number, from: number, to: number, ns: number): number {
-  const syn = t.synapses, sp = t.synPrm
+  const syn = t.synapses,
+    sp = t.synPrm
   for (let k = 0; k < syn.length; k++) syn[k](from, to, sp[k])
   return t.neuron(from, to, t.prm.offset, tick, ns)
 }
