@@ -12,7 +12,7 @@
 // Needs the npm registry; Chromium at /usr/bin/chromium (or CHROMIUM_PATH): without it step 5 is skipped with a
 // notice, except under CI where it fails. Prints the bundle size and each step's time; exits non-zero on failure.
 // SPIKECS_KEEP=1 keeps the temporary folder.
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -89,7 +89,7 @@ function block(doc, marker, lang) {
   const text = readFileSync(join(root, doc), 'utf8')
   const at = text.indexOf(marker)
   if (at < 0) fail(`${doc} has no ${JSON.stringify(marker)}`)
-  const start = text.indexOf('```' + lang + '\n', at)
+  const start = text.indexOf(`\`\`\`${lang}\n`, at)
   if (start < 0) fail(`${doc}: no \`\`\`${lang} block after ${JSON.stringify(marker)}`)
   const body = start + lang.length + 4
   return text.slice(body, text.indexOf('```', body))

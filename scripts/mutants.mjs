@@ -33,7 +33,7 @@
 //     restore it with a test of the behaviour (an exact expectation), not one that recognises the mutant's text.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
+import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -272,7 +272,7 @@ const MUTANTS = [
     id: 'merge-key-ignores-label',
     breaks: 'merge key ignores the output label',
     in: 'packages/ecs-core/src',
-    from: "${label === null ? '' : 'label:' + label}",
+    from: "${label === null ? '' : `label:${label}`}",
     to: '',
     tests: ['systems/builders/merge'],
   },
@@ -447,7 +447,7 @@ function editsOf(m) {
   return m.edits ?? [{ in: m.in, from: m.from, to: m.to, count: m.count }]
 }
 
-const globalRe = (re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g')
+const globalRe = (re) => new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)
 
 function countIn(text, from) {
   if (typeof from === 'string') return text.split(from).length - 1
@@ -465,7 +465,7 @@ function firstIndex(text, from) {
 
 function show(from) {
   const s = typeof from === 'string' ? JSON.stringify(from) : String(from)
-  return s.length > 90 ? s.slice(0, 87) + '…' : s
+  return s.length > 90 ? `${s.slice(0, 87)}…` : s
 }
 
 /**

@@ -40,7 +40,7 @@ const only =
     .filter(Boolean) ?? null
 const wanted = (id: string) => only === null || only.some((p) => id.startsWith(p))
 const dist = join(benchRoot, 'dist')
-const log = (s: string) => process.stderr.write(s + '\n')
+const log = (s: string) => process.stderr.write(`${s}\n`)
 
 // --- microbenchmarks ------------------------------------------------------------------------------------
 
@@ -317,5 +317,5 @@ const paths = writeResults(
   },
   md,
 )
-process.stdout.write(md + '\n')
+process.stdout.write(`${md}\n`)
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)

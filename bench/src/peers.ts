@@ -30,7 +30,7 @@ const { values: a } = parseArgs({
 })
 const quick = a.quick!
 const rounds = Number(a.rounds ?? (quick ? 2 : 5))
-const log = (s: string) => process.stderr.write(s + '\n')
+const log = (s: string) => process.stderr.write(`${s}\n`)
 const SEED = 1,
   N = 4000,
   T_MS = 1000
@@ -254,7 +254,7 @@ const summaries: PeerSummary[] = programs.map((p) => {
 })
 
 const byId = new Map(summaries.map((s) => [s.id, s]))
-const r = (s: Spread | null | undefined) => (s && s.n ? ratioText(s) : '–')
+const r = (s: Spread | null | undefined) => (s?.n ? ratioText(s) : '–')
 const rows = summaries.map((s) => [
   s.label,
   s.conn,
@@ -282,9 +282,9 @@ const targets: Target[] = [
 ]
 const targetRows = targets.map((t) => [
   t.what,
-  t.ratio && t.ratio.n ? ratioText(t.ratio) : 'not measured',
+  t.ratio?.n ? ratioText(t.ratio) : 'not measured',
   `≤ ${t.limit}`,
-  t.ratio && t.ratio.n ? (t.ratio.median <= t.limit ? 'met (median)' : 'not met') : '–',
+  t.ratio?.n ? (t.ratio.median <= t.limit ? 'met (median)' : 'not met') : '–',
 ])
 
 const m = machine()
@@ -342,6 +342,6 @@ const paths = writeResults(
   },
   md,
 )
-process.stdout.write(md + '\n')
+process.stdout.write(`${md}\n`)
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)
 if (!a['keep-tmp']) rmSync(tmp, { recursive: true, force: true })

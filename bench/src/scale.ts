@@ -21,7 +21,7 @@ const { values: a } = parseArgs({
 const quick = a.quick!
 const maxN = Number(a['max-n'] ?? (quick ? 64000 : 1_000_000))
 const repeats = Number(a.repeats ?? (quick ? 1 : 3))
-const log = (s: string) => process.stderr.write(s + '\n')
+const log = (s: string) => process.stderr.write(`${s}\n`)
 const child = join(benchRoot, 'dist', 'network', 'child.js')
 
 /** Biological ms simulated per size: ~1–10 s of simulation each on this machine. */
@@ -209,5 +209,5 @@ const paths = writeResults(
   { suite: 'scale', machine: m, quick, floorMiB, seconds: (Date.now() - t0) / 1000, summaries, runs: records },
   md,
 )
-process.stdout.write(md + '\n')
+process.stdout.write(`${md}\n`)
 log(`results: ${paths.json}, ${paths.md} (${Math.round((Date.now() - t0) / 1000)} s)`)

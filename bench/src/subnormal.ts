@@ -38,7 +38,7 @@ const { values: a } = parseArgs({ options: { rounds: { type: 'string' }, seconds
 const rounds = Number(a.rounds ?? 5)
 const seconds = Number(a.seconds ?? 10)
 const N = 4000
-const log = (s: string) => process.stderr.write(s + '\n')
+const log = (s: string) => process.stderr.write(`${s}\n`)
 
 type Kernel = 'wasm' | 'wasm without flush' | 'js' | 'js unfused'
 type Start = 'decaying' | 'zero'

@@ -29,6 +29,7 @@ function spikecsHere(...args: string[]) {
   return { code, stdout, stderr }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the record's fields are read with the shapes each test expects
 function lastJson(stdout: string): Record<string, any> {
   const lines = stdout.trimEnd().split('\n')
   return JSON.parse(lines[lines.length - 1])

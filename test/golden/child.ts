@@ -5,5 +5,5 @@ import { combos, runCombo } from './golden.js'
 const shard = Number(process.argv[2]),
   shards = Number(process.argv[3])
 combos().forEach((c, k) => {
-  if (k % shards === shard) process.stdout.write(JSON.stringify(runCombo(c)) + '\n')
+  if (k % shards === shard) process.stdout.write(`${JSON.stringify(runCombo(c))}\n`)
 })

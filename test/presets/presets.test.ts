@@ -338,7 +338,7 @@ test('docs/presets-cli.md lists every parameter of every preset with its default
     const section = DOC.slice(DOC.indexOf(`### \`${def.name}\` parameters`))
     for (const p of def.params) {
       const shown =
-        (p.default < 0 ? '−' + -p.default : String(p.default)) + (p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : '')
+        (p.default < 0 ? `−${-p.default}` : String(p.default)) + (p.scaled === 'times' ? ' ×K' : p.scaled === 'over' ? ' /K' : '')
       assert.ok(section.includes(`| \`${p.name}\` | ${shown} |`), `${def.name}.${p.name} = ${shown} missing from the docs`)
     }
   }

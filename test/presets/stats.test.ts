@@ -59,7 +59,10 @@ test('CV ISI: per-neuron std/mean (ddof 0), neurons with >= 3 spikes, averaged',
 
 test('CV ISI agrees with a naive per-neuron loop on random trains', () => {
   let state = 12345
-  const rnd = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32
+  const rnd = () => {
+    state = (state * 1103515245 + 12345) >>> 0
+    return state / 2 ** 32
+  }
   const n = 60
   const pairs: [number, number][] = []
   for (let i = 0; i < n; i++) {

@@ -48,7 +48,7 @@ function table(name: string, rows: Stat[]): string {
 }
 
 function checkAgainst(name: string, rows: Stat[], ref: { E: number; I: number; cv: number }): void {
-  console.log(table(name, rows) + `\n  reference: E ${ref.E}, I ${ref.I}, CV ${ref.cv}`)
+  console.log(`${table(name, rows)}\n  reference: E ${ref.E}, I ${ref.I}, CV ${ref.cv}`)
   const mE = mean(rows.map((r) => r.E)),
     mI = mean(rows.map((r) => r.I)),
     mCv = mean(rows.map((r) => r.cv))

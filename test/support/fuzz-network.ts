@@ -211,7 +211,10 @@ function commDesc(c: NetworkSpec['projections'][number]['comm'], nPre: number, n
     case 'fromList': {
       const pre = c.pairs.map((x) => x[0] % nPre),
         post = c.pairs.map((x) => x[1] % nPost)
-      if (c.outOfRange) post.push(nPost), pre.push(0)
+      if (c.outOfRange) {
+        post.push(nPost)
+        pre.push(0)
+      }
       return c.perSynapse
         ? EventCSRLinear({ conn: FromList({ pre, post, weight: c.pairs.map((x) => w(x[2])) }) })
         : EventCSRLinear({ conn: FromList({ pre, post }), weight: w(c.w) })
@@ -398,7 +401,7 @@ export const fuzzStats = { built: 0, refused: 0, ticks: 0, spikes: 0, reasons: n
  */
 export function checkNetwork(spec: NetworkSpec): void {
   const t0 = performance.now()
-  let net
+  let net: ReturnType<typeof buildNetwork>
   try {
     net = buildNetwork(spec)
   } catch (e) {

@@ -105,7 +105,7 @@ export interface NaiveResult {
 
 /** Unit-peak normalisation of e^(−t/τd) − e^(−t/τr): its inverse value at t_p = τd·τr/(τd − τr)·ln(τd/τr). */
 function unitPeak(tauDecay: number, tauRise: number): number {
-  return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
+  return (tauDecay / (tauDecay - tauRise)) * (tauRise / tauDecay) ** (tauRise / (tauRise - tauDecay))
 }
 
 interface State {

@@ -3,7 +3,8 @@
  * garbage left by another case), with a timeout, and reports one JSON line on stdout. A failing or hanging
  * child yields a record with `error` instead of throwing, so one broken case never aborts a suite.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import type { Readable } from 'node:stream'
 
 export interface ChildResult {
   /** The last stdout line that parsed as a JSON object, or null. */
@@ -63,7 +64,7 @@ export function runChild(cmd: string, args: readonly string[], o: ChildOptions):
     let out = ''
     let err = ''
     let timedOut = false
-    let child
+    let child: ChildProcessByStdio<null, Readable, Readable>
     try {
       const [c, a] = o.cpu ? ['bash', ['-c', TIMES_SCRIPT, 'times', cmd, ...args]] : [cmd, args]
       child = spawn(c, a, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
@@ -129,5 +130,5 @@ function tail(s: string): string {
 
 /** Prints one JSON line (the protocol between children and their parent). */
 export function emit(record: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify(record) + '\n')
+  process.stdout.write(`${JSON.stringify(record)}\n`)
 }

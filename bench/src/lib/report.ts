@@ -49,8 +49,8 @@ export function writeResults(suite: string, json: unknown, markdown: string): { 
   const day = new Date().toISOString().slice(0, 10)
   const jsonPath = join(resultsDir, `${day}-${suite}.json`)
   const mdPath = join(resultsDir, `latest-${suite}.md`)
-  writeFileSync(jsonPath, JSON.stringify(json, null, 1) + '\n')
-  writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : markdown + '\n')
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 1)}\n`)
+  writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`)
   return { json: jsonPath, md: mdPath }
 }
 

@@ -96,7 +96,7 @@ export function parseFlags<O extends Options>(argv: readonly string[], options: 
       throw new UsageError(`unknown flag ${flag} (valid flags: ${flags.join(' ')})`)
     }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /does not take an argument/.test(msg)) {
-      throw new UsageError(`${flag} takes no value (got ${JSON.stringify(argv.find((a) => a.startsWith(flag + '=')) ?? flag)})`)
+      throw new UsageError(`${flag} takes no value (got ${JSON.stringify(argv.find((a) => a.startsWith(`${flag}=`)) ?? flag)})`)
     }
     if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       throw new UsageError(`${flag} needs a value${spec !== undefined ? ` (${spec})` : ''}`)
@@ -124,7 +124,7 @@ export function numberFlag(flag: string, text: string | undefined, fallback: num
 }
 
 function paramList(def: PresetDef): string {
-  return def.params.map((p) => `${p.name}=${p.default}${p.unit && p.unit !== 'neurons' ? ' ' + p.unit : ''}`).join(', ')
+  return def.params.map((p) => `${p.name}=${p.default}${p.unit && p.unit !== 'neurons' ? ` ${p.unit}` : ''}`).join(', ')
 }
 
 /** Parses `argv` (without node and the script); throws `UsageError` on any mistake. */
@@ -225,7 +225,7 @@ export interface PresetFlags {
 /** Checks the preset name, variant, dt, duration, seed, scale, dtype and --set values; throws `UsageError`. */
 export function presetSelection(name: string | undefined, v: PresetFlags): PresetSelection {
   const preset = name ?? defaultPreset
-  const entry = Object.prototype.hasOwnProperty.call(presets, preset) ? presets[preset] : undefined
+  const entry = Object.hasOwn(presets, preset) ? presets[preset] : undefined
   if (entry === undefined) {
     throw new UsageError(`unknown preset ${JSON.stringify(preset)} (valid presets: ${Object.keys(presets).join(', ')})`)
   }

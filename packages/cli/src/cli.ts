@@ -21,7 +21,7 @@ function version(): string {
 
 export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): number {
   if (argv[0] === 'export') return exportCli(argv.slice(1), io)
-  let command
+  let command: ReturnType<typeof parseCommand>
   try {
     command = parseCommand(argv)
   } catch (e) {
@@ -33,13 +33,13 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
   }
   switch (command.kind) {
     case 'help':
-      io.stdout.write(usage() + '\n')
+      io.stdout.write(`${usage()}\n`)
       return 0
     case 'version':
-      io.stdout.write(version() + '\n')
+      io.stdout.write(`${version()}\n`)
       return 0
     case 'list':
-      io.stdout.write(listing() + '\n')
+      io.stdout.write(`${listing()}\n`)
       return 0
     case 'run':
       break
@@ -61,7 +61,7 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
     }
   }
   const stopBar = () => (bar as cliProgress.SingleBar | null)?.stop()
-  let prep
+  let prep: ReturnType<typeof prepareRun>
   try {
     prep = prepareRun(req)
   } catch (e) {
@@ -73,7 +73,7 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
     io.stderr.write(`spikecs: ${describeFailure(e)}\n`)
     return 1
   }
-  let result
+  let result: ReturnType<typeof finishRun>
   try {
     result = finishRun(prep, hooks)
   } catch (e) {
@@ -84,9 +84,9 @@ export function cli(argv: readonly string[], io: CliIO = { stdout: process.stdou
   stopBar()
   // The record first: if a file cannot be written below, the run's numbers are not lost with it.
   if (req.json) {
-    io.stdout.write(JSON.stringify(result) + '\n')
+    io.stdout.write(`${JSON.stringify(result)}\n`)
   } else if (!req.quiet) {
-    io.stdout.write(summary(result) + '\n')
+    io.stdout.write(`${summary(result)}\n`)
   }
   const failures = writeOutputs(prep)
   for (const f of failures) io.stderr.write(`spikecs: ${f}\n`)

@@ -108,7 +108,7 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
     throw e
   }
   if (req === null) {
-    io.stdout.write(exportUsage() + '\n')
+    io.stdout.write(`${exportUsage()}\n`)
     return 0
   }
   try {

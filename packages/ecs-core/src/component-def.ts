@@ -122,6 +122,7 @@ const COLUMN_TYPES: readonly ColumnType[] = ['state', 'f32', 'f64', 'i32', 'u32'
  * })
  * ```
  */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the type of no fields and no columns, what a definition without them has
 export function defineComponent<const F extends FieldDefaults = {}, const C extends ColumnSpec = {}>(
   name: string,
   spec: { fields?: F; columns?: C } = {},

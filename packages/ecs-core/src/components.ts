@@ -114,6 +114,7 @@ export type SpikeSource =
  * The comm layers' data types. ecs-core knows no comm layer: the package that defines them (`@spikecs/systems`)
  * adds its union of data types here by declaration merging, and `CommData` becomes that union.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging (an empty type alias could not be)
 export interface CommLayerTypes {}
 
 /** What every comm layer's data has, whatever the layer. */
@@ -174,6 +175,7 @@ export interface InputData {
   /** constant: [value] or per-neuron values; series: one value per tick (or per tick × neuron). */
   readonly values: Float64Array
   /** function inputs: called once per tick (never per neuron). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a function that fills `out` returns nothing
   readonly fn: ((tick: number, tMs: number, out: Float64Array) => number | void) | null
   /** series: what happens after the last tick of the series. */
   readonly after: 'zero' | 'hold'

@@ -40,7 +40,7 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`
   try {
     const s = JSON.stringify(value)
-    return s.length > 80 ? s.slice(0, 77) + '...' : s
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s
   } catch {
     return Object.prototype.toString.call(value)
   }

@@ -29,7 +29,7 @@ function describe(d: Description): string {
 
 /** The structural merge key of (post population, output label, synapse description, output description). */
 export function mergeKey(post: number, label: string | null, syn: Description, out: Description): string {
-  return `post#${post} // ${label === null ? '' : 'label:' + label} // ${describe(syn)} // ${describe(out)}`
+  return `post#${post} // ${label === null ? '' : `label:${label}`} // ${describe(syn)} // ${describe(out)}`
 }
 
 /** The state registered under `key`, or 0 when there is none. */

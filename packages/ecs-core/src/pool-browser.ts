@@ -22,5 +22,6 @@ export function takeBuffer(bytes: number): ArrayBuffer {
 /** Gives a buffer from {@link takeBuffer} back to the free list. */
 export function giveBuffer(buffer: ArrayBuffer): void {
   const k = log2Ceil(buffer.byteLength)
-  ;(free[k] ??= []).push(buffer)
+  free[k] ??= []
+  free[k].push(buffer)
 }

@@ -7,7 +7,7 @@ import { SpikecsError } from './errors.js'
 /** A finite number (not NaN, not ±Infinity). */
 export function checkFinite(object: string, param: string, value: unknown, unit = ''): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SpikecsError(object, param, value, `must be a finite number${unit ? ' in ' + unit : ''}`)
+    throw new SpikecsError(object, param, value, `must be a finite number${unit ? ` in ${unit}` : ''}`)
   }
   return value
 }
@@ -15,14 +15,14 @@ export function checkFinite(object: string, param: string, value: unknown, unit 
 /** A finite number strictly greater than zero (time constants, dt, sizes in ms). */
 export function checkPositive(object: string, param: string, value: unknown, unit = ''): number {
   checkFinite(object, param, value, unit)
-  if ((value as number) <= 0) throw new SpikecsError(object, param, value, `must be > 0${unit ? ' ' + unit : ''}`)
+  if ((value as number) <= 0) throw new SpikecsError(object, param, value, `must be > 0${unit ? ` ${unit}` : ''}`)
   return value as number
 }
 
 /** A finite number ≥ 0 (delays, refractory periods). */
 export function checkNonNegative(object: string, param: string, value: unknown, unit = ''): number {
   checkFinite(object, param, value, unit)
-  if ((value as number) < 0) throw new SpikecsError(object, param, value, `must be >= 0${unit ? ' ' + unit : ''}`)
+  if ((value as number) < 0) throw new SpikecsError(object, param, value, `must be >= 0${unit ? ` ${unit}` : ''}`)
   return value as number
 }
 
@@ -46,6 +46,7 @@ export function checkInteger(object: string, param: string, value: unknown, min 
 }
 
 /** C0 and C1 control characters, and the Unicode line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters a name must not contain
 const NAME_BREAKERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
 /**

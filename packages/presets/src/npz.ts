@@ -27,7 +27,7 @@ export function npyBytes(array: NpyArray): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${array.length},), }`
   // 10 bytes of preamble + header (ending in '\n') must be a multiple of 64.
   const headerLen = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10
-  const header = dict.padEnd(headerLen - 1, ' ') + '\n'
+  const header = `${dict.padEnd(headerLen - 1, ' ')}\n`
   const out = new Uint8Array(10 + headerLen + array.byteLength)
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, headerLen & 0xff, headerLen >>> 8], 0)
   out.set(ascii(header), 10)

@@ -56,12 +56,12 @@ function checkParamValue(object: string, s: PresetParamSpec, value: unknown): nu
       return checkPositive(object, s.name, value, unit)
     case 'nonNegative':
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-        throw new SpikecsError(object, s.name, value, `must be a finite number >= 0${unit ? ' ' + unit : ''}`)
+        throw new SpikecsError(object, s.name, value, `must be a finite number >= 0${unit ? ` ${unit}` : ''}`)
       }
       return value
     case 'finite':
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new SpikecsError(object, s.name, value, `must be a finite number${unit ? ' in ' + unit : ''}`)
+        throw new SpikecsError(object, s.name, value, `must be a finite number${unit ? ` in ${unit}` : ''}`)
       }
       return value
   }

@@ -29,7 +29,7 @@ export const defaultPreset = 'coba'
 
 /** Builds a preset by name; an unknown name is an error listing the known ones. */
 export function buildPreset(name: string, options: CommonOptions & Record<string, unknown> = {}): AnyPresetNetwork {
-  const entry = Object.prototype.hasOwnProperty.call(presets, name) ? presets[name] : undefined
+  const entry = Object.hasOwn(presets, name) ? presets[name] : undefined
   if (entry === undefined) {
     throw new SpikecsError('buildPreset', 'preset', name, `must be one of ${Object.keys(presets).join(', ')}`)
   }

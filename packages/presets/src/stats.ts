@@ -56,7 +56,7 @@ export function meanCvIsi(spikes: SpikeTrains, start: number, size: number): { c
     neurons = 0
   for (let j = 0; j < size; j++) {
     const cv = neuronCv(stats, j)
-    if (cv === cv) {
+    if (!Number.isNaN(cv)) {
       sum += cv
       neurons++
     }
@@ -189,7 +189,7 @@ export function summarizeSpikeStats(stats: SpikeStats, groups: readonly Group[],
     for (let j = lo; j < lo + g.size; j++) {
       n += stats.count[j]
       const cv = neuronCv(stats, j)
-      if (cv === cv) {
+      if (!Number.isNaN(cv)) {
         cvSum += cv
         cvNeurons++
       }

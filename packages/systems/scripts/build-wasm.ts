@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const wabt = await wabtInit()
 const out: Record<string, string> = {}
 for (const shared of [true, false]) {
-  let mod
+  let mod: ReturnType<typeof wabt.parseWat>
   try {
     mod = wabt.parseWat(`lif-${shared ? 'shared' : 'local'}.wat`, lifModuleText(shared, { extra }), { simd: true, threads: true })
   } catch (e) {

@@ -25,7 +25,7 @@ export const MAX_STATES = 4
 /** WebAssembly text of a float32 constant. */
 export const f32Text = (x) => {
   const s = Math.fround(x).toString()
-  return /[.e]/.test(s) ? s : s + '.0'
+  return /[.e]/.test(s) ? s : `${s}.0`
 }
 const f = f32Text
 /** Splatted float constants, hoisted into locals before the neuron loop (see `kernel`). */
@@ -71,7 +71,7 @@ export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p
     `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('r')}) ${splat(-EXP_C)})) (then
       ${[
         set('ex', `(f32x4.pmax (f32x4.add ${get('r')} ${splat(EXP_C)}) ${splat(-87.0)})`),
-        set('fx', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(1.44269504088896341)}) ${splat(12582912.0)})`),
+        set('fx', `(f32x4.add (f32x4.mul ${get('ex')} ${splat(Math.LOG2E)}) ${splat(12582912.0)})`),
         set('nn', `(i32x4.shl (i32x4.sub ${get('fx')} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
         set('fx', `(f32x4.sub ${get('fx')} ${splat(12582912.0)})`),
         set(

@@ -71,7 +71,7 @@ function expF32(fn: Fn, x: string, out: string[]): string {
     p = fn.local('p')
   out.push(
     set(ex, `(f32x4.pmin (f32x4.pmax ${x} ${fn.splat(-87)}) ${fn.splat(88)})`),
-    set(fx, `(f32x4.add (f32x4.mul ${get(ex)} ${fn.splat(1.44269504088896341)}) ${fn.splat(12582912.0)})`),
+    set(fx, `(f32x4.add (f32x4.mul ${get(ex)} ${fn.splat(Math.LOG2E)}) ${fn.splat(12582912.0)})`),
     set(nn, `(i32x4.shl (i32x4.sub ${get(fx)} (i32x4.splat (i32.const ${0x4b400000 - 127}))) (i32.const 23))`),
     set(fx, `(f32x4.sub ${get(fx)} ${fn.splat(12582912.0)})`),
     set(

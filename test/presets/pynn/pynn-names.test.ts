@@ -103,6 +103,7 @@ function analyse(scripts: string[]): { shape: string[]; strings: string[]; onlyN
 }
 
 /** Characters other than `\n` that some reader takes for a line break. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters the test looks for
 const LINE_BREAKERS = /[\r\v\f\u001c-\u001e\u0085\u2028\u2029]/
 
 test('the exporter writes hostile names, labels and file names as data: same statements, exact strings, one kind of line break', () => {

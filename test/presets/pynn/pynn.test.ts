@@ -19,7 +19,6 @@ import {
   CUBA,
   DualExponV2,
   EventCSRLinear,
-  EventJitFPHomoLinear,
   EventJitFPNormalLinear,
   EventJitFPUniformLinear,
   Expon,

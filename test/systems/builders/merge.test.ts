@@ -67,7 +67,7 @@ test('keys are structural: defaults resolved, parameter order irrelevant, number
   assert.ok(merges({ syn: Expon(), out: coba }, { syn: Expon({ tau: 8 }), out: coba }))
   const tauD = 10,
     tauR = 1
-  const A = (tauD / (tauD - tauR)) * Math.pow(tauR / tauD, tauR / (tauR - tauD))
+  const A = (tauD / (tauD - tauR)) * (tauR / tauD) ** (tauR / (tauR - tauD))
   assert.ok(merges({ syn: DualExponV2(), out: coba }, { syn: DualExponV2({ tauDecay: 10, tauRise: 1, A }), out: coba }))
   assert.ok(merges({ syn: DualExpon(), out: coba }, { syn: DualExpon({ tauRise: 1, A, tauDecay: 10 }), out: coba }))
   assert.ok(merges({ syn: Alpha(), out: coba }, { syn: Alpha({ tauDecay: 10 }), out: coba }))

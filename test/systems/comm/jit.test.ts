@@ -111,7 +111,7 @@ function gapHistogram(gen: RowGenerator, rows: number, B: number, W: number): { 
 function chi2Geometric(counts: Float64Array, n: number, p: number, B: number, W: number): number {
   let chi2 = 0
   for (let b = 0; b <= B; b++) {
-    const prob = b < B ? Math.pow(1 - p, b * W) - Math.pow(1 - p, (b + 1) * W) : Math.pow(1 - p, B * W)
+    const prob = b < B ? (1 - p) ** (b * W) - (1 - p) ** ((b + 1) * W) : (1 - p) ** (B * W)
     chi2 += (counts[b] - n * prob) ** 2 / (n * prob)
   }
   return chi2
@@ -184,7 +184,7 @@ function checkInDegrees(deg: Float32Array, nPre: number, p: number): void {
   const n = nPre * deg.length,
     total = deg.reduce((a, x) => a + x, 0)
   assert.ok(Math.abs(total - n * p) < 4 * Math.sqrt(n * p * (1 - p)), `${total} synapses, expected ${n * p}`)
-  const pmf: number[] = [Math.pow(1 - p, nPre)]
+  const pmf: number[] = [(1 - p) ** nPre]
   for (let k = 0; k < nPre; k++) pmf.push(pmf[k] * ((nPre - k) / (k + 1)) * (p / (1 - p)))
   const counts = new Float64Array(nPre + 1)
   for (const d of deg) counts[d]++
@@ -279,7 +279,7 @@ test("table mode: the thresholds are T_g; generateRow's rows are the threshold w
     }
     // P(gap >= g) = T_g / 2^32 = (1 − p)^g to within 2^−32.
     for (let g = 1; g <= Math.min(T.length, 50); g++) {
-      assert.ok(Math.abs(T[g - 1] / 4294967296 - Math.pow(1 - p, g)) < 2 ** -31)
+      assert.ok(Math.abs(T[g - 1] / 4294967296 - (1 - p) ** g) < 2 ** -31)
     }
   }
 })

@@ -228,7 +228,7 @@ for (const kernel of ['js', 'wasm'] as const) {
   test(`spike injector (${kernel}): unused it changes no spike; used it makes the neurons fire in the next tick`, () => {
     const plain = einet({ seed: 5, scale: 0.5, kernel })
     const withInj = einet({ seed: 5, scale: 0.5, kernel })
-    const inj = addSpikeInjector(withInj.world, withInj.pops.N)
+    addSpikeInjector(withInj.world, withInj.pops.N)
     run(plain.world, 100)
     run(withInj.world, 100)
     assert.equal(spikeData(withInj.monitors.spikes!).indices, spikeData(plain.monitors.spikes!).indices)

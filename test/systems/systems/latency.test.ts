@@ -56,7 +56,7 @@ function expectTrace(values: Float64Array, arrival: number, merged: boolean, dty
       assert.is(values[k], 0, `${what}: g must be 0 before tick ${arrival} (tick ${k})`)
       continue
     }
-    const want = delta * Math.pow(a, k - arrival + (merged ? 1 : 0))
+    const want = delta * a ** (k - arrival + (merged ? 1 : 0))
     assert.ok(Math.abs(values[k] - want) <= tol * want * (1 + k - arrival), `${what}: tick ${k}: ${values[k]} vs ${want}`)
   }
 }

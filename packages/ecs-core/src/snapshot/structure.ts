@@ -16,7 +16,7 @@ import type { World } from '../world.js'
 import { SnapshotError } from './error.js'
 import { sectionsOf, stateColumns, userStores } from './sections.js'
 
-export const hex = (x: number) => '0x' + (x >>> 0).toString(16).padStart(8, '0')
+export const hex = (x: number) => `0x${(x >>> 0).toString(16).padStart(8, '0')}`
 
 /** Renders a small acyclic record (comm layers, parameters) with sorted keys; columns by name and length. */
 function render(x: unknown, depth = 0): string {
@@ -111,7 +111,7 @@ export function describeStructure(world: World): string {
   for (const x of c.Input.list) {
     lines.push(
       `input #${x.eid} ${JSON.stringify(x.name)} pop=${x.pop.eid} ${x.kind} perNeuron=${x.perNeuron} ` +
-        `values=${x.values.length}${x.kind === 'series' ? ':' + hashValues(x.values) : ''} after=${x.after}`,
+        `values=${x.values.length}${x.kind === 'series' ? `:${hashValues(x.values)}` : ''} after=${x.after}`,
     )
   }
   for (const b of c.SpikeBuffer.list) lines.push(`spike-buffer #${b.eid} ${JSON.stringify(b.name)} size=${b.size} readers=${b.readers}`)
@@ -145,7 +145,7 @@ export function structureHash(text: string): [number, number] {
   return [hashString(text), mix32(h ^ text.length)]
 }
 
-const cut = (s: string | undefined) => (s === undefined ? '(nothing)' : s.length > 160 ? s.slice(0, 157) + '...' : s)
+const cut = (s: string | undefined) => (s === undefined ? '(nothing)' : s.length > 160 ? `${s.slice(0, 157)}...` : s)
 
 /** The first line where two descriptions differ, as a phrase for a message. */
 export function firstDifference(mine: string, theirs: string): string {

@@ -47,7 +47,7 @@ export function pyStr(s: string): string {
             : `\\U${cp.toString(16).padStart(8, '0')}`
     } else out += ch
   }
-  return out + '"'
+  return `${out}"`
 }
 
 /**

@@ -45,7 +45,7 @@ function header(r: Render): string[] {
     `dt ${r.world.dtMs} ms, ${r.durationMs} ms.`
   const L: string[] = []
   L.push('#!/usr/bin/env python3')
-  L.push('"""' + pyText(r.title))
+  L.push(`"""${pyText(r.title)}`)
   L.push('')
   L.push(...wrap(summary, '', ''))
   L.push('')
@@ -171,7 +171,7 @@ function populations(r: Render): string[] {
     )
     const args = p.params.map(([k, v]) => `${k}=${typeof v === 'string' ? `array(${pyStr(v)})` : pyFloat(v)}`)
     L.push(`pops[${pyStr(pop.name)}] = sim.Population(${pop.size}, sim.${p.cell}(`)
-    L.push(...wrap(args.join(', ') + '),', '    ', '    '))
+    L.push(...wrap(`${args.join(', ')}),`, '    ', '    '))
     L.push(`    label=${pyStr(pop.name)})`)
     L.push(`pops[${pyStr(pop.name)}].initialize(v=${typeof p.v0 === 'string' ? `array(${pyStr(p.v0)})` : pyFloat(p.v0)})`)
     L.push(`pops[${pyStr(pop.name)}].record(${p.recordV ? '["spikes", "v"]' : '"spikes"'})`)

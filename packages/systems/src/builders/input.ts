@@ -29,7 +29,7 @@ export type InputSpec =
   | { fn: (tick: number, tMs: number, out: Float64Array) => void; perNeuron: true }
 
 export function addInput(world: World, pop: PopulationData, spec: InputSpec, name?: string): InputData {
-  const n = name ?? `${(pop && pop.name) || 'population'}:input${world.components.Input.list.length}`
+  const n = name ?? `${pop?.name || 'population'}:input${world.components.Input.list.length}`
   const object = `input '${n}'`
   checkPopulation(world, object, 'pop', pop)
   let kind: InputData['kind'] = 'constant'

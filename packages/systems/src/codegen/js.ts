@@ -194,7 +194,10 @@ const unfusedCache = new WeakMap<NeuronRecord, Partial<Record<Dtype, NeuronKerne
 /** The unfused neuron kernel of a record for a dtype, compiled once. */
 export function unfusedNeuronKernel(rec: NeuronRecord, dtype: Dtype): NeuronKernel {
   let byType = unfusedCache.get(rec)
-  if (byType === undefined) unfusedCache.set(rec, (byType = {}))
+  if (byType === undefined) {
+    byType = {}
+    unfusedCache.set(rec, byType)
+  }
   let k = byType[dtype]
   if (k === undefined) {
     k = new Function('fr', unfusedNeuronSource(rec, dtype))(Math.fround) as NeuronKernel
@@ -308,7 +311,10 @@ export function unfusedSynapseKernel(
   fz: (y: number, l: number) => number,
 ): SynapseKernel {
   let byKey = synCache.get(rec)
-  if (byKey === undefined) synCache.set(rec, (byKey = new Map()))
+  if (byKey === undefined) {
+    byKey = new Map()
+    synCache.set(rec, byKey)
+  }
   const alias = condIsColumn(rec, s)
   const key = `${s.merged}:${alias}:${dtype}`
   let k = byKey.get(key)

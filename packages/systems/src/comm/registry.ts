@@ -48,7 +48,7 @@ declare module '@spikecs/ecs-core' {
   }
 }
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k)
+const hasOwn = (o: object, k: string) => Object.hasOwn(o, k)
 
 /** A record seen from outside: any layer's data, parameters and base weights. */
 export type AnyCommLayer = CommLayer<CommLayerData, unknown, unknown>

@@ -62,7 +62,7 @@ const TWO32 = 4294967296
 /** Most thresholds of a table-mode sampler (64 KiB): beyond it the log mode is used. */
 export const GAP_TABLE_MAX = 16384
 
-const LN2 = 0.6931471805599453
+const LN2 = Math.LN2
 
 /**
  * Tables of the logarithm below, interleaved: for f0 = 1 + (k + 0.5)/256, entry 2k is ln f0 and 2k + 1 is

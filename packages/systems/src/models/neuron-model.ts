@@ -3,8 +3,7 @@
  * with their initializers, and its integration kernel for `NeuronSystem`. Every integrating model is built
  * from a record (`record.ts`) whose snippets generate all its kernels.
  */
-import { checkObject, type ColumnType, type PopulationData, type World } from '@spikecs/ecs-core'
-import type { Initializer } from '../init.js'
+import { checkObject, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { ParamSpec } from './params.js'
 import { blockLayout, stateVarsOf, type NeuronInputs, type NeuronRecord, type StateVarSpec } from './record.js'
 import { unfusedNeuronKernel } from '../codegen/js.js'

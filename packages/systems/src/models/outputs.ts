@@ -6,7 +6,7 @@
  *   B(V) = 1 / (1 + (ccMg/β)·exp(α·(vOffset − V))) evaluated at the previous V (B = 1 when ccMg = 0).
  * Units follow the post model (LIF family: conductance in 1/R, E in mV).
  */
-import { SpikecsError, checkKnownKeys, type OutputData, type OutputKind } from '@spikecs/ecs-core'
+import { SpikecsError, checkKnownKeys, type OutputKind } from '@spikecs/ecs-core'
 import { param, resolveParams } from './params.js'
 import { derived, type OutputRecord } from './record.js'
 

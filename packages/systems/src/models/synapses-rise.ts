@@ -37,7 +37,7 @@ const RISE_ADVANCE = 'g = ag * g + c * h; h = ah * h'
  * the inverse of its value at the peak t_p = τ_r·τ_d/(τ_d − τ_r)·ln(τ_d/τ_r).
  */
 export function dualExpNorm(tauDecay: number, tauRise: number): number {
-  return (tauDecay / (tauDecay - tauRise)) * Math.pow(tauRise / tauDecay, tauRise / (tauRise - tauDecay))
+  return (tauDecay / (tauDecay - tauRise)) * (tauRise / tauDecay) ** (tauRise / (tauRise - tauDecay))
 }
 
 const AlphaModel = synapseFromRecord({

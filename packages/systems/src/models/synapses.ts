@@ -10,8 +10,8 @@
  * g_{k+1}; `AlignPostSystem` copies that value into the output's bound conductance `cond`, then decays.
  * For an `Mg` state, `cond` is the state column itself.
  */
-import { SpikecsError, checkObject, type Dtype, type FloatArray, type SynapseKind, type SynapseStateData } from '@spikecs/ecs-core'
-import { param, resolveParams, type ParamSpec } from './params.js'
+import { SpikecsError, checkObject, type Dtype, type FloatArray, type SynapseKind } from '@spikecs/ecs-core'
+import { param, resolveParams } from './params.js'
 import { synapseFromRecord, type SynapseDesc, type SynapseModel } from './record.js'
 import { dualExpNorm, riseSynapseModels } from './synapses-rise.js'
 

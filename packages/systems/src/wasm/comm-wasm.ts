@@ -167,11 +167,29 @@ export function csrWasm(world: World, c: StoredRows, targets: readonly number[])
   if (c.weights === null) {
     const fn = ex.csr_homo as unknown as CsrHomo,
       w = c.weight
-    return { kind: 'csr_homo', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, st.offset, ns, g, w), 0) }
+    return {
+      kind: 'csr_homo',
+      staging: st,
+      targets,
+      indptr,
+      run: (ns, g) => {
+        fn(ptr, ind, st.offset, ns, g, w)
+        return 0
+      },
+    }
   }
   const fn = ex.csr_weights as unknown as CsrWeights,
     W = c.weights.offset
-  return { kind: 'csr_weights', staging: st, targets, indptr, run: (ns, g) => (fn(ptr, ind, W, st.offset, ns, g), 0) }
+  return {
+    kind: 'csr_weights',
+    staging: st,
+    targets,
+    indptr,
+    run: (ns, g) => {
+      fn(ptr, ind, W, st.offset, ns, g)
+      return 0
+    },
+  }
 }
 
 /** On-the-fly rows with one weight, event-driven (null for p = 0 or a weight law). */
