@@ -74,7 +74,10 @@ for (let r = 0; r < rounds; r++) {
   for (const id of chosen) {
     const web = await browserRtf(id)
     const node = nodeRtf(id)
-    rows.push({ round: r + 1, network: id, browser: +web.rtf.toFixed(3), browserComputeOnly: +web.computeRtf.toFixed(3), node: +node.toFixed(3), ratio: +(web.rtf / node).toFixed(3), sharedMemory: web.shared })
+    rows.push({
+      round: r + 1, network: id, browser: +web.rtf.toFixed(3), browserComputeOnly: +web.computeRtf.toFixed(3),
+      node: +node.toFixed(3), ratio: +(web.rtf / node).toFixed(3), sharedMemory: web.shared,
+    })
     console.log(JSON.stringify(rows[rows.length - 1]))
   }
 }

@@ -197,7 +197,8 @@ const MUTANTS = [
   {
     id: 'ltc-factor-dropped',
     breaks:
-      'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor 1 + R·G (conductances leave the step)',
+      'LTC LIF record (its fused and unfused TypeScript kernels): the exponent −dt/τ lacks its factor ' +
+      '1 + R·G (conductances leave the step)',
     in: `${SYSTEMS}/models/lif.ts`,
     from: 'exp(negDtOverTau * g1)',
     to: 'exp(negDtOverTau)',
@@ -400,7 +401,8 @@ function recoverJournal() {
       console.log(`restored ${e.file} from the journal of an interrupted run`)
     } else if (now !== e.original) {
       fail(
-        `${e.file} changed since an interrupted run left it mutated; compare it with ${relative(root, JOURNAL)} by hand, then delete that file`,
+        `${e.file} changed since an interrupted run left it mutated; compare it with ` +
+          `${relative(root, JOURNAL)} by hand, then delete that file`,
       )
     }
   }
@@ -654,7 +656,8 @@ async function main() {
       restoreAll()
     }
     console.log(
-      `${verdict.startsWith('killed') ? 'killed  ' : verdict.padEnd(8)}  ${m.id.padEnd(32)} ${sec(tm)} s  ${verdict.startsWith('killed') ? verdict.slice(10) : ''}`,
+      `${verdict.startsWith('killed') ? 'killed  ' : verdict.padEnd(8)}  ${m.id.padEnd(32)} ${sec(tm)} ` +
+        `s  ${verdict.startsWith('killed') ? verdict.slice(10) : ''}`,
     )
   }
 

@@ -132,11 +132,16 @@ const f = (b: number) => (b / MiB).toFixed(2)
 console.log(
   `soak: ${failures.length === 0 ? 'PASS' : 'FAIL'} ${totalTicks} ticks (${((totalTicks * world.dtMs) / 1000).toFixed(0)} s biological) ` +
     `in ${seconds().toFixed(0)} s (${(totalTicks / seconds()).toFixed(0)} ticks/s); ` +
-    `heap ${f(samples[0].heap)} → ${f(first.heap)} (warm-up end) → ${f(last.heap)} MiB, band after warm-up ${f(heapMax - heapMin)} MiB (bound ${HEAP_BAND / MiB}); ` +
-    `rss ${f(samples[0].rss)} → ${f(first.rss)} → ${f(last.rss)} MiB, growth after warm-up ${f(rssGrowth)} MiB (bound ${RSS_GROWTH / MiB}); ` +
+    `heap ${f(samples[0].heap)} → ${f(first.heap)} (warm-up end) → ${f(last.heap)} MiB, band after ` +
+    `warm-up ${f(heapMax - heapMin)} MiB (bound ${HEAP_BAND / MiB}); ` +
+    `rss ${f(samples[0].rss)} → ${f(first.rss)} → ${f(last.rss)} MiB, growth after warm-up ` +
+    `${f(rssGrowth)} MiB (bound ${RSS_GROWTH / MiB}); ` +
     `array buffers ${f(first.external)} → ${f(last.external)} MiB; ` +
-    `GCs after warm-up: ${minor} minor, ${major} major, ${other} other; heap growth between collections ${bytesPerTick.toFixed(4)} B/tick (bound ${BYTES_PER_TICK}); ` +
-    `spike ring ${spikes.count}/${spikes.max} records, ${spikes.dropped} dropped; ${(spikesAfterWarmup / ((postTicks * world.dtMs) / 1000) / N.size).toFixed(2)} Hz mean rate after warm-up; ` +
+    `GCs after warm-up: ${minor} minor, ${major} major, ${other} other; heap growth between ` +
+    `collections ${bytesPerTick.toFixed(4)} B/tick (bound ${BYTES_PER_TICK}); ` +
+    `spike ring ${spikes.count}/${spikes.max} records, ${spikes.dropped} dropped; ` +
+    `${(spikesAfterWarmup / ((postTicks * world.dtMs) / 1000) / N.size).toFixed(2)} Hz mean rate ` +
+    `after warm-up; ` +
     `${synapticEvents(world)} synaptic events` +
     (failures.length ? `; FAILED: ${failures.join('; ')}` : ''),
 )

@@ -278,7 +278,11 @@ function e2eTables(sums: readonly E2eSummary[]): string {
         ]
       }),
   )
-  return `${main}\n\nWhere a tick's time goes (µs per tick and share, median over rounds; a clock around each system, its own cost subtracted; fused populations do slots 3–5 inside NeuronSystem):\n\n${where}`
+  return (
+    `${main}\n\nWhere a tick's time goes (µs per tick and share, median over rounds; a clock around ` +
+    `each system, its own cost subtracted; fused populations do slots 3–5 inside ` +
+    `NeuronSystem):\n\n${where}`
+  )
 }
 
 // --- main -------------------------------------------------------------------------------------------------
@@ -295,10 +299,13 @@ const md = [
   `Machine: ${machineLine(m)}. Shared and noisy: read the ratios (paired within a round), not absolute times.`,
   '',
   microRecords.length
-    ? `### Per system, beside a plain Float32Array loop in the same process (${processes} processes × ${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain loop)\n\n${microTable(microRecords)}\n`
+    ? `### Per system, beside a plain Float32Array loop in the same process (${processes} processes × ` +
+      `${rounds} rounds × ${maxTime} s per case; ratio < 1: faster than the plain ` +
+      `loop)\n\n${microTable(microRecords)}\n`
     : '',
   e2eSums.length
-    ? `### End to end, 4000 neurons, ${e2eMs / 1000} s biological (${e2eRounds} rounds, each run its own process; spike monitor on)\n\n${e2eTables(e2eSums)}\n`
+    ? `### End to end, 4000 neurons, ${e2eMs / 1000} s biological (${e2eRounds} rounds, each run its ` +
+      `own process; spike monitor on)\n\n${e2eTables(e2eSums)}\n`
     : '',
 ].join('\n')
 

@@ -108,7 +108,9 @@ if (gcc.status === 0) {
   }
 } else {
   notes.push(
-    `C reference not built (gcc: ${gcc.error?.message ?? gcc.stderr.trim().split('\n').slice(-2).join(' ')}); install gcc (apt-get install -y gcc).`,
+    `C reference not built (gcc: ` +
+      `${gcc.error?.message ?? gcc.stderr.trim().split('\n').slice(-2).join(' ')}); install gcc ` +
+      `(apt-get install -y gcc).`,
   )
 }
 
@@ -291,7 +293,8 @@ const m = machine()
 const md = [
   '## spikecs and the reference implementations (`pnpm bench:peers`)',
   '',
-  `Workload: coba, N = ${N}, 1 s biological, dt 0.1 ms, seed ${SEED}, float32. ${rounds} rounds, each program once per round in a rotated order; ratios per round, median [min–max].`,
+  `Workload: coba, N = ${N}, 1 s biological, dt 0.1 ms, seed ${SEED}, float32. ${rounds} rounds, ` +
+    `each program once per round in a rotated order; ratios per round, median [min–max].`,
   `Machine: ${machineLine(m)}. Shared and noisy: the paired ratios are the figures to read.`,
   brianCompile !== null ? `Brian2's first run (code generation and compilation, not counted): ${sig(brianCompile)} s.` : '',
   ...notes.map((n) => `Note: ${n}`),

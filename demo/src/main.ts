@@ -111,7 +111,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       const [E, I] = info.groups
       ui.about.textContent =
         `${NETWORKS[info.network].about}. ${E.size} E + ${I.size} I neurons, dt ${info.dtMs} ms, seed ${info.seed}, ` +
-        `${info.dtype}, ${info.kernel} kernels${info.kernel === 'wasm' ? (info.sharedMemory ? ' (shared memory)' : '') : ''}; built in ${info.buildMs.toFixed(0)} ms`
+        `${info.dtype}, ${info.kernel} ` +
+        `kernels${info.kernel === 'wasm' ? (info.sharedMemory ? ' (shared memory)' : '') : ''}; built in ` +
+        `${info.buildMs.toFixed(0)} ms`
       ui.status.textContent = 'ready: press Play (or the space bar); click the raster to make neurons fire'
       const waiters = readyWaiters
       readyWaiters = []

@@ -2,7 +2,8 @@
 // downloaded browser). Builds the page into a temporary folder, serves it on loopback, and checks that it
 // loads without console errors, computes exactly the spikes Node computes, draws them when playing and
 // stops when paused. Skipped, with a notice, where Chromium is not installed (`apt-get install chromium`).
-// Under CI (which installs Chromium) a missing browser fails instead. SPIKECS_SCREENSHOT=FILE also writes a screenshot of the running page (`pnpm demo:screenshot` → docs/demo.png).
+// Under CI (which installs Chromium) a missing browser fails instead. SPIKECS_SCREENSHOT=FILE also writes a screenshot of the running
+// page (`pnpm demo:screenshot` → docs/demo.png).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'

@@ -412,7 +412,8 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
       blob.slice(0, blob.byteLength - 8),
       'truncated',
       new RegExp(
-        `^restore: blob length must be ${blob.byteLength} bytes as its header says: the snapshot is truncated \\(got ${blob.byteLength - 8}\\)$`,
+        `^restore: blob length must be ${blob.byteLength} bytes as its header says: the snapshot is ` +
+          `truncated \\(got ${blob.byteLength - 8}\\)$`,
       ),
     ],
     [
@@ -437,14 +438,19 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
       'an older format',
       withHeader(blob, (v) => v.setUint32(4, 1, true)),
       'older-format',
-      /^restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only \(run the network again with this build to take a new snapshot\) \(got 1\)$/,
+      new RegExp(
+        `^restore: format version must be 2: the snapshot was written by format 1; this build ` +
+          String.raw`reads format 2 only \(run the network again with this build to take a new snapshot\) ` +
+          String.raw`\(got 1\)$`,
+      ),
     ],
     [
       'a newer format',
       withHeader(blob, (v) => v.setUint32(4, SNAPSHOT_FORMAT + 1, true)),
       'newer-format',
       new RegExp(
-        `^restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one \\(got ${SNAPSHOT_FORMAT + 1}\\)$`,
+        `^restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer ` +
+          `spikecs than this one \\(got ${SNAPSHOT_FORMAT + 1}\\)$`,
       ),
     ],
     [
@@ -457,7 +463,12 @@ test('refused blobs name the reason and leave the target world unchanged', () =>
       'another network',
       otherNet,
       'network',
-      /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 1: this world has world dtMs=0.1 seed=42 dtype=float32 neurons=4000; the snapshot has world dtMs=0.1 seed=42 dtype=float32 neurons=3999 \(got "0x[0-9a-f]{16}"\)$/,
+      new RegExp(
+        String.raw`^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is ` +
+          `of a different network; line 1: this world has world dtMs=0.1 seed=42 dtype=float32 ` +
+          String.raw`neurons=4000; the snapshot has world dtMs=0.1 seed=42 dtype=float32 neurons=3999 \(got ` +
+          String.raw`"0x[0-9a-f]{16}"\)$`,
+      ),
     ],
     [
       'another seed',
@@ -514,7 +525,8 @@ test('a snapshot of format 1 is refused naming both formats, and the world is le
     assert.is((e as SnapshotError).reason, 'older-format')
     assert.is(
       (e as Error).message,
-      'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)',
+      'restore: format version must be 2: the snapshot was written by format 1; this build reads ' +
+        'format 2 only (run the network again with this build to take a new snapshot) (got 1)',
     )
   }
   assertSameBytes(snapshot(world), before, 'the world changed')

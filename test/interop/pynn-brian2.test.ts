@@ -47,42 +47,50 @@ test('python3 has PyNN 0.10 and Brian2', () => {
   assert.ok(pynn.startsWith('0.10'), `PyNN ${pynn}`)
 })
 
-test("coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs's rates (each seed within 20 %, means within 10 %)", async () => {
-  const seeds = [1, 2, 3]
-  const rows = seeds.map((seed) => {
-    const net = coba({ scale: 0.1, seed })
-    const t0 = performance.now()
-    const ex = exportPyNN(net.world, { durationMs: 1000, groups: net.groups, dataFile: `coba-${seed}.npz`, scriptName: `coba-${seed}.py` })
-    const exportSeconds = (performance.now() - t0) / 1000
-    assert.ok(ex.data !== null && ex.synapsesExact)
-    const path = write(`coba-${seed}.py`, ex)
-    run(net.world, 1000)
-    const rates = summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, 1000).rates
-    return { seed, path, rates, exportSeconds, synapses: ex.synapses }
-  })
-  const py = await pool(
-    rows.map((r) => () => runScript(r.path)),
-    2,
-  )
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-  rows.forEach((r, k) => {
-    const p = py[k].result
-    console.log(
-      `  seed ${r.seed}: spikecs E ${r.rates.E.toFixed(2)} I ${r.rates.I.toFixed(2)} Hz; PyNN/Brian2 E ${p.rates.E.toFixed(2)} ` +
-        `I ${p.rates.I.toFixed(2)} Hz (${r.synapses} synapses; export ${r.exportSeconds.toFixed(2)} s; Python build ` +
-        `${p.buildSeconds.toFixed(1)} s, run ${p.runSeconds.toFixed(1)} s, wall ${py[k].seconds.toFixed(1)} s)`,
+test(
+  "coba, 400 neurons, exact connectivity: PyNN/Brian2 reproduces spikecs's rates (each seed within " + '20 %, means within 10 %)',
+  async () => {
+    const seeds = [1, 2, 3]
+    const rows = seeds.map((seed) => {
+      const net = coba({ scale: 0.1, seed })
+      const t0 = performance.now()
+      const ex = exportPyNN(net.world, {
+        durationMs: 1000,
+        groups: net.groups,
+        dataFile: `coba-${seed}.npz`,
+        scriptName: `coba-${seed}.py`,
+      })
+      const exportSeconds = (performance.now() - t0) / 1000
+      assert.ok(ex.data !== null && ex.synapsesExact)
+      const path = write(`coba-${seed}.py`, ex)
+      run(net.world, 1000)
+      const rates = summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, 1000).rates
+      return { seed, path, rates, exportSeconds, synapses: ex.synapses }
+    })
+    const py = await pool(
+      rows.map((r) => () => runScript(r.path)),
+      2,
     )
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+    rows.forEach((r, k) => {
+      const p = py[k].result
+      console.log(
+        `  seed ${r.seed}: spikecs E ${r.rates.E.toFixed(2)} I ${r.rates.I.toFixed(2)} Hz; PyNN/Brian2 E ${p.rates.E.toFixed(2)} ` +
+          `I ${p.rates.I.toFixed(2)} Hz (${r.synapses} synapses; export ${r.exportSeconds.toFixed(2)} s; Python build ` +
+          `${p.buildSeconds.toFixed(1)} s, run ${p.runSeconds.toFixed(1)} s, wall ${py[k].seconds.toFixed(1)} s)`,
+      )
+      for (const g of ['E', 'I']) {
+        assert.ok(Math.abs(p.rates[g] / r.rates[g] - 1) < 0.2, `seed ${r.seed} ${g}: PyNN ${p.rates[g]} vs spikecs ${r.rates[g]}`)
+      }
+    })
     for (const g of ['E', 'I']) {
-      assert.ok(Math.abs(p.rates[g] / r.rates[g] - 1) < 0.2, `seed ${r.seed} ${g}: PyNN ${p.rates[g]} vs spikecs ${r.rates[g]}`)
+      const s = mean(rows.map((r) => r.rates[g])),
+        p = mean(py.map((x) => x.result.rates[g]))
+      console.log(`  mean ${g}: spikecs ${s.toFixed(2)} Hz, PyNN/Brian2 ${p.toFixed(2)} Hz (${((p / s - 1) * 100).toFixed(1)} %)`)
+      assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: PyNN ${p} vs spikecs ${s}`)
     }
-  })
-  for (const g of ['E', 'I']) {
-    const s = mean(rows.map((r) => r.rates[g])),
-      p = mean(py.map((x) => x.result.rates[g]))
-    console.log(`  mean ${g}: spikecs ${s.toFixed(2)} Hz, PyNN/Brian2 ${p.toFixed(2)} Hz (${((p / s - 1) * 100).toFixed(1)} %)`)
-    assert.ok(Math.abs(p / s - 1) < 0.1, `3-seed mean ${g}: PyNN ${p} vs spikecs ${s}`)
-  }
-})
+  },
+)
 
 test("single-synapse PSPs: same amplitude, same peak time after the one-tick offset of Brian2's delivery", async () => {
   const dt = 0.1

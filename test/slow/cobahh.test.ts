@@ -52,7 +52,9 @@ for (const [kernel, seed] of [
     const E = stats(ticks, indices, net.pops.E.start, 3200, 1),
       I = stats(ticks, indices, net.pops.I.start, 800, 1)
     console.log(
-      `cobahh ${kernel} seed ${seed} 1 s: E ${E.rateHz.toFixed(2)} Hz CV ${E.cv.toFixed(3)} (${E.neurons}), I ${I.rateHz.toFixed(2)} Hz CV ${I.cv.toFixed(3)} (${I.neurons}); run ${(ms / 1000).toFixed(1)} s`,
+      `cobahh ${kernel} seed ${seed} 1 s: E ${E.rateHz.toFixed(2)} Hz CV ${E.cv.toFixed(3)} ` +
+        `(${E.neurons}), I ${I.rateHz.toFixed(2)} Hz CV ${I.cv.toFixed(3)} (${I.neurons}); run ` +
+        `${(ms / 1000).toFixed(1)} s`,
     )
     for (const [name, s] of [
       ['E', E],

@@ -368,7 +368,11 @@ function checkState(world: World): void {
  * SpikecsError out of `buildNetwork` must match one of these whole-message patterns, each naming the object,
  * the parameter, the requirement and the value. Anything else — another message, another exception — fails.
  */
-const OBJECT = String.raw`(world|population 'P\d' \(Lif(Ref)?(LTC)?\)|input 'in\d'|projection 'proj\d' \((Full|Half)ProjAlignPost(Mg)?\)( comm (EventJitFP(Homo|Uniform|Normal)Linear|EventCSRLinear( FixedProb| FromList)?|One2One|All2All|Linear)| synapse (Expon|DualExponV2)| output (COBA|CUBA|MgBlock))?)`
+const OBJECT =
+  String.raw`(world|population 'P\d' \(Lif(Ref)?(LTC)?\)|input 'in\d'|projection 'proj\d' ` +
+  String.raw`\((Full|Half)ProjAlignPost(Mg)?\)( comm (EventJitFP(Homo|Uniform|Normal)Linear|EventCSRLinear( ` +
+  `FixedProb| FromList)?|One2One|All2All|Linear)| synapse (Expon|DualExponV2)| output ` +
+  `(COBA|CUBA|MgBlock))?)`
 const PARAM = String.raw`[A-Za-z][\w.]*(\[\d+\])?`
 const NUMBER = String.raw`-?\d+(\.\d+)?(e[-+]?\d+)?`
 export const DOCUMENTED_REFUSALS: readonly RegExp[] = [
@@ -383,7 +387,8 @@ export const DOCUMENTED_REFUSALS: readonly RegExp[] = [
   String.raw`tauRise must differ from tauDecay \(${NUMBER}\) \(got .+\)`,
   String.raw`nPre must equal nPost \(\d+\) for one-to-one connectivity \(got \d+\)`,
   String.raw`includeSelf needs pre and post to be the same population \(got false\)`,
-  String.raw`delay must be a whole number of ticks of dt = ${NUMBER} ms \(it is ${NUMBER} ticks; pass roundDelay: true to round\) \(got ${NUMBER}\)`,
+  String.raw`delay must be a whole number of ticks of dt = ${NUMBER} ms \(it is ${NUMBER} ticks; pass ` +
+    String.raw`roundDelay: true to round\) \(got ${NUMBER}\)`,
   // Shapes of initial values and inputs; synapses that cannot be post-aligned.
   String.raw`v0 must be a number, an array with one value per element, normal\(mean, std\) or uniform\(low, high\) \(got .+\)`,
   String.raw`(v0|value) must have one value per neuron \(\d+\) \(got .+\)`,

@@ -103,7 +103,8 @@ export interface NetOptions {
 
 /**
  * A random network: 2–3 LIF populations of the four models with per-neuron inputs near threshold; 4–6
- * projections of the four kinds (the first on the spike buffer; full ones with delays among 0.1, 0.3, 0.7, 1.2, 2.3 ms and none, half ones on
+ * projections of the four kinds (the first on the spike buffer; full ones with delays among 0.1, 0.3, 0.7, 1.2, 2.3 ms and none, half
+ * ones on
  * queue slices at latencies 1–5 or on the spike buffer), every comm kind above, random synapse and output
  * models (defaults sometimes left to spikecs), labels; then the Mg partner of an Mg projection: the other
  * projection kind with an equal synapse, output and label onto the same post, so full and half merge.

@@ -107,7 +107,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'population name with line breaks inside (script injection)',
     () => addPopulation(createWorld(), 'E\nimport os; os.system("echo PWNED")\nX', LifRef({ size: 1 })),
-    'population: name must not contain control characters or line separators (U+000A at index 1) (got "E\\nimport os; os.system(\\"echo PWNED\\")\\nX")',
+    'population: name must not contain control characters or line separators (U+000A at index 1) ' +
+      '(got "E\\nimport os; os.system(\\"echo PWNED\\")\\nX")',
   ],
   [
     'projection name with a Unicode line separator',
@@ -161,7 +162,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'parameter record that is not an object',
     () => full(net(), { comm: All2All(7 as never) }),
-    "projection 'P' (FullProjAlignPost) comm All2All: parameters must be an object of parameters (known: nPre, nPost, weight, includeSelf) (got 7)",
+    "projection 'P' (FullProjAlignPost) comm All2All: parameters must be an object of parameters " +
+      '(known: nPre, nPost, weight, includeSelf) (got 7)',
   ],
   [
     'NaN in a per-neuron value array',
@@ -211,7 +213,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'restore: newer format',
     () => restoreInto(blob((_, v) => v.setUint32(4, SNAPSHOT_FORMAT + 7, true))),
-    `restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer spikecs than this one (got ${SNAPSHOT_FORMAT + 7})`,
+    `restore: format version must be <= ${SNAPSHOT_FORMAT}: the snapshot was written by a newer ` +
+      `spikecs than this one (got ${SNAPSHOT_FORMAT + 7})`,
   ],
   [
     'restore: another dtype',
@@ -225,12 +228,18 @@ const cases: [string, () => unknown, string | RegExp][] = [
       addSpikeMonitor(n.world, n.E)
       restoreInto(blob(), n.world)
     },
-    /^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is of a different network; line 4: this world has monitor #3 "spikes0" spikes pops=1 ticks=\[0,2147483647\) every=1 max=67108864 ring=false width=0 column=- probe=-; the snapshot has column owner=1 "V" state length=8 \(got "0x[0-9a-f]{16}"\)$/,
+    new RegExp(
+      String.raw`^restore: structure hash must be 0x[0-9a-f]{16} \(this world's network\): the snapshot is ` +
+        `of a different network; line 4: this world has monitor #3 "spikes0" spikes pops=1 ` +
+        String.raw`ticks=\[0,2147483647\) every=1 max=67108864 ring=false width=0 column=- probe=-; the ` +
+        String.raw`snapshot has column owner=1 "V" state length=8 \(got "0x[0-9a-f]{16}"\)$`,
+    ),
   ],
   [
     'restore: older format',
     () => restoreInto(blob((_, v) => v.setUint32(4, 1, true))),
-    'restore: format version must be 2: the snapshot was written by format 1; this build reads format 2 only (run the network again with this build to take a new snapshot) (got 1)',
+    'restore: format version must be 2: the snapshot was written by format 1; this build reads ' +
+      'format 2 only (run the network again with this build to take a new snapshot) (got 1)',
   ],
   [
     'restore: a component the world lacks',
@@ -239,13 +248,16 @@ const cases: [string, () => unknown, string | RegExp][] = [
       addComponent(n.world, n.E.eid, defineComponent('Rate', { columns: { r: 'f64' } }))
       restoreInto(snapshot(n.world))
     },
-    `restore: component must be registered in this world: the snapshot holds component 'Rate' (component "Rate" schema fields= columns=r:f64 entities=1:8) and this world has no component of that name (define it and attach it as in the world the snapshot was taken from) (got "Rate")`,
+    `restore: component must be registered in this world: the snapshot holds component 'Rate' ` +
+      `(component "Rate" schema fields= columns=r:f64 entities=1:8) and this world has no component of ` +
+      `that name (define it and attach it as in the world the snapshot was taken from) (got "Rate")`,
   ],
   // --- components
   [
     'component field default a snapshot cannot hold',
     () => defineComponent('C', { fields: { at: new Date(0) as never } }),
-    `component 'C': fields.at must be a number, a boolean, a string or an array of numbers (what a snapshot can hold) (got "1970-01-01T00:00:00.000Z")`,
+    `component 'C': fields.at must be a number, a boolean, a string or an array of numbers (what a ` +
+      `snapshot can hold) (got "1970-01-01T00:00:00.000Z")`,
   ],
   [
     'component attached to an entity that does not exist',
@@ -296,7 +308,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'initializer of the wrong kind',
     () => addPopulation(createWorld(), 'E', LifRef({ size: 3, v0: 'rest' as never })),
-    `population 'E' (LifRef): v0 must be a number, an array with one value per element, normal(mean, std) or uniform(low, high) (got "rest")`,
+    `population 'E' (LifRef): v0 must be a number, an array with one value per element, normal(mean, ` +
+      `std) or uniform(low, high) (got "rest")`,
   ],
   // --- projections
   [
@@ -306,12 +319,15 @@ const cases: [string, () => unknown, string | RegExp][] = [
       step(n.world)
       full(n)
     },
-    "projection 'P': world.tick must be 0: populations and projections are added before the first step (monitors and inputs may come later) (got 1)",
+    "projection 'P': world.tick must be 0: populations and projections are added before the first " +
+      'step (monitors and inputs may come later) (got 1)',
   ],
   [
     'projection description that is not one',
     () => addProjection(net().world, 'P', { kind: 'ProjAlignPre' } as never),
-    `projection 'P': kind must be one of HalfProjAlignPostMg, FullProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost (build it with e.g. FullProjAlignPostMg({...})) (got "ProjAlignPre")`,
+    `projection 'P': kind must be one of HalfProjAlignPostMg, FullProjAlignPostMg, ` +
+      `HalfProjAlignPost, FullProjAlignPost (build it with e.g. FullProjAlignPostMg({...})) (got ` +
+      `"ProjAlignPre")`,
   ],
   [
     'empty output label',
@@ -388,7 +404,9 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'unknown comm layer',
     () => comm({ kind: 'Conv2d', p: {} }),
-    `projection 'P' (FullProjAlignPost): comm is not a comm layer (known: EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear, stored(…)) (got "Conv2d")`,
+    `projection 'P' (FullProjAlignPost): comm is not a comm layer (known: EventJitFPHomoLinear, ` +
+      `EventJitFPUniformLinear, EventJitFPNormalLinear, EventCSRLinear, One2One, All2All, Linear, ` +
+      `JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear, CSRLinear, stored(…)) (got "Conv2d")`,
   ],
   [
     'uniform weights with wHigh < wLow',
@@ -433,7 +451,9 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'connector that is not one',
     () => comm(EventCSRLinear({ conn: { kind: 'Ring' } as never, weight: 1 })),
-    `projection 'P' (FullProjAlignPost) comm EventCSRLinear: conn must be a connector: FixedProb({ prob }), FixedPostNum({ num }), FixedPreNum({ num }) or FromList({ pre, post }) (got {"kind":"Ring"})`,
+    `projection 'P' (FullProjAlignPost) comm EventCSRLinear: conn must be a connector: FixedProb({ ` +
+      `prob }), FixedPostNum({ num }), FixedPreNum({ num }) or FromList({ pre, post }) (got ` +
+      `{"kind":"Ring"})`,
   ],
   [
     'explicit list with post shorter than pre',
@@ -448,7 +468,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'explicit list without any weight',
     () => comm(EventCSRLinear({ conn: FromList({ pre: [0], post: [0] }) })),
-    "projection 'P' (FullProjAlignPost) comm EventCSRLinear: weight is required (a number, one value per synapse, or an initializer) unless FromList gives weights (got undefined)",
+    "projection 'P' (FullProjAlignPost) comm EventCSRLinear: weight is required (a number, one value " +
+      'per synapse, or an initializer) unless FromList gives weights (got undefined)',
   ],
   [
     'explicit list with per-synapse weights of the wrong length',
@@ -458,12 +479,14 @@ const cases: [string, () => unknown, string | RegExp][] = [
   [
     'FixedProb without self-connections between two populations',
     () => comm(EventCSRLinear({ conn: FixedProb({ prob: 0.5, includeSelf: false }), weight: 1 })),
-    "projection 'P' (FullProjAlignPost) comm EventCSRLinear FixedProb: includeSelf needs pre and post to be the same population (got false)",
+    "projection 'P' (FullProjAlignPost) comm EventCSRLinear FixedProb: includeSelf needs pre and " +
+      'post to be the same population (got false)',
   ],
   [
     'FixedProb with an array of weights',
     () => comm(EventCSRLinear({ conn: FixedProb({ prob: 0.5 }), weight: [1, 2] })),
-    "projection 'P' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an initializer (normal/uniform) with FixedProb (got array of length 2)",
+    "projection 'P' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an " +
+      'initializer (normal/uniform) with FixedProb (got array of length 2)',
   ],
   [
     'FixedProb storing more synapses than CSR holds',
@@ -482,7 +505,8 @@ const cases: [string, () => unknown, string | RegExp][] = [
         }),
       )
     },
-    "projection 'AA' (FullProjAlignPost) comm EventCSRLinear FixedProb: prob would store about 3240000000 synapses, more than CSR holds (2147483647); use EventJitFPHomoLinear (got 0.9)",
+    "projection 'AA' (FullProjAlignPost) comm EventCSRLinear FixedProb: prob would store about " +
+      '3240000000 synapses, more than CSR holds (2147483647); use EventJitFPHomoLinear (got 0.9)',
   ],
   // --- inputs
   [

@@ -135,7 +135,10 @@ const cases: [string, () => unknown, RegExp][] = [
   [
     'unknown neuron model',
     () => addPopulation(createWorld(), 'E', { model: 'Izh', size: 1, given: {} }),
-    /^population 'E': model is not a neuron model \(known: Lif, LifRef, LifLTC, LifRefLTC, ExpIF, [^)]*Izhikevich, [^)]*HH, HHLTC, PoissonGroup, SpikeTimeGroup\) \(got "Izh"\)$/,
+    new RegExp(
+      String.raw`^population 'E': model is not a neuron model \(known: Lif, LifRef, LifLTC, LifRefLTC, ` +
+        String.raw`ExpIF, [^)]*Izhikevich, [^)]*HH, HHLTC, PoissonGroup, SpikeTimeGroup\) \(got "Izh"\)$`,
+    ),
   ],
   [
     'duplicate name',
@@ -164,7 +167,10 @@ const cases: [string, () => unknown, RegExp][] = [
         FullProjAlignPost({ pre: E, comm: EventJitFPHomoLinear({ nPre: 4000, prob: 0.02, weight: 0.6 }), ...base(), post: I }),
       )
     },
-    /^projection 'E2I' \(FullProjAlignPost\) comm EventJitFPHomoLinear: nPre does not match the projection's presynaptic size \(3200\) \(got 4000\)$/,
+    new RegExp(
+      String.raw`^projection 'E2I' \(FullProjAlignPost\) comm EventJitFPHomoLinear: nPre does not match ` +
+        String.raw`the projection's presynaptic size \(3200\) \(got 4000\)$`,
+    ),
   ],
   [
     'comm nPost does not match post',
@@ -176,7 +182,10 @@ const cases: [string, () => unknown, RegExp][] = [
         FullProjAlignPost({ pre: E, comm: EventJitFPHomoLinear({ nPost: 3200, prob: 0.02, weight: 0.6 }), ...base(), post: I }),
       )
     },
-    /^projection 'E2I' \(FullProjAlignPost\) comm EventJitFPHomoLinear: nPost does not match the post population size \(800\) \(got 3200\)$/,
+    new RegExp(
+      String.raw`^projection 'E2I' \(FullProjAlignPost\) comm EventJitFPHomoLinear: nPost does not match ` +
+        String.raw`the post population size \(800\) \(got 3200\)$`,
+    ),
   ],
   [
     'probability above 1',
@@ -220,7 +229,10 @@ const cases: [string, () => unknown, RegExp][] = [
       const { world, E } = net()
       addProjection(world, 'EE', FullProjAlignPost({ pre: E, delay: 1e7, comm: One2One({ weight: 1 }), ...base(), post: E }))
     },
-    /^projection 'EE' \(FullProjAlignPost\): delay must be at most 100000 ticks \(10000 ms at dt = 0.1 ms\): the delay queue keeps one spike list per tick \(got 10000000\)$/,
+    new RegExp(
+      String.raw`^projection 'EE' \(FullProjAlignPost\): delay must be at most 100000 ticks \(10000 ms at ` +
+        String.raw`dt = 0.1 ms\): the delay queue keeps one spike list per tick \(got 10000000\)$`,
+    ),
   ],
   [
     'queue-slice latency beyond the bound',
@@ -270,7 +282,10 @@ const cases: [string, () => unknown, RegExp][] = [
       const { world, E } = net()
       addProjection(world, 'EE', FullProjAlignPostMg({ pre: E, comm: One2One({ weight: 1 }), syn: NMDA(), out: COBA({ E: 0 }), post: E }))
     },
-    /^projection 'EE' \(FullProjAlignPostMg\): syn cannot be an align-post synapse: its state is not linear in its input .* \(got "NMDA"\)$/,
+    new RegExp(
+      String.raw`^projection 'EE' \(FullProjAlignPostMg\): syn cannot be an align-post synapse: its state ` +
+        String.raw`is not linear in its input .* \(got "NMDA"\)$`,
+    ),
   ],
   [
     'COBA without E',

@@ -69,7 +69,8 @@ const typeCases: [string, () => unknown, string][] = [
   [
     'a null CSR weight with FixedProb',
     () => proj({ comm: EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: null as never }) }),
-    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an initializer (normal/uniform) with FixedProb (got null)",
+    "projection 'p' (FullProjAlignPost) comm EventCSRLinear: weight must be a number or an " +
+      'initializer (normal/uniform) with FixedProb (got null)',
   ],
   [
     'a null CSR weight with FromList',
@@ -79,12 +80,14 @@ const typeCases: [string, () => unknown, string][] = [
   [
     'null output parameters',
     () => proj({ out: MgBlock(null as never) }),
-    "projection 'p' (FullProjAlignPost) output MgBlock: parameters must be an object of parameters (known: E, ccMg, alpha, beta, vOffset) (got null)",
+    "projection 'p' (FullProjAlignPost) output MgBlock: parameters must be an object of parameters " +
+      '(known: E, ccMg, alpha, beta, vOffset) (got null)',
   ],
   [
     'missing comm parameters',
     () => proj({ comm: One2One(undefined as never) }),
-    "projection 'p' (FullProjAlignPost) comm One2One: parameters must be an object of parameters (known: nPre, nPost, weight) (got undefined)",
+    "projection 'p' (FullProjAlignPost) comm One2One: parameters must be an object of parameters " +
+      '(known: nPre, nPost, weight) (got undefined)',
   ],
   [
     'a FromList without pre indices',

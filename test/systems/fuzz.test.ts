@@ -27,7 +27,8 @@ test(`random networks build and run finite, or are refused with a documented Spi
     .map(([k, n]) => `${k} ${n}`)
     .join(', ')
   console.log(
-    `    fuzz: ${stats.built} networks run (${stats.ticks} ticks, ${stats.spikes} spikes), ${stats.refused} refused (${top}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `    fuzz: ${stats.built} networks run (${stats.ticks} ticks, ${stats.spikes} spikes), ` +
+      `${stats.refused} refused (${top}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   )
   assert.is(stats.built + stats.refused, runs)
   assert.ok(stats.built >= runs / 5, `too few networks were accepted: ${stats.built} run, ${stats.refused} refused`)

@@ -162,7 +162,8 @@ export function exportCli(argv: readonly string[], io: CliIO): number {
             : req.out
       io.stderr.write(
         `spikecs: wrote ${files}: ${net.world.nNeurons} neurons, ` +
-          `${ex.synapsesExact ? '' : 'about '}${Math.round(ex.synapses)} synapses (${req.conn}), ${req.durationMs} ms for ${req.simulator}; ` +
+          `${ex.synapsesExact ? '' : 'about '}${Math.round(ex.synapses)} synapses (${req.conn}), ` +
+          `${req.durationMs} ms for ${req.simulator}; ` +
           `build ${((t1 - t0) / 1000).toFixed(2)} s, export ${((t2 - t1) / 1000).toFixed(2)} s\n`,
       )
     }

@@ -179,7 +179,9 @@ export function writeOutputs(prep: PreparedRun): string[] {
         groups: net.groups,
         dtMs: req.dtMs,
         durationMs: req.durationMs,
-        title: `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ${net.world.nNeurons} neurons · ${req.durationMs} ms`,
+        title:
+          `spikecs ${net.preset} · variant ${o.variant} · ${o.conn} · seed ${o.seed} · ` +
+          `${net.world.nNeurons} neurons · ${req.durationMs} ms`,
       })
       return raster.format === 'svg' ? svg : svgToPng(svg)
     })

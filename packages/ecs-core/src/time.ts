@@ -22,7 +22,8 @@ export function msToTicks(object: string, param: string, ms: unknown, dtMs: numb
       object,
       param,
       t,
-      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ticks${roundOption ? `; pass ${roundOption}: true to round` : ''})`,
+      `must be a whole number of ticks of dt = ${dtMs} ms (it is ${exact} ` +
+        `ticks${roundOption ? `; pass ${roundOption}: true to round` : ''})`,
     )
   }
   return ticks

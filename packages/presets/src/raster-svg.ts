@@ -128,7 +128,8 @@ export function rasterSvg(spikes: SpikeTrains, o: RasterOptions): string {
     if (g.start > lo) {
       const y = num(yOf(g.start - 0.5))
       parts.push(
-        `<line class="boundary" x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#888888" stroke-width="0.6" stroke-dasharray="4 3"/>`,
+        `<line class="boundary" x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}" stroke="#888888" ` +
+          `stroke-width="0.6" stroke-dasharray="4 3"/>`,
       )
     }
   }

@@ -128,7 +128,8 @@ const ADD_BUCKET = `
           (local.set $b (i32.shr_u (local.get $j) (i32.const 14)))
           (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $b) (i32.const 2))))
           (local.set $c (i32.load (local.get $a)))
-          (i32.store (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $cap)) (local.get $c)) (i32.const 2))) (local.get $j))
+          (i32.store (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $cap)) (local.get $c))
+            (i32.const 2))) (local.get $j))
           (local.set $c (i32.add (local.get $c) (i32.const 1)))
           (if (i32.eq (local.get $c) (local.get $cap))
             (then
@@ -149,13 +150,15 @@ const GAP_TABLE = `
         (block $found (loop $S
           (br_if $found (i32.ge_u (local.get $L) (local.get $H)))
           (local.set $m2 (i32.shr_u (i32.add (i32.add (local.get $L) (local.get $H)) (i32.const 1)) (i32.const 1)))
-          (if (i32.lt_u (local.get $r) (i32.load (i32.add (local.get $thr) (i32.shl (i32.sub (local.get $m2) (i32.const 1)) (i32.const 2)))))
+          (if (i32.lt_u (local.get $r) (i32.load (i32.add (local.get $thr) (i32.shl (i32.sub (local.get $m2) (i32.const 1))
+            (i32.const 2)))))
             (then (local.set $L (local.get $m2)))
             (else (local.set $H (i32.sub (local.get $m2) (i32.const 1)))))
           (br $S)))`
 
 /** Per spiking row $i: the target to skip ($self ≥ 0: no self-connection) and the row keys $k0, $k1. */
-const ROW_START = `(local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s (local.get $self) (i32.const 0))))
+const ROW_START = `(local.set $skip (select (i32.const -1) (i32.add (local.get $i) (local.get $self)) (i32.lt_s
+  (local.get $self) (i32.const 0))))
       (local.set $x (i32.xor (local.get $i) (i32.const 0x27d4eb2f)))${MIX('$x')}
       (local.set $x (i32.add (local.get $x) (local.get $key)))${MIX('$x')}
       (local.set $k0 (local.get $x))
@@ -167,7 +170,8 @@ const u32 = (x) => `0x${(x >>> 0).toString(16)}`
 const splat2 = (x) => `(v128.const f64x2 ${f64(x)} ${f64(x)})`
 
 const WALK4_LOCALS = `(local $cv v128) (local $v v128) (local $F0 v128) (local $F1 v128) (local $hw v128) (local $kv v128)
-    (local $x0 v128) (local $x1 v128) (local $p0 v128) (local $p1 v128) (local $ev v128) (local $gv v128) (local $invv v128) (local $npv v128)`
+    (local $x0 v128) (local $x1 v128) (local $p0 v128) (local $p1 v128) (local $ev v128) (local $gv v128) (local $invv v128)
+      (local $npv v128)`
 
 /** One f64x2 half of the log-mode gaps: $x{h} = f·(1/f0) − 1, the series, + ln f0, + (e − 32)·ln 2, ·inv, floor, min nPost. */
 function logHalf(h, F, kl0, kl1, evExpr) {
@@ -177,7 +181,8 @@ function logHalf(h, F, kl0, kl1, evExpr) {
     k1 = `(i32x4.extract_lane ${kl1} (local.get $kv))`
   return `
           (local.set ${x} (f64x2.sub (f64x2.mul
-            (v128.or (v128.and (local.get ${F}) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff)) (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
+            (v128.or (v128.and (local.get ${F}) (v128.const i64x2 0x000fffffffffffff 0x000fffffffffffff))
+              (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
             (f64x2.replace_lane 1 (f64x2.splat (f64.load offset=8 ${k0})) (f64.load offset=8 ${k1}))) ${splat2(1)}))
           (local.set ${pv} (f64x2.mul (local.get ${x}) ${splat2(0.2)}))
           (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(-0.25)} (local.get ${pv}))))
@@ -186,7 +191,8 @@ function logHalf(h, F, kl0, kl1, evExpr) {
           (local.set ${pv} (f64x2.mul (local.get ${x}) (f64x2.add ${splat2(1)} (local.get ${pv}))))
           (local.set ${pv} (f64x2.add (f64x2.replace_lane 1 (f64x2.splat (f64.load ${k0})) (f64.load ${k1})) (local.get ${pv})))
           (local.set ${pv} (f64x2.add (f64x2.mul (f64x2.convert_low_i32x4_s ${evExpr}) ${splat2(Math.LN2)}) (local.get ${pv})))
-          (local.set ${pv} (i32x4.trunc_sat_f64x2_s_zero (f64x2.min (f64x2.floor (f64x2.mul (local.get ${pv}) (local.get $invv))) (local.get $npv))))`
+          (local.set ${pv} (i32x4.trunc_sat_f64x2_s_zero (f64x2.min (f64x2.floor (f64x2.mul (local.get ${pv})
+            (local.get $invv))) (local.get $npv))))`
 }
 
 /** One target of the 4-wide walk: `gap` leaves lane `lane`'s gap in $L, then j += 1 + gap; the row ends at nPost. */
@@ -204,7 +210,8 @@ const LOG4_BATCH = `
         (local.set $F1 (f64x2.convert_low_i32x4_u (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $hw) (local.get $hw))))
         (local.set $hw (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $F0) (local.get $F1)))
         (local.set $ev (i32x4.sub (i32x4.shr_u (local.get $hw) (i32.const 20)) (v128.const i32x4 1055 1055 1055 1055)))
-        (local.set $kv (i32x4.add (i32x4.shl (v128.and (i32x4.shr_u (local.get $hw) (i32.const 12)) (v128.const i32x4 255 255 255 255)) (i32.const 4)) (i32x4.splat (local.get $lnt))))
+        (local.set $kv (i32x4.add (i32x4.shl (v128.and (i32x4.shr_u (local.get $hw) (i32.const 12))
+          (v128.const i32x4 255 255 255 255)) (i32.const 4)) (i32x4.splat (local.get $lnt))))
         ${logHalf(0, '$F0', 0, 1, '(local.get $ev)')}
         ${logHalf(1, '$F1', 2, 3, '(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $ev) (local.get $ev))')}
         ;; gaps of the four draws; r = 2^32 − 1 (u = 1) has gap 0

@@ -61,11 +61,13 @@ export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p
     set('nn', `(f32x4.mul ${get('r')} ${get('r')})`),
     set(
       'p',
-      `(f32x4.add (f32x4.add ${splat(1)} ${get('r')}) (f32x4.mul ${get('nn')} (f32x4.add ${splat(0.5)} (f32x4.mul ${get('r')} ${splat(1 / 6)}))))`,
+      `(f32x4.add (f32x4.add ${splat(1)} ${get('r')}) (f32x4.mul ${get('nn')} (f32x4.add ${splat(0.5)} ` +
+        `(f32x4.mul ${get('r')} ${splat(1 / 6)}))))`,
     ),
     set(
       'p',
-      `(f32x4.add ${get('p')} (f32x4.mul (f32x4.mul ${get('nn')} ${get('nn')}) (f32x4.add ${splat(1 / 24)} (f32x4.mul ${get('r')} ${splat(1 / 120)}))))`,
+      `(f32x4.add ${get('p')} (f32x4.mul (f32x4.mul ${get('nn')} ${get('nn')}) (f32x4.add ` +
+        `${splat(1 / 24)} (f32x4.mul ${get('r')} ${splat(1 / 120)}))))`,
     ),
     set('e', `(f32x4.mul ${get('p')} ${splat(Math.exp(EXP_C))})`),
     `(if (v128.any_true (f32x4.gt (f32x4.abs ${get('r')}) ${splat(-EXP_C)})) (then
@@ -76,7 +78,8 @@ export function exp4(r, { splat = splatPooled, names = { r: 'r', nn: 'nn', p: 'p
         set('fx', `(f32x4.sub ${get('fx')} ${splat(12582912.0)})`),
         set(
           'r',
-          `(f32x4.sub (f32x4.sub ${get('ex')} (f32x4.mul ${get('fx')} ${splat(0.693359375)})) (f32x4.mul ${get('fx')} ${splat(-2.1219444e-4)}))`,
+          `(f32x4.sub (f32x4.sub ${get('ex')} (f32x4.mul ${get('fx')} ${splat(0.693359375)})) (f32x4.mul ` +
+            `${get('fx')} ${splat(-2.1219444e-4)}))`,
         ),
         set('p', `(f32x4.add (f32x4.mul ${get('r')} ${splat(1.98756915e-4)}) ${splat(1.3981999507e-3)})`),
         ...[8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map((c) =>
@@ -226,7 +229,8 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
       out.push(
         set(
           'vInf',
-          `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} (f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`,
+          `(f32x4.add ${get('vRest')} (f32x4.mul ${get('R')} ` +
+            `(f32x4.sub (f32x4.add ${get('ii')} ${get('GE')}) (f32x4.mul ${get('G')} ${get('v')}))))`,
         ),
         set('e', get('kV')),
       )
@@ -240,7 +244,8 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
           ? `(v128.and (v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')})) ${valid})`
           : `(v128.and ${get('active')} (f32x4.ge ${get('vn')} ${get('vTh')}))`,
       ),
-      `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ${get('v')} ${get('active')}) ${get('spike')}))`,
+      `(v128.store ${at('V')} (v128.bitselect ${get('vReset')} (v128.bitselect ${get('vn')} ` +
+        `${get('v')} ${get('active')}) ${get('spike')}))`,
       set('bits', `(i32x4.bitmask ${get('spike')})`),
       // Only chunks with a spike write `last` and the spike list (indices ascending).
       `(if ${get('bits')} (then

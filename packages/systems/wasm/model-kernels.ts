@@ -76,7 +76,8 @@ function expF32(fn: Fn, x: string, out: string[]): string {
     set(fx, `(f32x4.sub ${get(fx)} ${fn.splat(12582912.0)})`),
     set(
       r,
-      `(f32x4.sub (f32x4.sub ${get(ex)} (f32x4.mul ${get(fx)} ${fn.splat(0.693359375)})) (f32x4.mul ${get(fx)} ${fn.splat(-2.1219444e-4)}))`,
+      `(f32x4.sub (f32x4.sub ${get(ex)} (f32x4.mul ${get(fx)} ${fn.splat(0.693359375)})) (f32x4.mul ` +
+        `${get(fx)} ${fn.splat(-2.1219444e-4)}))`,
     ),
     set(p, `(f32x4.add (f32x4.mul ${get(r)} ${fn.splat(1.98756915e-4)}) ${fn.splat(1.3981999507e-3)})`),
     ...[8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1].map((c) =>

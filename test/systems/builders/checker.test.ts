@@ -71,11 +71,13 @@ for (const dtype of ['float32', 'float64'] as const) {
           ['V', `population 'E': V[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`],
           [
             'g',
-            `synapse state of projection 'EE' onto 'E': g[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`,
+            `synapse state of projection 'EE' onto 'E': g[3] must stay finite (checker 'c'); it did not at ` +
+              `tick 10 (got ${label.replace('+', '')})`,
           ],
           [
             'gDecay',
-            `synapse state of projection 'X' onto 'E': gDecay[3] must stay finite (checker 'c'); it did not at tick 10 (got ${label.replace('+', '')})`,
+            `synapse state of projection 'X' onto 'E': gDecay[3] must stay finite (checker 'c'); it did not ` +
+              `at tick 10 (got ${label.replace('+', '')})`,
           ],
         ] as const) {
           const { world, E } = quiet(dtype, fuse)

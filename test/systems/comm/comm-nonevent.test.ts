@@ -177,50 +177,53 @@ function gradedDelta(comm: CommDesc, pairs: [number, number][], valueBuffer = tr
   return { delta: Array.from(proj.state.cond.array), proj }
 }
 
-test('a graded input scales the non-event current: Δ_j = Σ_i w_ij·x_i over the matrix; the event form counts each listed index once', () => {
-  const pairs: [number, number][] = [
-    [3, 0.5],
-    [17, 2],
-    [40, -1.5],
-    [41, 3],
-    [199, 0.25],
-  ]
-  for (const comm of [JitFPNormalLinear({ prob: 0.3, wMu: 1, wSigma: 0.5 }), JitFPHomoLinear({ prob: 0.3, weight: 0.8 })]) {
-    const { delta, proj } = gradedDelta(comm, pairs)
-    const { targets, weights } = jitRows(proj.comm, 200)
-    const want = new Array(300).fill(0)
-    for (const [i, x] of pairs)
-      targets[i].forEach((j, k) => {
-        want[j] += weights[i][k] * x
-      })
-    assert.ok(want.some((x) => x !== 0))
-    for (let j = 0; j < 300; j++) assert.ok(Math.abs(delta[j] - want[j]) < 1e-12, `post ${j}: ${delta[j]} vs ${want[j]}`)
-    // Twice the values, twice the current; values 1 equal the spike input.
-    const twice = gradedDelta(
-      comm,
-      pairs.map(([i, x]) => [i, 2 * x]),
-    )
-    for (let j = 0; j < 300; j++) assert.ok(Math.abs(twice.delta[j] - 2 * want[j]) < 1e-12)
-    assert.equal(
-      gradedDelta(
+test(
+  'a graded input scales the non-event current: Δ_j = Σ_i w_ij·x_i over the matrix; the event form ' + 'counts each listed index once',
+  () => {
+    const pairs: [number, number][] = [
+      [3, 0.5],
+      [17, 2],
+      [40, -1.5],
+      [41, 3],
+      [199, 0.25],
+    ]
+    for (const comm of [JitFPNormalLinear({ prob: 0.3, wMu: 1, wSigma: 0.5 }), JitFPHomoLinear({ prob: 0.3, weight: 0.8 })]) {
+      const { delta, proj } = gradedDelta(comm, pairs)
+      const { targets, weights } = jitRows(proj.comm, 200)
+      const want = new Array(300).fill(0)
+      for (const [i, x] of pairs)
+        targets[i].forEach((j, k) => {
+          want[j] += weights[i][k] * x
+        })
+      assert.ok(want.some((x) => x !== 0))
+      for (let j = 0; j < 300; j++) assert.ok(Math.abs(delta[j] - want[j]) < 1e-12, `post ${j}: ${delta[j]} vs ${want[j]}`)
+      // Twice the values, twice the current; values 1 equal the spike input.
+      const twice = gradedDelta(
         comm,
-        pairs.map(([i]) => [i, 1]),
-      ).delta,
-      gradedDelta(comm, pairs, false).delta,
-    )
-  }
-  // The event layer ignores the magnitude: the same as spikes at the listed indices.
-  const ev = gradedDelta(EventJitFPHomoLinear({ prob: 0.3, weight: 0.8 }), pairs).delta
-  assert.equal(ev, gradedDelta(EventJitFPHomoLinear({ prob: 0.3, weight: 0.8 }), pairs, false).delta)
-  // Stored per-synapse weights.
-  const list = { pre: [3, 3, 17, 40, 199], post: [0, 5, 5, 299, 0], weight: [1, 2, 3, 4, 5] }
-  const csr = gradedDelta(CSRLinear({ conn: FromList(list) }), pairs).delta
-  const want = new Array(300).fill(0)
-  list.pre.forEach((i, k) => {
-    want[list.post[k]] += list.weight[k] * (pairs.find((p) => p[0] === i)?.[1] ?? 0)
-  })
-  assert.equal(csr, want)
-})
+        pairs.map(([i, x]) => [i, 2 * x]),
+      )
+      for (let j = 0; j < 300; j++) assert.ok(Math.abs(twice.delta[j] - 2 * want[j]) < 1e-12)
+      assert.equal(
+        gradedDelta(
+          comm,
+          pairs.map(([i]) => [i, 1]),
+        ).delta,
+        gradedDelta(comm, pairs, false).delta,
+      )
+    }
+    // The event layer ignores the magnitude: the same as spikes at the listed indices.
+    const ev = gradedDelta(EventJitFPHomoLinear({ prob: 0.3, weight: 0.8 }), pairs).delta
+    assert.equal(ev, gradedDelta(EventJitFPHomoLinear({ prob: 0.3, weight: 0.8 }), pairs, false).delta)
+    // Stored per-synapse weights.
+    const list = { pre: [3, 3, 17, 40, 199], post: [0, 5, 5, 299, 0], weight: [1, 2, 3, 4, 5] }
+    const csr = gradedDelta(CSRLinear({ conn: FromList(list) }), pairs).delta
+    const want = new Array(300).fill(0)
+    list.pre.forEach((i, k) => {
+      want[list.post[k]] += list.weight[k] * (pairs.find((p) => p[0] === i)?.[1] ?? 0)
+    })
+    assert.equal(csr, want)
+  },
+)
 
 test("dense layers (One2One, All2All, Linear) multiply a value buffer's values, as BrainPy's OneToOne/AllToAll/Linear", () => {
   const pairs: [number, number][] = [
@@ -255,65 +258,69 @@ test("dense layers (One2One, All2All, Linear) multiply a value buffer's values, 
   assert.equal(delta(Linear({ W }), 2, true), [2, 3])
 })
 
-test('FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, no self pair when excluded, deterministic per name and seed', () => {
-  const rowsOf = (p: ProjectionData) => {
-    const c = p.comm as Extract<CommData, { kind: 'EventCSRLinear' | 'CSRLinear' }>
-    return Array.from({ length: c.nPre }, (_, i) => Array.from(c.indices.array.subarray(c.indptr.array[i], c.indptr.array[i + 1])))
-  }
-  const { world, pre, post } = twoPops(3, 'float32', 2000, 500)
-  const out = rowsOf(project(world, pre, post, EventCSRLinear({ conn: FixedPostNum({ num: 20 }), weight: 1 }), 'out'))
-  out.forEach((r, i) => {
-    assert.is(r.length, 20, `row ${i}`)
-    assert.is(new Set(r).size, 20)
-  })
-  // In-degrees of a fixed out-degree matrix: total exactly 2000·20, each post ~ Binomial(2000, 20/500):
-  // mean 80, variance 76.8; the sample variance over 500 posts within ±35% (5 × its relative sd √(2/499)).
-  const inDeg = new Array(500).fill(0)
-  out.flat().forEach((j) => inDeg[j]++)
-  const m = moments(inDeg)
-  assert.is(m.mean, 80)
-  assert.ok(Math.abs(m.variance / 76.8 - 1) < 0.35, `in-degree variance ${m.variance}`)
-  const inRows = rowsOf(project(world, pre, post, CSRLinear({ conn: FixedPreNum({ num: 30 }), weight: 1 }), 'in'))
-  const byPost: number[][] = Array.from({ length: 500 }, () => [])
-  inRows.forEach((r, i) => r.forEach((j) => byPost[j].push(i)))
-  byPost.forEach((s, j) => {
-    assert.is(s.length, 30, `post ${j}`)
-    assert.is(new Set(s).size, 30)
-  })
-  // The same population without self pairs: the degree stays exact.
-  const w2 = createWorld({ seed: 3 })
-  const E = addPopulation(w2, 'E', LifRef({ size: 300 }))
-  for (const conn of [FixedPostNum({ num: 299, includeSelf: false }), FixedPreNum({ num: 40, includeSelf: false })]) {
-    const rows = rowsOf(
-      addProjection(
-        w2,
-        conn.kind,
-        FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn, weight: 1 }), syn: Expon(), out: CUBA(), post: E }),
-      ),
-    )
-    rows.forEach((r, i) => assert.ok(!r.includes(i), `no self pair in row ${i}`))
-    if (conn.kind === 'FixedPostNum') rows.forEach((r) => assert.is(r.length, 299))
-    else {
-      const deg = new Array(300).fill(0)
-      rows.flat().forEach((j) => deg[j]++)
-      assert.ok(deg.every((d) => d === 40))
+test(
+  'FixedPostNum / FixedPreNum: exact out- and in-degrees, distinct partners, no self pair when ' +
+    'excluded, deterministic per name and seed',
+  () => {
+    const rowsOf = (p: ProjectionData) => {
+      const c = p.comm as Extract<CommData, { kind: 'EventCSRLinear' | 'CSRLinear' }>
+      return Array.from({ length: c.nPre }, (_, i) => Array.from(c.indices.array.subarray(c.indptr.array[i], c.indptr.array[i + 1])))
     }
-  }
-  // With replacement: exactly num per row, repeats allowed and, for num > nPost, certain.
-  const fresh = (seed: number, nPre: number, nPost: number, comm: CommDesc, name: string) => {
-    const t = twoPops(seed, 'float32', nPre, nPost)
-    return rowsOf(project(t.world, t.pre, t.post, comm, name))
-  }
-  const multi = fresh(4, 50, 10, EventCSRLinear({ conn: FixedPostNum({ num: 25, allowMultiConn: true }), weight: 1 }), 'multi')
-  multi.forEach((r) => {
-    assert.is(r.length, 25)
-    assert.ok(new Set(r).size < 25)
-  })
-  // Deterministic: the same name and seed give the same rows; another seed other rows.
-  assert.equal(fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20 }), weight: 1 }), 'out'), out)
-  const other = fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20, seed: 99 }), weight: 1 }), 'out')
-  assert.not.equal(other, out)
-})
+    const { world, pre, post } = twoPops(3, 'float32', 2000, 500)
+    const out = rowsOf(project(world, pre, post, EventCSRLinear({ conn: FixedPostNum({ num: 20 }), weight: 1 }), 'out'))
+    out.forEach((r, i) => {
+      assert.is(r.length, 20, `row ${i}`)
+      assert.is(new Set(r).size, 20)
+    })
+    // In-degrees of a fixed out-degree matrix: total exactly 2000·20, each post ~ Binomial(2000, 20/500):
+    // mean 80, variance 76.8; the sample variance over 500 posts within ±35% (5 × its relative sd √(2/499)).
+    const inDeg = new Array(500).fill(0)
+    out.flat().forEach((j) => inDeg[j]++)
+    const m = moments(inDeg)
+    assert.is(m.mean, 80)
+    assert.ok(Math.abs(m.variance / 76.8 - 1) < 0.35, `in-degree variance ${m.variance}`)
+    const inRows = rowsOf(project(world, pre, post, CSRLinear({ conn: FixedPreNum({ num: 30 }), weight: 1 }), 'in'))
+    const byPost: number[][] = Array.from({ length: 500 }, () => [])
+    inRows.forEach((r, i) => r.forEach((j) => byPost[j].push(i)))
+    byPost.forEach((s, j) => {
+      assert.is(s.length, 30, `post ${j}`)
+      assert.is(new Set(s).size, 30)
+    })
+    // The same population without self pairs: the degree stays exact.
+    const w2 = createWorld({ seed: 3 })
+    const E = addPopulation(w2, 'E', LifRef({ size: 300 }))
+    for (const conn of [FixedPostNum({ num: 299, includeSelf: false }), FixedPreNum({ num: 40, includeSelf: false })]) {
+      const rows = rowsOf(
+        addProjection(
+          w2,
+          conn.kind,
+          FullProjAlignPost({ pre: E, comm: EventCSRLinear({ conn, weight: 1 }), syn: Expon(), out: CUBA(), post: E }),
+        ),
+      )
+      rows.forEach((r, i) => assert.ok(!r.includes(i), `no self pair in row ${i}`))
+      if (conn.kind === 'FixedPostNum') rows.forEach((r) => assert.is(r.length, 299))
+      else {
+        const deg = new Array(300).fill(0)
+        rows.flat().forEach((j) => deg[j]++)
+        assert.ok(deg.every((d) => d === 40))
+      }
+    }
+    // With replacement: exactly num per row, repeats allowed and, for num > nPost, certain.
+    const fresh = (seed: number, nPre: number, nPost: number, comm: CommDesc, name: string) => {
+      const t = twoPops(seed, 'float32', nPre, nPost)
+      return rowsOf(project(t.world, t.pre, t.post, comm, name))
+    }
+    const multi = fresh(4, 50, 10, EventCSRLinear({ conn: FixedPostNum({ num: 25, allowMultiConn: true }), weight: 1 }), 'multi')
+    multi.forEach((r) => {
+      assert.is(r.length, 25)
+      assert.ok(new Set(r).size < 25)
+    })
+    // Deterministic: the same name and seed give the same rows; another seed other rows.
+    assert.equal(fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20 }), weight: 1 }), 'out'), out)
+    const other = fresh(3, 2000, 500, EventCSRLinear({ conn: FixedPostNum({ num: 20, seed: 99 }), weight: 1 }), 'out')
+    assert.not.equal(other, out)
+  },
+)
 
 test('refused: connectors and value buffers name object, parameter and value', () => {
   const { world, pre, post } = twoPops(3, 'float32', 20, 10)
@@ -328,11 +335,17 @@ test('refused: connectors and value buffers name object, parameter and value', (
     ],
     [
       () => project(world, pre, post, EventCSRLinear({ conn: FixedPreNum({ num: 2, includeSelf: false }), weight: 1 })),
-      /^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: includeSelf needs pre and post to be the same population \(got false\)$/,
+      new RegExp(
+        String.raw`^projection 'p' \(FullProjAlignPost\) comm EventCSRLinear FixedPreNum: includeSelf needs ` +
+          String.raw`pre and post to be the same population \(got false\)$`,
+      ),
     ],
     [
       () => project(world, pre, post, CSRLinear({ conn: FixedPostNum({ num: 2 }) })),
-      /^projection 'p' \(FullProjAlignPost\) comm CSRLinear: weight is required \(a number, one value per synapse, or an initializer\) \(got undefined\)$/,
+      new RegExp(
+        String.raw`^projection 'p' \(FullProjAlignPost\) comm CSRLinear: weight is required \(a number, one ` +
+          String.raw`value per synapse, or an initializer\) \(got undefined\)$`,
+      ),
     ],
     [
       () => project(world, pre, post, CSRLinear({ nPost: 11, conn: FixedPostNum({ num: 2 }), weight: 1 })),

@@ -117,44 +117,51 @@ for (const [kernel, dtype] of [
   ['js', 'float64'],
   ['wasm', 'float32'],
 ] as const) {
-  test(`pre = post and a slice of post: the pair (i, i + offset) never delivers, on the fly, stored and All2All (kernel ${kernel}, ${dtype})`, () => {
-    for (const kind of ['full', 'half'] as const) {
-      for (const includeSelf of [false, true]) {
-        // Every on-the-fly layer and its stored form, and All2All (w·(n − 1) for a spiking post without self-pairs).
-        const comms = [...layers(1, includeSelf).flatMap(forms), { comm: All2All({ weight: 1, includeSelf }), label: 'All2All' }]
-        for (const { comm, label } of comms) {
-          const g = tick1(kind, comm, kernel, dtype)
-          for (let j = 0; j < 400; j++) {
-            const expected = j >= 300 && !includeSelf ? 99 : 100
-            if (g[j] !== expected)
-              assert.unreachable(`${kind} ${label} includeSelf ${includeSelf}: post ${j} received ${g[j]}, expected ${expected}`)
+  test(
+    `pre = post and a slice of post: the pair (i, i + offset) never delivers, on the fly, stored and ` +
+      `All2All (kernel ${kernel}, ${dtype})`,
+    () => {
+      for (const kind of ['full', 'half'] as const) {
+        for (const includeSelf of [false, true]) {
+          // Every on-the-fly layer and its stored form, and All2All (w·(n − 1) for a spiking post without self-pairs).
+          const comms = [...layers(1, includeSelf).flatMap(forms), { comm: All2All({ weight: 1, includeSelf }), label: 'All2All' }]
+          for (const { comm, label } of comms) {
+            const g = tick1(kind, comm, kernel, dtype)
+            for (let j = 0; j < 400; j++) {
+              const expected = j >= 300 && !includeSelf ? 99 : 100
+              if (g[j] !== expected)
+                assert.unreachable(`${kind} ${label} includeSelf ${includeSelf}: post ${j} received ${g[j]}, expected ${expected}`)
+            }
           }
         }
       }
-    }
-  })
+    },
+  )
 }
 
-test('stored rows of a half projection reading a slice of post (p = 0.5): no row i holds post i + offset; with self-pairs about half do', () => {
-  for (const includeSelf of [false, true]) {
-    for (const layer of layers(0.5, includeSelf)) {
-      const world = createWorld({ seed: 9 })
-      const N = addPopulation(world, 'N', LifRef({ size: 400 }))
-      const proj = addProjection(
-        world,
-        'P',
-        HalfProjAlignPost({ source: fromQueue(N, { start: 300, end: 400 }), post: N, comm: stored(layer), ...syn }),
-      )
-      const c = proj.comm as Extract<CommData, { kind: 'EventCSRLinear' | 'CSRLinear' }>
-      let selfPairs = 0
-      for (let i = 0; i < 100; i++) {
-        const row = Array.from(c.indices.array.subarray(c.indptr.array[i], c.indptr.array[i + 1]))
-        if (row.includes(i + 300)) selfPairs++
+test(
+  'stored rows of a half projection reading a slice of post (p = 0.5): no row i holds post i + ' + 'offset; with self-pairs about half do',
+  () => {
+    for (const includeSelf of [false, true]) {
+      for (const layer of layers(0.5, includeSelf)) {
+        const world = createWorld({ seed: 9 })
+        const N = addPopulation(world, 'N', LifRef({ size: 400 }))
+        const proj = addProjection(
+          world,
+          'P',
+          HalfProjAlignPost({ source: fromQueue(N, { start: 300, end: 400 }), post: N, comm: stored(layer), ...syn }),
+        )
+        const c = proj.comm as Extract<CommData, { kind: 'EventCSRLinear' | 'CSRLinear' }>
+        let selfPairs = 0
+        for (let i = 0; i < 100; i++) {
+          const row = Array.from(c.indices.array.subarray(c.indptr.array[i], c.indptr.array[i + 1]))
+          if (row.includes(i + 300)) selfPairs++
+        }
+        if (includeSelf) assert.ok(selfPairs > 30 && selfPairs < 70, `${layer.kind}: ${selfPairs} of 100 rows hold their own neuron`)
+        else assert.is(selfPairs, 0, layer.kind)
       }
-      if (includeSelf) assert.ok(selfPairs > 30 && selfPairs < 70, `${layer.kind}: ${selfPairs} of 100 rows hold their own neuron`)
-      else assert.is(selfPairs, 0, layer.kind)
     }
-  }
-})
+  },
+)
 
 test.run()

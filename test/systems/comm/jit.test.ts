@@ -235,54 +235,58 @@ function walkRow(gen: RowGenerator, i: number, gap: (r: number) => number): numb
   }
 }
 
-test("table mode: the thresholds are T_g; generateRow's rows are the threshold walk exactly; the threshold count is the log formula exactly", () => {
-  // Rows of 3 and 20 posts at p = 0.5 and 0.05: 12.5 % and 36 % of them are empty (first gap ≥ nPost).
-  for (const [p, nPost] of [
-    [0.02, 4000],
-    [0.3, 100],
-    [0.002, 5000],
-    [0.5, 3],
-    [0.05, 20],
-  ] as const) {
-    const gen = generator(p, 300, nPost, 23)
-    const t = gen.gaps
-    assert.is(t.mode, 'table')
-    // docs/semantics.md: T_g = min(floor(2^32·e^(g·ln(1 − p))), 2^32 − 1) for g = 1, 2, … up to nPost or the last T_g > 0.
-    const T: number[] = []
-    for (let g = 1; g <= nPost; g++) {
-      const v = Math.floor(4294967296 * Math.exp(g * Math.log1p(-p)))
-      if (v === 0) break
-      T.push(Math.min(v, 4294967295))
+test(
+  "table mode: the thresholds are T_g; generateRow's rows are the threshold walk exactly; the " +
+    'threshold count is the log formula exactly',
+  () => {
+    // Rows of 3 and 20 posts at p = 0.5 and 0.05: 12.5 % and 36 % of them are empty (first gap ≥ nPost).
+    for (const [p, nPost] of [
+      [0.02, 4000],
+      [0.3, 100],
+      [0.002, 5000],
+      [0.5, 3],
+      [0.05, 20],
+    ] as const) {
+      const gen = generator(p, 300, nPost, 23)
+      const t = gen.gaps
+      assert.is(t.mode, 'table')
+      // docs/semantics.md: T_g = min(floor(2^32·e^(g·ln(1 − p))), 2^32 − 1) for g = 1, 2, … up to nPost or the last T_g > 0.
+      const T: number[] = []
+      for (let g = 1; g <= nPost; g++) {
+        const v = Math.floor(4294967296 * Math.exp(g * Math.log1p(-p)))
+        if (v === 0) break
+        T.push(Math.min(v, 4294967295))
+      }
+      assertSameArray(t.thresholds, T, `p=${p}, nPost=${nPost}: thresholds`)
+      const count = (r: number) => {
+        let g = 0
+        while (g < T.length && r < T[g]) g++
+        return g
+      }
+      const buf = new Int32Array(nPost),
+        keys = new Uint32Array(2)
+      for (let i = 0; i < 300; i++) {
+        const n = generateRow(gen, i, -1, buf, null, keys)
+        assert.equal(Array.from(buf.subarray(0, n)), walkRow(gen, i, count), `p=${p} row ${i}`)
+      }
+      // gap ≥ g ⇔ r < T_g ⇔ r + 1 ≤ 2^32·(1 − p)^g ⇔ ln((r + 1)/2^32)/ln(1 − p) ≥ g: the same predicate, so the two
+      // can differ only where 2^32·(1 − p)^g lies within double rounding (about g·2^−52 relative) of an integer —
+      // which none of these does. Probed at random draws and at every threshold and one below it.
+      const s = new Stream(99)
+      const probes: number[] = []
+      for (let k = 0; k < 20000; k++) probes.push(s.u32())
+      for (let g = 0; g < Math.min(T.length, 2000); g++) probes.push(T[g], T[g] - 1)
+      for (const r of probes) {
+        const viaLog = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), T.length)
+        assert.is(count(r), viaLog, `p=${p} r=${r}`)
+      }
+      // P(gap >= g) = T_g / 2^32 = (1 − p)^g to within 2^−32.
+      for (let g = 1; g <= Math.min(T.length, 50); g++) {
+        assert.ok(Math.abs(T[g - 1] / 4294967296 - (1 - p) ** g) < 2 ** -31)
+      }
     }
-    assertSameArray(t.thresholds, T, `p=${p}, nPost=${nPost}: thresholds`)
-    const count = (r: number) => {
-      let g = 0
-      while (g < T.length && r < T[g]) g++
-      return g
-    }
-    const buf = new Int32Array(nPost),
-      keys = new Uint32Array(2)
-    for (let i = 0; i < 300; i++) {
-      const n = generateRow(gen, i, -1, buf, null, keys)
-      assert.equal(Array.from(buf.subarray(0, n)), walkRow(gen, i, count), `p=${p} row ${i}`)
-    }
-    // gap ≥ g ⇔ r < T_g ⇔ r + 1 ≤ 2^32·(1 − p)^g ⇔ ln((r + 1)/2^32)/ln(1 − p) ≥ g: the same predicate, so the two
-    // can differ only where 2^32·(1 − p)^g lies within double rounding (about g·2^−52 relative) of an integer —
-    // which none of these does. Probed at random draws and at every threshold and one below it.
-    const s = new Stream(99)
-    const probes: number[] = []
-    for (let k = 0; k < 20000; k++) probes.push(s.u32())
-    for (let g = 0; g < Math.min(T.length, 2000); g++) probes.push(T[g], T[g] - 1)
-    for (const r of probes) {
-      const viaLog = Math.min(Math.floor(Math.log((r + 1) / 4294967296) / Math.log1p(-p)), T.length)
-      assert.is(count(r), viaLog, `p=${p} r=${r}`)
-    }
-    // P(gap >= g) = T_g / 2^32 = (1 − p)^g to within 2^−32.
-    for (let g = 1; g <= Math.min(T.length, 50); g++) {
-      assert.ok(Math.abs(T[g - 1] / 4294967296 - (1 - p) ** g) < 2 ** -31)
-    }
-  }
-})
+  },
+)
 
 test("log mode (small p): ln u within 1e-15 of Math.log; generateRow's rows are the Math.log walk exactly", () => {
   const s = new Stream(5)

@@ -60,33 +60,37 @@ function layerNet(comm: Parameters<typeof FullProjAlignPost>[0]['comm'], dtype: 
 }
 
 for (const dtype of ['float32', 'float64'] as const) {
-  test(`stored rows are generateRow's rows: targets and weights (in the dtype) of every row, each weight law, event and non-event (${dtype})`, () => {
-    for (const layer of LAYERS) {
-      const jit = layerNet(layer, dtype).comm as Jit
-      const st = layerNet(stored(layer), dtype).comm as Csr
-      assert.is(st.kind, layer.kind.startsWith('Event') ? 'EventCSRLinear' : 'CSRLinear', layer.kind)
-      const homo = jit.gen.weight.kind === 'homo'
-      assert.is(st.weights === null, homo, `${layer.kind}: per-synapse weights exactly when the law draws them`)
-      const t = new Int32Array(100),
-        w = dtype === 'float32' ? new Float32Array(100) : new Float64Array(100)
-      const keys = new Uint32Array(2)
-      let total = 0
-      for (let i = 0; i < 100; i++) {
-        const n = generateRow(jit.gen, i, -1, t, homo ? null : w, keys)
-        const a = st.indptr.array[i],
-          b = st.indptr.array[i + 1]
-        assertSameArray(st.indices.array.subarray(a, b), t.subarray(0, n), `${layer.kind} row ${i} targets`)
-        if (homo) assert.is(st.weight, jit.gen.weight.kind === 'homo' ? jit.gen.weight.value : NaN)
-        else {
-          assert.is(st.weights!.array.constructor, w.constructor)
-          assertSameArray(st.weights!.array.subarray(a, b), w.subarray(0, n), `${layer.kind} row ${i} weights`)
+  test(
+    `stored rows are generateRow's rows: targets and weights (in the dtype) of every row, each ` +
+      `weight law, event and non-event (${dtype})`,
+    () => {
+      for (const layer of LAYERS) {
+        const jit = layerNet(layer, dtype).comm as Jit
+        const st = layerNet(stored(layer), dtype).comm as Csr
+        assert.is(st.kind, layer.kind.startsWith('Event') ? 'EventCSRLinear' : 'CSRLinear', layer.kind)
+        const homo = jit.gen.weight.kind === 'homo'
+        assert.is(st.weights === null, homo, `${layer.kind}: per-synapse weights exactly when the law draws them`)
+        const t = new Int32Array(100),
+          w = dtype === 'float32' ? new Float32Array(100) : new Float64Array(100)
+        const keys = new Uint32Array(2)
+        let total = 0
+        for (let i = 0; i < 100; i++) {
+          const n = generateRow(jit.gen, i, -1, t, homo ? null : w, keys)
+          const a = st.indptr.array[i],
+            b = st.indptr.array[i + 1]
+          assertSameArray(st.indices.array.subarray(a, b), t.subarray(0, n), `${layer.kind} row ${i} targets`)
+          if (homo) assert.is(st.weight, jit.gen.weight.kind === 'homo' ? jit.gen.weight.value : NaN)
+          else {
+            assert.is(st.weights!.array.constructor, w.constructor)
+            assertSameArray(st.weights!.array.subarray(a, b), w.subarray(0, n), `${layer.kind} row ${i} weights`)
+          }
+          total += n
         }
-        total += n
+        assert.is(st.nSynapses, total)
+        assert.ok(total > 300 && total < 700, `${layer.kind}: ${total} synapses for an expected 500`)
       }
-      assert.is(st.nSynapses, total)
-      assert.ok(total > 300 && total < 700, `${layer.kind}: ${total} synapses for an expected 500`)
-    }
-  })
+    },
+  )
 }
 
 test("the layer's own seed keys the stored rows as it keys the on-the-fly ones", () => {
@@ -284,7 +288,9 @@ test('refused: stored() of a layer that is not on the fly names the projection, 
     () => layerNet(stored(EventCSRLinear({ conn: FixedProb({ prob: 0.1 }), weight: 1 }) as never), 'float32'),
     (e: Error) =>
       e.message ===
-      `projection 'P' (FullProjAlignPost) comm stored: layer must be an on-the-fly layer (EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, JitFPUniformLinear, JitFPNormalLinear) (got "EventCSRLinear")`,
+      `projection 'P' (FullProjAlignPost) comm stored: layer must be an on-the-fly layer ` +
+        `(EventJitFPHomoLinear, EventJitFPUniformLinear, EventJitFPNormalLinear, JitFPHomoLinear, ` +
+        `JitFPUniformLinear, JitFPNormalLinear) (got "EventCSRLinear")`,
   )
   assert.throws(
     () => layerNet(stored(EventJitFPUniformLinear({ prob: 0.1, wLow: 1, wHigh: 0 })), 'float32'),

@@ -255,7 +255,7 @@ for (const [kernel, dtype, merged] of [
   ['js', 'float32', true],
   ['wasm', 'float32', false],
 ] as const) {
-  test(`injectEvents (${kernel}, ${dtype}${merged ? ', Mg' : ''}): the events a spike through the projection would deliver next tick`, () => {
+  test(`injectEvents (${kernel}, ${dtype}${merged ? ', Mg' : ''}): the events a spike through the projection delivers next tick`, () => {
     // Two equal worlds: a population fed one-to-one from a spike buffer. In one the buffer gets spikes of
     // neurons 2 and 5; in the other injectEvents adds the projection's weight for the same post neurons.
     const make = () => {

@@ -292,38 +292,42 @@ test('without input every IF-family model settles at its resting state (the stab
   }
 })
 
-test('defaults follow BrainPy: ExpIF (−65, −68, −30, −59.9, 3.48, R 1, τ 10), AdExIF (a 1, b 1, τw 30), QuaIF (V_c −50, c 0.07), Izhikevich (30, .02, .2, −65, 8, V0 −70, u0 = b·V0)', () => {
-  const world = createWorld()
-  const get = (p: PopulationData, k: string) => p.params[p.paramIndex[k]]
-  const e = addPopulation(world, 'e', AdExIF({ size: 2 }))
-  assert.equal(
-    ['vRest', 'vReset', 'vTh', 'vT', 'deltaT', 'R', 'tau', 'a', 'b', 'tauW'].map((k) => get(e, k)),
-    [-65, -68, -30, -59.9, 3.48, 1, 10, 1, 1, 30],
-  )
-  assert.is(e.state.V.array[0], -65)
-  const q = addPopulation(world, 'q', QuaIF({ size: 2 }))
-  assert.equal(
-    ['vRest', 'vReset', 'vTh', 'vC', 'c', 'R', 'tau'].map((k) => get(q, k)),
-    [-65, -68, -30, -50, 0.07, 1, 10],
-  )
-  const z = addPopulation(world, 'z', Izhikevich({ size: 3, v0: [-70, -60, -50] }))
-  assert.equal(
-    ['vTh', 'a', 'b', 'c', 'd'].map((k) => get(z, k)),
-    [30, 0.02, 0.2, -65, 8],
-  )
-  assert.equal(
-    Array.from(z.state.u.array),
-    [-70, -60, -50].map((v) => Math.fround(0.2 * v)),
-  )
-  const z2 = addPopulation(world, 'z2', Izhikevich({ size: 1, u0: 3 }))
-  assert.is(z2.state.u.array[0], 3)
-  // A live change re-derives the derived constants at once (e^(−dt/τw)); the kernels read vTh itself.
-  setParam(world, e, 'tauW', 60)
-  setParam(world, e, 'vTh', -20)
-  assert.is(get(e, 'kW'), Math.exp(-0.1 / 60))
-  assert.is(get(e, 'vTh'), -20)
-  assert.throws(() => setParam(world, q, 'vC', -70), /^population 'q' \(QuaIF\): vC must be above vRest \(-65\) \(got -70\)$/)
-})
+test(
+  'defaults follow BrainPy: ExpIF (−65, −68, −30, −59.9, 3.48, R 1, τ 10), AdExIF (a 1, b 1, τw ' +
+    '30), QuaIF (V_c −50, c 0.07), Izhikevich (30, .02, .2, −65, 8, V0 −70, u0 = b·V0)',
+  () => {
+    const world = createWorld()
+    const get = (p: PopulationData, k: string) => p.params[p.paramIndex[k]]
+    const e = addPopulation(world, 'e', AdExIF({ size: 2 }))
+    assert.equal(
+      ['vRest', 'vReset', 'vTh', 'vT', 'deltaT', 'R', 'tau', 'a', 'b', 'tauW'].map((k) => get(e, k)),
+      [-65, -68, -30, -59.9, 3.48, 1, 10, 1, 1, 30],
+    )
+    assert.is(e.state.V.array[0], -65)
+    const q = addPopulation(world, 'q', QuaIF({ size: 2 }))
+    assert.equal(
+      ['vRest', 'vReset', 'vTh', 'vC', 'c', 'R', 'tau'].map((k) => get(q, k)),
+      [-65, -68, -30, -50, 0.07, 1, 10],
+    )
+    const z = addPopulation(world, 'z', Izhikevich({ size: 3, v0: [-70, -60, -50] }))
+    assert.equal(
+      ['vTh', 'a', 'b', 'c', 'd'].map((k) => get(z, k)),
+      [30, 0.02, 0.2, -65, 8],
+    )
+    assert.equal(
+      Array.from(z.state.u.array),
+      [-70, -60, -50].map((v) => Math.fround(0.2 * v)),
+    )
+    const z2 = addPopulation(world, 'z2', Izhikevich({ size: 1, u0: 3 }))
+    assert.is(z2.state.u.array[0], 3)
+    // A live change re-derives the derived constants at once (e^(−dt/τw)); the kernels read vTh itself.
+    setParam(world, e, 'tauW', 60)
+    setParam(world, e, 'vTh', -20)
+    assert.is(get(e, 'kW'), Math.exp(-0.1 / 60))
+    assert.is(get(e, 'vTh'), -20)
+    assert.throws(() => setParam(world, q, 'vC', -70), /^population 'q' \(QuaIF\): vC must be above vRest \(-65\) \(got -70\)$/)
+  },
+)
 
 // ---------------------------------------------------------------------------------------------------------
 // Hodgkin–Huxley (COBAHH kinetics): an independent RK4 reference at dt = 0.005 ms (its error is far below the 0.1% scale of these tests)
@@ -385,29 +389,32 @@ function hhRK4(V0: number, I: (t: number) => number, ms: number, h = 0.005): num
   return out
 }
 
-test('HH: with the COBAHH parameters there is no rest at zero current; a holding current of −100 pA gives the rest found by bisection', () => {
-  // The ionic current is positive at every V (no fixed point), so an isolated neuron fires tonically.
-  for (let v = -90; v <= -40; v += 0.5) {
-    const [m, h, n] = hhSteady(v)
-    assert.ok(hhIonic(v, m, h, n) > 0, `I_ion(${v}) > 0`)
-  }
-  const want = bisect(
-    (v) => {
+test(
+  'HH: with the COBAHH parameters there is no rest at zero current; a holding current of −100 pA ' + 'gives the rest found by bisection',
+  () => {
+    // The ionic current is positive at every V (no fixed point), so an isolated neuron fires tonically.
+    for (let v = -90; v <= -40; v += 0.5) {
       const [m, h, n] = hhSteady(v)
-      return hhIonic(v, m, h, n) - 100
-    },
-    -80,
-    -62,
-  )
-  for (const make of [HH, HHLTC]) {
-    for (const dtype of ['float64', 'float32'] as const) {
-      const r = restAfter(make({ size: 1, v0: -65 }), 500, dtype, -100)
-      assert.is(r.spikes, 0)
-      // float32: see the IF test above (relaxation rate gL/C = 0.05/ms: within 7.6e-4 mV).
-      assert.ok(Math.abs(r.V - want) < (dtype === 'float64' ? 1e-6 : 1e-3), `rests at ${r.V}, expected ${want}`)
+      assert.ok(hhIonic(v, m, h, n) > 0, `I_ion(${v}) > 0`)
     }
-  }
-})
+    const want = bisect(
+      (v) => {
+        const [m, h, n] = hhSteady(v)
+        return hhIonic(v, m, h, n) - 100
+      },
+      -80,
+      -62,
+    )
+    for (const make of [HH, HHLTC]) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const r = restAfter(make({ size: 1, v0: -65 }), 500, dtype, -100)
+        assert.is(r.spikes, 0)
+        // float32: see the IF test above (relaxation rate gL/C = 0.05/ms: within 7.6e-4 mV).
+        assert.ok(Math.abs(r.V - want) < (dtype === 'float64' ? 1e-6 : 1e-3), `rests at ${r.V}, expected ${want}`)
+      }
+    }
+  },
+)
 
 test('HH: from a holding current of −100 pA, a +40 pA step (subthreshold) gives no spike, a +300 pA step fires repetitively', () => {
   // Steps at 50 ms via sectionInput; the RK4 reference agrees: no spike at −60 pA total, tonic firing at +200 pA.
@@ -471,41 +478,45 @@ test("HH: gates start at their steady state for each neuron's initial V unless g
   assert.equal(spikeTicks(HH({ size: 1 }), 150, 200, 'float64'), spikeTicks(HHLTC({ size: 1 }), 150, 200, 'float64'))
 })
 
-test('HH and HHLTC under a constant conductance: HHLTC is the exact exponential step of the linear membrane; HH takes the current at the previous V', () => {
-  // Gates frozen (gNa = gK = 0): C dV/dt = gL(EL − V) + g(E − V) + I. HHLTC: V∞ = (gL·EL + g·E + I)/(gL + g),
-  // V ← V∞ + (V − V∞)·e^(−dt(gL + g)/C) — exact. HH: the synaptic current g(E − V_prev) is held over the tick.
-  const g = 15,
-    E = 0,
-    I = 50,
-    v0 = -70
-  for (const kind of ['HHLTC', 'HH']) {
-    const world = createWorld({ dtype: 'float64' })
-    const pop = addPopulation(world, 'n', { model: kind, size: 1, given: { gNa: 0, gK: 0, v0, vTh: 100 } })
-    const inp: NeuronInputs = {
-      G: new Float64Array(1),
-      GE: new Float64Array(1),
-      I: new Float64Array(1),
-      iArr: new Float64Array(1),
-      hasArr: false,
-      iScalar: I,
-    }
-    let ref = v0
-    for (let k = 0; k < 100; k++) {
-      inp.G[0] = g
-      inp.GE[0] = g * E
-      neuronModels[kind].update(pop, inp, k)
-      if (kind === 'HH') {
-        const vInf = (10 * -60 + g * (E - ref) + I) / 10
-        ref = vInf + (ref - vInf) * Math.exp((-dt * 10) / 200)
+test(
+  'HH and HHLTC under a constant conductance: HHLTC is the exact exponential step of the linear ' +
+    'membrane; HH takes the current at the previous V',
+  () => {
+    // Gates frozen (gNa = gK = 0): C dV/dt = gL(EL − V) + g(E − V) + I. HHLTC: V∞ = (gL·EL + g·E + I)/(gL + g),
+    // V ← V∞ + (V − V∞)·e^(−dt(gL + g)/C) — exact. HH: the synaptic current g(E − V_prev) is held over the tick.
+    const g = 15,
+      E = 0,
+      I = 50,
+      v0 = -70
+    for (const kind of ['HHLTC', 'HH']) {
+      const world = createWorld({ dtype: 'float64' })
+      const pop = addPopulation(world, 'n', { model: kind, size: 1, given: { gNa: 0, gK: 0, v0, vTh: 100 } })
+      const inp: NeuronInputs = {
+        G: new Float64Array(1),
+        GE: new Float64Array(1),
+        I: new Float64Array(1),
+        iArr: new Float64Array(1),
+        hasArr: false,
+        iScalar: I,
       }
+      let ref = v0
+      for (let k = 0; k < 100; k++) {
+        inp.G[0] = g
+        inp.GE[0] = g * E
+        neuronModels[kind].update(pop, inp, k)
+        if (kind === 'HH') {
+          const vInf = (10 * -60 + g * (E - ref) + I) / 10
+          ref = vInf + (ref - vInf) * Math.exp((-dt * 10) / 200)
+        }
+      }
+      const vInf = (10 * -60 + g * E + I) / (10 + g)
+      const exact = vInf + (v0 - vInf) * Math.exp((-100 * dt * (10 + g)) / 200)
+      const V = pop.state.V.array[0]
+      if (kind === 'HHLTC') assert.ok(Math.abs(V - exact) < 1e-9, `HHLTC ${V} vs exact ${exact}`)
+      else assert.ok(Math.abs(V - ref) < 1e-9 && Math.abs(V - exact) > 1e-3, `HH ${V} vs held-current reference ${ref}`)
     }
-    const vInf = (10 * -60 + g * E + I) / (10 + g)
-    const exact = vInf + (v0 - vInf) * Math.exp((-100 * dt * (10 + g)) / 200)
-    const V = pop.state.V.array[0]
-    if (kind === 'HHLTC') assert.ok(Math.abs(V - exact) < 1e-9, `HHLTC ${V} vs exact ${exact}`)
-    else assert.ok(Math.abs(V - ref) < 1e-9 && Math.abs(V - exact) > 1e-3, `HH ${V} vs held-current reference ${ref}`)
-  }
-})
+  },
+)
 
 test('refused: bad parameters of the new neuron models name population, parameter and value', () => {
   const cases: [() => unknown, RegExp][] = [

@@ -62,21 +62,24 @@ test('PoissonGroup: spike counts within binomial bands; counts of successive tic
   assert.ok(Math.abs(hi.ticks.length - 500000) < 5 * 500, `high-rate total ${hi.ticks.length}`)
 })
 
-test('PoissonGroup: seeded by (world seed, name): reproducible, independent of other populations; a live rate change applies next tick', () => {
-  const a = poissonTrains({ ms: 200 })
-  assert.equal(poissonTrains({ ms: 200 }).ticks, a.ticks)
-  const b = poissonTrains({ ms: 200, before: true })
-  assert.equal([b.ticks, b.indices], [a.ticks, a.indices])
-  assert.not.equal(poissonTrains({ ms: 200, seed: 2 }).ticks, a.ticks)
-  assert.not.equal(poissonTrains({ ms: 200, name: 'Q' }).ticks, a.ticks)
-  setParam(a.world, a.pop, 'rateHz', 0)
-  const before = a.mon.count
-  run(a.world, 100)
-  assert.is(a.mon.count, before)
-  setParam(a.world, a.pop, 'rateHz', 10000) // p = 1: every neuron in every tick
-  run(a.world, 0.5)
-  assert.is(a.mon.count, before + 5 * 1000)
-})
+test(
+  'PoissonGroup: seeded by (world seed, name): reproducible, independent of other populations; a ' + 'live rate change applies next tick',
+  () => {
+    const a = poissonTrains({ ms: 200 })
+    assert.equal(poissonTrains({ ms: 200 }).ticks, a.ticks)
+    const b = poissonTrains({ ms: 200, before: true })
+    assert.equal([b.ticks, b.indices], [a.ticks, a.indices])
+    assert.not.equal(poissonTrains({ ms: 200, seed: 2 }).ticks, a.ticks)
+    assert.not.equal(poissonTrains({ ms: 200, name: 'Q' }).ticks, a.ticks)
+    setParam(a.world, a.pop, 'rateHz', 0)
+    const before = a.mon.count
+    run(a.world, 100)
+    assert.is(a.mon.count, before)
+    setParam(a.world, a.pop, 'rateHz', 10000) // p = 1: every neuron in every tick
+    run(a.world, 0.5)
+    assert.is(a.mon.count, before + 5 * 1000)
+  },
+)
 
 test('SpikeTimeGroup: every spike lands on its exact tick (any input order); its projection delivers it in the next tick', () => {
   const world = createWorld({ dtMs: 0.1, dtype: 'float64' })
@@ -103,7 +106,10 @@ test('SpikeTimeGroup: times between ticks are refused unless rounded; a second s
   const w = () => createWorld({ dtMs: 0.1 })
   assert.throws(
     () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 1], times: [1, 0.15] })),
-    /^population 'S' \(SpikeTimeGroup\): times\[1\] must be a whole number of ticks of dt = 0.1 ms \(it is 1.4999999999999998 ticks; pass roundTimes: true to round\) \(got 0.15\)$/,
+    new RegExp(
+      String.raw`^population 'S' \(SpikeTimeGroup\): times\[1\] must be a whole number of ticks of dt = ` +
+        String.raw`0.1 ms \(it is 1.4999999999999998 ticks; pass roundTimes: true to round\) \(got 0.15\)$`,
+    ),
   )
   assert.throws(
     () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [0, 2], times: [1, 2] })),
@@ -111,7 +117,10 @@ test('SpikeTimeGroup: times between ticks are refused unless rounded; a second s
   )
   assert.throws(
     () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1, 1], times: [1, 1.04], roundTimes: true })),
-    /^population 'S' \(SpikeTimeGroup\): times\[1\] puts a second spike of neuron 1 into tick 10 \(times\[0\] = 1 already does\) \(got 1.04\)$/,
+    new RegExp(
+      String.raw`^population 'S' \(SpikeTimeGroup\): times\[1\] puts a second spike of neuron 1 into tick ` +
+        String.raw`10 \(times\[0\] = 1 already does\) \(got 1.04\)$`,
+    ),
   )
   assert.throws(
     () => addPopulation(w(), 'S', SpikeTimeGroup({ size: 2, indices: [1], times: [1, 2] })),

@@ -67,41 +67,45 @@ test('Alpha (τ 2 ms): non-Mg samples are exactly (t/τ)·e^(−t/τ) from the d
   assert.is(argmax(gm), tau / dt)
 })
 
-test('DualExpon (τd 10, τr 1): samples are A·(e^(−t/τd) − e^(−t/τr)) as in BrainPy; by default the peak at t* = τd·τr/(τd−τr)·ln(τd/τr) is 1', () => {
-  const td = 10,
-    tr = 1
-  const tStar = ((td * tr) / (td - tr)) * Math.log(td / tr) // 2.558 ms
-  // BrainPy's default A: the inverse of e^(−t/τd) − e^(−t/τr) at its peak, written out from t*.
-  const A = 1 / (Math.exp(-tStar / td) - Math.exp(-tStar / tr))
-  const g = response(DualExpon({ tauDecay: td, tauRise: tr }), false, 200)
-  for (let j = 0; j + 1 < g.length; j++) {
-    const t = j * dt
-    const want = A * (Math.exp(-t / td) - Math.exp(-t / tr))
-    assert.ok(Math.abs(g[j + 1] - want) < 1e-12, `tick ${j + 1}: ${g[j + 1]} vs ${want}`)
-  }
-  // On the 0.1 ms grid the sampled peak is the grid point nearest t*, within the curvature's reach of 1.
-  const j = argmax(g) - 1
-  assert.ok(j === Math.floor(tStar / dt) || j === Math.ceil(tStar / dt), `peak sample at ${j * dt} ms, t* = ${tStar}`)
-  assert.ok(Math.max(...g) <= 1 + 1e-12 && Math.max(...g) > 1 - 1e-3, `peak ${Math.max(...g)}`)
-  // An explicit A is the amplitude of the difference of exponentials: A = 1 gives e^(−t/τd) − e^(−t/τr),
-  // whose peak is 1/A_default = 0.697 for (10, 1) — the same as DualExponV2 with A = 1.
-  const g1 = response(DualExpon({ tauDecay: td, tauRise: tr, A: 1 }), false, 200)
-  for (let k = 0; k + 1 < g1.length; k++) {
-    const t = k * dt
-    assert.ok(Math.abs(g1[k + 1] - (Math.exp(-t / td) - Math.exp(-t / tr))) < 1e-12, `A = 1, tick ${k + 1}`)
-  }
-  const v2 = response(DualExponV2({ tauDecay: td, tauRise: tr, A: 1 }), false, 200)
-  assert.ok(Math.abs(Math.max(...g1) - Math.max(...v2)) < 1e-3, `peaks ${Math.max(...g1)} vs ${Math.max(...v2)}`)
-  assert.ok(Math.abs(Math.max(...g1) - 1 / A) < 1e-4, `peak ${Math.max(...g1)} vs ${1 / A}`)
-  // (10, 0.5): A = 1 peaks at 0.7384 (the response BrainPy computes), not at K·0.7384 = 0.389 as an ODE coefficient would give.
-  const h = response(DualExpon({ tauDecay: 10, tauRise: 0.5, A: 1 }), false, 200)
-  const tp = ((10 * 0.5) / 9.5) * Math.log(20)
-  const peak = Math.exp(-tp / 10) - Math.exp(-tp / 0.5)
-  assert.ok(Math.abs(Math.max(...h) - peak) < 2e-3, `peak ${Math.max(...h)} vs ${peak}`)
-  // Mg: one tick earlier.
-  const gm = response(DualExpon({ tauDecay: td, tauRise: tr }), true, 200)
-  for (let k = 1; k + 1 < g.length; k++) assert.ok(Math.abs(gm[k] - g[k + 1]) < 1e-12)
-})
+test(
+  'DualExpon (τd 10, τr 1): samples are A·(e^(−t/τd) − e^(−t/τr)) as in BrainPy; by default the ' +
+    'peak at t* = τd·τr/(τd−τr)·ln(τd/τr) is 1',
+  () => {
+    const td = 10,
+      tr = 1
+    const tStar = ((td * tr) / (td - tr)) * Math.log(td / tr) // 2.558 ms
+    // BrainPy's default A: the inverse of e^(−t/τd) − e^(−t/τr) at its peak, written out from t*.
+    const A = 1 / (Math.exp(-tStar / td) - Math.exp(-tStar / tr))
+    const g = response(DualExpon({ tauDecay: td, tauRise: tr }), false, 200)
+    for (let j = 0; j + 1 < g.length; j++) {
+      const t = j * dt
+      const want = A * (Math.exp(-t / td) - Math.exp(-t / tr))
+      assert.ok(Math.abs(g[j + 1] - want) < 1e-12, `tick ${j + 1}: ${g[j + 1]} vs ${want}`)
+    }
+    // On the 0.1 ms grid the sampled peak is the grid point nearest t*, within the curvature's reach of 1.
+    const j = argmax(g) - 1
+    assert.ok(j === Math.floor(tStar / dt) || j === Math.ceil(tStar / dt), `peak sample at ${j * dt} ms, t* = ${tStar}`)
+    assert.ok(Math.max(...g) <= 1 + 1e-12 && Math.max(...g) > 1 - 1e-3, `peak ${Math.max(...g)}`)
+    // An explicit A is the amplitude of the difference of exponentials: A = 1 gives e^(−t/τd) − e^(−t/τr),
+    // whose peak is 1/A_default = 0.697 for (10, 1) — the same as DualExponV2 with A = 1.
+    const g1 = response(DualExpon({ tauDecay: td, tauRise: tr, A: 1 }), false, 200)
+    for (let k = 0; k + 1 < g1.length; k++) {
+      const t = k * dt
+      assert.ok(Math.abs(g1[k + 1] - (Math.exp(-t / td) - Math.exp(-t / tr))) < 1e-12, `A = 1, tick ${k + 1}`)
+    }
+    const v2 = response(DualExponV2({ tauDecay: td, tauRise: tr, A: 1 }), false, 200)
+    assert.ok(Math.abs(Math.max(...g1) - Math.max(...v2)) < 1e-3, `peaks ${Math.max(...g1)} vs ${Math.max(...v2)}`)
+    assert.ok(Math.abs(Math.max(...g1) - 1 / A) < 1e-4, `peak ${Math.max(...g1)} vs ${1 / A}`)
+    // (10, 0.5): A = 1 peaks at 0.7384 (the response BrainPy computes), not at K·0.7384 = 0.389 as an ODE coefficient would give.
+    const h = response(DualExpon({ tauDecay: 10, tauRise: 0.5, A: 1 }), false, 200)
+    const tp = ((10 * 0.5) / 9.5) * Math.log(20)
+    const peak = Math.exp(-tp / 10) - Math.exp(-tp / 0.5)
+    assert.ok(Math.abs(Math.max(...h) - peak) < 2e-3, `peak ${Math.max(...h)} vs ${peak}`)
+    // Mg: one tick earlier.
+    const gm = response(DualExpon({ tauDecay: td, tauRise: tr }), true, 200)
+    for (let k = 1; k + 1 < g.length; k++) assert.ok(Math.abs(gm[k] - g[k + 1]) < 1e-12)
+  },
+)
 
 test('merging: equal Alpha/DualExpon descriptions share one state (and sum both increments); other τ, A or kind do not', () => {
   const build = (a: SynapseDesc, b: SynapseDesc) => {
@@ -209,7 +213,10 @@ test('refused: DualExpon with equal time constants (use Alpha); Alpha with τ �
         'p',
         FullProjAlignPost({ pre, comm: One2One({ weight: 1 }), syn: DualExpon({ tauDecay: 4, tauRise: 4 }), out: CUBA(), post }),
       ),
-    /^projection 'p' \(FullProjAlignPost\) synapse DualExpon: tauRise must differ from tauDecay \(4\); use Alpha for equal time constants \(got 4\)$/,
+    new RegExp(
+      String.raw`^projection 'p' \(FullProjAlignPost\) synapse DualExpon: tauRise must differ from ` +
+        String.raw`tauDecay \(4\); use Alpha for equal time constants \(got 4\)$`,
+    ),
   )
   assert.throws(
     () =>

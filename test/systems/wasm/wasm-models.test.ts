@@ -31,79 +31,83 @@ import {
   type OutputDesc,
 } from '@spikecs/systems'
 
-test('LIF records: the generated WebAssembly kernels equal the hand-fused LIF kernels bit for bit (every variant, COBA/CUBA count, Mg pattern)', () => {
-  for (const model of ['Lif', 'LifRef', 'LifLTC', 'LifRefLTC']) {
-    for (const [nCoba, nCuba] of [
-      [0, 0],
-      [1, 0],
-      [2, 0],
-      [0, 1],
-      [1, 1],
-      [2, 2],
-    ]) {
-      for (const mg of ['n', 'm', 'x']) {
-        if (nCoba + nCuba === 0 && mg !== 'n') continue
-        const worlds = [true, false].map((hand) => {
-          const w = createWorld({ seed: 4, kernel: 'wasm', dtype: 'float32' })
-          if (!hand) w.caches.set('wasm:lif-fused', false)
-          const src = addPopulation(w, 'src', PoissonGroup({ size: 40, rateHz: 50 }))
-          const pop = addPopulation(w, 'p', {
-            model,
-            size: 45,
-            given: { v0: Array.from({ length: 45 }, (_, i) => (i * 7) % 20), ...(model.includes('Ref') ? { tauRef: 2 } : {}) },
+test(
+  'LIF records: the generated WebAssembly kernels equal the hand-fused LIF kernels bit for bit ' +
+    '(every variant, COBA/CUBA count, Mg pattern)',
+  () => {
+    for (const model of ['Lif', 'LifRef', 'LifLTC', 'LifRefLTC']) {
+      for (const [nCoba, nCuba] of [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+        [0, 1],
+        [1, 1],
+        [2, 2],
+      ]) {
+        for (const mg of ['n', 'm', 'x']) {
+          if (nCoba + nCuba === 0 && mg !== 'n') continue
+          const worlds = [true, false].map((hand) => {
+            const w = createWorld({ seed: 4, kernel: 'wasm', dtype: 'float32' })
+            if (!hand) w.caches.set('wasm:lif-fused', false)
+            const src = addPopulation(w, 'src', PoissonGroup({ size: 40, rateHz: 50 }))
+            const pop = addPopulation(w, 'p', {
+              model,
+              size: 45,
+              given: { v0: Array.from({ length: 45 }, (_, i) => (i * 7) % 20), ...(model.includes('Ref') ? { tauRef: 2 } : {}) },
+            })
+            addInput(w, pop, 18)
+            addInput(w, pop, {
+              fn: (_t: number, tMs: number, out: Float64Array) =>
+                out.forEach((_, i) => {
+                  out[i] = (i % 5) * Math.sin(tMs / 7)
+                }),
+              perNeuron: true,
+            })
+            for (let k = 0; k < nCoba + nCuba; k++) {
+              const merged = mg === 'm' || (mg === 'x' && k % 2 === 1)
+              addProjection(
+                w,
+                `pr${k}`,
+                (merged ? FullProjAlignPostMg : FullProjAlignPost)({
+                  pre: src,
+                  post: pop,
+                  delay: 0.1,
+                  comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: k < nCoba ? 0.3 : 2 }),
+                  syn: Expon({ tau: 3 + k }),
+                  out: k < nCoba ? COBA({ E: k % 2 === 0 ? 60 : -20 }) : CUBA(),
+                }),
+              )
+            }
+            return w
           })
-          addInput(w, pop, 18)
-          addInput(w, pop, {
-            fn: (_t: number, tMs: number, out: Float64Array) =>
-              out.forEach((_, i) => {
-                out[i] = (i % 5) * Math.sin(tMs / 7)
-              }),
-            perNeuron: true,
+          const [a, b] = worlds
+          assert.is(describePlan(a)[1].kernel, 'wasm-fused')
+          assert.is(describePlan(b)[1].kernel, 'wasm')
+          const pa = a.components.Population.list[1],
+            pb = b.components.Population.list[1]
+          let spikes = 0
+          for (let t = 0; t < 400; t++) {
+            step(a)
+            step(b)
+            assert.equal(Array.from(pa.spikes.array.subarray(0, pa.nSpikes)), Array.from(pb.spikes.array.subarray(0, pb.nSpikes)))
+            spikes += pa.nSpikes
+            for (const v of ['V', 'lastSpike']) {
+              const x = pa.state[v].array,
+                y = pb.state[v].array
+              for (let i = 0; i < pa.size; i++)
+                if (!Object.is(x[i], y[i])) assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
+            }
+          }
+          a.components.SynapseState.list.forEach((s, k) => {
+            const t = b.components.SynapseState.list[k]
+            assert.equal(Array.from(s.cols.g.array), Array.from(t.cols.g.array), 'synapse states')
           })
-          for (let k = 0; k < nCoba + nCuba; k++) {
-            const merged = mg === 'm' || (mg === 'x' && k % 2 === 1)
-            addProjection(
-              w,
-              `pr${k}`,
-              (merged ? FullProjAlignPostMg : FullProjAlignPost)({
-                pre: src,
-                post: pop,
-                delay: 0.1,
-                comm: EventCSRLinear({ conn: FixedProb({ prob: 0.3 }), weight: k < nCoba ? 0.3 : 2 }),
-                syn: Expon({ tau: 3 + k }),
-                out: k < nCoba ? COBA({ E: k % 2 === 0 ? 60 : -20 }) : CUBA(),
-              }),
-            )
-          }
-          return w
-        })
-        const [a, b] = worlds
-        assert.is(describePlan(a)[1].kernel, 'wasm-fused')
-        assert.is(describePlan(b)[1].kernel, 'wasm')
-        const pa = a.components.Population.list[1],
-          pb = b.components.Population.list[1]
-        let spikes = 0
-        for (let t = 0; t < 400; t++) {
-          step(a)
-          step(b)
-          assert.equal(Array.from(pa.spikes.array.subarray(0, pa.nSpikes)), Array.from(pb.spikes.array.subarray(0, pb.nSpikes)))
-          spikes += pa.nSpikes
-          for (const v of ['V', 'lastSpike']) {
-            const x = pa.state[v].array,
-              y = pb.state[v].array
-            for (let i = 0; i < pa.size; i++)
-              if (!Object.is(x[i], y[i])) assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
-          }
+          assert.ok(spikes > 0, `${model} spiked`)
         }
-        a.components.SynapseState.list.forEach((s, k) => {
-          const t = b.components.SynapseState.list[k]
-          assert.equal(Array.from(s.cols.g.array), Array.from(t.cols.g.array), 'synapse states')
-        })
-        assert.ok(spikes > 0, `${model} spiked`)
       }
     }
-  }
-})
+  },
+)
 
 interface Drive {
   v0: [number, number]
@@ -167,49 +171,56 @@ function network(kind: string, kernel: 'wasm' | 'js', syns: string[]): World {
 
 const kinds = Object.keys(neuronModels).filter((k) => neuronModels[k].record !== null)
 for (const syns of [['Expon'], Object.keys(SYN)]) {
-  test(`every model's generated WebAssembly kernel against its TypeScript kernel: same spikes over 80 ms, V within tolerance (${syns.join(', ')})`, () => {
-    for (const kind of kinds) {
-      const a = network(kind, 'wasm', syns),
-        b = network(kind, 'js', syns)
-      assert.ok(describePlan(a)[1].kernel.startsWith('wasm'), `${kind} runs a WebAssembly kernel`)
-      const pa = a.components.Population.list[1],
-        pb = b.components.Population.list[1]
-      const tol = driveOf(kind).tol
-      let spikes = 0,
-        maxDV = 0
-      for (let t = 0; t < 800; t++) {
-        step(a)
-        step(b)
-        assert.equal(
-          Array.from(pa.spikes.array.subarray(0, pa.nSpikes)),
-          Array.from(pb.spikes.array.subarray(0, pb.nSpikes)),
-          `${kind} spikes in tick ${t}`,
-        )
-        spikes += pa.nSpikes
-        for (let i = 0; i < pa.size; i++) maxDV = Math.max(maxDV, Math.abs(pa.state.V.array[i] - pb.state.V.array[i]))
+  test(
+    `every model's generated WebAssembly kernel against its TypeScript kernel: same spikes over 80 ` +
+      `ms, V within tolerance (${syns.join(', ')})`,
+    () => {
+      for (const kind of kinds) {
+        const a = network(kind, 'wasm', syns),
+          b = network(kind, 'js', syns)
+        assert.ok(describePlan(a)[1].kernel.startsWith('wasm'), `${kind} runs a WebAssembly kernel`)
+        const pa = a.components.Population.list[1],
+          pb = b.components.Population.list[1]
+        const tol = driveOf(kind).tol
+        let spikes = 0,
+          maxDV = 0
+        for (let t = 0; t < 800; t++) {
+          step(a)
+          step(b)
+          assert.equal(
+            Array.from(pa.spikes.array.subarray(0, pa.nSpikes)),
+            Array.from(pb.spikes.array.subarray(0, pb.nSpikes)),
+            `${kind} spikes in tick ${t}`,
+          )
+          spikes += pa.nSpikes
+          for (let i = 0; i < pa.size; i++) maxDV = Math.max(maxDV, Math.abs(pa.state.V.array[i] - pb.state.V.array[i]))
+        }
+        assert.ok(maxDV <= tol, `${kind}: V differs by ${maxDV} mV (tolerance ${tol})`)
+        if (!kind.startsWith('IF')) assert.ok(spikes > 20, `${kind} spiked (${spikes})`)
       }
-      assert.ok(maxDV <= tol, `${kind}: V differs by ${maxDV} mV (tolerance ${tol})`)
-      if (!kind.startsWith('IF')) assert.ok(spikes > 20, `${kind} spiked (${spikes})`)
-    }
-  })
+    },
+  )
 }
 
-test('HH, HHLTC, AdExIF, Izhikevich: generated WebAssembly and TypeScript kernels give the same spike count over 500 ms (within 1%)', () => {
-  for (const kind of ['HH', 'HHLTC', 'AdExIFRefLTC', 'IzhikevichRef']) {
-    const a = network(kind, 'wasm', Object.keys(SYN)),
-      b = network(kind, 'js', Object.keys(SYN))
-    const pa = a.components.Population.list[1],
-      pb = b.components.Population.list[1]
-    let sa = 0,
-      sb = 0
-    for (let t = 0; t < 5000; t++) {
-      step(a)
-      step(b)
-      sa += pa.nSpikes
-      sb += pb.nSpikes
+test(
+  'HH, HHLTC, AdExIF, Izhikevich: generated WebAssembly and TypeScript kernels give the same spike ' + 'count over 500 ms (within 1%)',
+  () => {
+    for (const kind of ['HH', 'HHLTC', 'AdExIFRefLTC', 'IzhikevichRef']) {
+      const a = network(kind, 'wasm', Object.keys(SYN)),
+        b = network(kind, 'js', Object.keys(SYN))
+      const pa = a.components.Population.list[1],
+        pb = b.components.Population.list[1]
+      let sa = 0,
+        sb = 0
+      for (let t = 0; t < 5000; t++) {
+        step(a)
+        step(b)
+        sa += pa.nSpikes
+        sb += pb.nSpikes
+      }
+      assert.ok(sb > 500 && Math.abs(sa - sb) <= 0.01 * sb, `${kind}: ${sa} vs ${sb} spikes`)
     }
-    assert.ok(sb > 500 && Math.abs(sa - sb) <= 0.01 * sb, `${kind}: ${sa} vs ${sb} spikes`)
-  }
-})
+  },
+)
 
 test.run()

@@ -55,7 +55,8 @@ for (const seed of SEEDS) {
           `spikes of ${p.name} differ in tick ${k} (${a} vs ${r}); reference V − vTh = ${ties.join(', ')} mV`,
         )
         console.log(
-          `    seed ${seed}: near-threshold tie in tick ${k} (|V − vTh| = ${ties.map((d) => d.toExponential(1)).join(', ')} mV); compared up to it`,
+          `    seed ${seed}: near-threshold tie in tick ${k} (|V − vTh| = ` +
+            `${ties.map((d) => d.toExponential(1)).join(', ')} mV); compared up to it`,
         )
         stop = k
         break

@@ -226,52 +226,56 @@ test('CUBA, merged states, per-neuron inputs and many states: a small network fo
   assertSameRecord(spikeData(b.mon), spikeData(a.mon), 'spikes (wasm vs js)')
 })
 
-test('the LIF fused kernel where it applies, the kernels generated from the records elsewhere; float64, fuse: false and spike sources run TypeScript', () => {
-  const world = createWorld({ kernel: 'wasm' })
-  const A = addPopulation(world, 'A', LifRef({ size: 8 }))
-  const B = addPopulation(world, 'B', LifRef({ size: 8 }))
-  addProjection(
-    world,
-    'AB',
-    FullProjAlignPost({
-      pre: A,
-      comm: One2One({ weight: 1 }),
-      syn: DualExponV2({ tauDecay: 5, tauRise: 1 }),
-      out: COBA({ E: 0 }),
-      post: B,
-    }),
-  )
-  addProjection(
-    world,
-    'BA',
-    FullProjAlignPost({ pre: B, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }),
-  )
-  const tasks = planOf(world).neurons
-  assert.is(tasks[0].wasm?.kind, 'lif')
-  assert.is(tasks[1].wasm?.kind, 'model')
-  assert.equal(
-    describePlan(world).map((p) => p.kernel),
-    ['wasm-fused', 'wasm'],
-  )
-  const unfused = createWorld({ kernel: 'wasm', fuse: false })
-  addPopulation(unfused, 'x', LifRef({ size: 4 }))
-  addPopulation(unfused, 'src', PoissonGroup({ size: 4, rateHz: 10 }))
-  assert.ok(
-    planOf(unfused).neurons.every((t) => t.wasm === null && !t.fused),
-    'fuse: false runs the TypeScript kernels slot by slot',
-  )
-  assert.equal(
-    describePlan(unfused).map((p) => [p.kernel, p.note]),
-    [
-      ['unfused', 'fuse: false runs the TypeScript kernels slot by slot'],
-      ['source', ''],
-    ],
-  )
-  assert.is(createWorld({ kernel: 'wasm', dtype: 'float64' }).kernel, 'wasm')
-  const w64 = createWorld({ kernel: 'wasm', dtype: 'float64' })
-  addPopulation(w64, 'x', LifRef({ size: 4 }))
-  assert.ok(planOf(w64).neurons[0].wasm === null, 'float64 worlds use the TypeScript kernels')
-})
+test(
+  'the LIF fused kernel where it applies, the kernels generated from the records elsewhere; ' +
+    'float64, fuse: false and spike sources run TypeScript',
+  () => {
+    const world = createWorld({ kernel: 'wasm' })
+    const A = addPopulation(world, 'A', LifRef({ size: 8 }))
+    const B = addPopulation(world, 'B', LifRef({ size: 8 }))
+    addProjection(
+      world,
+      'AB',
+      FullProjAlignPost({
+        pre: A,
+        comm: One2One({ weight: 1 }),
+        syn: DualExponV2({ tauDecay: 5, tauRise: 1 }),
+        out: COBA({ E: 0 }),
+        post: B,
+      }),
+    )
+    addProjection(
+      world,
+      'BA',
+      FullProjAlignPost({ pre: B, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), post: A }),
+    )
+    const tasks = planOf(world).neurons
+    assert.is(tasks[0].wasm?.kind, 'lif')
+    assert.is(tasks[1].wasm?.kind, 'model')
+    assert.equal(
+      describePlan(world).map((p) => p.kernel),
+      ['wasm-fused', 'wasm'],
+    )
+    const unfused = createWorld({ kernel: 'wasm', fuse: false })
+    addPopulation(unfused, 'x', LifRef({ size: 4 }))
+    addPopulation(unfused, 'src', PoissonGroup({ size: 4, rateHz: 10 }))
+    assert.ok(
+      planOf(unfused).neurons.every((t) => t.wasm === null && !t.fused),
+      'fuse: false runs the TypeScript kernels slot by slot',
+    )
+    assert.equal(
+      describePlan(unfused).map((p) => [p.kernel, p.note]),
+      [
+        ['unfused', 'fuse: false runs the TypeScript kernels slot by slot'],
+        ['source', ''],
+      ],
+    )
+    assert.is(createWorld({ kernel: 'wasm', dtype: 'float64' }).kernel, 'wasm')
+    const w64 = createWorld({ kernel: 'wasm', dtype: 'float64' })
+    addPopulation(w64, 'x', LifRef({ size: 4 }))
+    assert.ok(planOf(w64).neurons[0].wasm === null, 'float64 worlds use the TypeScript kernels')
+  },
+)
 
 test('comm kernels: synapse states after 60 ticks of random spikes are bit-identical to the TypeScript kernels', () => {
   const build = (kernel: 'js' | 'wasm') => {

@@ -173,7 +173,8 @@ export function restore(world: World, blob: ArrayBuffer | ArrayBufferView): void
         'network',
         'structure hash',
         `${hex(view.getUint32(12, true))}${hex(view.getUint32(16, true)).slice(2)}`,
-        `must be ${hex(h0)}${hex(h1).slice(2)} (this world's network): the snapshot is of a different network; ${firstDifference(mine, theirs)}`,
+        `must be ${hex(h0)}${hex(h1).slice(2)} (this world's network): the snapshot is of a different ` +
+          `network; ${firstDifference(mine, theirs)}`,
       )
     }
     for (const section of sections) {

@@ -82,7 +82,8 @@ export function describeStructure(world: World): string {
   }
   for (const q of c.DelayQueue.list) {
     lines.push(
-      `queue #${q.eid} pop=${q.pop} size=${q.size} length=${q.length} entries=${q.entries.map((e) => `${JSON.stringify(e.name)}:${e.latency}`).join(',')}`,
+      `queue #${q.eid} pop=${q.pop} size=${q.size} length=${q.length} ` +
+        `entries=${q.entries.map((e) => `${JSON.stringify(e.name)}:${e.latency}`).join(',')}`,
     )
   }
   for (const s of c.SynapseState.list) {
@@ -119,12 +120,14 @@ export function describeStructure(world: World): string {
     lines.push(
       `monitor #${m.eid} ${JSON.stringify(m.name)} ${m.kind} pops=${m.pops.map((p) => p.eid).join(',')} ` +
         `ticks=[${m.startTick},${m.stopTick}) every=${m.every} max=${m.max} ring=${m.ring} width=${m.width} ` +
-        `column=${m.column ? `${m.column.owner}:${m.column.name}` : '-'} probe=${m.probeIndices ? Array.from(m.probeIndices).join(',') : '-'}`,
+        `column=${m.column ? `${m.column.owner}:${m.column.name}` : '-'} ` +
+        `probe=${m.probeIndices ? Array.from(m.probeIndices).join(',') : '-'}`,
     )
   }
   for (const k of c.Checker.list) {
     lines.push(
-      `checker #${k.eid} ${JSON.stringify(k.name)} finite=${k.checkFinite} every=${k.every} maxRateHz=${k.maxRateHz} windowTicks=${k.windowTicks}`,
+      `checker #${k.eid} ${JSON.stringify(k.name)} finite=${k.checkFinite} every=${k.every} ` +
+        `maxRateHz=${k.maxRateHz} windowTicks=${k.windowTicks}`,
     )
   }
   lines.push(...componentLines(world))
@@ -181,7 +184,8 @@ export function checkComponents(mine: string, theirs: string): void {
         'component',
         name,
         `must be registered in this world: the snapshot holds component '${name}' ` +
-          `(${cut(line)}) and this world has no component of that name (define it and attach it as in the world the snapshot was taken from)`,
+          `(${cut(line)}) and this world has no component of that name (define it and attach it as in the ` +
+          `world the snapshot was taken from)`,
       )
     }
     if (a.get(name) !== line) {

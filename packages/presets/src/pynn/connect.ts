@@ -67,7 +67,8 @@ function weightsOf(s: Settings, proj: ProjectionData, d: CommExport): { syn: Syn
         obj,
         'weight',
         law.kind === 'uniform' ? `uniform(${law.a}, ${law.b})` : `normal(${law.a}, ${law.b})`,
-        'takes both signs, and PyNN needs one sign per projection (positive conductances, negative inhibitory currents): use exact connectivity if the realised weights have one sign',
+        'takes both signs, and PyNN needs one sign per projection (positive conductances, negative ' +
+          'inhibitory currents): use exact connectivity if the realised weights have one sign',
       )
     }
     return { syn: null, law, sign }
@@ -170,7 +171,8 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
           `projection '${proj.name}' comm ${c.kind} FixedProb`,
           'includeSelf',
           false,
-          'with fixedOutDegree drops the self pair after drawing (rows of k or k − 1 targets), which no PyNN connector draws: use exact connectivity',
+          'with fixedOutDegree drops the self pair after drawing (rows of k or k − 1 targets), which no ' +
+            'PyNN connector draws: use exact connectivity',
         )
       }
       connector = `sim.FixedNumberPostConnector(${deg}, allow_self_connections=${pyBool(includeSelf)}, with_replacement=False, rng=rng)`
@@ -183,7 +185,8 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
       l.kind === 'homo'
         ? pyFloat(wOf(l.a))
         : l.kind === 'uniform'
-          ? `sim.RandomDistribution("uniform", low=${pyFloat(tidy((l.a * scale) / s.Rp))}, high=${pyFloat(tidy((l.b * scale) / s.Rp))}, rng=rng)`
+          ? `sim.RandomDistribution("uniform", low=${pyFloat(tidy((l.a * scale) / s.Rp))}, ` +
+            `high=${pyFloat(tidy((l.b * scale) / s.Rp))}, rng=rng)`
           : pyFloat(tidy((l.a * scale) / s.Rp)) // normal with sigma 0 (both-sign laws were refused)
   } else {
     n = syn.pre.length

@@ -126,7 +126,8 @@ export function assignReceptors(receptors: Receptors): void {
           `population '${post.name}'`,
           'synapses',
           desc,
-          'need more than one time constant per sign; IF_curr_exp has one excitatory (weights >= 0) and one inhibitory (weights < 0) channel',
+          'need more than one time constant per sign; IF_curr_exp has one excitatory (weights >= 0) and ' +
+            'one inhibitory (weights < 0) channel',
         )
       }
       for (const k of pos) k.receptor = 'excitatory'

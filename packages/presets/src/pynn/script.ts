@@ -41,7 +41,8 @@ function header(r: Render): string[] {
     `${r.popPlans.length} population${r.popPlans.length === 1 ? '' : 's'} (${nNeurons} neurons: ` +
     r.popPlans.map((p) => `${pyText(p.pop.name)} ${p.pop.size} ${p.pop.model} -> ${p.cell}`).join(', ') +
     `), ` +
-    `${r.projPlans.length} projection${r.projPlans.length === 1 ? '' : 's'} (${r.synapsesExact ? '' : 'about '}${Math.round(r.synapses)} synapses, ${r.mode} connectivity), ` +
+    `${r.projPlans.length} projection${r.projPlans.length === 1 ? '' : 's'} ` +
+    `(${r.synapsesExact ? '' : 'about '}${Math.round(r.synapses)} synapses, ${r.mode} connectivity), ` +
     `dt ${r.world.dtMs} ms, ${r.durationMs} ms.`
   const L: string[] = []
   L.push('#!/usr/bin/env python3')
@@ -167,7 +168,8 @@ function populations(r: Render): string[] {
   for (const p of r.popPlans) {
     const pop = p.pop
     L.push(
-      `# ${pyText(pop.name)}: ${pop.size} ${pop.model} neurons (tau ${lifParam(pop, 'tau')} ms, R ${lifParam(pop, 'R')}); cm = tau_m/R_p, i_offset = R*I/R_p`,
+      `# ${pyText(pop.name)}: ${pop.size} ${pop.model} neurons (tau ${lifParam(pop, 'tau')} ms, R ` +
+        `${lifParam(pop, 'R')}); cm = tau_m/R_p, i_offset = R*I/R_p`,
     )
     const args = p.params.map(([k, v]) => `${k}=${typeof v === 'string' ? `array(${pyStr(v)})` : pyFloat(v)}`)
     L.push(`pops[${pyStr(pop.name)}] = sim.Population(${pop.size}, sim.${p.cell}(`)

@@ -9,7 +9,10 @@ export interface CheckerOptions {
   name?: string
   /** Check floating-point state for NaN/±Infinity (default true). */
   finite?: boolean
-  /** Check every `every` ticks (default 100, i.e. 10 ms at dt = 0.1 ms: measured at < 0.5 % of a tick of the 4000-neuron EINet, see scripts/checker-cost.ts). */
+  /**
+   * Check every `every` ticks (default 100, i.e. 10 ms at dt = 0.1 ms: measured at < 0.5 % of a tick of the 4000-neuron EINet, see
+   * scripts/checker-cost.ts).
+   */
   every?: number
   /** Largest allowed population rate in Hz over the window (default 1000; Infinity disables). */
   maxRateHz?: number

@@ -150,7 +150,8 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
           obj,
           'delay',
           d.delay,
-          `must be at most ${MAX_DELAY_TICKS} ticks (${MAX_DELAY_TICKS * world.dtMs} ms at dt = ${world.dtMs} ms): the delay queue keeps one spike list per tick`,
+          `must be at most ${MAX_DELAY_TICKS} ticks (${MAX_DELAY_TICKS * world.dtMs} ms at dt = ` +
+            `${world.dtMs} ms): the delay queue keeps one spike list per tick`,
         )
       }
     }

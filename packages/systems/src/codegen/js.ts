@@ -159,7 +159,8 @@ export function snippetFunction(src: string, inputs: readonly string[], results:
     temps.add(st.name)
     return line
   })
-  const code = `return function (${inputs.map((n) => `a_${n}`).join(', ')}) {\n${body.join('\n')}\nreturn [${results.map(namer).join(', ')}];\n}`
+  const code =
+    `return function (${inputs.map((n) => `a_${n}`).join(', ')}) {\n${body.join('\n')}\nreturn ` + `[${results.map(namer).join(', ')}];\n}`
   return new Function(code)() as (...args: number[]) => number[]
 }
 

@@ -10,7 +10,8 @@
  * A spike injector (`addSpikeInjector`, then `injectSpikes`) gives a pulse of its own shape: a spike buffer
  * the size of a population feeding it one-to-one through a `HalfProjAlignPost` with a short `Expon` synapse
  * and a `CUBA` output. Its synapse state is advanced every tick, used or not (about 10-15 % of a 4000-neuron
- * preset's tick with the WebAssembly kernels). Spikes queued with `injectSpikes` are delivered by `CommSystem` in the next tick, each as a current pulse into its own
+ * preset's tick with the WebAssembly kernels). Spikes queued with `injectSpikes` are delivered by `CommSystem` in the next tick, each as
+ * a current pulse into its own
  * neuron; with the default weight (R·I jump of 5000 mV decaying with τ 0.1 ms) a LIF neuron of the presets
  * that is not refractory crosses threshold in that very tick, so "inject" reads as "make these neurons fire".
  * A smaller weight gives an ordinary external input spike.

@@ -3,7 +3,8 @@
  * inhibitory weight, a plasticity protocol applied by hand).
  *
  * Design: the comm kernels are left alone. The first call remembers the projection's weights as built
- * (its base, taken by the layer's record); every call has the record rewrite the weights the layer holds as round(base·s) — the value a network
+ * (its base, taken by the layer's record); every call has the record rewrite the weights the layer holds as round(base·s) — the value a
+ * network
  * built with weights base·s would hold — and marks the plan stale, so kernels that took a weight when the
  * plan was compiled (the WebAssembly comm kernels) take the new one. Per tick nothing changes: no multiply
  * per synaptic event, no branch. A change costs one pass over the stored weights (none for one-weight

@@ -40,8 +40,12 @@ const FUNCTIONS: Record<string, number> = { exp: 1, expm1: 1, abs: 1, select: 3,
 
 function tokenize(src: string): string[] {
   const out: string[] = []
-  const re =
-    /[ \t\r]*(?:(#[^\n]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|&&|\|\||[-+*/()<>=?:,;\n]))/y
+  // Blanks, then one of: a comment, a number, a name, an operator or punctuation.
+  const re = new RegExp(
+    String.raw`[ \t\r]*(?:(#[^\n]*)|(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|` +
+      String.raw`(<=|>=|==|!=|&&|\|\||[-+*/()<>=?:,;\n]))`,
+    'y',
+  )
   let pos = 0
   while (pos < src.length) {
     re.lastIndex = pos

@@ -26,7 +26,8 @@ function stepFactor(k: number, dt: number): number {
 export const gifModels = ifFamily({
   name: 'Gif',
   equation:
-    'dI1/dt = -k1 I1, dI2/dt = -k2 I2, dVth/dt = a (V - vRest) - b (Vth - vThInf), tau dV/dt = -(V - vRest) + R (I + I1 + I2); spike V >= Vth',
+    'dI1/dt = -k1 I1, dI2/dt = -k2 I2, dVth/dt = a (V - vRest) - b (Vth - vThInf), tau dV/dt = -(V - ' +
+    'vRest) + R (I + I1 + I2); spike V >= Vth',
   params: [
     param('vRest', -70, 'mV', 'finite', 'resting potential'),
     param('vReset', -70, 'mV', 'finite', 'reset potential after a spike'),

@@ -84,7 +84,9 @@ const gateNames = ['m', 'h', 'n'] as const
 export function hhRecord(kind: string, ltc: boolean): NeuronRecord {
   return {
     kind,
-    equation: `C dV/dt = gL (EL - V) + gNa m^3 h (ENa - V) + gK n^4 (EK - V) + I; Traub-Miles rates shifted by vT${ltc ? '; synaptic conductances inside the exponential step' : '; synaptic current at the previous V'}`,
+    equation:
+      `C dV/dt = gL (EL - V) + gNa m^3 h (ENa - V) + gK n^4 (EK - V) + I; Traub-Miles rates shifted by ` +
+      `vT${ltc ? '; synaptic conductances inside the exponential step' : '; synaptic current at the previous V'}`,
     params: hhParams,
     derived: [
       derived('dtMs', (_p, dt) => dt, 'the time step'),

@@ -19,7 +19,9 @@ import { describe } from './nonlinear-if.js'
 export function ifRecordOf(kind: string, ltc: boolean): NeuronRecord {
   return {
     kind,
-    equation: `tau dV/dt = -(V - vRest) + R I${ltc ? ', conductances inside the exponential step' : ', synaptic current at the previous V'}; no spikes`,
+    equation:
+      `tau dV/dt = -(V - vRest) + R ` +
+      `I${ltc ? ', conductances inside the exponential step' : ', synaptic current at the previous V'}; no spikes`,
     params: [
       param('vRest', 0, 'mV', 'finite', 'resting potential'),
       param('R', 1, '', 'positive', 'membrane resistance (R·I in mV)'),

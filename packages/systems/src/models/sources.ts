@@ -137,7 +137,8 @@ function buildSchedule(object: string, given: Readonly<Record<string, unknown>>,
         object,
         `times[${k}]`,
         times[k],
-        `puts a second spike of neuron ${who[k]} into tick ${when[k]} (times[${order[q - 1]}] = ${formatValue(times[order[q - 1]])} already does)`,
+        `puts a second spike of neuron ${who[k]} into tick ${when[k]} (times[${order[q - 1]}] = ` +
+          `${formatValue(times[order[q - 1]])} already does)`,
       )
     }
   })

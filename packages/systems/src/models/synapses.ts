@@ -97,7 +97,9 @@ export const synapseModels: Partial<Record<string, SynapseModel>> = {
 
 /** Synapse models that exist in BrainPy but cannot be post-aligned, with the reason. */
 const notAlignPost: Record<string, string> = {
-  NMDA: 'its state is not linear in its input (dg/dt = −g/τd + a·x·(1−g)), so one post-sized state cannot sum the presynaptic contributions; use an align-pre projection',
+  NMDA:
+    'its state is not linear in its input (dg/dt = −g/τd + a·x·(1−g)), so one post-sized state ' +
+    'cannot sum the presynaptic contributions; use an align-pre projection',
   STD: 'short-term depression is a per-presynaptic state, not a post-sized one',
   STP: 'short-term plasticity is a per-presynaptic state, not a post-sized one',
   AMPA: 'its gating is not linear in its input',

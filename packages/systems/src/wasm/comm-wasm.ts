@@ -1,7 +1,8 @@
 /**
  * WebAssembly comm kernels for `kernel: 'wasm'` worlds: stored rows (one weight or one per synapse) and
  * on-the-fly rows with one weight, offered by those layers' records (`wasm`). Their events, order and float32
- * additions are those of the records' `deliver` kernels, so they give bit-identical synapse states (tested). Spike indices are copied, re-indexed to the comm
+ * additions are those of the records' `deliver` kernels, so they give bit-identical synapse states (tested). Spike indices are copied,
+ * re-indexed to the comm
  * layer's input, into a staging column of the arena before each call.
  */
 import { allocColumn, type Column, type FloatArray, type ProjectionData, type World } from '@spikecs/ecs-core'
