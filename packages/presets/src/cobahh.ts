@@ -18,31 +18,18 @@
  * recurrent inhibition shapes the network activity.
  */
 import { Stream, entityKey, type PopulationData } from '@spikecs/ecs-core'
-import { COBA, Expon, FullProjAlignPost, HHLTC, addPopulation, addProjection, normal } from '@spikecs/systems'
-import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
+import { FullProjAlignPost, HHLTC, addPopulation, normal } from '@spikecs/systems'
+import { addEIProjections, cobaFrom, fromSide, groupsOf, presetNetwork, worldFor } from './build.js'
+import { eiPairSpecs, reversalSpecs, synapseTauSpecs, type EIPairParams, type ReversalParams, type SynapseTauParams } from './ei-params.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
 import type { CommonOptions, PresetNetwork } from './types.js'
 
 /** Model parameters of `cobahh`; every field optional (the benchmark's values). */
-export interface CobahhParams {
-  /** Excitatory neurons, default round(3200·K). */
-  nE: number
-  /** Inhibitory neurons, default round(800·K). */
-  nI: number
-  /** Connection probability of every ordered pair (self-pairs allowed), default 0.02/K. */
-  p: number
+export interface CobahhParams extends EIPairParams, SynapseTauParams, ReversalParams {
   /** Excitatory conductance increment per spike (nS), default 6. */
   wE: number
   /** Inhibitory conductance increment per spike (nS), default 67. */
   wI: number
-  /** Excitatory synaptic time constant (ms), default 5. */
-  tauE: number
-  /** Inhibitory synaptic time constant (ms), default 10. */
-  tauI: number
-  /** Excitatory reversal potential (mV), default 0. */
-  eE: number
-  /** Inhibitory reversal potential (mV), default −80. */
-  eI: number
 }
 
 export type CobahhVariant = 'default'
@@ -58,15 +45,11 @@ export const cobahhDef: PresetDef<CobahhVariant> = {
   connectivities: ['csr', 'jit'],
   defaultConn: 'csr',
   params: [
-    spec('nE', 3200, 'neurons', 'count', 'excitatory neurons', 'times'),
-    spec('nI', 800, 'neurons', 'count', 'inhibitory neurons', 'times'),
-    spec('p', 0.02, '', 'probability', 'connection probability of every ordered pair (self-pairs allowed)', 'over'),
+    ...eiPairSpecs,
     spec('wE', 6, 'nS', 'nonNegative', 'excitatory conductance increment per spike'),
     spec('wI', 67, 'nS', 'nonNegative', 'inhibitory conductance increment per spike'),
-    spec('tauE', 5, 'ms', 'positive', 'excitatory synaptic time constant'),
-    spec('tauI', 10, 'ms', 'positive', 'inhibitory synaptic time constant'),
-    spec('eE', 0, 'mV', 'finite', 'excitatory reversal potential'),
-    spec('eI', -80, 'mV', 'finite', 'inhibitory reversal potential'),
+    ...synapseTauSpecs,
+    ...reversalSpecs,
   ],
 }
 
@@ -89,32 +72,15 @@ export function cobahh(options: CobahhOptions = {}): CobahhNetwork {
   const P = r.params as unknown as CobahhParams
   const world = worldFor(r)
   const hh = (size: number) => HHLTC({ size, v0: normal(-60 - 5, 5), m0: 0, h0: 0, n0: 0 })
-  const E = addPopulation(world, 'E', hh(P.nE))
-  const I = addPopulation(world, 'I', hh(P.nI))
-  const wires = [
-    ['E2E', E, E, P.wE, P.tauE, P.eE, 'ge'],
-    ['E2I', E, I, P.wE, P.tauE, P.eE, 'ge'],
-    ['I2E', I, E, P.wI, P.tauI, P.eI, 'gi'],
-    ['I2I', I, I, P.wI, P.tauI, P.eI, 'gi'],
-  ] as const
-  for (const [name, pre, post, w, tau, rev, g] of wires) {
-    const proj = addProjection(
-      world,
-      name,
-      FullProjAlignPost({ pre, post, comm: fixedProb(r.options.conn, P.p, w), syn: Expon({ tau }), out: COBA({ E: rev }) }),
-    )
-    // Brian2's initial conductances (nS), stored as the synapse state the first tick binds.
-    if (g === 'ge') initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:ge`, 4, 1.5, 10)
-    else initConductance(proj.state.cols.g.array, r.options.seed, `init:${post.name}:gi`, 20, 12, 10)
+  const pops = { E: addPopulation(world, 'E', hh(P.nE)), I: addPopulation(world, 'I', hh(P.nI)) }
+  const projs = addEIProjections(world, pops, (pre, post, from) =>
+    FullProjAlignPost({ pre, post, ...fromSide(r.options.conn, P, from), out: cobaFrom(P, from) }),
+  )
+  // Brian2's initial conductances (nS), stored as the synapse state the first tick binds.
+  for (const { from, post, proj } of projs) {
+    const g = proj.state.cols.g.array
+    if (from === 'E') initConductance(g, r.options.seed, `init:${post.name}:ge`, 4, 1.5, 10)
+    else initConductance(g, r.options.seed, `init:${post.name}:gi`, 20, 12, 10)
   }
-  return {
-    preset: 'cobahh',
-    options: r.options,
-    world,
-    pops: { E, I },
-    groups: groupsOf(E, I),
-    inputs: [],
-    monitors: { spikes: monitorFor(world, [E, I], r.record) },
-    params: P,
-  }
+  return presetNetwork('cobahh', r, world, pops, groupsOf(pops.E, pops.I), [], P)
 }

@@ -17,49 +17,30 @@
  * docs/semantics.md. Variants: `default` uses `FullProjAlignPost`, `mg` uses `FullProjAlignPostMg`.
  */
 import { SpikecsError, formatValue, type PopulationData } from '@spikecs/ecs-core'
+import { CUBA, FullProjAlignPost, FullProjAlignPostMg, LifRef, addPopulation, uniform } from '@spikecs/systems'
+import { addEIProjections, constantInputs, fromSide, groupsOf, presetNetwork, worldFor } from './build.js'
 import {
-  CUBA,
-  Expon,
-  FullProjAlignPost,
-  FullProjAlignPostMg,
-  LifRef,
-  addInput,
-  addPopulation,
-  addProjection,
-  uniform,
-} from '@spikecs/systems'
-import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
+  eiPairSpecs,
+  lifMembrane,
+  lifMembraneSpecs,
+  synapseTauSpecs,
+  type EIPairParams,
+  type LifMembraneParams,
+  type SynapseTauParams,
+} from './ei-params.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
 import type { CommonOptions, PresetNetwork } from './types.js'
 
 /** Model parameters of `cuba`; every field optional, defaults from Brian2's CUBA example. */
-export interface CubaParams {
-  /** Excitatory neurons, default round(3200·K). */
-  nE: number
-  /** Inhibitory neurons, default round(800·K). */
-  nI: number
-  /** Connection probability of every ordered pair, default 0.02/K. */
-  p: number
+export interface CubaParams extends EIPairParams, SynapseTauParams, LifMembraneParams {
   /** Excitatory weight: jump of the synaptic current R·I (mV), default 1.62. */
   wE: number
   /** Inhibitory weight: jump of the synaptic current R·I (mV), default −9. */
   wI: number
-  /** Excitatory synaptic time constant (ms), default 5. */
-  tauE: number
-  /** Inhibitory synaptic time constant (ms), default 10. */
-  tauI: number
   /** Constant external input R·I (mV), default 0. */
   iExt: number
   /** Resting (leak reversal) potential (mV), default −49. */
   vRest: number
-  /** Threshold (mV): spike when V ≥ vTh, default −50. */
-  vTh: number
-  /** Reset potential (mV), default −60. */
-  vReset: number
-  /** Membrane time constant (ms), default 20. */
-  tauM: number
-  /** Refractory period (ms), default 5. */
-  tauRef: number
   /** Lower bound of the uniform initial V (mV), default −60. */
   v0Low: number
   /** Upper bound of the uniform initial V (mV), default −50. */
@@ -79,19 +60,12 @@ export const cubaDef: PresetDef<CubaVariant> = {
   connectivities: ['csr', 'jit'],
   defaultConn: 'csr',
   params: [
-    spec('nE', 3200, 'neurons', 'count', 'excitatory neurons', 'times'),
-    spec('nI', 800, 'neurons', 'count', 'inhibitory neurons', 'times'),
-    spec('p', 0.02, '', 'probability', 'connection probability of every ordered pair (self-pairs allowed)', 'over'),
+    ...eiPairSpecs,
     spec('wE', 1.62, 'mV', 'finite', 'excitatory jump of the synaptic current R·I per spike'),
     spec('wI', -9, 'mV', 'finite', 'inhibitory jump of the synaptic current R·I per spike (negative)'),
-    spec('tauE', 5, 'ms', 'positive', 'excitatory synaptic time constant'),
-    spec('tauI', 10, 'ms', 'positive', 'inhibitory synaptic time constant'),
+    ...synapseTauSpecs,
     spec('iExt', 0, 'mV', 'finite', 'constant external input R·I'),
-    spec('vRest', -49, 'mV', 'finite', 'resting (leak reversal) potential'),
-    spec('vTh', -50, 'mV', 'finite', 'spike threshold (V ≥ vTh)'),
-    spec('vReset', -60, 'mV', 'finite', 'reset potential'),
-    spec('tauM', 20, 'ms', 'positive', 'membrane time constant'),
-    spec('tauRef', 5, 'ms', 'nonNegative', 'refractory period'),
+    ...lifMembraneSpecs(-49, 'resting (leak reversal) potential'),
     spec('v0Low', -60, 'mV', 'finite', 'lower bound of the uniform initial V'),
     spec('v0High', -50, 'mV', 'finite', 'upper bound of the uniform initial V'),
   ],
@@ -105,30 +79,10 @@ export function cuba(options: CubaOptions = {}): CubaNetwork {
     throw new SpikecsError(`preset 'cuba'`, 'v0High', P.v0High, `must be >= v0Low (${formatValue(P.v0Low)} mV)`)
   }
   const world = worldFor(r)
-  const lif = (size: number) =>
-    LifRef({ size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: uniform(P.v0Low, P.v0High) })
-  const E = addPopulation(world, 'E', lif(P.nE))
-  const I = addPopulation(world, 'I', lif(P.nI))
+  const lif = (size: number) => LifRef({ size, ...lifMembrane(P), v0: uniform(P.v0Low, P.v0High) })
+  const pops = { E: addPopulation(world, 'E', lif(P.nE)), I: addPopulation(world, 'I', lif(P.nI)) }
   const Proj = r.options.variant === 'mg' ? FullProjAlignPostMg : FullProjAlignPost
-  const conn = r.options.conn
-  const wires = [
-    ['E2E', E, E, P.wE, P.tauE],
-    ['E2I', E, I, P.wE, P.tauE],
-    ['I2E', I, E, P.wI, P.tauI],
-    ['I2I', I, I, P.wI, P.tauI],
-  ] as const
-  for (const [name, pre, post, w, tau] of wires) {
-    addProjection(world, name, Proj({ pre, post, comm: fixedProb(conn, P.p, w), syn: Expon({ tau }), out: CUBA() }))
-  }
-  const inputs = [addInput(world, E, P.iExt, 'E:iExt'), addInput(world, I, P.iExt, 'I:iExt')]
-  return {
-    preset: 'cuba',
-    options: r.options,
-    world,
-    pops: { E, I },
-    groups: groupsOf(E, I),
-    inputs,
-    monitors: { spikes: monitorFor(world, [E, I], r.record) },
-    params: P,
-  }
+  addEIProjections(world, pops, (pre, post, from) => Proj({ pre, post, ...fromSide(r.options.conn, P, from), out: CUBA() }))
+  const inputs = constantInputs(world, [pops.E, pops.I], P.iExt)
+  return presetNetwork('cuba', r, world, pops, groupsOf(pops.E, pops.I), inputs, P)
 }

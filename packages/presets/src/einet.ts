@@ -17,59 +17,25 @@
  */
 import { SpikecsError, TICK_TOLERANCE, type PopulationData } from '@spikecs/ecs-core'
 import {
-  COBA,
-  Expon,
   FullProjAlignPost,
   FullProjAlignPostMg,
   HalfProjAlignPost,
   HalfProjAlignPostMg,
   LifRef,
-  addInput,
   addPopulation,
   addProjection,
   fromQueue,
   normal,
 } from '@spikecs/systems'
-import { fixedProb, groupsOf, monitorFor, worldFor } from './build.js'
+import { addEIProjections, cobaFrom, constantInputs, fromSide, groupsOf, presetNetwork, worldFor } from './build.js'
+import { lifCobaSpecs, lifMembrane, type LifCobaParams } from './ei-params.js'
 import { resolvePreset, spec, type PresetDef } from './params.js'
 import type { CommonOptions, Group, PresetNetwork } from './types.js'
 
 /** Model parameters of `einet`; every field optional, defaults from BrainPy's documentation. */
-export interface EinetParams {
-  /** Excitatory neurons, default round(3200·K). */
-  nE: number
-  /** Inhibitory neurons, default round(800·K). */
-  nI: number
-  /** Connection probability of every ordered pair, default 0.02/K. */
-  p: number
-  /** Excitatory weight (units of the leak conductance), default 0.6. */
-  wE: number
-  /** Inhibitory weight (units of the leak conductance), default 6.7. */
-  wI: number
-  /** Excitatory synaptic time constant (ms), default 5. */
-  tauE: number
-  /** Inhibitory synaptic time constant (ms), default 10. */
-  tauI: number
-  /** Excitatory reversal potential (mV), default 0. */
-  eE: number
-  /** Inhibitory reversal potential (mV), default −80. */
-  eI: number
+export interface EinetParams extends LifCobaParams {
   /** Constant external input R·I (mV), default 20. */
   iExt: number
-  /** Resting potential (mV), default −60. */
-  vRest: number
-  /** Threshold (mV): spike when V ≥ vTh, default −50. */
-  vTh: number
-  /** Reset potential (mV), default −60. */
-  vReset: number
-  /** Membrane time constant (ms), default 20. */
-  tauM: number
-  /** Refractory period (ms), default 5. */
-  tauRef: number
-  /** Mean of the initial V (mV), default −55. */
-  v0Mean: number
-  /** Standard deviation of the initial V (mV), default 2. */
-  v0Std: number
   /**
    * Synaptic delay (ms), default 0.1: full variants pass it to their projections; half variants read the
    * spikes of max(1, round(delay/dt)) ticks ago (0.1 ms = the previous tick, the docs' `delay.at('I')`).
@@ -99,23 +65,7 @@ export const einetDef: PresetDef<EinetVariant> = {
   connectivities: ['jit', 'csr'],
   defaultConn: 'jit',
   params: [
-    spec('nE', 3200, 'neurons', 'count', 'excitatory neurons', 'times'),
-    spec('nI', 800, 'neurons', 'count', 'inhibitory neurons', 'times'),
-    spec('p', 0.02, '', 'probability', 'connection probability of every ordered pair (self-pairs allowed)', 'over'),
-    spec('wE', 0.6, 'g_leak', 'nonNegative', 'excitatory conductance increment per spike'),
-    spec('wI', 6.7, 'g_leak', 'nonNegative', 'inhibitory conductance increment per spike'),
-    spec('tauE', 5, 'ms', 'positive', 'excitatory synaptic time constant'),
-    spec('tauI', 10, 'ms', 'positive', 'inhibitory synaptic time constant'),
-    spec('eE', 0, 'mV', 'finite', 'excitatory reversal potential'),
-    spec('eI', -80, 'mV', 'finite', 'inhibitory reversal potential'),
-    spec('iExt', 20, 'mV', 'finite', 'constant external input R·I'),
-    spec('vRest', -60, 'mV', 'finite', 'resting potential'),
-    spec('vTh', -50, 'mV', 'finite', 'spike threshold (V ≥ vTh)'),
-    spec('vReset', -60, 'mV', 'finite', 'reset potential'),
-    spec('tauM', 20, 'ms', 'positive', 'membrane time constant'),
-    spec('tauRef', 5, 'ms', 'nonNegative', 'refractory period'),
-    spec('v0Mean', -55, 'mV', 'finite', 'mean of the initial V (normal)'),
-    spec('v0Std', 2, 'mV', 'nonNegative', 'standard deviation of the initial V'),
+    ...lifCobaSpecs(spec('iExt', 20, 'mV', 'finite', 'constant external input R·I')),
     spec('delay', 0.1, 'ms', 'nonNegative', 'synaptic delay (latency max(1, round(delay/dt)) ticks)'),
   ],
 }
@@ -140,57 +90,27 @@ export function einet(options: EinetOptions = {}): EinetNetwork {
   }
   const latency = Math.max(1, Math.round(ticks))
   const world = worldFor(r)
-  const lif = (size: number) =>
-    LifRef({ size, vRest: P.vRest, vTh: P.vTh, vReset: P.vReset, tau: P.tauM, tauRef: P.tauRef, v0: normal(P.v0Mean, P.v0Std) })
-  const synE = () => ({ syn: Expon({ tau: P.tauE }), out: COBA({ E: P.eE }) })
-  const synI = () => ({ syn: Expon({ tau: P.tauI }), out: COBA({ E: P.eI }) })
+  const lif = (size: number) => LifRef({ size, ...lifMembrane(P), v0: normal(P.v0Mean, P.v0Std) })
 
   if (variant === 'halfMg' || variant === 'half') {
     const N = addPopulation(world, 'N', lif(P.nE + P.nI))
     const Half = variant === 'halfMg' ? HalfProjAlignPostMg : HalfProjAlignPost
     // The docs' spk[:3200] and spk[3200:] of the spikes read through N's delay queue.
-    addProjection(
-      world,
-      'E',
-      Half({ source: fromQueue(N, { start: 0, end: P.nE, latency }), comm: fixedProb(conn, P.p, P.wE), post: N, ...synE() }),
-    )
-    addProjection(
-      world,
-      'I',
-      Half({ source: fromQueue(N, { start: P.nE, end: P.nE + P.nI, latency }), comm: fixedProb(conn, P.p, P.wI), post: N, ...synI() }),
-    )
+    const slices = { E: { start: 0, end: P.nE, latency }, I: { start: P.nE, end: P.nE + P.nI, latency } }
+    for (const from of ['E', 'I'] as const) {
+      addProjection(world, from, Half({ source: fromQueue(N, slices[from]), post: N, ...fromSide(conn, P, from), out: cobaFrom(P, from) }))
+    }
     const groups: Group[] = [
       { name: 'E', start: N.start, size: P.nE },
       { name: 'I', start: N.start + P.nE, size: P.nI },
     ]
-    return {
-      preset: 'einet',
-      options: r.options,
-      world,
-      pops: { N },
-      groups,
-      inputs: [addInput(world, N, P.iExt, 'N:iExt')],
-      monitors: { spikes: monitorFor(world, [N], r.record) },
-      params: P,
-    }
+    return presetNetwork('einet', r, world, { N }, groups, constantInputs(world, [N], P.iExt), P)
   }
 
-  const E = addPopulation(world, 'E', lif(P.nE))
-  const I = addPopulation(world, 'I', lif(P.nI))
+  const pops = { E: addPopulation(world, 'E', lif(P.nE)), I: addPopulation(world, 'I', lif(P.nI)) }
   const Full = variant === 'fullMg' ? FullProjAlignPostMg : FullProjAlignPost
   const delay = P.delay
-  addProjection(world, 'E2E', Full({ pre: E, post: E, delay, comm: fixedProb(conn, P.p, P.wE), ...synE() }))
-  addProjection(world, 'E2I', Full({ pre: E, post: I, delay, comm: fixedProb(conn, P.p, P.wE), ...synE() }))
-  addProjection(world, 'I2E', Full({ pre: I, post: E, delay, comm: fixedProb(conn, P.p, P.wI), ...synI() }))
-  addProjection(world, 'I2I', Full({ pre: I, post: I, delay, comm: fixedProb(conn, P.p, P.wI), ...synI() }))
-  return {
-    preset: 'einet',
-    options: r.options,
-    world,
-    pops: { E, I },
-    groups: groupsOf(E, I),
-    inputs: [addInput(world, E, P.iExt, 'E:iExt'), addInput(world, I, P.iExt, 'I:iExt')],
-    monitors: { spikes: monitorFor(world, [E, I], r.record) },
-    params: P,
-  }
+  addEIProjections(world, pops, (pre, post, from) => Full({ pre, post, delay, ...fromSide(conn, P, from), out: cobaFrom(P, from) }))
+  const inputs = constantInputs(world, [pops.E, pops.I], P.iExt)
+  return presetNetwork('einet', r, world, pops, groupsOf(pops.E, pops.I), inputs, P)
 }
