@@ -20,41 +20,41 @@ const mixer = (xor, shr, mul, k) => (x) =>
 const MIX = mixer('i32.xor', 'i32.shr_u', 'i32.mul', (c) => `(i32.const ${c})`)
 const MIX4 = mixer('v128.xor', 'i32x4.shr_u', 'i32x4.mul', (c) => `(v128.const i32x4 ${c} ${c} ${c} ${c})`)
 
+/**
+ * A stored-rows kernel: for every synapse k (a byte offset into the rows) of every spiking row,
+ * g[indices[k]] += the f32 that `weight` reads. The two forms differ only in where the weight comes from.
+ */
+const csrKernel = (name, params, weight) => `(func $${name} (export "${name}") ${params}
+    (local $q i32) (local $i i32) (local $k i32) (local $e i32) (local $a i32)
+    (block $done (loop $Q
+      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
+      (local.set $i (i32.shl (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))
+      (local.set $k (i32.shl (i32.load (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
+      (local.set $e (i32.shl (i32.load offset=4 (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
+      (block $row (loop $K
+        (br_if $row (i32.ge_s (local.get $k) (local.get $e)))
+        (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $ind) (local.get $k))) (i32.const 2))))
+        (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) ${weight}))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br $K)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $Q))))`
+
 export function commFunctions() {
   return `
   ;; Stored rows, one weight: g[indices[k]] += w for every synapse k of every spiking row.
-  (func $csr_homo (export "csr_homo") (param $ptr i32) (param $ind i32) (param $spk i32) (param $ns i32) (param $g i32) (param $w f32)
-    (local $q i32) (local $i i32) (local $k i32) (local $e i32) (local $a i32)
-    (block $done (loop $Q
-      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
-      (local.set $i (i32.shl (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))
-      (local.set $k (i32.shl (i32.load (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
-      (local.set $e (i32.shl (i32.load offset=4 (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
-      (block $row (loop $K
-        (br_if $row (i32.ge_s (local.get $k) (local.get $e)))
-        (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $ind) (local.get $k))) (i32.const 2))))
-        (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (local.get $w)))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $K)))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br $Q))))
+  ${csrKernel(
+    'csr_homo',
+    '(param $ptr i32) (param $ind i32) (param $spk i32) (param $ns i32) (param $g i32) (param $w f32)',
+    '(local.get $w)',
+  )}
 
   ;; Stored rows, one weight per synapse: g[indices[k]] += W[k].
-  (func $csr_weights (export "csr_weights") (param $ptr i32) (param $ind i32) (param $W i32) (param $spk i32) (param $ns i32) (param $g i32)
-    (local $q i32) (local $i i32) (local $k i32) (local $e i32) (local $a i32)
-    (block $done (loop $Q
-      (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
-      (local.set $i (i32.shl (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))
-      (local.set $k (i32.shl (i32.load (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
-      (local.set $e (i32.shl (i32.load offset=4 (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
-      (block $row (loop $K
-        (br_if $row (i32.ge_s (local.get $k) (local.get $e)))
-        (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $ind) (local.get $k))) (i32.const 2))))
-        (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (i32.add (local.get $W) (local.get $k)))))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $K)))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br $Q))))
+  ${csrKernel(
+    'csr_weights',
+    '(param $ptr i32) (param $ind i32) (param $W i32) (param $spk i32) (param $ns i32) (param $g i32)',
+    '(f32.load (i32.add (local.get $W) (local.get $k)))',
+  )}
 
   ;; On-the-fly rows with one weight (see comm/rows.ts): for each spiking row i, keys from (key, i), then
   ;; draws r_n = mix(mix(k0 + n·golden) + k1), gaps from the threshold table, g[j] += w for each target j.

@@ -49,30 +49,45 @@ function asList(world: World, object: string, pops: PopulationData | readonly Po
   return list
 }
 
+/**
+ * Adds a monitor's record: its window, and buffers for the first min(max, 1024) records (they grow as records
+ * come): a tick per record, `indicesPerRecord` int32 and `valuesPerRecord` float64 values per record.
+ */
+function addMonitorRecord(
+  world: World,
+  name: string,
+  w: ReturnType<typeof window>,
+  m: Pick<MonitorData, 'kind' | 'pops' | 'every' | 'width'> & { indicesPerRecord: number; valuesPerRecord: number },
+  column: Column | null = null,
+  probeIndices: Int32Array | null = null,
+): MonitorData {
+  const cap = Math.min(w.max, 1024)
+  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
+    eid,
+    name,
+    kind: m.kind,
+    pops: m.pops,
+    ...w,
+    every: m.every,
+    ticks: new Int32Array(cap),
+    indices: new Int32Array(cap * m.indicesPerRecord),
+    values: new Float64Array(cap * m.valuesPerRecord),
+    width: m.width,
+    column,
+    probeIndices,
+    count: 0,
+    dropped: 0,
+    first: 0,
+  }))
+}
+
 /** Records every spike of the given populations. */
 export function addSpikeMonitor(world: World, pops: PopulationData | readonly PopulationData[], o: MonitorOptions = {}): MonitorData {
   const name = o.name ?? `spikes${world.components.Monitor.list.length}`
   const object = `spike monitor '${name}'`
   const list = asList(world, object, pops)
   const w = window(world, object, o)
-  const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid,
-    name,
-    kind: 'spikes',
-    pops: list,
-    ...w,
-    every: 1,
-    ticks: new Int32Array(cap),
-    indices: new Int32Array(cap),
-    values: new Float64Array(0),
-    width: 0,
-    column: null,
-    probeIndices: null,
-    count: 0,
-    dropped: 0,
-    first: 0,
-  }))
+  return addMonitorRecord(world, name, w, { kind: 'spikes', pops: list, every: 1, width: 0, indicesPerRecord: 1, valuesPerRecord: 0 })
 }
 
 /** Records the number of spikes of each population per tick. */
@@ -81,24 +96,8 @@ export function addRateMonitor(world: World, pops: PopulationData | readonly Pop
   const object = `rate monitor '${name}'`
   const list = asList(world, object, pops)
   const w = window(world, object, o)
-  const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid,
-    name,
-    kind: 'rate',
-    pops: list,
-    ...w,
-    every: 1,
-    ticks: new Int32Array(cap),
-    indices: new Int32Array(cap * list.length),
-    values: new Float64Array(0),
-    width: list.length,
-    column: null,
-    probeIndices: null,
-    count: 0,
-    dropped: 0,
-    first: 0,
-  }))
+  const width = list.length
+  return addMonitorRecord(world, name, w, { kind: 'rate', pops: list, every: 1, width, indicesPerRecord: width, valuesPerRecord: 0 })
 }
 
 /**
@@ -156,24 +155,8 @@ export function addStateProbe(
   idx.forEach((v, k) => checkInteger(object, `indices[${k}]`, v, 0, size - 1))
   const every = checkInteger(object, 'every', o.every ?? 1, 1)
   const w = window(world, object, o)
-  const cap = Math.min(w.max, 1024)
-  return addRecord<MonitorData>(world, Monitor, name, (eid) => ({
-    eid,
-    name,
-    kind: 'state',
-    pops,
-    ...w,
-    every,
-    ticks: new Int32Array(cap),
-    indices: new Int32Array(0),
-    values: new Float64Array(cap * idx.length),
-    width: idx.length,
-    column,
-    probeIndices: idx,
-    count: 0,
-    dropped: 0,
-    first: 0,
-  }))
+  const width = idx.length
+  return addMonitorRecord(world, name, w, { kind: 'state', pops, every, width, indicesPerRecord: 0, valuesPerRecord: width }, column, idx)
 }
 
 /** Recorded spikes in chronological order: ticks and global neuron indices (copies). */

@@ -1,7 +1,7 @@
 /** `All2All` (BrainPy `AllToAll`): every input → every post with one weight; multiplies by its input. */
-import { checkFinite, checkKnownKeys, type FloatArray } from '@spikecs/ecs-core'
+import { checkFinite, checkKnownKeys } from '@spikecs/ecs-core'
 import { checkIncludeSelf, checkSizes, type SizeHints } from './checks.js'
-import type { CommLayer } from './types.js'
+import type { CommLayer, Deliver } from './types.js'
 
 export type All2AllParams = SizeHints & { weight: number; includeSelf?: boolean }
 
@@ -22,16 +22,7 @@ export function All2All(p: All2AllParams): { readonly kind: 'All2All'; readonly 
  * Every post receives w·Σx (w·n for n spikes); without self-connections post j (the neuron listed as
  * j − selfOffset) receives w·(Σx − x_j). Listed indices are ascending, so one pointer walks them beside the posts.
  */
-function deliverAll2All(
-  c: All2AllData,
-  idx: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-  offset: number,
-  selfOffset: number,
-  targets: readonly FloatArray[],
-): number {
+const deliverAll2All: Deliver<All2AllData> = (c, idx, vals, from, to, offset, selfOffset, targets) => {
   let sum = 0
   if (vals === null) sum = to - from
   else for (let q = from; q < to; q++) sum += vals[q]

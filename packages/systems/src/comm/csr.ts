@@ -23,7 +23,7 @@ import { csrFixedOutDegree, csrFromGenerator, csrFromList, listsFromRows } from 
 import { sampleFixedNum, type FixedNumConnector } from './fixed-num.js'
 import { csrWasm } from '../wasm/comm-wasm.js'
 import type { JitCommDesc } from './jit.js'
-import type { CommContext, CommLayer, DrawnLaw, ResolvedComm } from './types.js'
+import type { CommContext, CommLayer, Deliver, DrawnLaw, ResolvedComm } from './types.js'
 
 export type Connector =
   | {
@@ -280,16 +280,7 @@ export function resolveStoredRows(ctx: CommContext, obj: string, kind: CsrKind, 
 }
 
 /** Stored rows: for each input, weight × value into each target of its row. */
-function deliverCsr(
-  c: CsrData,
-  idx: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-  offset: number,
-  _selfOffset: number,
-  targets: readonly FloatArray[],
-): number {
+const deliverCsr: Deliver<CsrData> = (c, idx, vals, from, to, offset, _selfOffset, targets) => {
   const ptr = c.indptr.array,
     ind = c.indices.array
   const W = c.weights === null ? null : c.weights.array

@@ -4,21 +4,12 @@
  * stored. Six records from one factory: event or not, times one weight, Uniform or Normal weights drawn from
  * the row's stream. Each has a stored form, `stored(…)` (`comm/csr.ts`).
  */
-import {
-  SpikecsError,
-  checkFinite,
-  checkKnownKeys,
-  scratchF32,
-  scratchF64,
-  scratchI32,
-  type FloatArray,
-  type World,
-} from '@spikecs/ecs-core'
+import { SpikecsError, checkFinite, checkKnownKeys, scratchF32, scratchF64, scratchI32, type World } from '@spikecs/ecs-core'
 import { checkIncludeSelf, checkSizes, type SizeHints } from './checks.js'
 import { generateRow, generateRows, rowGenerator, type RowGenerator, type RowWeight } from './rows.js'
 import { listsFromRows } from './csr-build.js'
 import { jitWasm } from '../wasm/comm-wasm.js'
-import type { CommContext, CommLayer, RowScratch } from './types.js'
+import type { CommContext, CommLayer, Deliver, RowScratch } from './types.js'
 
 export interface JitParams extends SizeHints {
   /** Connection probability of each (pre, post) pair. */
@@ -104,17 +95,7 @@ function generator(law: Law, kind: string) {
 }
 
 /** Regenerates row i at each input, then adds weight × value into each target. */
-function deliverJit(
-  c: JitData,
-  idx: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-  offset: number,
-  selfOffset: number,
-  targets: readonly FloatArray[],
-  scratch: RowScratch | null,
-): number {
+const deliverJit: Deliver<JitData> = (c, idx, vals, from, to, offset, selfOffset, targets, scratch) => {
   const gen = c.gen
   const homo = gen.weight.kind === 'homo'
   const w = gen.weight.kind === 'homo' ? gen.weight.value : 0

@@ -1,7 +1,7 @@
 /** `Linear`: dense nPre × nPost weights, row-major W[pre][post]; multiplies by its input. */
 import { allocColumn, checkFinite, checkKnownKeys, SpikecsError, type Column, type FloatArray } from '@spikecs/ecs-core'
 import { checkSizes, scaleInto, type SizeHints } from './checks.js'
-import type { CommLayer } from './types.js'
+import type { CommLayer, Deliver } from './types.js'
 
 export type LinearParams = SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> }
 
@@ -40,16 +40,7 @@ function flattenMatrix(obj: string, W: unknown, nPre: number, nPost: number): Fl
 }
 
 /** Dense rows: post j receives Σ_i W[i, j]·x_i. */
-function deliverLinear(
-  c: LinearData,
-  idx: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-  offset: number,
-  _selfOffset: number,
-  targets: readonly FloatArray[],
-): number {
+const deliverLinear: Deliver<LinearData> = (c, idx, vals, from, to, offset, _selfOffset, targets) => {
   const W = c.W.array,
     nPost = c.nPost
   for (let t = 0; t < targets.length; t++) {

@@ -1,7 +1,7 @@
 /** `One2One` (BrainPy `OneToOne`): input i → post i, with one weight or one per neuron; multiplies by its input. */
 import { SpikecsError, allocColumn, checkFinite, checkKnownKeys, type Column, type FloatArray } from '@spikecs/ecs-core'
 import { checkSizes, checkWeightArray, scaleOneOrMany, type SizeHints } from './checks.js'
-import type { CommLayer } from './types.js'
+import type { CommLayer, Deliver } from './types.js'
 
 export type One2OneParams = SizeHints & { weight: number | ArrayLike<number> }
 
@@ -20,16 +20,7 @@ export function One2One(p: One2OneParams): { readonly kind: 'One2One'; readonly 
 }
 
 /** Post i receives w_i·x_i. */
-function deliverOne2One(
-  c: One2OneData,
-  idx: Int32Array,
-  vals: Float64Array | null,
-  from: number,
-  to: number,
-  offset: number,
-  _selfOffset: number,
-  targets: readonly FloatArray[],
-): number {
+const deliverOne2One: Deliver<One2OneData> = (c, idx, vals, from, to, offset, _selfOffset, targets) => {
   const W = c.weights === null ? null : c.weights.array
   const w = c.weight
   for (let t = 0; t < targets.length; t++) {

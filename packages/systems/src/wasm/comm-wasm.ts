@@ -11,60 +11,20 @@ import { LN_TABLE, type GapTable, type RowGenerator } from '../comm/rows.js'
 
 type CsrHomo = (ptr: number, ind: number, spk: number, ns: number, g: number, w: number) => void
 type CsrWeights = (ptr: number, ind: number, W: number, spk: number, ns: number, g: number) => void
-type JitHomo = (
-  spk: number,
-  ns: number,
-  key: number,
-  nPost: number,
-  bits: number,
-  lo: number,
-  hi: number,
-  thr: number,
-  g: number,
-  w: number,
-  self: number,
-) => number
-type JitHomoSorted = (
-  spk: number,
-  ns: number,
-  key: number,
-  nPost: number,
-  bits: number,
-  lo: number,
-  hi: number,
-  thr: number,
-  g: number,
-  w: number,
-  self: number,
-  B: number,
-  cnt: number,
-  cap: number,
-) => number
-type JitHomoLog = (
-  spk: number,
-  ns: number,
-  key: number,
-  nPost: number,
-  inv: number,
-  lnt: number,
-  g: number,
-  w: number,
-  self: number,
-) => number
-type JitHomoSortedLog = (
-  spk: number,
-  ns: number,
-  key: number,
-  nPost: number,
-  inv: number,
-  lnt: number,
-  g: number,
-  w: number,
-  self: number,
-  B: number,
-  cnt: number,
-  cap: number,
-) => number
+/** Arguments every on-the-fly kernel takes: spikes, their count, the row key, the post count. */
+type RowArgs = [spk: number, ns: number, key: number, nPost: number]
+/** The target column, the weight and the self-pair offset. */
+type TargetArgs = [g: number, w: number, self: number]
+/** The blocked (post-ordered) delivery's buckets, fill counters and bucket capacity. */
+type SortArgs = [B: number, cnt: number, cap: number]
+/** Gap sampling from the threshold table: bits per draw, the table's range and its thresholds. */
+type TableArgs = [bits: number, lo: number, hi: number, thr: number]
+/** Gap sampling by logarithms: 1/ln(1 − p) and the logarithm table. */
+type LogArgs = [inv: number, lnt: number]
+type JitHomo = (...a: [...RowArgs, ...TableArgs, ...TargetArgs]) => number
+type JitHomoSorted = (...a: [...RowArgs, ...TableArgs, ...TargetArgs, ...SortArgs]) => number
+type JitHomoLog = (...a: [...RowArgs, ...LogArgs, ...TargetArgs]) => number
+type JitHomoSortedLog = (...a: [...RowArgs, ...LogArgs, ...TargetArgs, ...SortArgs]) => number
 
 /**
  * Posts at which on-the-fly delivery switches to post-ordered (blocked) delivery: a state column of 64K
