@@ -35,7 +35,17 @@ export interface WorldOptions {
    * states between `AlignPostSystem` and `NeuronSystem` from a system of your own.
    */
   fuse?: boolean
+  /**
+   * Threads that run the tick (default 1): a whole number ≥ 1, or `'auto'` — the host's cores when the
+   * network is large enough to gain from them, else 1, decided when the plan is built (see the systems
+   * package, `threadsOf`). With more than one thread every column lives in one shared `WebAssembly.Memory`
+   * (also for `kernel: 'js'`), and the spikes and every state column are bit-identical for any thread count.
+   */
+  threads?: number | 'auto'
 }
+
+/** Most threads a world may ask for. */
+export const MAX_THREADS = 256
 
 /** A system: a function of the world, run once per tick. */
 export type System = (world: World) => void
@@ -61,7 +71,9 @@ export interface WorldFields {
   readonly shared: boolean
   readonly fuse: boolean
   readonly kernel: 'js' | 'wasm'
-  /** The WebAssembly memory holding the columns (kernel `wasm`), else null. */
+  /** Threads asked for (`threads` of the options): a count, or `'auto'`. */
+  readonly threads: number | 'auto'
+  /** The WebAssembly memory holding the columns (kernel `wasm`, or more than one thread), else null. */
   readonly arena: Arena | null
   /** The clock: index of the tick about to run (tick k covers [k·dt, (k+1)·dt)). */
   tick: number
@@ -91,6 +103,8 @@ export interface WorldFields {
   readonly caches: Map<string, unknown>
   /** Snapshot sections registered with `addSnapshotSection`, in registration order. */
   readonly sections: SnapshotSection[]
+  /** Called by `disposeWorld`, last registered first (e.g. the systems stop the world's worker threads). */
+  readonly disposers: (() => void)[]
 }
 
 export type World = WorldFields
@@ -111,6 +125,10 @@ export function createWorld(options: WorldOptions = {}): World {
   if (kernel !== 'js' && kernel !== 'wasm') {
     throw new SpikecsError('world', 'kernel', kernel, "must be 'js' or 'wasm'")
   }
+  const threads = options.threads ?? 1
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new SpikecsError('world', 'threads', threads, `must be 'auto' or a whole number from 1 to ${MAX_THREADS}`)
+  }
   const fields: WorldFields = {
     dtMs,
     seed,
@@ -118,7 +136,8 @@ export function createWorld(options: WorldOptions = {}): World {
     shared: options.shared ?? false,
     fuse: options.fuse ?? true,
     kernel,
-    arena: kernel === 'wasm' ? createArena() : null,
+    threads,
+    arena: kernel === 'wasm' || threads !== 1 ? createArena() : null,
     tick: 0,
     nNeurons: 0,
     components: createComponents(),
@@ -132,6 +151,7 @@ export function createWorld(options: WorldOptions = {}): World {
     streams: new Map(),
     caches: new Map(),
     sections: [],
+    disposers: [],
   }
   return createBitecsWorld(fields) as World
 }
@@ -156,8 +176,12 @@ export function streamFor(world: World, purpose: string): Stream {
   return s
 }
 
-/** Releases pooled scratch memory; the world must not be stepped afterwards. */
+/**
+ * Stops what the world runs besides the caller (its worker threads) and releases pooled scratch memory; the
+ * world must not be stepped afterwards.
+ */
 export function disposeWorld(world: World): void {
+  while (world.disposers.length > 0) (world.disposers.pop() as () => void)()
   releaseScratch(world)
   world.plan = null
 }

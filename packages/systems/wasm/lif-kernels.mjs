@@ -2,7 +2,8 @@
 //
 // One exported function per (LTC or not, number of COBA states, number of CUBA states, which states are
 // merged), at most 4 states:
-//   lif_{ltc|plain}_{nCoba}_{nCuba}_{n|m|x}(n, V, last, spikes, prm, tick) -> number of spikes
+//   lif_{ltc|plain}_{nCoba}_{nCuba}_{n|m|x}(from, to, V, last, spikes, prm, tick, ns) -> new spike count
+// over the neurons [from, to) (from a multiple of 4), appending spike indices from position ns
 // where n: no state is merged, m: all are, x: mixed (the merged mask of each state is read at run time).
 // Each call does, for the population, what AlignPostSystem, OutputSystem and NeuronSystem do (the fused
 // order): per 4 neurons, advance each Expon state (merged: add-then-decay, the state is the conductance;
@@ -129,7 +130,7 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
     'rA',
     'rB',
   ]
-  const i32 = ['off', 'idx', 'ns', 'bits', 'ia']
+  const i32 = ['off', 'idx', 'bits', 'ia']
   for (let k = 0; k < K; k++) {
     v128.push(`a${k}`, `m${k}`, `E${k}`, `x${k}`, `y${k}`, `c${k}`)
     i32.push(`S${k}`, `C${k}`)
@@ -138,6 +139,9 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
   const body = []
   // Parameters, splatted once per call.
   body.push(
+    // The range [from, n): byte offset and index of the first chunk (from is a multiple of 4).
+    set('idx', get('from')),
+    set('off', `(i32.shl ${get('from')} (i32.const 2))`),
     set('vRest', `(f32x4.splat ${ld(0)})`),
     set('vReset', `(f32x4.splat ${ld(1)})`),
     set('vTh', `(f32x4.splat ${ld(2)})`),
@@ -267,7 +271,8 @@ function kernel(ltc, nCoba, nCuba, mg, flush) {
     body.push(`(local.set $${local} (f32x4.splat (f32.const ${value})))`)
   }
   return `(func $${name} (export "${name}")
-  (param $n i32) (param $V i32) (param $last i32) (param $spikes i32) (param $prm i32) (param $tick i32) (result i32)
+  (param $from i32) (param $n i32) (param $V i32) (param $last i32) (param $spikes i32) (param $prm i32) (param $tick i32)
+  (param $ns i32) (result i32)
   ${v128.map((n) => `(local $${n} v128)`).join(' ')}
   ${i32.map((n) => `(local $${n} i32)`).join(' ')}
   ${body.join('\n  ')}

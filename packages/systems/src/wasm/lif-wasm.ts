@@ -22,7 +22,7 @@ const LIF_KINDS = new Set(['Lif', 'LifRef', 'LifLTC', 'LifRefLTC'])
 /** Parameter block slots (see the module text). */
 export const WASM_PARAM_SLOTS = 12 + 8 * WASM_MAX_STATES
 
-type Kernel = (n: number, V: number, last: number, spikes: number, prm: number, tick: number) => number
+type Kernel = (from: number, to: number, V: number, last: number, spikes: number, prm: number, tick: number, ns: number) => number
 
 const modules: { shared: WebAssembly.Module | null; local: WebAssembly.Module | null } = { shared: null, local: null }
 
@@ -169,15 +169,21 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
  * the heap, which would allocate every tick.
  */
 export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void {
+  prepareWasmTask(t, inp)
+  t.pop.nSpikes = runWasmRange(t, tick, 0, t.pop.size, 0)
+}
+
+/**
+ * Stages a tick's parameters and external input for a population's WebAssembly kernel (once per tick, before
+ * `runWasmRange` over one or more ranges, possibly on several threads).
+ */
+export function prepareWasmTask(t: WasmTask, inp: NeuronInputs): void {
   if (t.kind === 'model') {
-    runModelTask(t, inp, tick)
+    prepareModelTask(t, inp)
     return
   }
-  const iScalar = inp.iScalar,
-    iArr = inp.hasArr ? inp.iArr : null
   const P = t.pop.params,
     f32 = t.f32,
-    pop = t.pop,
     k = t.slots
   f32[0] = P[k[0]] // vRest
   f32[1] = P[k[1]] // vReset
@@ -186,12 +192,22 @@ export function runWasmTask(t: WasmTask, inp: NeuronInputs, tick: number): void 
   f32[4] = P[k[4]] // −dt/τ
   f32[5] = P[k[5]] // e^(−dt/τ)
   t.i32[6] = k[6] < 0 ? -1 : P[k[6]] // nRef (−1 without refractoriness: never holds)
-  f32[7] = iScalar
-  if (iArr !== null) {
-    const input = t.input
+  f32[7] = inp.iScalar
+  if (inp.hasArr) {
+    const input = t.input,
+      iArr = inp.iArr
     for (let i = 0; i < input.length; i++) input[i] = iArr[i]
   }
-  pop.nSpikes = t.fn(pop.size, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, t.prm.offset, tick)
+}
+
+/**
+ * A population's WebAssembly kernel over the neurons [from, to) (from a multiple of 4), appending spikes from
+ * index `ns`; returns the new count.
+ */
+export function runWasmRange(t: WasmTask, tick: number, from: number, to: number, ns: number): number {
+  if (t.kind === 'model') return runModelRange(t, tick, from, to, ns)
+  const pop = t.pop
+  return t.fn(from, to, pop.state.V.offset, pop.state.lastSpike.offset, pop.spikes.offset, t.prm.offset, tick, ns)
 }
 
 // --- Kernels generated from the model records (any model, synapse kind and output) -----------------------
@@ -328,10 +344,4 @@ export function runModelRange(t: ModelWasmTask, tick: number, from: number, to: 
     sp = t.synPrm
   for (let k = 0; k < syn.length; k++) syn[k](from, to, sp[k])
   return t.neuron(from, to, t.prm.offset, tick, ns)
-}
-
-/** One tick of a population on its generated kernels. */
-function runModelTask(t: ModelWasmTask, inp: NeuronInputs, tick: number): void {
-  prepareModelTask(t, inp)
-  t.pop.nSpikes = runModelRange(t, tick, 0, t.pop.size, 0)
 }
