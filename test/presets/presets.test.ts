@@ -55,7 +55,7 @@ function sameTrains(a: SpikeTrains, b: SpikeTrains): boolean {
 test('coba: two LifRefLTC populations, four FullProjAlignPost with stored connectivity, defaults as documented', () => {
   const net = coba()
   assert.is(net.preset, 'coba')
-  assert.equal(net.options, { variant: 'default', seed: 1, dtype: 'float32', dtMs: 0.1, conn: 'csr', scale: 1, kernel: 'wasm' })
+  assert.equal(net.options, { variant: 'default', seed: 1, dtype: 'float32', dtMs: 0.1, conn: 'csr', scale: 1, kernel: 'wasm', threads: 1 })
   assert.is(net.pops.E.size, 3200)
   assert.is(net.pops.I.size, 800)
   assert.is(net.pops.E.model, 'LifRefLTC')

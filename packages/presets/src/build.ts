@@ -21,7 +21,7 @@ import type { Connectivity, Group, PresetNetwork } from './types.js'
 
 export function worldFor(r: Resolved<string>): World {
   const o = r.options
-  return createWorld({ seed: o.seed, dtype: o.dtype, dtMs: o.dtMs, fuse: r.fuse, kernel: o.kernel })
+  return createWorld({ seed: o.seed, dtype: o.dtype, dtMs: o.dtMs, fuse: r.fuse, kernel: o.kernel, threads: o.threads })
 }
 
 /**

@@ -3,7 +3,7 @@
  * touches, explicit values kept as given. Everything is checked before a world exists, so a refused preset
  * builds nothing; errors name the preset, the parameter and the value.
  */
-import { SpikecsError, checkInteger, checkPositive, formatValue, type Dtype } from '@spikecs/ecs-core'
+import { MAX_THREADS, SpikecsError, checkInteger, checkPositive, formatValue, type Dtype } from '@spikecs/ecs-core'
 import type { Connectivity, PresetParamSpec, ResolvedOptions } from './types.js'
 
 /** The static description of a preset: what the CLI lists and the resolver checks against. */
@@ -21,7 +21,7 @@ export interface PresetDef<V extends string = string> {
 }
 
 /** Option keys every preset accepts besides its parameters. */
-export const COMMON_OPTION_KEYS = ['variant', 'seed', 'dtype', 'dtMs', 'conn', 'scale', 'fuse', 'record', 'kernel'] as const
+export const COMMON_OPTION_KEYS = ['variant', 'seed', 'dtype', 'dtMs', 'conn', 'scale', 'fuse', 'record', 'kernel', 'threads'] as const
 
 /** Builds a parameter spec (a small helper so the preset tables read as tables). */
 export function spec(
@@ -106,6 +106,10 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
   if (kernel !== 'js' && kernel !== 'wasm') {
     throw new SpikecsError(object, 'kernel', kernel, "must be 'js' or 'wasm'")
   }
+  const threads = (g.threads ?? 1) as number | 'auto'
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new SpikecsError(object, 'threads', threads, `must be 'auto' or a whole number from 1 to ${MAX_THREADS}`)
+  }
   for (const flag of ['fuse', 'record'] as const) {
     if (g[flag] !== undefined && typeof g[flag] !== 'boolean') {
       throw new SpikecsError(object, flag, g[flag], 'must be true or false')
@@ -153,7 +157,7 @@ export function resolvePreset<V extends string>(def: PresetDef<V>, given: object
     throw new SpikecsError(object, 'vReset', params.vReset, `must be below vTh (${formatValue(params.vTh)} mV)`)
   }
   return {
-    options: { variant, seed, dtype, dtMs, conn, scale, kernel },
+    options: { variant, seed, dtype, dtMs, conn, scale, kernel, threads },
     params,
     fuse: (g.fuse as boolean | undefined) ?? true,
     record: (g.record as boolean | undefined) ?? true,

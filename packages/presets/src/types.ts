@@ -34,6 +34,11 @@ export interface CommonOptions<V extends string = string> {
   kernel?: 'js' | 'wasm'
   /** Record every spike with a spike monitor (default true). */
   record?: boolean
+  /**
+   * Threads running the tick (default 1): a count, or `'auto'` (the host's cores for networks large enough to
+   * gain, else 1). The spikes and every state are bit-identical for any thread count.
+   */
+  threads?: number | 'auto'
 }
 
 /** The validity rule of a preset parameter. */
@@ -72,6 +77,8 @@ export interface ResolvedOptions<V extends string = string> {
   readonly conn: Connectivity
   readonly scale: number
   readonly kernel: 'js' | 'wasm'
+  /** Threads asked for (a count, or `'auto'`; `threadsOf(world)` gives the count the plan uses). */
+  readonly threads: number | 'auto'
 }
 
 /** What a preset returns: its world and handles to what it built. */

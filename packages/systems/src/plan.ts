@@ -40,6 +40,7 @@ import { canFuse, compileFused } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
 import { compileChecks, type CheckPlan } from './checks.js'
+import { arenaF64, buildThreads, releaseThreads, threadsOf, type ThreadPlan } from './threads/build.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -109,6 +110,8 @@ export interface Plan {
   readonly checks: CheckPlan
   /** Synaptic events delivered since the world was created. */
   events: number
+  /** The threads running the parallel slots (more than one thread), or null (one thread). */
+  readonly threads: ThreadPlan | null
 }
 
 /** The world's plan, rebuilt first if the world changed since it was compiled. */
@@ -130,6 +133,9 @@ function buildPlan(world: World, previous: Plan | null): Plan {
 function compilePlan(world: World, previous: Plan | null): Plan {
   releaseScratch(world)
   const c = world.components
+  // With threads, every per-neuron array a kernel reads lives in the shared arena.
+  const T = threadsOf(world)
+  const f64 = (key: string, n: number) => (T > 1 ? arenaF64(world, key, n) : scratchF64(world, n))
   const queues: QueueTask[] = c.DelayQueue.list.map((queue) => ({
     queue,
     pop: getComponent(world, queue.pop, Population) as PopulationData,
@@ -167,23 +173,15 @@ function compilePlan(world: World, previous: Plan | null): Plan {
       kernel = fuse ? compileFused(world, pop, model, arrayInputs.length > 0) : unfusedNeuronKernel(model.record, world.dtype)
     }
     const n = pop.size
-    const inp: NeuronInputs = fuse
-      ? {
-          G: scratchF64(world, 0),
-          GE: scratchF64(world, 0),
-          I: scratchF64(world, 0),
-          iArr: scratchF64(world, n),
-          hasArr: arrayInputs.length > 0,
-          iScalar: 0,
-        }
-      : {
-          G: scratchF64(world, n),
-          GE: scratchF64(world, n),
-          I: scratchF64(world, n),
-          iArr: scratchF64(world, n),
-          hasArr: arrayInputs.length > 0,
-          iScalar: 0,
-        }
+    const nSums = fuse ? 0 : n
+    const inp: NeuronInputs = {
+      G: f64(`G.${pop.eid}`, nSums),
+      GE: f64(`GE.${pop.eid}`, nSums),
+      I: f64(`I.${pop.eid}`, nSums),
+      iArr: f64(`iArr.${pop.eid}`, n),
+      hasArr: arrayInputs.length > 0,
+      iScalar: 0,
+    }
     inputsOf.set(pop, inp)
     if (fuse) fusedPops.add(pop)
     neurons.push({ pop, model, inp, scalarInputs, arrayInputs, kernel, fused: fuse && wasm === null, wasm })
@@ -218,7 +216,10 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     checkers: c.Checker.list,
     checks: compileChecks(world),
     events: previous?.events ?? 0,
+    threads: null,
   }
+  if (T > 1) (plan as { threads: ThreadPlan | null }).threads = buildThreads(world, plan, T)
+  else releaseThreads(world)
   world.plan = plan
   return plan
 }

@@ -16,6 +16,8 @@ import { MonitorSystem } from './systems/MonitorSystem.js'
 import { CheckerSystem } from './systems/CheckerSystem.js'
 import { ClockSystem } from './systems/ClockSystem.js'
 import { planOf } from './plan.js'
+import { PHASE } from './threads/control.js'
+import { runThreadPhase } from './threads/phase.js'
 
 /** The documented tick order. */
 export const defaultPipeline: readonly System[] = Object.freeze([
@@ -31,6 +33,52 @@ export const defaultPipeline: readonly System[] = Object.freeze([
 
 function pipelineOf(world: World): readonly System[] {
   return world.pipeline.length > 0 ? world.pipeline : defaultPipeline
+}
+
+/** The slots a threaded world runs on every thread, by system. */
+const parallelSlots = new Map<System, number>([
+  [CommSystem, PHASE.COMM],
+  [AlignPostSystem, PHASE.ALIGN],
+  [OutputSystem, PHASE.OUTPUT],
+  [NeuronSystem, PHASE.NEURON],
+])
+
+const merged = new WeakMap<readonly System[], readonly System[]>()
+/**
+ * A pipeline with every run of consecutive parallel systems (slots 2–5) replaced by one system that runs them
+ * as one phase on every thread (one hand-over and one wait per run instead of one per system); a system of
+ * the user's between two of them ends the run, so it sees the world as on one thread. With one thread the
+ * merged system calls the systems it replaces, in order.
+ */
+function mergedPipeline(systems: readonly System[]): readonly System[] {
+  let m = merged.get(systems)
+  if (m !== undefined) return m
+  const out: System[] = []
+  for (let k = 0; k < systems.length; ) {
+    let mask = 0
+    let j = k
+    // Slots in tick order only (each bit above the ones before).
+    while (j < systems.length && parallelSlots.has(systems[j]) && (parallelSlots.get(systems[j]) as number) > mask) {
+      mask |= parallelSlots.get(systems[j]) as number
+      j++
+    }
+    if (j - k < 2) {
+      out.push(systems[k])
+      k++
+      continue
+    }
+    const run = systems.slice(k, j)
+    const phase = mask
+    out.push((world: World) => {
+      const plan = planOf(world)
+      if (plan.threads !== null) runThreadPhase(world, plan, phase)
+      else for (let i = 0; i < run.length; i++) run[i](world)
+    })
+    k = j
+  }
+  m = out
+  merged.set(systems, m)
+  return m
 }
 
 /** Replaces the systems `step` runs. The list must contain `ClockSystem` (last), or time would not advance. */
@@ -59,7 +107,7 @@ export function insertSystem(world: World, system: System, where: { before: Syst
 
 /** Runs one tick. */
 export function step(world: World): void {
-  const systems = pipelineOf(world)
+  const systems = planOf(world).threads !== null ? mergedPipeline(pipelineOf(world)) : pipelineOf(world)
   for (let k = 0; k < systems.length; k++) systems[k](world)
 }
 
@@ -72,8 +120,7 @@ export interface RunOptions {
 /** Runs `durationMs` of biological time (a whole number of ticks) and returns the number of ticks run. */
 export function run(world: World, durationMs: number, options: RunOptions = {}): number {
   const ticks = durationTicks('run', 'durationMs', durationMs, world.dtMs)
-  planOf(world)
-  const systems = pipelineOf(world)
+  const systems = planOf(world).threads !== null ? mergedPipeline(pipelineOf(world)) : pipelineOf(world)
   const every = Math.max(1, options.progressEvery ?? 1000)
   const cb = options.onProgress
   for (let t = 0; t < ticks; t++) {

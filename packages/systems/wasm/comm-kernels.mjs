@@ -23,14 +23,19 @@ const MIX4 = mixer('v128.xor', 'i32x4.shr_u', 'i32x4.mul', (c) => `(v128.const i
 /**
  * A stored-rows kernel: for every synapse k (a byte offset into the rows) of every spiking row,
  * g[indices[k]] += the f32 that `weight` reads. The two forms differ only in where the weight comes from.
+ * `range`: each row i runs from lo[i] to hi[i] (one thread's posts of the row, see comm/csr.ts) instead of
+ * ptr[i] to ptr[i+1].
  */
-const csrKernel = (name, params, weight) => `(func $${name} (export "${name}") ${params}
+// Where row i ends: ptr[i+1] for whole rows, hi[i] for one thread's part (the load is closed by the caller).
+const END_ROW = '(i32.load offset=4 (i32.add (local.get $ptr)'
+const END_RANGE = '(i32.load (i32.add (local.get $hi)'
+const csrKernel = (name, params, weight, range = false) => `(func $${name} (export "${name}") ${params}
     (local $q i32) (local $i i32) (local $k i32) (local $e i32) (local $a i32)
     (block $done (loop $Q
       (br_if $done (i32.ge_s (local.get $q) (local.get $ns)))
       (local.set $i (i32.shl (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))) (i32.const 2)))
-      (local.set $k (i32.shl (i32.load (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
-      (local.set $e (i32.shl (i32.load offset=4 (i32.add (local.get $ptr) (local.get $i))) (i32.const 2)))
+      (local.set $k (i32.shl (i32.load (i32.add (local.get ${range ? '$lo' : '$ptr'}) (local.get $i))) (i32.const 2)))
+      (local.set $e (i32.shl ${range ? END_RANGE : END_ROW} (local.get $i))) (i32.const 2)))
       (block $row (loop $K
         (br_if $row (i32.ge_s (local.get $k) (local.get $e)))
         (local.set $a (i32.add (local.get $g) (i32.shl (i32.load (i32.add (local.get $ind) (local.get $k))) (i32.const 2))))
@@ -47,6 +52,20 @@ export function commFunctions() {
     'csr_homo',
     '(param $ptr i32) (param $ind i32) (param $spk i32) (param $ns i32) (param $g i32) (param $w f32)',
     '(local.get $w)',
+  )}
+
+  ;; The same over one thread's part of each row, [lo[i], hi[i]).
+  ${csrKernel(
+    'csr_homo_range',
+    '(param $lo i32) (param $hi i32) (param $ind i32) (param $spk i32) (param $ns i32) (param $g i32) (param $w f32)',
+    '(local.get $w)',
+    true,
+  )}
+  ${csrKernel(
+    'csr_weights_range',
+    '(param $lo i32) (param $hi i32) (param $ind i32) (param $W i32) (param $spk i32) (param $ns i32) (param $g i32)',
+    '(f32.load (i32.add (local.get $W) (local.get $k)))',
+    true,
   )}
 
   ;; Stored rows, one weight per synapse: g[indices[k]] += W[k].

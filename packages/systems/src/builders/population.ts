@@ -33,7 +33,12 @@ export function addPopulation(world: World, name: string, desc: NeuronDesc): Pop
 
   return addRecord(world, Population, name, (eid) => {
     const layout = model.layout
-    const block = new Float64Array(layout.length)
+    // With threads the block lives in the shared arena (kernel scratch, owner 0: not a column of the
+    // population's state), so every thread reads live parameter changes.
+    const block =
+      world.threads !== 1 && world.arena !== null && world.arena.shared
+        ? allocColumn(world, 0, `threads.params.${name}`, 'f64', layout.length).array
+        : new Float64Array(layout.length)
     const paramIndex: Record<string, number> = {}
     layout.forEach((n, k) => {
       paramIndex[n] = k

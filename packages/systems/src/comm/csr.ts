@@ -15,6 +15,7 @@ import {
   checkProbability,
   type Column,
   type FloatArray,
+  type World,
 } from '@spikecs/ecs-core'
 import { applyInitializer, checkInitializer, type NormalInit, type UniformInit } from '../init.js'
 import { checkIncludeSelf, checkSizes, checkWeightArray, scaleOneOrMany, type SizeHints } from './checks.js'
@@ -23,7 +24,8 @@ import { csrFixedOutDegree, csrFromGenerator, csrFromList, listsFromRows } from 
 import { sampleFixedNum, type FixedNumConnector } from './fixed-num.js'
 import { csrWasm } from '../wasm/comm-wasm.js'
 import type { JitCommDesc } from './jit.js'
-import type { CommContext, CommLayer, Deliver, DrawnLaw, ResolvedComm } from './types.js'
+import { colRef } from '../threads/spec.js'
+import type { CommContext, CommLayer, Deliver, DrawnLaw, RangeDeliver, RangeDelivery, ResolvedComm } from './types.js'
 
 export type Connector =
   | {
@@ -307,6 +309,105 @@ const deliverCsr: Deliver<CsrData> = (c, idx, vals, from, to, offset, _selfOffse
   return events
 }
 
+/** What a thread needs of stored rows (see `RangeDelivery`): the row split and the rows' columns. */
+interface CsrRange {
+  /** (T+1) × nPre: thread t's part of row i is [S[t·nPre + i], S[(t+1)·nPre + i]). */
+  readonly S: Int32Array
+  readonly nPre: number
+  readonly ind: Int32Array
+  readonly W: FloatArray | null
+  readonly w: number
+}
+
+/**
+ * Splits every row by the threads' post ranges: a row's targets are ascending, so thread t's part of it is
+ * one run, found by binary search. Kept with the world (kernel scratch), computed once per projection and
+ * partition: stored rows never change shape.
+ */
+function csrSplit(world: World, c: CsrData, bounds: readonly number[]): Column<Int32Array> {
+  const key = `threads:split:${c.indptr.owner}:${bounds.join(',')}`
+  const cached = world.caches.get(key) as Column<Int32Array> | undefined
+  if (cached !== undefined) return cached
+  const T = bounds.length - 1,
+    nPre = c.nPre
+  const col = allocColumn(world, 0, `threads.split.${c.indptr.owner}`, 'i32', (T + 1) * nPre)
+  const S = col.array,
+    ptr = c.indptr.array,
+    ind = c.indices.array
+  for (let i = 0; i < nPre; i++) {
+    const a = ptr[i],
+      b = ptr[i + 1]
+    for (let k = a + 1; k < b; k++) {
+      if (ind[k] <= ind[k - 1]) throw new Error(`stored rows: row ${i} is not ascending`)
+    }
+    S[i] = a
+    for (let t = 1; t < T; t++) {
+      let lo = S[(t - 1) * nPre + i],
+        hi = b
+      while (lo < hi) {
+        const m = (lo + hi) >>> 1
+        if (ind[m] < bounds[t]) lo = m + 1
+        else hi = m
+      }
+      S[t * nPre + i] = lo
+    }
+    S[T * nPre + i] = b
+  }
+  world.caches.set(key, col)
+  return col
+}
+
+const csrRange: RangeDelivery<CsrData> = {
+  prepare: (world, c, _selfOffset, bounds) => ({
+    S: colRef(csrSplit(world, c, bounds)),
+    nPre: c.nPre,
+    ind: colRef(c.indices),
+    W: c.weights === null ? null : colRef(c.weights),
+    w: c.weight,
+  }),
+  deliver: ((r: CsrRange, idx, vals, n, t, _lo, _hi, targets) => {
+    const S = r.S,
+      a = t * r.nPre,
+      b = a + r.nPre,
+      ind = r.ind,
+      W = r.W,
+      w = r.w
+    let events = 0
+    for (let q = 0; q < n; q++) events += S[b + idx[q]] - S[a + idx[q]]
+    for (let tc = 0; tc < targets.length; tc++) {
+      const g = targets[tc]
+      for (let q = 0; q < n; q++) {
+        const i = idx[q]
+        const e = S[b + i]
+        if (W === null) {
+          const wx = vals === null ? w : w * vals[q]
+          for (let k = S[a + i]; k < e; k++) g[ind[k]] += wx
+        } else {
+          const x = vals === null ? 1 : vals[q]
+          for (let k = S[a + i]; k < e; k++) g[ind[k]] += W[k] * x
+        }
+      }
+    }
+    return events
+  }) as RangeDeliver,
+  wasmRange: ((r: CsrRange, ex, idx, n, t, targets) => {
+    const S = r.S,
+      a = t * r.nPre,
+      b = a + r.nPre
+    let events = 0
+    for (let q = 0; q < n; q++) events += S[b + idx[q]] - S[a + idx[q]]
+    const lo = S.byteOffset + 4 * a,
+      hi = S.byteOffset + 4 * b,
+      ind = r.ind.byteOffset,
+      stage = idx.byteOffset
+    for (let k = 0; k < targets.length; k++) {
+      if (r.W === null) ex.csr_homo_range(lo, hi, ind, stage, n, targets[k], r.w)
+      else ex.csr_weights_range(lo, hi, ind, r.W.byteOffset, stage, n, targets[k])
+    }
+    return events
+  }) as RangeDelivery<CsrData>['wasmRange'],
+}
+
 /** The random law of rows that remember how they were drawn; null for explicit lists. */
 function drawnLaw(c: CsrData): DrawnLaw | null {
   const d = c.drawn
@@ -342,6 +443,7 @@ function csrLayer<K extends CsrKind>(kind: K, event: boolean): CommLayer<CsrData
               ),
           },
     wasm: event ? (world, c, _selfOffset, targets) => csrWasm(world, c, targets) : undefined,
+    range: event ? csrRange : { ...csrRange, wasmRange: undefined },
   }
 }
 

@@ -1,7 +1,8 @@
 /** `Linear`: dense nPre × nPost weights, row-major W[pre][post]; multiplies by its input. */
 import { allocColumn, checkFinite, checkKnownKeys, SpikecsError, type Column, type FloatArray } from '@spikecs/ecs-core'
 import { checkSizes, scaleInto, type SizeHints } from './checks.js'
-import type { CommLayer, Deliver } from './types.js'
+import { colRef } from '../threads/spec.js'
+import type { CommLayer, Deliver, RangeDeliver } from './types.js'
 
 export type LinearParams = SizeHints & { W: ArrayLike<number> | ArrayLike<ArrayLike<number>> }
 
@@ -54,6 +55,21 @@ const deliverLinear: Deliver<LinearData> = (c, idx, vals, from, to, offset, _sel
   return (to - from) * nPost
 }
 
+/** One thread's posts [lo, hi) of every row. */
+const rangeLinear = ((r: { W: FloatArray; nPost: number }, idx, vals, n, _t, lo, hi, targets) => {
+  const W = r.W,
+    nPost = r.nPost
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    for (let q = 0; q < n; q++) {
+      const row = idx[q] * nPost,
+        x = vals === null ? 1 : vals[q]
+      for (let j = lo; j < hi; j++) g[j] += W[row + j] * x
+    }
+  }
+  return n * (hi - lo)
+}) as RangeDeliver
+
 export const linear: CommLayer<LinearData, LinearParams, Float64Array> = {
   kind: 'Linear',
   event: false,
@@ -70,6 +86,7 @@ export const linear: CommLayer<LinearData, LinearParams, Float64Array> = {
     }
   },
   deliver: deliverLinear,
+  range: { prepare: (_world, c) => ({ W: colRef(c.W), nPost: c.nPost }), deliver: rangeLinear },
   synapses: (c) => ({ n: c.nPre * c.nPost, exact: true }),
   weights: { base: (c) => Float64Array.from(c.W.array), apply: (c, base, s) => scaleInto(c.W.array, base, s) },
   describe: (_world, c) => ({

@@ -1,7 +1,8 @@
 /** `One2One` (BrainPy `OneToOne`): input i → post i, with one weight or one per neuron; multiplies by its input. */
 import { SpikecsError, allocColumn, checkFinite, checkKnownKeys, type Column, type FloatArray } from '@spikecs/ecs-core'
 import { checkSizes, checkWeightArray, scaleOneOrMany, type SizeHints } from './checks.js'
-import type { CommLayer, Deliver } from './types.js'
+import { colRef } from '../threads/spec.js'
+import type { CommLayer, Deliver, RangeDeliver } from './types.js'
 
 export type One2OneParams = SizeHints & { weight: number | ArrayLike<number> }
 
@@ -33,6 +34,22 @@ const deliverOne2One: Deliver<One2OneData> = (c, idx, vals, from, to, offset, _s
   return to - from
 }
 
+/** One thread's posts [lo, hi): the inputs listed there (an input is its own post). */
+const rangeOne2One = ((r: { W: FloatArray | null; w: number }, idx, vals, n, _t, lo, hi, targets) => {
+  const W = r.W,
+    w = r.w
+  let events = 0
+  for (let q = 0; q < n; q++) if (idx[q] >= lo && idx[q] < hi) events++
+  for (let t = 0; t < targets.length; t++) {
+    const g = targets[t]
+    for (let q = 0; q < n; q++) {
+      const i = idx[q]
+      if (i >= lo && i < hi) g[i] += (W === null ? w : W[i]) * (vals === null ? 1 : vals[q])
+    }
+  }
+  return events
+}) as RangeDeliver
+
 export const one2one: CommLayer<One2OneData, One2OneParams, number | Float64Array> = {
   kind: 'One2One',
   event: false,
@@ -56,6 +73,7 @@ export const one2one: CommLayer<One2OneData, One2OneParams, number | Float64Arra
     }
   },
   deliver: deliverOne2One,
+  range: { prepare: (_world, c) => ({ W: c.weights === null ? null : colRef(c.weights), w: c.weight }), deliver: rangeOne2One },
   synapses: (c) => ({ n: c.nPre, exact: true }),
   weights: scaleOneOrMany,
   describe: (_world, c) => {

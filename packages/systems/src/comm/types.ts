@@ -59,6 +59,45 @@ export type Deliver<C> = (
   scratch: RowScratch | null,
 ) => number
 
+/**
+ * Delivery restricted to one thread's posts (a world with more than one thread, see docs/architecture.md,
+ * "Threads"). `prepare` runs when the plan is built, on the main thread, and returns plain data a worker can
+ * receive: numbers, arrays, and columns of the arena as `ColRef`s (`threads/spec.ts`); `deliver` runs on every
+ * thread t with that data, its columns as views of the shared memory, and adds the increments of the inputs
+ * idx[0..n) (already re-indexed to the layer's input; `vals` as for `Deliver`) into the posts [lo, hi) of each
+ * target column only, in the order `Deliver` adds them; it returns the events reaching those posts. Every
+ * post then receives exactly the additions it receives on one thread, in the same order, whatever T.
+ * `wasmRange`: the same through WebAssembly kernels, which the threads call instead in float32 `wasm` worlds.
+ */
+export interface RangeDelivery<C> {
+  prepare(world: World, c: C, selfOffset: number, bounds: readonly number[]): object
+  readonly deliver: RangeDeliver
+  /**
+   * The same through WebAssembly kernels (`ex`: the module's exports on the calling thread; `idx` a view of the
+   * arena, `targets` the target columns' byte offsets); returns the events.
+   */
+  readonly wasmRange?: (
+    r: never,
+    ex: Record<string, (...a: number[]) => number>,
+    idx: Int32Array,
+    n: number,
+    t: number,
+    targets: readonly number[],
+  ) => number
+}
+
+// The data is `prepare`'s, with its column references turned into views: each layer casts it to its own type.
+export type RangeDeliver = (
+  r: never,
+  idx: Int32Array,
+  vals: Float64Array | null,
+  n: number,
+  t: number,
+  lo: number,
+  hi: number,
+  targets: readonly FloatArray[],
+) => number
+
 /** Live weight scaling (`setWeightScale`): remember the weights as built, later write round(base·s). */
 export interface WeightScaling<C, B> {
   base(c: C): B
@@ -119,9 +158,12 @@ export interface CommLayer<C extends CommDataBase = CommDataBase, P = never, B =
   describe(world: World, c: C, selfOffset: number): CommExport
   /** The WebAssembly kernel for a `wasm` float32 world, or null to run `deliver`. */
   readonly wasm?: (world: World, c: C, selfOffset: number, targets: readonly number[]) => WasmComm | null
+  /** Delivery by post range, for threads (layers with `rows` need none). */
+  readonly range?: RangeDelivery<C>
   /**
    * Layers whose rows come from a row generator: `stored(…)` of them generates the rows once and keeps them
-   * as the stored layer `storedAs`.
+   * as the stored layer `storedAs`. With threads, their rows are generated once per spike into per-thread
+   * buckets (`threads/runner.ts`) instead of a range kernel.
    */
   readonly rows?: { readonly storedAs: string; generator(ctx: CommContext, obj: string, p: P): RowGenerator }
 }

@@ -6,10 +6,17 @@
  * kernel in `NeuronSystem`, with the same numbers.
  */
 import type { World } from '@spikecs/ecs-core'
+import { PHASE } from '../threads/control.js'
+import { runThreadPhase } from '../threads/phase.js'
 import { planOf } from '../plan.js'
 
 export function AlignPostSystem(world: World): void {
-  const states = planOf(world).states
+  const plan = planOf(world)
+  if (plan.threads !== null) {
+    runThreadPhase(world, plan, PHASE.ALIGN)
+    return
+  }
+  const states = plan.states
   for (let k = 0; k < states.length; k++) {
     const t = states[k]
     t.advance(t.state, 0, t.n)

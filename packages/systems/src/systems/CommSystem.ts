@@ -10,52 +10,42 @@
  * Projections run in the order they were added, so increments into a shared (Mg) state are added in that
  * order. Spike buffers are emptied once every projection has read them.
  */
-import { slotForLatency, type World } from '@spikecs/ecs-core'
+import type { World } from '@spikecs/ecs-core'
 import { planOf } from '../plan.js'
 import { runWasmComm } from '../wasm/comm-wasm.js'
+import { sliceOf, spikeSlice } from '../comm/source.js'
+import { PHASE } from '../threads/control.js'
+import { runThreadPhase } from '../threads/phase.js'
 
-/** First position in idx[from..to) holding a value ≥ x (idx ascending). */
-function lowerBound(idx: Int32Array, from: number, to: number, x: number): number {
-  while (from < to) {
-    const m = (from + to) >>> 1
-    if (idx[m] < x) from = m + 1
-    else to = m
-  }
-  return from
-}
+const slice = spikeSlice()
 
 export function CommSystem(world: World): void {
   const plan = planOf(world)
+  if (plan.threads !== null) {
+    runThreadPhase(world, plan, PHASE.COMM)
+    return
+  }
   const tasks = plan.comm
   let events = 0
   for (let k = 0; k < tasks.length; k++) {
     const task = tasks[k]
-    const src = task.proj.source
-    let idx: Int32Array, from: number, to: number, offset: number
-    let vals: Float64Array | null = null // a value buffer's values; null = spikes (value 1)
-    if (src.kind === 'queue') {
-      const q = src.queue
-      const slot = slotForLatency(q, src.latency)
-      idx = q.slots[slot]
-      const n = q.counts[slot]
-      offset = src.offset
-      if (offset === 0 && src.count === q.size) {
-        from = 0
-        to = n
-      } else {
-        from = lowerBound(idx, 0, n, offset)
-        to = lowerBound(idx, from, n, offset + src.count)
-      }
-    } else {
-      idx = src.buffer.indices
-      vals = src.buffer.values ?? null
-      from = 0
-      to = src.buffer.count
-      offset = 0
-    }
+    sliceOf(task.proj, slice)
+    const from = slice.from,
+      to = slice.to
     if (from === to) continue
-    if (task.wasm !== null) events += runWasmComm(task.wasm, idx, from, to, offset)
-    else events += task.deliver(task.comm, idx, task.event ? null : vals, from, to, offset, task.selfOffset, task.targets, task.rows)
+    if (task.wasm !== null) events += runWasmComm(task.wasm, slice.idx, from, to, slice.offset)
+    else
+      events += task.deliver(
+        task.comm,
+        slice.idx,
+        task.event ? null : slice.vals,
+        from,
+        to,
+        slice.offset,
+        task.selfOffset,
+        task.targets,
+        task.rows,
+      )
   }
   plan.events += events
   const buffers = plan.buffers

@@ -5,10 +5,17 @@
  * populations are applied inside their fused kernel in `NeuronSystem`, with the same numbers.
  */
 import type { World } from '@spikecs/ecs-core'
+import { PHASE } from '../threads/control.js'
+import { runThreadPhase } from '../threads/phase.js'
 import { planOf } from '../plan.js'
 
 export function OutputSystem(world: World): void {
-  const outputs = planOf(world).outputs
+  const plan = planOf(world)
+  if (plan.threads !== null) {
+    runThreadPhase(world, plan, PHASE.OUTPUT)
+    return
+  }
+  const outputs = plan.outputs
   for (let k = 0; k < outputs.length; k++) {
     const t = outputs[k]
     t.apply(t.output, t.inp, t.V, 0, t.n)

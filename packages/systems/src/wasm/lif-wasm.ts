@@ -48,6 +48,12 @@ export async function prepareWasm(): Promise<void> {
   }
 }
 
+/** The kernel module compiled for shared memory (what worker threads instantiate on the world's arena). */
+export function sharedWasmModule(): WebAssembly.Module {
+  if (modules.shared === null) modules.shared = new WebAssembly.Module(decode(LIF_WASM_SHARED) as BufferSource)
+  return modules.shared
+}
+
 /** The kernel module's exports for a world (instantiated once, on the world's arena memory). */
 export function wasmExports(world: World): Record<string, Kernel> {
   const cached = world.caches.get('wasm:lif') as Record<string, Kernel> | undefined
@@ -121,6 +127,8 @@ export type WasmTask = LifWasmTask | ModelWasmTask
 export interface LifWasmTask {
   readonly kind: 'lif'
   readonly fn: Kernel
+  /** The kernel's export name (a worker thread calls its own instance's). */
+  readonly fnName: string
   readonly pop: PopulationData
   readonly f32: Float32Array
   readonly i32: Int32Array
@@ -142,7 +150,8 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const nCuba = pop.outputs.filter((o) => o.kind === 'CUBA').length
   const nMerged = pop.states.filter((s) => s.merged).length
   const mg = nMerged === 0 ? 'n' : nMerged === pop.states.length ? 'm' : 'x'
-  const fn = exports[`lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${mg}`]
+  const fnName = `lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${mg}`
+  const fn = exports[fnName]
   const cols = wasmColumns(world, pop)
   const prm = cols.params
   const f32 = prm.array
@@ -160,7 +169,7 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   i32[8] = cols.input.offset
   const ix = pop.paramIndex
   const slots = Int32Array.of(ix.vRest, ix.vReset, ix.vTh, ix.R, ix.negDtOverTau, ix.kV, ix.nRef ?? -1)
-  return { kind: 'lif', fn, pop, f32, i32, input: cols.input.array, prm, slots }
+  return { kind: 'lif', fn, fnName, pop, f32, i32, input: cols.input.array, prm, slots }
 }
 
 /**
@@ -221,6 +230,8 @@ export interface ModelWasmTask {
   readonly pop: PopulationData
   readonly neuron: NeuronFn
   readonly synapses: readonly SynapseFn[]
+  /** Export names of the neuron and synapse kernels (a worker thread calls its own instance's). */
+  readonly names: { readonly neuron: string; readonly synapses: readonly string[] }
   /** Byte offsets of the synapse kernels' parameter blocks. */
   readonly synPrm: Int32Array
   readonly prm: Column<Float32Array>
@@ -306,6 +317,7 @@ function createModelTask(world: World, pop: PopulationData): ModelWasmTask {
     pop,
     neuron: exports[neuronExport(rec.kind)],
     synapses: synBlocks.map((b) => exports[synapseExport(b.s.kind, b.s.merged, b.out.kind)]),
+    names: { neuron: neuronExport(rec.kind), synapses: synBlocks.map((b) => synapseExport(b.s.kind, b.s.merged, b.out.kind)) },
     synPrm: Int32Array.from(synBlocks, (b) => b.col.offset),
     prm,
     f32: new Float32Array(buf, prm.offset, prm.array.length),

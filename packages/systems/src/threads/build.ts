@@ -1,0 +1,312 @@
+/**
+ * Building a world's threads with its plan: how many threads (`threadsOf`, resolving `'auto'`), the partition of
+ * every population into thread ranges, the thread spec the workers rebuild their kernels from, the main
+ * thread's own runner, and the worker pool (started on first use, handed the new spec on every rebuild).
+ * Everything allocated here is kernel scratch (owner 0): not in snapshots or the structure description, so a
+ * snapshot does not depend on the thread count.
+ */
+import {
+  SpikecsError,
+  allocColumn,
+  type Column,
+  type CommData,
+  type FloatArray,
+  type InputData,
+  type PopulationData,
+  type ProjectionData,
+  type SpikeBufferData,
+  type World,
+} from '@spikecs/ecs-core'
+import { commLayerOf } from '../comm/registry.js'
+import type { RowGenerator } from '../comm/rows.js'
+import type { NeuronInputs, NeuronModel } from '../models/neuron-model.js'
+import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.js'
+import { CTRL, ERROR_BYTES, canBlock } from './control.js'
+import { createRunner, type Runner } from './runner.js'
+import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
+import { arrayRef, colRef, tickSlots, type ColRef, type CommMode, type CommSpec, type PopSpec, type ThreadSpec } from './spec.js'
+
+/**
+ * Neurons from which `threads: 'auto'` uses every core (measured with `pnpm bench:threads`, see
+ * docs/benchmarks.md): below it one thread is as fast or faster.
+ */
+export const AUTO_MIN_NEURONS = 20_000
+
+/** Spin budget of a wait, in `Atomics.load` reads, when there are no more threads than cores. */
+export const SPIN_READS = 20_000
+
+/** What the threads read of the plan (the plan's own types, seen structurally: plan.ts imports this module). */
+export interface PlanView {
+  readonly comm: readonly {
+    readonly proj: ProjectionData
+    readonly comm: CommData
+    readonly event: boolean
+    readonly targets: readonly FloatArray[]
+    readonly selfOffset: number
+  }[]
+  readonly buffers: readonly SpikeBufferData[]
+  readonly states: readonly { readonly state: { readonly post: PopulationData; readonly eid: number } }[]
+  readonly outputs: readonly { readonly output: { readonly post: PopulationData; readonly eid: number } }[]
+  readonly neurons: readonly {
+    readonly pop: PopulationData
+    readonly model: NeuronModel
+    readonly inp: NeuronInputs
+    readonly scalarInputs: readonly InputData[]
+    readonly arrayInputs: readonly InputData[]
+    readonly kernel: unknown
+    readonly fused: boolean
+    readonly wasm: WasmTask | null
+  }[]
+  readonly threads: ThreadPlan | null
+  events: number
+}
+
+/** A plan's threads, as the main thread uses them per phase. */
+export interface ThreadPlan {
+  readonly T: number
+  readonly spec: ThreadSpec
+  readonly runner: Runner
+  readonly pool: Pool
+  readonly ctrl: Int32Array
+  readonly I32: Int32Array
+  readonly F64: Float64Array
+  readonly errors: Uint8Array
+  readonly block: boolean
+  /** Per comm task: the staging columns. */
+  readonly stage: readonly { readonly idx: Int32Array; readonly vals: Float64Array }[]
+  /** Per neuron task: its bounds, or null for a spike source the main thread runs whole. */
+  readonly bounds: readonly (readonly number[] | null)[]
+  /** Mask of the phase bits that have work. */
+  readonly work: number
+}
+
+/**
+ * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to the
+ * host's cores for networks of at least `AUTO_MIN_NEURONS` neurons, else 1; 1 where the host has no shared
+ * memory or workers (`'auto'` only: an explicit count there is an error).
+ */
+export function threadsOf(world: World): number {
+  const want = world.threads
+  const ok = world.arena?.shared === true && threadsAvailable()
+  if (want === 'auto') return ok && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, hostCores()) : 1
+  if (want > 1 && !ok) {
+    throw new SpikecsError(
+      'world',
+      'threads',
+      want,
+      'needs shared memory and worker threads (a browser page must be cross-origin isolated); use 1 or auto',
+    )
+  }
+  return want
+}
+
+/** A kernel-scratch column of the arena kept with the world under `key`, reallocated when too short. */
+export function arenaColumn(world: World, key: string, type: 'f64', n: number): Column<Float64Array>
+export function arenaColumn(world: World, key: string, type: 'i32', n: number): Column<Int32Array>
+export function arenaColumn(world: World, key: string, type: 'u8', n: number): Column<Uint8Array>
+export function arenaColumn(world: World, key: string, type: 'f64' | 'i32' | 'u8', n: number): Column {
+  const cacheKey = `threads:col:${key}`
+  let c = world.caches.get(cacheKey) as Column | undefined
+  if (c === undefined || c.array.length < n) {
+    c = allocColumn(world, 0, `threads.${key}`, type as 'f64', n)
+    world.caches.set(cacheKey, c)
+  }
+  return c
+}
+
+/** Exactly n zeroed elements of an arena scratch column (the neuron inputs of a threaded plan). */
+export function arenaF64(world: World, key: string, n: number): Float64Array {
+  const a = arenaColumn(world, key, 'f64', n).array.subarray(0, n)
+  a.fill(0)
+  return a
+}
+
+/** Thread t's neurons of a population of n: [b[t], b[t+1]), bounds multiples of 4 but the last. */
+export function partition(n: number, T: number): number[] {
+  const b = [0]
+  for (let t = 1; t < T; t++) b.push(Math.min(n, 4 * Math.round((n * t) / (4 * T))))
+  b.push(n)
+  return b
+}
+
+const INITIAL_BUCKET = 1 << 14
+
+function popSpec(task: PlanView['neurons'][number], k: number, T: number): PopSpec {
+  const pop = task.pop
+  const refs = (o: Readonly<Record<string, Column>>) => Object.fromEntries(Object.entries(o).map(([n, c]) => [n, colRef(c)]))
+  const w = task.wasm
+  const run: PopSpec['run'] =
+    w !== null
+      ? w.kind === 'lif'
+        ? { kind: 'wasm-lif', fn: w.fnName, prm: w.prm.offset }
+        : { kind: 'wasm-model', neuron: w.names.neuron, synapses: w.names.synapses, synPrm: Array.from(w.synPrm), prm: w.prm.offset }
+      : task.kernel !== null
+        ? { kind: task.fused ? 'fused' : 'unfused' }
+        : { kind: 'main' }
+  const inp = task.inp
+  return {
+    name: pop.name,
+    model: pop.model,
+    size: pop.size,
+    bounds: run.kind === 'main' ? [0, ...new Array<number>(T).fill(pop.size)] : partition(pop.size, T),
+    run,
+    params: arrayRef(pop.params),
+    state: refs(pop.state),
+    spikes: colRef(pop.spikes),
+    inp: { G: arrayRef(inp.G), GE: arrayRef(inp.GE), I: arrayRef(inp.I), iArr: arrayRef(inp.iArr), hasArr: inp.hasArr },
+    states: pop.states.map((s) => ({
+      kind: s.kind,
+      merged: s.merged,
+      cols: refs(s.cols),
+      inputCols: s.inputCols.map(colRef),
+      cond: colRef(s.cond),
+      derived: Array.from(s.derived),
+    })),
+    outputs: pop.outputs.map((o) => ({ kind: o.kind, params: { ...o.params }, state: pop.states.indexOf(o.state) })),
+    scalarSlot: k,
+  }
+}
+
+/** Builds (or rebuilds) the threads of a plan with T > 1 threads. */
+export function buildThreads(world: World, plan: PlanView, T: number): ThreadPlan {
+  const ctrlCol = arenaColumn(world, 'control', 'i32', CTRL.DONE + 256)
+  const errCol = arenaColumn(world, 'errors', 'u8', ERROR_BYTES)
+  const popIndex = new Map<PopulationData, number>(plan.neurons.map((t, k) => [t.pop, k]))
+  const pops = plan.neurons.map((t, k) => popSpec(t, k, T))
+  const float32wasm = world.kernel === 'wasm' && world.dtype === 'float32'
+
+  let nJit = 0
+  let nPostMax = 0
+  let expected = 0
+  const stage: { idx: Int32Array; vals: Float64Array }[] = []
+  const comm: CommSpec[] = plan.comm.map((task) => {
+    const proj = task.proj
+    const c = task.comm
+    const layer = commLayerOf(c)
+    const post = popIndex.get(proj.post) as number
+    const nPre = c.nPre
+    const idx = arenaColumn(world, `stage.${proj.eid}`, 'i32', nPre)
+    const vals = arenaColumn(world, `vals.${proj.eid}`, 'f64', nPre)
+    stage.push({ idx: idx.array, vals: vals.array })
+    let mode: CommMode
+    if (layer.range !== undefined) {
+      mode = {
+        kind: 'range',
+        data: layer.range.prepare(world, c, task.selfOffset, pops[post].bounds),
+        wasm: float32wasm && layer.range.wasmRange !== undefined,
+      }
+    } else if (layer.rows !== undefined && (c as { gen?: RowGenerator }).gen !== undefined) {
+      const gen = (c as { gen: RowGenerator }).gen
+      mode = { kind: 'rows', gen, jit: nJit++ }
+      nPostMax = Math.max(nPostMax, gen.nPost)
+      expected = Math.max(expected, Math.ceil(gen.prob * gen.nPost))
+    } else {
+      throw new Error(`threads: comm layer ${c.kind} has no delivery by post range`)
+    }
+    return {
+      layer: c.kind,
+      post,
+      event: task.event,
+      selfOffset: task.selfOffset,
+      targets: proj.state.inputCols.map(colRef),
+      stage: colRef(idx),
+      vals: colRef(vals),
+      mode,
+    }
+  })
+
+  const slots = tickSlots(T, comm.length, pops.length, nJit)
+  const i32 = arenaColumn(world, 'tick.i32', 'i32', slots.size)
+  const f64 = arenaColumn(world, 'tick.f64', 'f64', Math.max(1, pops.length))
+  let buckets: ThreadSpec['buckets'] = { cap: 0, posts: null, incs: null, nPostMax }
+  if (nJit > 0) {
+    const cap = (world.caches.get('threads:bucketCap') as number | undefined) ?? Math.max(INITIAL_BUCKET, 8 * expected)
+    const posts = arenaColumn(world, 'buckets.posts', 'i32', T * T * cap)
+    const incs = arenaColumn(world, 'buckets.incs', 'f64', T * T * cap)
+    buckets = { cap, posts: colRef(posts), incs: colRef(incs), nPostMax }
+  }
+  const fault = world.caches.get('threads:fault') as { population: string; tick: number } | undefined
+  const spec: ThreadSpec = {
+    memory: (world.arena as NonNullable<World['arena']>).memory,
+    module: world.kernel === 'wasm' ? sharedWasmModule() : null,
+    T,
+    dtype: world.dtype,
+    dtMs: world.dtMs,
+    spin: T <= hostCores() ? SPIN_READS : 0,
+    ctrl: colRef(ctrlCol),
+    i32: colRef(i32),
+    f64: colRef(f64),
+    errors: colRef(errCol),
+    pops,
+    states: plan.states.map(({ state }) => {
+      const p = popIndex.get(state.post) as number
+      return { pop: p, k: state.post.states.findIndex((s) => s.eid === state.eid) }
+    }),
+    outputs: plan.outputs.map(({ output }) => {
+      const p = popIndex.get(output.post) as number
+      return { pop: p, k: output.post.outputs.findIndex((o) => o.eid === output.eid) }
+    }),
+    comm,
+    buckets,
+    slots,
+    fault: {
+      pop: fault === undefined ? -1 : plan.neurons.findIndex((t) => t.pop.name === fault.population),
+      tick: fault === undefined ? -1 : fault.tick,
+    },
+  }
+  const runner = createRunner(spec, 0, world.kernel === 'wasm' ? (wasmExports(world) as never) : null)
+  const ctrl = ctrlCol.array
+  let pool = poolOf(world)
+  if (pool !== null && pool.T === T && !pool.stopped) reloadPool(pool, spec)
+  else {
+    if (pool !== null) stopPool(pool)
+    pool = startPool(spec, ctrl)
+    world.caches.set('threads:pool', pool)
+    if (!world.disposers.includes(disposeThreads(world))) world.disposers.push(disposeThreads(world))
+  }
+  let work = 0
+  if (plan.comm.length > 0) work |= 1
+  if (plan.states.length > 0) work |= 2
+  if (plan.outputs.length > 0) work |= 4
+  if (pops.some((p) => p.run.kind !== 'main')) work |= 8
+  return {
+    T,
+    spec,
+    runner,
+    pool,
+    ctrl,
+    I32: i32.array,
+    F64: f64.array,
+    errors: errCol.array,
+    block: canBlock(ctrl),
+    stage,
+    bounds: pops.map((p) => (p.run.kind === 'main' ? null : p.bounds)),
+    work,
+  }
+}
+
+const disposers = new WeakMap<World, () => void>()
+/** The world's one disposer of its threads (stops the pool, if any). */
+function disposeThreads(world: World): () => void {
+  let d = disposers.get(world)
+  if (d === undefined) {
+    d = () => {
+      const pool = poolOf(world)
+      if (pool !== null) stopPool(pool)
+      world.caches.delete('threads:pool')
+    }
+    disposers.set(world, d)
+  }
+  return d
+}
+
+/** Stops the threads of a world whose plan no longer uses them (its structure now resolves to one thread). */
+export function releaseThreads(world: World): void {
+  const pool = poolOf(world)
+  if (pool !== null) {
+    stopPool(pool)
+    world.caches.delete('threads:pool')
+  }
+}
+
+export type { ColRef }

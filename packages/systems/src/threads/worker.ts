@@ -1,0 +1,62 @@
+/**
+ * The entry of a worker thread (Node `worker_threads` or a module Web Worker; package export
+ * `@spikecs/systems/worker`). It receives a thread spec, builds its runner, says it is ready by storing the
+ * spec's generation in its DONE slot, then loops: wait for the next generation, run the phase, store the
+ * generation. A reload command sends it back to its event loop for the next spec; an exit command ends it.
+ */
+import { CMD_EXIT, CMD_PHASE, CTRL, canBlock, signal, waitWhile } from './control.js'
+import { createRunner, type Runner } from './runner.js'
+import { viewCache, type ThreadSpec } from './spec.js'
+
+interface Message {
+  readonly spec: ThreadSpec
+  readonly t: number
+  readonly gen: number
+}
+
+interface Port {
+  on?(event: 'message', f: (m: Message) => void): void
+  close?(): void
+}
+
+function loop(runner: Runner, ctrl: Int32Array, t: number, spin: number, gen: number): boolean {
+  const block = canBlock(ctrl)
+  for (;;) {
+    waitWhile(ctrl, CTRL.GEN, gen, spin, block)
+    gen = Atomics.load(ctrl, CTRL.GEN)
+    const cmd = Atomics.load(ctrl, CTRL.CMD)
+    if (cmd === CMD_EXIT) return false
+    if (cmd !== CMD_PHASE) return true // reload: the next message holds the new spec
+    runner.run(Atomics.load(ctrl, CTRL.MASK), Atomics.load(ctrl, CTRL.TICK))
+    signal(ctrl, CTRL.DONE + t, gen)
+  }
+}
+
+function onMessage(m: Message, close: () => void): void {
+  const ctrl = viewCache(m.spec.memory.buffer)(m.spec.ctrl) as Int32Array
+  let runner: Runner
+  try {
+    runner = createRunner(m.spec, m.t, null)
+  } catch (e) {
+    // A runner that cannot be built is reported like a failed phase; the main thread's wait then ends.
+    console.error(e)
+    Atomics.compareExchange(ctrl, CTRL.ERROR, 0, m.t + 1)
+    signal(ctrl, CTRL.DONE + m.t, m.gen)
+    return
+  }
+  signal(ctrl, CTRL.DONE + m.t, m.gen)
+  if (!loop(runner, ctrl, m.t, m.spec.spin, m.gen)) close()
+}
+
+const nodePort = (() => {
+  const p = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process
+  const wt = typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule('node:worker_threads') as { parentPort: Port | null }) : null
+  return wt?.parentPort ?? null
+})()
+
+if (nodePort !== null) {
+  nodePort.on?.('message', (m) => onMessage(m, () => nodePort.close?.()))
+} else {
+  const scope = globalThis as unknown as { onmessage: ((e: { data: Message }) => void) | null; close(): void }
+  scope.onmessage = (e) => onMessage(e.data, () => scope.close())
+}
