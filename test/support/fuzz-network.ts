@@ -251,8 +251,8 @@ export interface BuiltNetwork {
  * is refused as a whole). Spike buffers are filled by a system of our own from a stream of the world, so
  * their contents are part of the world's state. A finite checker runs every tick; rates are not limited.
  */
-export function buildNetwork(spec: NetworkSpec): BuiltNetwork {
-  const world = createWorld({ dtype: spec.dtype, dtMs: spec.dtMs, seed: spec.seed, fuse: spec.fuse })
+export function buildNetwork(spec: NetworkSpec, options: { threads?: number; kernel?: 'js' | 'wasm' } = {}): BuiltNetwork {
+  const world = createWorld({ dtype: spec.dtype, dtMs: spec.dtMs, seed: spec.seed, fuse: spec.fuse, ...options })
   const pops = spec.pops.map((s, k) => addPopulation(world, `P${k}`, neuronDesc(s)))
   const pop = (k: number) => pops[k % pops.length]
   const buffers: { buf: SpikeBufferData; rate: number; pre: PopulationData }[] = []

@@ -112,6 +112,11 @@ export interface Plan {
   events: number
   /** The threads running the parallel slots (more than one thread), or null (one thread). */
   readonly threads: ThreadPlan | null
+  /**
+   * A fault tests inject (`world.caches.set('threads:fault', { population, tick })`, set before the plan is
+   * built): the neuron task index and tick at which its kernel throws, on any thread count; −1: none.
+   */
+  readonly fault: { readonly pop: number; readonly tick: number }
 }
 
 /** The world's plan, rebuilt first if the world changed since it was compiled. */
@@ -217,11 +222,18 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     checks: compileChecks(world),
     events: previous?.events ?? 0,
     threads: null,
+    fault: faultOf(world, neurons),
   }
   if (T > 1) (plan as { threads: ThreadPlan | null }).threads = buildThreads(world, plan, T)
   else releaseThreads(world)
   world.plan = plan
   return plan
+}
+
+function faultOf(world: World, neurons: readonly NeuronTask[]): Plan['fault'] {
+  const f = world.caches.get('threads:fault') as { population: string; tick: number } | undefined
+  if (f === undefined) return { pop: -1, tick: -1 }
+  return { pop: neurons.findIndex((t) => t.pop.name === f.population), tick: f.tick }
 }
 
 /** True when population `pop` runs a fused kernel in the current plan. */

@@ -10,6 +10,7 @@ import { runThreadPhase } from '../threads/phase.js'
 import { planOf } from '../plan.js'
 import { gatherInputs } from '../gather.js'
 import { runWasmTask } from '../wasm/lif-wasm.js'
+import { injectedFault } from '../threads/runner.js'
 
 export function NeuronSystem(world: World): void {
   const plan = planOf(world)
@@ -21,6 +22,7 @@ export function NeuronSystem(world: World): void {
   const tick = world.tick
   for (let k = 0; k < tasks.length; k++) {
     const t = tasks[k]
+    if (k === plan.fault.pop && tick === plan.fault.tick) throw injectedFault(t.pop.name, tick)
     gatherInputs(t, tick, world)
     if (t.wasm !== null) runWasmTask(t.wasm, t.inp, tick)
     else if (t.kernel !== null) t.pop.nSpikes = t.kernel(t.pop, t.inp, tick, 0, t.pop.size, 0)

@@ -20,6 +20,7 @@ import {
 import { commLayerOf } from '../comm/registry.js'
 import type { RowGenerator } from '../comm/rows.js'
 import type { NeuronInputs, NeuronModel } from '../models/neuron-model.js'
+import { NEURON_SLOTS } from '../codegen/wasm-layout.js'
 import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
 import { createRunner, type Runner } from './runner.js'
@@ -58,6 +59,7 @@ export interface PlanView {
     readonly wasm: WasmTask | null
   }[]
   readonly threads: ThreadPlan | null
+  readonly fault: { readonly pop: number; readonly tick: number }
   events: number
 }
 
@@ -76,6 +78,8 @@ export interface ThreadPlan {
   readonly stage: readonly { readonly idx: Int32Array; readonly vals: Float64Array }[]
   /** Per neuron task: its bounds, or null for a spike source the main thread runs whole. */
   readonly bounds: readonly (readonly number[] | null)[]
+  /** Per neuron task: the threads' spike lists (see `popSpec`). */
+  readonly spikes: readonly Int32Array[]
   /** Mask of the phase bits that have work. */
   readonly work: number
 }
@@ -131,10 +135,14 @@ export function partition(n: number, T: number): number[] {
 
 const INITIAL_BUCKET = 1 << 14
 
-function popSpec(task: PlanView['neurons'][number], k: number, T: number): PopSpec {
+function popSpec(world: World, task: PlanView['neurons'][number], k: number, T: number): PopSpec {
   const pop = task.pop
+  // The threads write their spikes into a scratch list (thread t from position bounds[t]); the main thread
+  // copies the runs to the front of the spike list, so the list's bytes are those one thread leaves.
+  const spikes = arenaColumn(world, `spikes.${pop.eid}`, 'i32', pop.size)
   const refs = (o: Readonly<Record<string, Column>>) => Object.fromEntries(Object.entries(o).map(([n, c]) => [n, colRef(c)]))
   const w = task.wasm
+  if (w !== null && w.kind === 'model') w.i32[w.nBlock + NEURON_SLOTS.spikes] = spikes.offset
   const run: PopSpec['run'] =
     w !== null
       ? w.kind === 'lif'
@@ -152,7 +160,7 @@ function popSpec(task: PlanView['neurons'][number], k: number, T: number): PopSp
     run,
     params: arrayRef(pop.params),
     state: refs(pop.state),
-    spikes: colRef(pop.spikes),
+    spikes: colRef(spikes),
     inp: { G: arrayRef(inp.G), GE: arrayRef(inp.GE), I: arrayRef(inp.I), iArr: arrayRef(inp.iArr), hasArr: inp.hasArr },
     states: pop.states.map((s) => ({
       kind: s.kind,
@@ -172,7 +180,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
   const ctrlCol = arenaColumn(world, 'control', 'i32', CTRL.DONE + 256)
   const errCol = arenaColumn(world, 'errors', 'u8', ERROR_BYTES)
   const popIndex = new Map<PopulationData, number>(plan.neurons.map((t, k) => [t.pop, k]))
-  const pops = plan.neurons.map((t, k) => popSpec(t, k, T))
+  const pops = plan.neurons.map((t, k) => popSpec(world, t, k, T))
   const float32wasm = world.kernel === 'wasm' && world.dtype === 'float32'
 
   let nJit = 0
@@ -225,7 +233,6 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     const incs = arenaColumn(world, 'buckets.incs', 'f64', T * T * cap)
     buckets = { cap, posts: colRef(posts), incs: colRef(incs), nPostMax }
   }
-  const fault = world.caches.get('threads:fault') as { population: string; tick: number } | undefined
   const spec: ThreadSpec = {
     memory: (world.arena as NonNullable<World['arena']>).memory,
     module: world.kernel === 'wasm' ? sharedWasmModule() : null,
@@ -249,10 +256,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     comm,
     buckets,
     slots,
-    fault: {
-      pop: fault === undefined ? -1 : plan.neurons.findIndex((t) => t.pop.name === fault.population),
-      tick: fault === undefined ? -1 : fault.tick,
-    },
+    fault: plan.fault,
   }
   const runner = createRunner(spec, 0, world.kernel === 'wasm' ? (wasmExports(world) as never) : null)
   const ctrl = ctrlCol.array
@@ -281,6 +285,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     block: canBlock(ctrl),
     stage,
     bounds: pops.map((p) => (p.run.kind === 'main' ? null : p.bounds)),
+    spikes: pops.map((p) => new Int32Array(spec.memory.buffer, p.spikes.o, p.spikes.n)),
     work,
   }
 }

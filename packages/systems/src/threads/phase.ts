@@ -69,7 +69,10 @@ function runSources(world: World, plan: PlanView, tp: ThreadPlan, tick: number):
   }
 }
 
-/** Each population's spikes: thread t's run starts at bounds[t]; the runs are moved together, ascending. */
+/**
+ * Each population's spikes: thread t's run starts at bounds[t] of the threads' list; the runs are copied to
+ * the front of the spike list in thread order (ascending), as one thread writes it.
+ */
 function concatSpikes(plan: PlanView, tp: ThreadPlan): void {
   const tasks = plan.neurons
   const T = tp.T,
@@ -79,13 +82,12 @@ function concatSpikes(plan: PlanView, tp: ThreadPlan): void {
     const b = tp.bounds[k]
     if (b === null) continue
     const pop = tasks[k].pop
-    const spk = pop.spikes.array
-    let pos = I32[base + k * T]
-    for (let t = 1; t < T; t++) {
-      const s = b[t],
-        e = I32[base + k * T + t]
-      if (e > s && pos !== s) spk.copyWithin(pos, s, e)
-      pos += e - s
+    const spk = pop.spikes.array,
+      from = tp.spikes[k]
+    let pos = 0
+    for (let t = 0; t < T; t++) {
+      const e = I32[base + k * T + t]
+      for (let q = b[t]; q < e; q++) spk[pos++] = from[q]
     }
     pop.nSpikes = pos
   }

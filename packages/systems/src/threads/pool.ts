@@ -43,7 +43,10 @@ const workerUrl = (): URL => new URL('./worker.js', import.meta.url)
 function defaultWorker(): ThreadWorker {
   const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')
   if (wt !== null) {
-    const w = new wt.Worker(workerUrl())
+    // The worker inherits the process's flags, except those that only apply to a main script given as text.
+    const p = (globalThis as { process?: { execArgv?: string[] } }).process
+    const execArgv = (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'))
+    const w = new wt.Worker(workerUrl(), { execArgv })
     w.unref()
     return w
   }
@@ -77,7 +80,7 @@ export interface Pool {
 }
 
 /** How long the main thread waits for workers to load or rebuild before giving up (ms). */
-const START_TIMEOUT_MS = 60_000
+const START_TIMEOUT_MS = 30_000
 
 /** Waits until every worker has stored `gen` in its DONE slot (after a (re)load). */
 function waitReady(pool: Pool, gen: number): void {
