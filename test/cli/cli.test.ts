@@ -56,6 +56,8 @@ test('run --json: the last stdout line is the run record with the required keys'
     'synapses',
     'ticksPerSecond',
     'realTimeFactor',
+    'threads',
+    'spikeHash',
   ]) {
     assert.ok(k in j, `missing ${k}`)
   }
@@ -113,6 +115,31 @@ test('run: --set wins over --scale; seed, variant, conn and dtype are honoured',
   assert.is(j.n, 1400)
 })
 
+for (const preset of ['coba', 'einet']) {
+  test(`run ${preset} --threads 2 and --threads 3 give the spikeHash of --threads 1; the record names the count`, () => {
+    const runs = ['1', '2', '3'].map((t) => {
+      const r = spikecs('run', preset, '--duration', '40', '--scale', '0.5', '--threads', t, '--json', '--quiet')
+      assert.is(r.code, 0, r.stderr)
+      return lastJson(r.stdout)
+    })
+    assert.equal(
+      runs.map((j) => j.threads),
+      [1, 2, 3],
+    )
+    assert.match(runs[0].spikeHash, /^[0-9a-f]{64}$/)
+    for (const j of runs.slice(1)) {
+      assert.is(j.spikeHash, runs[0].spikeHash)
+      assert.is(j.spikes, runs[0].spikes)
+      assert.is(j.events, runs[0].events)
+    }
+  })
+}
+
+test('run --threads auto (the default) takes one thread for the 4000-neuron presets', () => {
+  const j = lastJson(spikecs('run', '--duration', '10', '--json', '--quiet').stdout)
+  assert.is(j.threads, 1)
+})
+
 test('run: the same seed gives the same spikes', () => {
   const a = lastJson(spikecs('run', 'cuba', '--duration', '50', '--seed', '4', '--json').stdout)
   const b = lastJson(spikecs('run', 'cuba', '--duration', '50', '--seed', '4', '--json').stdout)
@@ -155,6 +182,8 @@ const usageCases: [string, string[], string[]][] = [
   ['bad seed', ['run', '--seed', '1.5'], ['--seed', 'integer']],
   ['bad conn', ['run', '--conn', 'dense'], ['--conn', 'csr, jit']],
   ['bad dtype', ['run', '--dtype', 'float16'], ['float32 or float64']],
+  ['bad thread count', ['run', '--threads', '0'], ['--threads must be auto or a whole number from 1 to 256 (got "0")']],
+  ['threads not a number', ['run', '--threads', 'all'], ['--threads must be auto or a whole number', '"all"']],
   ['invalid parameter value', ['run', '--set', 'tauM=-5'], ["preset 'coba'", 'tauM', '-5']],
   ['scale that empties a population', ['run', '--scale', '0.0001'], ['scale', 'non-empty']],
   ['scale that makes p > 1', ['run', 'cuba', '--scale', '0.01'], ['scale', '> 1']],

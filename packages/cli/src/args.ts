@@ -4,7 +4,7 @@
  * whose one-line message says what is valid.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { TICK_TOLERANCE } from '@spikecs/ecs-core'
+import { MAX_THREADS, TICK_TOLERANCE } from '@spikecs/ecs-core'
 import { defaultPreset, presets, type PresetDef } from '@spikecs/presets'
 import { checkOutputPath } from './paths.js'
 import { UsageError } from './usage-error.js'
@@ -18,6 +18,7 @@ export const RUN_FLAGS = [
   '--conn jit|csr',
   '--dtype float32|float64',
   '--kernel wasm|js',
+  '--threads N|auto',
   '--set NAME=VALUE',
   '--raster FILE.svg|FILE.png',
   '--save-state FILE',
@@ -33,6 +34,8 @@ export interface RunRequest extends PresetSelection {
   readonly conn: string
   /** `wasm` (default): WebAssembly SIMD kernels; `js`: the TypeScript reference kernels. */
   readonly kernel: 'js' | 'wasm'
+  /** Threads running the tick: a count, or `auto` (default: the cores for networks large enough to gain). */
+  readonly threads: number | 'auto'
   readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
   /** Write the world's complete state here after the run (a snapshot). */
   readonly saveState: string | null
@@ -135,6 +138,7 @@ export function parseCommand(argv: readonly string[]): Command {
       ...PRESET_OPTIONS,
       conn: { type: 'string' },
       kernel: { type: 'string' },
+      threads: { type: 'string' },
       raster: { type: 'string' },
       'save-state': { type: 'string' },
       resume: { type: 'string' },
@@ -173,6 +177,12 @@ export function parseCommand(argv: readonly string[]): Command {
     throw new UsageError(`--kernel must be wasm or js (got ${JSON.stringify(kernel)})`)
   }
 
+  const threadsText = v.threads ?? 'auto'
+  const threads = threadsText === 'auto' ? 'auto' : Number(threadsText)
+  if (threads !== 'auto' && !(/^\d+$/.test(threadsText) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new UsageError(`--threads must be auto or a whole number from 1 to ${MAX_THREADS} (got ${JSON.stringify(threadsText)})`)
+  }
+
   let raster: RunRequest['raster'] = null
   if (v.raster !== undefined) {
     const m = /\.(svg|png)$/i.exec(v.raster)
@@ -187,6 +197,7 @@ export function parseCommand(argv: readonly string[]): Command {
       ...sel,
       conn,
       kernel,
+      threads,
       raster,
       saveState: v['save-state'] ?? null,
       resume: v.resume ?? null,

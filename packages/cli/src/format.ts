@@ -6,7 +6,8 @@ import type { RunResult } from './run.js'
 export function usage(): string {
   return [
     'usage: spikecs run [preset] [--variant V] [--duration MS] [--dt MS] [--seed N] [--scale K]',
-    '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--set NAME=VALUE]...',
+    '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--threads N|auto]',
+    '                   [--set NAME=VALUE]...',
     '                   [--raster FILE.svg|FILE.png] [--save-state FILE] [--resume FILE] [--no-checker]',
     '                   [--json] [--quiet]',
     '       spikecs export pynn [preset] [--conn exact|statistical] [--out FILE.py] …   (spikecs export --help)',
@@ -16,6 +17,8 @@ export function usage(): string {
     `presets: ${Object.keys(presets).join(', ')} (default coba); duration defaults to 1000 ms, dt to 0.1 ms, seed to 1`,
     `flags: ${RUN_FLAGS.join(' ')}`,
     '--scale K: nE = round(3200·K), nI = round(800·K), p = 0.02/K, weights unchanged; --set wins over --scale',
+    '--threads N|auto: threads running the tick (default auto: the cores when the network is large enough to gain);',
+    '  the spikes are the same for any count',
     '--json prints one JSON object (the run record) as the last line of stdout',
     '--save-state FILE writes the state after the run; --resume FILE continues from it (same arguments otherwise)',
     'values may begin with a dash (--seed -1 is read as a value); output paths are checked before the run',
@@ -64,7 +67,8 @@ export function summary(r: RunResult): string {
   ]
   if (r.raster !== null) rows.push(['raster', r.raster])
   const head =
-    `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --kernel ${r.kernel} --seed ${r.seed}` +
+    `spikecs run ${r.preset} --variant ${r.variant} --conn ${r.conn} --dtype ${r.dtype} --kernel ${r.kernel} ` +
+    `--threads ${r.threads} --seed ${r.seed}` +
     (r.scale !== 1 ? ` --scale ${r.scale}` : '')
   return [head, ...rows.map(([k, v]) => `  ${k.padEnd(17)} ${v}`)].join('\n')
 }

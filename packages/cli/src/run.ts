@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { SpikecsError, restore, snapshot } from '@spikecs/ecs-core'
-import { addChecker, planOf, run, synapticEvents } from '@spikecs/systems'
+import { addChecker, planOf, run, synapticEvents, threadsOf } from '@spikecs/systems'
 import { buildPreset, rasterSvg, summarizeSpikeStats, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
 import type { RunRequest } from './args.js'
 import { svgToPng } from './png.js'
@@ -18,6 +18,8 @@ export interface RunResult {
   readonly conn: string
   readonly dtype: string
   readonly kernel: string
+  /** Threads that ran the tick (`--threads auto` resolved); the spikes are the same for any count. */
+  readonly threads: number
   /** Neurons in the network. */
   readonly n: number
   /** Neurons per group (E, I). */
@@ -87,6 +89,7 @@ export function prepareRun(req: RunRequest): PreparedRun {
     seed: req.seed,
     dtype: req.dtype,
     kernel: req.kernel,
+    threads: req.threads,
     dtMs: req.dtMs,
     conn: req.conn as 'jit' | 'csr',
     scale: req.scale,
@@ -131,6 +134,7 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
     conn: net.options.conn,
     dtype: net.options.dtype,
     kernel: net.options.kernel,
+    threads: threadsOf(net.world),
     n: net.world.nNeurons,
     sizes,
     synapses: syn.synapses,

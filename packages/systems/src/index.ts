@@ -191,5 +191,5 @@ export {
 export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'
 export { setWeightScale, weightScaleOf } from './live/weights.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
-export { threadsOf, AUTO_MIN_NEURONS } from './threads/build.js'
+export { threadsOf, threadTimers, threadTimings, AUTO_MIN_NEURONS } from './threads/build.js'
 export { setThreadWorkerFactory, threadsAvailable, hostCores, type ThreadWorker, type ThreadWorkerFactory } from './threads/pool.js'

@@ -25,7 +25,18 @@ import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.j
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
-import { arrayRef, colRef, tickSlots, type ColRef, type CommMode, type CommSpec, type PopSpec, type ThreadSpec } from './spec.js'
+import {
+  TIMER,
+  TIMER_SLOTS,
+  arrayRef,
+  colRef,
+  tickSlots,
+  type ColRef,
+  type CommMode,
+  type CommSpec,
+  type PopSpec,
+  type ThreadSpec,
+} from './spec.js'
 
 /**
  * Neurons from which `threads: 'auto'` uses every core (measured with `pnpm bench:threads`, see
@@ -34,7 +45,7 @@ import { arrayRef, colRef, tickSlots, type ColRef, type CommMode, type CommSpec,
 export const AUTO_MIN_NEURONS = 20_000
 
 /** Spin budget of a wait, in `Atomics.load` reads, when there are no more threads than cores. */
-export const SPIN_READS = 20_000
+export const SPIN_READS = 2000
 
 /** What the threads read of the plan (the plan's own types, seen structurally: plan.ts imports this module). */
 export interface PlanView {
@@ -82,6 +93,8 @@ export interface ThreadPlan {
   readonly spikes: readonly Int32Array[]
   /** Mask of the phase bits that have work. */
   readonly work: number
+  /** The main thread's phase timers (thread 0's row), or null when off. */
+  readonly timers: Float64Array | null
 }
 
 /**
@@ -233,13 +246,14 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     const incs = arenaColumn(world, 'buckets.incs', 'f64', T * T * cap)
     buckets = { cap, posts: colRef(posts), incs: colRef(incs), nPostMax }
   }
+  const timers = world.caches.get('threads:timers') === true ? arenaColumn(world, 'timers', 'f64', T * TIMER_SLOTS) : null
   const spec: ThreadSpec = {
     memory: (world.arena as NonNullable<World['arena']>).memory,
     module: world.kernel === 'wasm' ? sharedWasmModule() : null,
     T,
     dtype: world.dtype,
     dtMs: world.dtMs,
-    spin: T <= hostCores() ? SPIN_READS : 0,
+    spin: T <= hostCores() ? ((world.caches.get('threads:spin') as number | undefined) ?? SPIN_READS) : 0,
     ctrl: colRef(ctrlCol),
     i32: colRef(i32),
     f64: colRef(f64),
@@ -256,6 +270,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     comm,
     buckets,
     slots,
+    timers: timers === null ? null : colRef(timers),
     fault: plan.fault,
   }
   const runner = createRunner(spec, 0, world.kernel === 'wasm' ? (wasmExports(world) as never) : null)
@@ -287,6 +302,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     bounds: pops.map((p) => (p.run.kind === 'main' ? null : p.bounds)),
     spikes: pops.map((p) => new Int32Array(spec.memory.buffer, p.spikes.o, p.spikes.n)),
     work,
+    timers: timers === null ? null : new Float64Array(spec.memory.buffer, timers.offset, TIMER_SLOTS),
   }
 }
 
@@ -303,6 +319,31 @@ function disposeThreads(world: World): () => void {
     disposers.set(world, d)
   }
   return d
+}
+
+/**
+ * Per-thread phase timers, for benchmarks: `threadTimers(world, true)` turns them on (the plan is rebuilt,
+ * the timers start from 0); `threadTimings(world)` then reads, per thread, the milliseconds spent in each
+ * part of the phases since (`TIMER` in threads/spec.ts: rows, barrier, comm, neurons, stage, wait, gather) and
+ * the phases run. Off by default: they cost two clock reads per part of a phase.
+ */
+export function threadTimers(world: World, on: boolean): void {
+  world.caches.set('threads:timers', on)
+  const col = world.caches.get('threads:col:timers') as Column<Float64Array> | undefined
+  if (col !== undefined) col.array.fill(0)
+  world.version++
+}
+
+/** The phase timers of each thread (empty with one thread or the timers off). */
+export function threadTimings(world: World): Record<keyof typeof TIMER, number>[] {
+  const plan = world.plan as { threads?: ThreadPlan | null } | null
+  const tp = plan?.threads ?? null
+  if (tp === null || tp.spec.timers === null) return []
+  const a = new Float64Array(tp.spec.memory.buffer, tp.spec.timers.o, tp.spec.timers.n)
+  const names = Object.keys(TIMER) as (keyof typeof TIMER)[]
+  const out: Record<keyof typeof TIMER, number>[] = []
+  for (let t = 0; t < tp.T; t++) out.push(Object.fromEntries(names.map((n) => [n, a[t * TIMER_SLOTS + TIMER[n]]])) as never)
+  return out
 }
 
 /** Stops the threads of a world whose plan no longer uses them (its structure now resolves to one thread). */

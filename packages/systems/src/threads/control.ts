@@ -27,6 +27,8 @@ export const CTRL = {
   ERROR: 6,
   /** Set by a thread whose on-the-fly buckets were too small this tick (the rows are then regenerated). */
   OVERFLOW: 7,
+  /** Threads blocked (or about to block) in `Atomics.wait`: a store wakes them only when this is not 0. */
+  SLEEPERS: 8,
   /** Per-thread slots from here: the generation each worker finished last. */
   DONE: 16,
 } as const
@@ -64,7 +66,7 @@ export function canBlock(ctrl: Int32Array): boolean {
 export function waitWhile(ctrl: Int32Array, index: number, value: number, spin: number, block: boolean): void {
   for (let k = 0; k < spin; k++) if (Atomics.load(ctrl, index) !== value) return
   if (block) {
-    while (Atomics.load(ctrl, index) === value) Atomics.wait(ctrl, index, value)
+    while (Atomics.load(ctrl, index) === value) sleep(ctrl, index, value)
   } else {
     while (Atomics.load(ctrl, index) === value) {
       // spin: this thread cannot block
@@ -78,14 +80,25 @@ export function waitFor(ctrl: Int32Array, index: number, value: number, spin: nu
   for (;;) {
     const v = Atomics.load(ctrl, index)
     if (v === value) return
-    if (block) Atomics.wait(ctrl, index, v)
+    if (block) sleep(ctrl, index, v)
   }
+}
+
+/**
+ * Blocks while ctrl[index] is `value`, counted in SLEEPERS. A storing thread reads SLEEPERS after its store
+ * (sequentially consistent atomics): either it sees this thread counted and wakes it, or this thread's wait
+ * sees the new value and does not block.
+ */
+export function sleep(ctrl: Int32Array, index: number, value: number, timeoutMs = Infinity): void {
+  Atomics.add(ctrl, CTRL.SLEEPERS, 1)
+  Atomics.wait(ctrl, index, value, timeoutMs)
+  Atomics.sub(ctrl, CTRL.SLEEPERS, 1)
 }
 
 /** Stores and wakes whoever waits on the slot. */
 export function signal(ctrl: Int32Array, index: number, value: number): void {
   Atomics.store(ctrl, index, value)
-  Atomics.notify(ctrl, index)
+  if (Atomics.load(ctrl, CTRL.SLEEPERS) !== 0) Atomics.notify(ctrl, index)
 }
 
 /** A barrier of all T threads (main included); the last to arrive releases the others. */
@@ -94,6 +107,6 @@ export function barrier(ctrl: Int32Array, T: number, spin: number, block: boolea
   if (Atomics.add(ctrl, CTRL.BAR_COUNT, 1) === T - 1) {
     Atomics.store(ctrl, CTRL.BAR_COUNT, 0)
     Atomics.add(ctrl, CTRL.BAR_GEN, 1)
-    Atomics.notify(ctrl, CTRL.BAR_GEN)
+    if (Atomics.load(ctrl, CTRL.SLEEPERS) !== 0) Atomics.notify(ctrl, CTRL.BAR_GEN)
   } else waitWhile(ctrl, CTRL.BAR_GEN, g, spin, block)
 }

@@ -16,6 +16,7 @@ import { gatherInputs } from '../gather.js'
 import { prepareWasmTask } from '../wasm/lif-wasm.js'
 import { CMD_PHASE, CTRL, PHASE, signal, waitFor } from './control.js'
 import { readThreadError } from './runner.js'
+import { TIMER } from './spec.js'
 import type { PlanView, ThreadPlan } from './build.js'
 
 const slice = spikeSlice()
@@ -99,6 +100,8 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
   const tick = world.tick
   const ctrl = tp.ctrl
   const pool = tp.pool
+  const timers = tp.timers
+  let clock = timers === null ? 0 : performance.now()
   if ((mask & PHASE.COMM) !== 0) stageComm(plan, tp)
   const work = mask & tp.work
   if ((work & PHASE.NEURON) !== 0) stageNeurons(world, plan, tp, tick)
@@ -110,6 +113,11 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
     Atomics.store(ctrl, CTRL.CMD, CMD_PHASE)
     const gen = ++pool.gen
     signal(ctrl, CTRL.GEN, gen)
+    if (timers !== null) {
+      const now = performance.now()
+      timers[TIMER.stage] += now - clock
+      clock = now
+    }
     tp.runner.run(work, tick)
     let failed: unknown = null
     if ((mask & PHASE.NEURON) !== 0) {
@@ -119,7 +127,13 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
         failed = e
       }
     }
+    if (timers !== null) clock = performance.now()
     for (let t = 1; t < tp.T; t++) waitFor(ctrl, CTRL.DONE + t, gen, tp.spec.spin, tp.block)
+    if (timers !== null) {
+      const now = performance.now()
+      timers[TIMER.wait] += now - clock
+      clock = now
+    }
     if (Atomics.load(ctrl, CTRL.ERROR) !== 0) throw readThreadError(tp.errors)
     if (failed !== null) throw failed
     if ((work & PHASE.NEURON) !== 0) concatSpikes(plan, tp)
@@ -129,6 +143,7 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
       plan.events += events
     }
     if (Atomics.load(ctrl, CTRL.OVERFLOW) !== 0) growBuckets(world, tp)
+    if (timers !== null) timers[TIMER.gather] += performance.now() - clock
   } else if ((mask & PHASE.NEURON) !== 0) runSources(world, plan, tp, tick)
 }
 

@@ -6,7 +6,7 @@
  * it elsewhere can be told where it is with `setThreadWorkerFactory`.
  */
 import { SpikecsError, type World } from '@spikecs/ecs-core'
-import { CMD_EXIT, CMD_RELOAD, CTRL, canBlock, signal } from './control.js'
+import { CMD_EXIT, CMD_RELOAD, CTRL, canBlock, signal, sleep } from './control.js'
 import type { ThreadSpec } from './spec.js'
 
 /** What spikecs needs of a worker, in Node and in browsers. */
@@ -94,7 +94,7 @@ function waitReady(pool: Pool, gen: number): void {
         stopPool(pool)
         throw new SpikecsError('world', 'threads', pool.T, `could not start: worker ${k} did not answer within ${START_TIMEOUT_MS} ms`)
       }
-      if (block) Atomics.wait(pool.ctrl, CTRL.DONE + k, v, 100)
+      if (block) sleep(pool.ctrl, CTRL.DONE + k, v, 100)
     }
   }
 }

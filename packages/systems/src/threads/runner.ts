@@ -36,7 +36,7 @@ import {
 } from '../codegen/js.js'
 import { compileFused } from '../fuse.js'
 import { CTRL, ERROR_BYTES, PHASE, barrier, canBlock } from './control.js'
-import { rehydrate, viewCache, type ColRef, type PopSpec, type ThreadSpec } from './spec.js'
+import { TIMER, TIMER_SLOTS, rehydrate, viewCache, type ColRef, type PopSpec, type ThreadSpec } from './spec.js'
 
 type WasmFn = (...args: number[]) => number
 
@@ -106,6 +106,8 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
   const F64 = view(spec.f64) as Float64Array
   const errors = view(spec.errors) as Uint8Array
   const block = canBlock(ctrl)
+  const timers = spec.timers === null ? null : (view(spec.timers) as Float64Array)
+  const tb = t * TIMER_SLOTS
   const dtype: Dtype = spec.dtype
   const fakeWorld = { dtype } as World
   let ex = exports
@@ -371,10 +373,20 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
     errors.set(bytes, 4)
   }
 
+  let clock = 0
+  /** Adds the time since the last lap to timer k (timers on). */
+  function lap(k: number): void {
+    if (timers === null) return
+    const now = performance.now()
+    timers[tb + k] += now - clock
+    clock = now
+  }
+
   return {
     run(mask, tick) {
       let events = 0
       let err: unknown = null
+      if (timers !== null) clock = performance.now()
       if ((mask & PHASE.COMM) !== 0) {
         let genEvents = 0
         if (nJit > 0) {
@@ -383,13 +395,16 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
           } catch (e) {
             err = e
           }
+          lap(TIMER.rows)
           barrier(ctrl, T, spec.spin, block)
+          lap(TIMER.barrier)
         }
         try {
           events = deliverAll(genEvents)
         } catch (e) {
           err ??= e
         }
+        lap(TIMER.comm)
       }
       try {
         if ((mask & PHASE.ALIGN) !== 0) for (const s of states) if (s.lo < s.hi) s.kernel(s.s as never, s.lo, s.hi)
@@ -400,6 +415,8 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
       } catch (e) {
         err ??= e
       }
+      lap(TIMER.neurons)
+      if (timers !== null) timers[tb + TIMER.phases]++
       I32[spec.slots.events + t] = events
       if (err !== null) report(err)
     },

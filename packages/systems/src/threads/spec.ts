@@ -126,9 +126,35 @@ export interface ThreadSpec {
   readonly buckets: { readonly cap: number; readonly posts: ColRef | null; readonly incs: ColRef | null; readonly nPostMax: number }
   /** Layout of the i32 tick block (slot offsets). */
   readonly slots: TickSlots
+  /**
+   * Per-thread phase timers (`threadTimings`), or null when off: TIMER_SLOTS doubles per thread, the time (ms)
+   * spent in each part of the phases (see `TIMER`).
+   */
+  readonly timers: ColRef | null
   /** A fault to raise, for tests of the error path: population index and tick (−1: none). */
   readonly fault: { readonly pop: number; readonly tick: number }
 }
+
+/** Parts of a phase the timers measure, per thread (ms, summed over phases). */
+export const TIMER = {
+  /** Generating on-the-fly rows into buckets. */
+  rows: 0,
+  /** Waiting at the barrier between generating and applying rows. */
+  barrier: 1,
+  /** Delivering increments (range kernels, buckets). */
+  comm: 2,
+  /** Synapse advance and outputs of unfused populations, and the neuron kernels. */
+  neurons: 3,
+  /** Main thread: staging inputs and spikes before the phase. */
+  stage: 4,
+  /** Main thread: waiting for the workers to finish; a worker: waiting for the next phase. */
+  wait: 5,
+  /** Main thread: concatenating spike runs and summing events after the phase. */
+  gather: 6,
+  /** Phases run. */
+  phases: 7,
+} as const
+export const TIMER_SLOTS = 8
 
 /** Offsets into the i32 tick block. */
 export interface TickSlots {

@@ -6,7 +6,7 @@
  */
 import { CMD_EXIT, CMD_PHASE, CTRL, canBlock, signal, waitWhile } from './control.js'
 import { createRunner, type Runner } from './runner.js'
-import { viewCache, type ThreadSpec } from './spec.js'
+import { TIMER, TIMER_SLOTS, viewCache, type ThreadSpec } from './spec.js'
 
 interface Message {
   readonly spec: ThreadSpec
@@ -19,10 +19,13 @@ interface Port {
   close?(): void
 }
 
-function loop(runner: Runner, ctrl: Int32Array, t: number, spin: number, gen: number): boolean {
+function loop(runner: Runner, ctrl: Int32Array, t: number, spin: number, gen: number, timers: Float64Array | null): boolean {
   const block = canBlock(ctrl)
+  const slot = t * TIMER_SLOTS + TIMER.wait
   for (;;) {
+    const t0 = timers === null ? 0 : performance.now()
     waitWhile(ctrl, CTRL.GEN, gen, spin, block)
+    if (timers !== null) timers[slot] += performance.now() - t0
     gen = Atomics.load(ctrl, CTRL.GEN)
     const cmd = Atomics.load(ctrl, CTRL.CMD)
     if (cmd === CMD_EXIT) return false
@@ -33,7 +36,9 @@ function loop(runner: Runner, ctrl: Int32Array, t: number, spin: number, gen: nu
 }
 
 function onMessage(m: Message, close: () => void): void {
-  const ctrl = viewCache(m.spec.memory.buffer)(m.spec.ctrl) as Int32Array
+  const view = viewCache(m.spec.memory.buffer)
+  const ctrl = view(m.spec.ctrl) as Int32Array
+  const timers = m.spec.timers === null ? null : (view(m.spec.timers) as Float64Array)
   let runner: Runner
   try {
     runner = createRunner(m.spec, m.t, null)
@@ -45,7 +50,7 @@ function onMessage(m: Message, close: () => void): void {
     return
   }
   signal(ctrl, CTRL.DONE + m.t, m.gen)
-  if (!loop(runner, ctrl, m.t, m.spec.spin, m.gen)) close()
+  if (!loop(runner, ctrl, m.t, m.spec.spin, m.gen, timers)) close()
 }
 
 const nodePort = (() => {
