@@ -40,13 +40,27 @@ function nodeBuiltin<M>(name: string): M | null {
 
 const workerUrl = (): URL => new URL('./worker.js', import.meta.url)
 
+/**
+ * The flags of this process a worker takes: package conditions, source maps and warnings. Others are left
+ * out: V8 and process options (heap sizes, `--title`) are refused in workers, `--input-type` breaks the
+ * worker's module, and loaders are not needed (the worker entry is plain JavaScript).
+ */
+export function workerFlags(argv: readonly string[]): string[] {
+  const out: string[] = []
+  for (let k = 0; k < argv.length; k++) {
+    const f = argv[k]
+    if (f === '--conditions' || f === '-C') {
+      if (k + 1 < argv.length) out.push(f, argv[++k])
+    } else if (f.startsWith('--conditions=') || f === '--enable-source-maps' || f === '--no-warnings') out.push(f)
+  }
+  return out
+}
+
 function defaultWorker(): ThreadWorker {
   const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')
   if (wt !== null) {
-    // The worker inherits the process's flags, except those that only apply to a main script given as text.
     const p = (globalThis as { process?: { execArgv?: string[] } }).process
-    const execArgv = (p?.execArgv ?? []).filter((a) => !a.startsWith('--input-type'))
-    const w = new wt.Worker(workerUrl(), { execArgv })
+    const w = new wt.Worker(workerUrl(), { execArgv: workerFlags(p?.execArgv ?? []) })
     w.unref()
     return w
   }

@@ -1,0 +1,70 @@
+/**
+ * Child process of `pnpm bench:threads`: the machine's streaming memory bandwidth with 1 and 2 threads — a
+ * STREAM-like triad a[i] = b[i] + s·c[i] over three arrays of 2^23 doubles (64 MiB each, far beyond the
+ * caches) on shared memory, each thread taking one contiguous half. Bandwidth counts 24 bytes per element
+ * (two reads, one write); the best of `reps` passes is kept, as STREAM does. One JSON line.
+ *
+ *   node bench/dist/stream-child.js [--reps 10]
+ */
+import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
+import { emit } from './lib/child.js'
+
+const { values: a } = parseArgs({ options: { reps: { type: 'string', default: '10' } } })
+const reps = Number(a.reps)
+const N = 1 << 23
+const sab = new SharedArrayBuffer(3 * 8 * N)
+const ctrl = new Int32Array(new SharedArrayBuffer(16))
+const A = new Float64Array(sab, 0, N),
+  B = new Float64Array(sab, 8 * N, N),
+  C = new Float64Array(sab, 16 * N, N)
+for (let i = 0; i < N; i++) {
+  B[i] = i & 1023
+  C[i] = (i * 7) & 1023
+}
+
+function triad(from: number, to: number): void {
+  const s = 3
+  for (let i = from; i < to; i++) A[i] = B[i] + s * C[i]
+}
+
+// The helper thread runs the second half each time ctrl[0] is bumped, and bumps ctrl[1] when done.
+const helper = new Worker(
+  `const { workerData } = require('node:worker_threads')
+   const { sab, ctrl, N } = workerData
+   const A = new Float64Array(sab, 0, N), B = new Float64Array(sab, 8 * N, N), C = new Float64Array(sab, 16 * N, N)
+   let gen = 0
+   for (;;) {
+     Atomics.wait(ctrl, 0, gen)
+     gen = Atomics.load(ctrl, 0)
+     if (gen < 0) break
+     for (let i = N >> 1; i < N; i++) A[i] = B[i] + 3 * C[i]
+     Atomics.store(ctrl, 1, gen)
+     Atomics.notify(ctrl, 1)
+   }`,
+  { eval: true, workerData: { sab, ctrl, N } },
+)
+
+function pass(threads: number, gen: number): number {
+  const t0 = performance.now()
+  if (threads === 1) triad(0, N)
+  else {
+    Atomics.store(ctrl, 0, gen)
+    Atomics.notify(ctrl, 0)
+    triad(0, N >> 1)
+    while (Atomics.load(ctrl, 1) !== gen) Atomics.wait(ctrl, 1, Atomics.load(ctrl, 1))
+  }
+  return performance.now() - t0
+}
+
+const best: Record<string, number> = { '1': Infinity, '2': Infinity }
+let gen = 0
+for (let r = 0; r < reps; r++) {
+  // Paired: one pass of each, alternating which goes first.
+  for (const t of r % 2 === 0 ? [1, 2] : [2, 1]) best[String(t)] = Math.min(best[String(t)], pass(t, ++gen))
+}
+Atomics.store(ctrl, 0, -1)
+Atomics.notify(ctrl, 0)
+await helper.terminate()
+const gbps = (ms: number) => (24 * N) / (ms / 1000) / 1e9
+emit({ kind: 'stream', bytesPerPass: 24 * N, gbps1: gbps(best['1']), gbps2: gbps(best['2']), ratio: best['1'] / best['2'] })

@@ -1,0 +1,188 @@
+/**
+ * `pnpm bench:threads`: coba (float32, WebAssembly kernels) on 1 and 2 threads, paired round by round (each
+ * round runs both thread counts back to back, in alternating order, each in its own process), at 4000 neurons
+ * with stored rows, 256 000 with stored and on-the-fly rows and 1 000 000 on the fly; a sweep of sizes for the
+ * break-even of `threads: 'auto'`; and the machine's streaming memory bandwidth with 1 and 2 threads
+ * (stream-child.ts), the ceiling of what a second thread can add to a memory-bound tick. Every pair must give
+ * the same spike checksum. Per-phase timers (a separate stretch after each 2-thread run) say where the tick's
+ * time goes: staging on the main thread, comm and neuron kernels and waits on each thread.
+ * Results: `bench/results/<date>-threads.json` and `latest-threads.md`.
+ *
+ *   pnpm bench:threads [--quick] [--rounds 3] [--no-sweep] [--sweep-only]
+ */
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runChild } from './lib/child.js'
+import { benchRoot, machine, machineLine, sig, table, writeResults } from './lib/report.js'
+import { spread, type Spread } from './lib/stats.js'
+
+const { values: a } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    'no-sweep': { type: 'boolean', default: false },
+    'sweep-only': { type: 'boolean', default: false },
+  },
+})
+const quick = a.quick!
+const rounds = Number(a.rounds ?? (quick ? 1 : 3))
+const log = (s: string) => process.stderr.write(`${s}\n`)
+const child = join(benchRoot, 'dist', 'threads-child.js')
+const streamChild = join(benchRoot, 'dist', 'stream-child.js')
+
+interface Config {
+  readonly n: number
+  readonly conn: 'csr' | 'jit'
+  readonly ms: number
+  readonly sweep: boolean
+}
+
+/** Biological ms per size: a few seconds of simulation each on this machine. */
+function msFor(n: number): number {
+  const ms = n <= 4000 ? 1000 : n <= 32000 ? 400 : n <= 128000 ? 200 : n <= 256000 ? 100 : 50
+  return quick ? Math.max(20, ms / 5) : ms
+}
+
+const configs: Config[] = []
+if (!a['sweep-only']) {
+  configs.push({ n: 4000, conn: 'csr', ms: msFor(4000), sweep: false })
+  configs.push({ n: 256000, conn: 'csr', ms: msFor(256000), sweep: false })
+  configs.push({ n: 256000, conn: 'jit', ms: msFor(256000), sweep: false })
+  configs.push({ n: 1000000, conn: 'jit', ms: msFor(1000000), sweep: false })
+}
+if (!a['no-sweep']) {
+  for (const n of [8000, 16000, 32000, 64000, 128000]) {
+    for (const conn of ['jit', 'csr'] as const) configs.push({ n, conn, ms: msFor(n), sweep: true })
+  }
+}
+
+interface Run {
+  readonly usPerTick: number
+  readonly checksum: number
+  readonly spikes: number
+  readonly events: number
+  readonly timers: { ticks: number; wallMs: number; threads: Record<string, number>[] } | null
+}
+
+interface Record1 {
+  readonly config: Config
+  readonly t1: Run[]
+  readonly t2: Run[]
+  readonly errors: string[]
+}
+
+async function runOne(c: Config, threads: number): Promise<Run | string> {
+  const res = await runChild(
+    process.execPath,
+    [
+      '--max-old-space-size=4096',
+      child,
+      '--conn',
+      c.conn,
+      '--scale',
+      String(c.n / 4000),
+      '--ms',
+      String(c.ms),
+      '--threads',
+      String(threads),
+      '--timers-ms',
+      threads > 1 ? String(Math.max(10, c.ms / 5)) : '0',
+    ],
+    { timeoutMs: 900_000 },
+  )
+  if (res.error !== null || res.json === null || typeof res.json.error === 'string') {
+    return String(res.json?.error ?? res.error ?? 'no result')
+  }
+  return res.json as unknown as Run
+}
+
+const m = machine()
+const t0 = Date.now()
+
+log('stream triad, 1 and 2 threads …')
+const streams: { gbps1: number; gbps2: number; ratio: number }[] = []
+for (let r = 0; r < (quick ? 1 : 3); r++) {
+  const s = await runChild(process.execPath, [streamChild, '--reps', quick ? '4' : '10'], { timeoutMs: 300_000 })
+  if (s.json !== null) streams.push(s.json as never)
+}
+
+const records: Record1[] = configs.map((config) => ({ config, t1: [], t2: [], errors: [] }))
+for (let r = 0; r < rounds; r++) {
+  for (const rec of records) {
+    const c = rec.config
+    log(`threads N=${c.n} ${c.conn} ${c.ms} ms (round ${r + 1}/${rounds}) …`)
+    for (const T of r % 2 === 0 ? [1, 2] : [2, 1]) {
+      const out = await runOne(c, T)
+      if (typeof out === 'string') rec.errors.push(`${T} threads: ${out.split('\n')[0]}`)
+      else (T === 1 ? rec.t1 : rec.t2).push(out)
+    }
+  }
+}
+
+const fmt = (s: Spread, d = 0) => `${s.median.toFixed(d)} [${s.min.toFixed(d)}–${s.max.toFixed(d)}]`
+/** Per-round speed-up of 2 threads over 1 (the pairs of each round). */
+function ratios(rec: Record1): number[] {
+  const k = Math.min(rec.t1.length, rec.t2.length)
+  return Array.from({ length: k }, (_, i) => rec.t1[i].usPerTick / rec.t2[i].usPerTick)
+}
+function same(rec: Record1): string {
+  const all = [...rec.t1, ...rec.t2]
+  if (all.length === 0) return '—'
+  return all.every((x) => x.checksum === all[0].checksum && x.events === all[0].events) ? 'yes' : 'NO'
+}
+/** Median over rounds of each timer of one thread, in µs per phase. */
+function phaseCosts(rec: Record1): string {
+  const runs = rec.t2.filter((x) => x.timers !== null)
+  if (runs.length === 0) return '—'
+  const per = (t: number, key: string) =>
+    spread(runs.map((x) => ((x.timers?.threads[t]?.[key] ?? 0) * 1000) / (x.timers?.threads[t]?.phases || 1))).median
+  const tick = spread(runs.map((x) => ((x.timers?.wallMs ?? 0) * 1000) / (x.timers?.ticks || 1))).median
+  const main = `main: stage ${per(0, 'stage').toFixed(1)}, rows ${per(0, 'rows').toFixed(1)}, barrier ${per(0, 'barrier').toFixed(1)}, comm ${per(0, 'comm').toFixed(1)}, neurons ${per(0, 'neurons').toFixed(1)}, wait ${per(0, 'wait').toFixed(1)}, gather ${per(0, 'gather').toFixed(1)}`
+  const worker = `worker: rows ${per(1, 'rows').toFixed(1)}, barrier ${per(1, 'barrier').toFixed(1)}, comm ${per(1, 'comm').toFixed(1)}, neurons ${per(1, 'neurons').toFixed(1)}, idle ${per(1, 'wait').toFixed(1)}`
+  return `tick ${tick.toFixed(1)} µs; ${main}; ${worker}`
+}
+
+const main = records.filter((r) => !r.config.sweep)
+const sweep = records.filter((r) => r.config.sweep || (r.config.n === 4000 && r.config.conn === 'csr'))
+const rowOf = (rec: Record1): string[] => {
+  const c = rec.config
+  const r = ratios(rec)
+  return [
+    String(c.n),
+    c.conn,
+    String(c.ms),
+    rec.t1.length ? fmt(spread(rec.t1.map((x) => x.usPerTick))) : '—',
+    rec.t2.length ? fmt(spread(rec.t2.map((x) => x.usPerTick))) : '—',
+    r.length ? fmt(spread(r), 2) : '—',
+    same(rec),
+  ]
+}
+const head = ['N', 'conn', 'bio ms', '1 thread µs/tick', '2 threads µs/tick', 'speed-up (1 ÷ 2)', 'same spikes']
+const streamSpread = streams.length ? spread(streams.map((s) => s.ratio)) : null
+const md = [
+  '# Threads: coba on 1 and 2 threads',
+  '',
+  machineLine(m),
+  '',
+  `float32, WebAssembly kernels, seed 1; ${rounds} paired round(s), median [min–max]; each run in its own process.`,
+  '',
+  streamSpread
+    ? `Streaming bandwidth (triad, 3 × 64 MiB): 1 thread ${sig(spread(streams.map((s) => s.gbps1)).median, 3)} GB/s, ` +
+      `2 threads ${sig(spread(streams.map((s) => s.gbps2)).median, 3)} GB/s, ratio ${fmt(streamSpread, 2)}.`
+    : 'Streaming bandwidth: not measured.',
+  '',
+  table(head, main.map(rowOf)),
+  '',
+  'Where the 2-thread tick goes (µs per phase, medians; "wait": the main thread waiting for the worker, "idle": the',
+  'worker waiting for the next phase, which includes the serial part of the tick on the main thread):',
+  '',
+  ...main.map((rec) => `- N=${rec.config.n} ${rec.config.conn}: ${phaseCosts(rec)}`),
+  '',
+  sweep.length > 1 ? '## Sweep (break-even of `threads: auto`)\n' : '',
+  sweep.length > 1 ? table(head, sweep.map(rowOf)) : '',
+  '',
+  ...records.flatMap((r) => r.errors.map((e) => `- error N=${r.config.n} ${r.config.conn}: ${e}`)),
+].join('\n')
+const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records }, md)
+process.stdout.write(`${md}\n`)
+log(`wrote ${paths.json} and ${paths.md}`)
