@@ -137,8 +137,9 @@ function phaseCosts(rec: Record1): string {
   const per = (t: number, key: string) =>
     spread(runs.map((x) => ((x.timers?.threads[t]?.[key] ?? 0) * 1000) / (x.timers?.threads[t]?.phases || 1))).median
   const tick = spread(runs.map((x) => ((x.timers?.wallMs ?? 0) * 1000) / (x.timers?.ticks || 1))).median
-  const main = `main: stage ${per(0, 'stage').toFixed(1)}, rows ${per(0, 'rows').toFixed(1)}, barrier ${per(0, 'barrier').toFixed(1)}, comm ${per(0, 'comm').toFixed(1)}, neurons ${per(0, 'neurons').toFixed(1)}, wait ${per(0, 'wait').toFixed(1)}, gather ${per(0, 'gather').toFixed(1)}`
-  const worker = `worker: rows ${per(1, 'rows').toFixed(1)}, barrier ${per(1, 'barrier').toFixed(1)}, comm ${per(1, 'comm').toFixed(1)}, neurons ${per(1, 'neurons').toFixed(1)}, idle ${per(1, 'wait').toFixed(1)}`
+  const parts = (t: number, keys: readonly string[]) => keys.map((k) => `${k} ${per(t, k).toFixed(1)}`).join(', ')
+  const main = `main: ${parts(0, ['stage', 'rows', 'barrier', 'comm', 'neurons', 'wait', 'gather'])}`
+  const worker = `worker: ${parts(1, ['rows', 'barrier', 'comm', 'neurons'])}, idle ${per(1, 'wait').toFixed(1)}`
   return `tick ${tick.toFixed(1)} µs; ${main}; ${worker}`
 }
 

@@ -113,6 +113,23 @@ export function commFunctions() {
     (call $flush_all (local.get $B) (local.get $cnt) (local.get $cap) (local.get $nPost) (local.get $g) (local.get $w))
     (local.get $events))
 
+  ;; Threads (threads/runner.ts): the same rows, each target j appended to the bucket of its owner thread u
+  ;; (bnd: the T+1 bounds of the post population; B: this generator's first bucket, one of cap targets per
+  ;; owner; cnt: the fills per owner). A target past a full bucket is counted, not stored: a fill above cap
+  ;; tells the caller the buckets overflowed. Returns the events.
+  (func $jit_homo_owner (export "jit_homo_owner") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
+      (param $bits i32) (param $lo i32) (param $hi i32) (param $thr i32) (param $self i32)
+      (param $B i32) (param $cnt i32) (param $cap i32) (param $bnd i32) (result i32)
+    ${JIT_LOCALS} ${OWNER_LOCALS} ${WALK4_LOCALS}
+    ${rowWalk4(ADD_OWNER, 'table', OWNER_ROW)}
+    (local.get $events))
+  (func $jit_homo_owner_log (export "jit_homo_owner_log") (param $spk i32) (param $ns i32) (param $key i32) (param $nPost i32)
+      (param $inv f64) (param $lnt i32) (param $self i32)
+      (param $B i32) (param $cnt i32) (param $cap i32) (param $bnd i32) (result i32)
+    ${JIT_LOCALS} ${OWNER_LOCALS} ${WALK4_LOCALS}
+    ${rowWalk4(ADD_OWNER, 'log', OWNER_ROW)}
+    (local.get $events))
+
   ;; g[j] += w for the first n targets j of block b's bucket, in order.
   (func $flush (param $B i32) (param $b i32) (param $cap i32) (param $n i32) (param $g i32) (param $w f32)
     (local $p i32) (local $e i32) (local $a i32)
@@ -155,6 +172,25 @@ const ADD_BUCKET = `
               (call $flush (local.get $B) (local.get $b) (local.get $cap) (local.get $c) (local.get $g) (local.get $w))
               (local.set $c (i32.const 0))))
           (i32.store (local.get $a) (local.get $c))`
+
+/** Per target, threads: the owner u of j (targets ascend within a row), then j into u's bucket if it has room. */
+const ADD_OWNER = `
+          (block $own (loop $U
+            (br_if $own (i32.lt_s (local.get $j) (local.get $end)))
+            (local.set $u (i32.add (local.get $u) (i32.const 1)))
+            (local.set $end (i32.load offset=4 (i32.add (local.get $bnd) (i32.shl (local.get $u) (i32.const 2)))))
+            (br $U)))
+          (local.set $a (i32.add (local.get $cnt) (i32.shl (local.get $u) (i32.const 2))))
+          (local.set $c (i32.load (local.get $a)))
+          (if (i32.lt_s (local.get $c) (local.get $cap)) (then
+            (i32.store (i32.add (local.get $B) (i32.shl (i32.add (i32.mul (local.get $u) (local.get $cap)) (local.get $c))
+              (i32.const 2))) (local.get $j))))
+          (i32.store (local.get $a) (i32.add (local.get $c) (i32.const 1)))`
+/** Per row, threads: the owner walk starts at thread 0. */
+const OWNER_ROW = `
+      (local.set $u (i32.const 0))
+      (local.set $end (i32.load offset=4 (local.get $bnd)))`
+const OWNER_LOCALS = '(local $u i32) (local $end i32) (local $c i32)'
 
 const JIT_LOCALS = `(local $q i32) (local $i i32) (local $k0 i32) (local $k1 i32) (local $x i32) (local $r i32)
     (local $j i32) (local $b i32) (local $L i32) (local $H i32) (local $m2 i32) (local $skip i32) (local $events i32) (local $a i32)`
@@ -250,7 +286,7 @@ const TABLE4_LANE = (lane) => `
  * its exponent and top mantissa bits read from the double's bits). The targets are those of the TypeScript
  * kernels; draws past the row's end are computed and dropped.
  */
-function rowWalk4(emit, mode) {
+function rowWalk4(emit, mode, rowInit = '') {
   const lanes = [0, 1, 2, 3].map((k) => u32(Math.imul(k, GOLDEN)))
   const log = mode === 'log'
   return `${
@@ -264,7 +300,7 @@ function rowWalk4(emit, mode) {
       (local.set $i (i32.load (i32.add (local.get $spk) (i32.shl (local.get $q) (i32.const 2)))))
       ${ROW_START}
       (local.set $cv (i32x4.add (i32x4.splat (local.get $k0)) (v128.const i32x4 ${lanes.join(' ')})))
-      (local.set $j (i32.const -1))
+      (local.set $j (i32.const -1))${rowInit}
       (block $row (loop $D
         ;; r lanes = draws n…n+3
         (local.set $v (local.get $cv))${MIX4('$v')}

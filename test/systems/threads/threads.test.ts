@@ -231,6 +231,19 @@ for (const kernel of ['js', 'wasm'] as const) {
   }
 }
 
+test('on-the-fly buckets too small for a tick: every thread regenerates the rows (same numbers), then they grow', () => {
+  for (const kernel of ['wasm', 'js'] as const) {
+    const one = presets.einet.build({ seed: 3, scale: 0.2, threads: 1, kernel, variant: 'full' })
+    const two = presets.einet.build({ seed: 3, scale: 0.2, threads: 2, kernel, variant: 'full' })
+    two.world.caches.set('threads:bucketCap', 8)
+    run(one.world, 15)
+    run(two.world, 15)
+    sameWorlds(two.world, one.world, `overflowing buckets (${kernel})`)
+    assert.ok((two.world.caches.get('threads:bucketCap') as number) > 8, 'the buckets grew')
+    disposeWorld(two.world)
+  }
+})
+
 // --- User systems, live changes, injection, snapshots -------------------------------------------------------------
 
 function liveNet(threads: number) {

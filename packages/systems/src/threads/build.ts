@@ -22,6 +22,7 @@ import type { RowGenerator } from '../comm/rows.js'
 import type { NeuronInputs, NeuronModel } from '../models/neuron-model.js'
 import { NEURON_SLOTS } from '../codegen/wasm-layout.js'
 import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.js'
+import { jitOwnerArgs } from '../wasm/comm-wasm.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
@@ -218,7 +219,9 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
       }
     } else if (layer.rows !== undefined && (c as { gen?: RowGenerator }).gen !== undefined) {
       const gen = (c as { gen: RowGenerator }).gen
-      mode = { kind: 'rows', gen, jit: nJit++ }
+      const bnd = arenaColumn(world, `bounds.${proj.eid}`, 'i32', T + 1)
+      bnd.array.set(pops[post].bounds)
+      mode = { kind: 'rows', gen, jit: nJit++, bnd: colRef(bnd), wasm: float32wasm ? jitOwnerArgs(world, gen) : null }
       nPostMax = Math.max(nPostMax, gen.nPost)
       expected = Math.max(expected, Math.ceil(gen.prob * gen.nPost))
     } else {
@@ -239,12 +242,13 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
   const slots = tickSlots(T, comm.length, pops.length, nJit)
   const i32 = arenaColumn(world, 'tick.i32', 'i32', slots.size)
   const f64 = arenaColumn(world, 'tick.f64', 'f64', Math.max(1, pops.length))
-  let buckets: ThreadSpec['buckets'] = { cap: 0, posts: null, incs: null, nPostMax }
+  let buckets: ThreadSpec['buckets'] = { cap: 0, posts: null, incs: null, fill: null, nPostMax }
   if (nJit > 0) {
     const cap = (world.caches.get('threads:bucketCap') as number | undefined) ?? Math.max(INITIAL_BUCKET, 8 * expected)
     const posts = arenaColumn(world, 'buckets.posts', 'i32', T * T * cap)
     const incs = arenaColumn(world, 'buckets.incs', 'f64', T * T * cap)
-    buckets = { cap, posts: colRef(posts), incs: colRef(incs), nPostMax }
+    const fill = arenaColumn(world, 'buckets.fill', 'i32', T * T)
+    buckets = { cap, posts: colRef(posts), incs: colRef(incs), fill: colRef(fill), nPostMax }
   }
   const timers = world.caches.get('threads:timers') === true ? arenaColumn(world, 'timers', 'f64', T * TIMER_SLOTS) : null
   const spec: ThreadSpec = {

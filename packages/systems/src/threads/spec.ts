@@ -90,7 +90,18 @@ export type CommMode =
   /** A range kernel of the layer (`CommLayer.range`): each thread adds the increments of its own posts. */
   | { readonly kind: 'range'; readonly data: unknown; readonly wasm: boolean }
   /** On-the-fly rows: generated once (the spikes split among threads) into per-owner buckets, then applied. */
-  | { readonly kind: 'rows'; readonly gen: unknown; readonly jit: number }
+  | {
+      readonly kind: 'rows'
+      readonly gen: unknown
+      readonly jit: number
+      /** The post population's bounds (T+1 i32), for the WebAssembly generator. */
+      readonly bnd: ColRef
+      /** The WebAssembly generator's sampler arguments (one weight, float32 `wasm` worlds), or null. */
+      readonly wasm:
+        | { readonly log: false; readonly bits: number; readonly lo: number; readonly hi: number; readonly thr: number }
+        | { readonly log: true; readonly inv: number; readonly lnt: number }
+        | null
+    }
 
 export interface CommSpec {
   readonly layer: string
@@ -123,7 +134,14 @@ export interface ThreadSpec {
   readonly outputs: readonly { readonly pop: number; readonly k: number }[]
   readonly comm: readonly CommSpec[]
   /** On-the-fly bucket capacity (entries per generator and owner thread) and the bucket columns. */
-  readonly buckets: { readonly cap: number; readonly posts: ColRef | null; readonly incs: ColRef | null; readonly nPostMax: number }
+  readonly buckets: {
+    readonly cap: number
+    readonly posts: ColRef | null
+    readonly incs: ColRef | null
+    /** Fills: T per generator thread. */
+    readonly fill: ColRef | null
+    readonly nPostMax: number
+  }
   /** Layout of the i32 tick block (slot offsets). */
   readonly slots: TickSlots
   /**

@@ -185,6 +185,24 @@ export function jitWasm(world: World, gen: RowGenerator, selfOffset: number, tar
   return comm('jit_homo', (ns, g) => fn(st.offset, ns, gen.key | 0, gen.nPost, t.binBits, lo, hi, thr, g, w, self))
 }
 
+/**
+ * The gap sampler's arguments of the owner-bucket kernels (`jit_homo_owner`, `jit_homo_owner_log`) that the
+ * threads of a float32 `wasm` world call to generate on-the-fly rows with one weight; null where the layer has
+ * no WebAssembly kernel (a weight law, p = 0): the threads then generate its rows in TypeScript.
+ */
+export function jitOwnerArgs(
+  world: World,
+  gen: RowGenerator,
+):
+  | { readonly log: false; readonly bits: number; readonly lo: number; readonly hi: number; readonly thr: number }
+  | { readonly log: true; readonly inv: number; readonly lnt: number }
+  | null {
+  if (gen.weight.kind !== 'homo' || !(gen.prob > 0)) return null
+  const t = gen.gaps
+  if (t.mode === 'log') return { log: true, inv: t.invLog1mp, lnt: lnTableColumn(world) }
+  return { log: false, bits: t.binBits, ...gapColumns(world, t) }
+}
+
 /** Delivers the spikes idx[from..to) (minus `offset`) through a WebAssembly comm kernel; returns the events. */
 export function runWasmComm(t: WasmComm, idx: Int32Array, from: number, to: number, offset: number): number {
   const s = t.staging.array
