@@ -151,15 +151,15 @@ test('einet variants: halfMg/half one population with slice sources; fullMg/full
 })
 
 test('registry: every preset builds by name with its defaults and lists its variants and parameters', () => {
-  assert.equal(Object.keys(presets), ['coba', 'einet', 'cuba', 'cobahh'])
+  assert.equal(Object.keys(presets), ['coba', 'einet', 'cuba', 'cobahh', 'song2000'])
   for (const [name, { def }] of Object.entries(presets)) {
     assert.ok(def.variants.includes(def.defaultVariant))
     assert.ok(def.params.length >= 9)
     for (const v of def.variants) assert.type(def.variantDocs[v], 'string')
     const net = buildPreset(name, { record: false })
-    assert.is(net.world.nNeurons, 4000)
+    assert.is(net.world.nNeurons, name === 'song2000' ? 1001 : 4000)
   }
-  throwsSpikecs(() => buildPreset('nope'), 'preset', 'coba, einet, cuba, cobahh')
+  throwsSpikecs(() => buildPreset('nope'), 'preset', 'coba, einet, cuba, cobahh, song2000')
 })
 
 // ---------------------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ import { canFuse, compileFused } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
 import { compileChecks, type CheckPlan } from './checks.js'
+import { Plasticity, type StdpData } from './plasticity/stdp.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -60,6 +61,8 @@ export interface CommTask {
   readonly rows: RowScratch | null
   /** The WebAssembly comm kernel (kernel `wasm`, float32, a layer that has one), or null. */
   readonly wasm: WasmComm | null
+  /** The projection's plasticity (`STDP_Song2000`), run before its delivery; null for static weights. */
+  readonly stdp: StdpData | null
 }
 
 export interface StateTask {
@@ -150,6 +153,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
       selfOffset,
       rows,
       wasm,
+      stdp: getComponent(world, proj.eid, Plasticity) ?? null,
     }
   })
 
