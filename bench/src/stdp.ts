@@ -11,7 +11,7 @@
  *    Brian2 2.5.1 cpp_standalone running the same example (the anchor script, copied into a temporary folder
  *    with `device._last_run_time` printed), paired rounds.
  *
- * Options: `--rounds N` (default 3), `--skip-brian2`. Env `SPIKECS_ANCHORS`, `SPIKECS_PYTHON` as bench:peers.
+ * Options: `--rounds N` (default 3), `--skip-brian2`, `--only events|song2000`. Env `SPIKECS_ANCHORS`, `SPIKECS_PYTHON` as bench:peers.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -40,6 +40,7 @@ import { median, pairedRatios, spread } from './lib/stats.js'
 const args = process.argv.slice(2)
 const rounds = Number(args[args.indexOf('--rounds') + 1] || 3) || 3
 const skipBrian2 = args.includes('--skip-brian2')
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : 'all'
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '../..')
 
@@ -67,7 +68,7 @@ function measure(kind: Kind, firing: boolean, ms: number): { s: number; events: 
 }
 
 function perEvent() {
-  const ms = 2000
+  const ms = 5000
   const rows: Record<string, number[]> = {}
   const push = (k: string, v: number) => {
     rows[k] ??= []
@@ -79,21 +80,25 @@ function perEvent() {
       const st = measure('static', firing, ms)
       const pl = measure('plastic', firing, ms)
       const tag = firing ? 'firing' : 'silent'
-      push(`static ns/event (${tag})`, ((st.s - none.s) / st.events) * 1e9)
-      push(`plastic ns/event (${tag})`, ((pl.s - none.s) / pl.events) * 1e9)
-      push(`plastic/static (${tag})`, (pl.s - none.s) / (st.s - none.s))
+      push(`no projection, s (${tag})`, none.s)
+      push(`static, s (${tag})`, st.s)
+      push(`plastic, s (${tag})`, pl.s)
+      push(`static: ns per event (${tag})`, ((st.s - none.s) / st.events) * 1e9)
+      push(`plastic: ns per event (${tag})`, ((pl.s - none.s) / pl.events) * 1e9)
       if (firing) push('post spikes × in-degree', pl.columnSynapses)
-      if (firing) push('plastic s (firing)', pl.s)
-      else push('plastic s (silent)', pl.s)
-      if (!firing) push('events (silent)', pl.events)
+      else push('events', pl.events)
     }
   }
-  // Extra of firing over silent plastic runs, beyond what the static projection's extra explains, per column synapse.
-  const perColumn = rows['plastic s (firing)'].map((f, k) => {
-    const extra = f - rows['plastic s (silent)'][k]
-    return (extra / rows['post spikes × in-degree'][k]) * 1e9
+  // The plastic extra over static with silent posts, per event: depression of the row, pre trace.
+  rows['plastic − static: ns per event (silent posts)'] = rows['plastic, s (silent)'].map(
+    (p, k) => ((p - rows['static, s (silent)'][k]) / rows.events[k]) * 1e9,
+  )
+  // What firing posts add to the plastic extra, per synapse of a spiking post's column (potentiation).
+  rows['plastic − static: ns per post-spike synapse'] = rows['plastic, s (firing)'].map((p, k) => {
+    const extraFiring = p - rows['static, s (firing)'][k]
+    const extraSilent = rows['plastic, s (silent)'][k] - rows['static, s (silent)'][k]
+    return ((extraFiring - extraSilent) / rows['post spikes × in-degree'][k]) * 1e9
   })
-  rows['ns per post-spike synapse (firing − silent, plastic)'] = perColumn
   return rows
 }
 
@@ -127,17 +132,25 @@ async function song2000Paired() {
 
 const m = machine()
 console.error('per-event costs …')
-const events = perEvent()
+const events = only === 'song2000' ? {} : perEvent()
 console.error('song2000 against Brian2 …')
-const paired = await song2000Paired()
+const paired = only === 'events' ? { spikecsSim: [], spikecsWhole: [], brianRun: [], brianWhole: [] } : await song2000Paired()
 const evRows = Object.entries(events).map(([k, xs]) => [k, sig(median(xs)), `${sig(Math.min(...xs))}–${sig(Math.max(...xs))}`])
 const simRatio = paired.brianRun.length ? pairedRatios(paired.spikecsSim, paired.brianRun) : []
 const wholeRatio = paired.brianWhole.length ? pairedRatios(paired.spikecsWhole, paired.brianWhole) : []
 const sRows = [
   ['spikecs simSeconds (100 s)', sig(median(paired.spikecsSim)), paired.spikecsSim.map((x) => sig(x)).join(', ')],
   ['spikecs whole process', sig(median(paired.spikecsWhole)), paired.spikecsWhole.map((x) => sig(x)).join(', ')],
-  ['Brian2 device._last_run_time', paired.brianRun.length ? sig(median(paired.brianRun)) : '—', paired.brianRun.map((x) => sig(x)).join(', ')],
-  ['Brian2 whole process (warm)', paired.brianWhole.length ? sig(median(paired.brianWhole)) : '—', paired.brianWhole.map((x) => sig(x)).join(', ')],
+  [
+    'Brian2 device._last_run_time',
+    paired.brianRun.length ? sig(median(paired.brianRun)) : '—',
+    paired.brianRun.map((x) => sig(x)).join(', '),
+  ],
+  [
+    'Brian2 whole process (warm)',
+    paired.brianWhole.length ? sig(median(paired.brianWhole)) : '—',
+    paired.brianWhole.map((x) => sig(x)).join(', '),
+  ],
   ['ratio sim (spikecs / Brian2)', simRatio.length ? sig(median(simRatio)) : '—', simRatio.map((x) => sig(x)).join(', ')],
   ['ratio whole (spikecs / Brian2)', wholeRatio.length ? sig(median(wholeRatio)) : '—', wholeRatio.map((x) => sig(x)).join(', ')],
 ]
@@ -146,7 +159,7 @@ const md = [
   '',
   machineLine(m),
   '',
-  '## Per event: 2000 Poisson inputs → 500 Lif, p = 0.2 (200 000 synapses), 2 s per run',
+  '## Per event: 2000 Poisson inputs → 500 Lif, p = 0.2 (200 000 synapses), 5 s per run',
   '',
   table(['figure', 'median', 'range'], evRows),
   '',
@@ -155,6 +168,10 @@ const md = [
   table(['figure', 'median (s or ratio)', 'rounds'], sRows),
   '',
 ].join('\n')
-const files = writeResults('stdp', { machine: m, rounds, events, paired, simRatio, wholeRatio, spreadSim: simRatio.length ? spread(simRatio) : null }, md)
+const files = writeResults(
+  'stdp',
+  { machine: m, rounds, events, paired, simRatio, wholeRatio, spreadSim: simRatio.length ? spread(simRatio) : null },
+  md,
+)
 console.log(md)
 console.error(`written: ${files.json}, ${files.md}`)
