@@ -344,6 +344,40 @@ const MUTANTS = [
     to: 'return 2 ** -100',
     tests: ['systems/models/flush'],
   },
+  // --- plasticity: STDP_Song2000 (docs/semantics.md, "Plasticity")
+  {
+    id: 'stdp-depression-sign',
+    breaks: 'STDP_Song2000: an arriving pre spike potentiates by A2·Apost instead of depressing',
+    in: `${SYSTEMS}/plasticity/stdp.ts`,
+    from: 'let w = W[k] - A2 * Ap[j]',
+    to: 'let w = W[k] + A2 * Ap[j]',
+    tests: ['systems/plasticity/stdp'],
+  },
+  {
+    id: 'stdp-pre-trace-early',
+    breaks: 'STDP_Song2000: the pre trace takes the arrivals of tick k before the rule reads it (Apre_k, not Apre_{k−1})',
+    edits: [
+      {
+        in: `${SYSTEMS}/systems/CommSystem.ts`,
+        from: '      stdpPotentiate(stdp, c, spikes, nSpikes, 0, n)\n',
+        to: '      stdpPreTrace(stdp, idx, from, to, offset)\n      stdpPotentiate(stdp, c, spikes, nSpikes, 0, n)\n',
+      },
+      {
+        in: `${SYSTEMS}/systems/CommSystem.ts`,
+        from: '      }\n      stdpPreTrace(stdp, idx, from, to, offset)\n      continue',
+        to: '      }\n      continue',
+      },
+    ],
+    tests: ['systems/plasticity/stdp'],
+  },
+  {
+    id: 'stdp-clip-once',
+    breaks: 'STDP_Song2000: depression not clipped on its own (only the potentiation of the same tick clips)',
+    in: `${SYSTEMS}/plasticity/stdp.ts`,
+    from: '      let w = W[k] - A2 * Ap[j]\n      if (w < lo) w = lo\n      else if (w > hi) w = hi\n',
+    to: '      const w = W[k] - A2 * Ap[j]\n',
+    tests: ['systems/plasticity/stdp'],
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cobaDef, cubaDef, einetDef } from '@spikecs/presets'
-import { cli } from '@spikecs/cli'
+import { cli, parseCommand } from '@spikecs/cli'
 
 const MAIN = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url))
 const tmp = mkdtempSync(join(tmpdir(), 'spikecs-cli-'))
@@ -188,6 +188,7 @@ const usageCases: [string, string[], string[]][] = [
   ['scale that empties a population', ['run', '--scale', '0.0001'], ['scale', 'non-empty']],
   ['scale that makes p > 1', ['run', 'cuba', '--scale', '0.01'], ['scale', '> 1']],
   ['bad raster extension', ['run', '--raster', 'x.jpg'], ['.svg or .png']],
+  ['bad weights extension', ['run', 'song2000', '--weights', 'w.jpg'], ['--weights must name a .svg or .png']],
   // Values may begin with a dash: they reach the tool's own checks, not the parser's "ambiguous" message.
   ['negative duration', ['run', '--duration', '-5'], ['--duration must be a number > 0 (got "-5")']],
   ['negative seed', ['run', '--seed', '-1'], ['--seed must be an integer in [0, 4294967295] (got "-1")']],
@@ -229,6 +230,32 @@ test('list and help exit 0 and show every preset and parameter', () => {
   assert.is(h.code, 0)
   assert.ok(h.stdout.includes('usage: spikecs run'))
   assert.is(spikecs('--help').code, 0)
+})
+
+test('song2000: default duration 100 s, --json weights, --weights plot; refused for a preset without plasticity', () => {
+  const svgPath = join(tmp, 'w.svg')
+  const a = spikecs('run', 'song2000', '--duration', '500', '--weights', svgPath, '--json')
+  assert.is(a.code, 0, a.stderr)
+  const rec = lastJson(a.stdout) as {
+    weights: { hist10: number[]; fracLow: number; fracHigh: number; mean: number }
+    rates: Record<string, number>
+  }
+  assert.is(
+    rec.weights.hist10.reduce((x, y) => x + y, 0),
+    1000,
+  )
+  assert.ok(rec.weights.mean > 0.3 && rec.weights.mean < 0.7)
+  assert.equal(Object.keys(rec.rates), ['In', 'Out'])
+  const svg = readFileSync(svgPath, 'utf8')
+  assert.is([...svg.matchAll(/<path class="trace"/g)].length, 8)
+  assert.is([...svg.matchAll(/<path class="hist"/g)].length, 1)
+  const b = spikecs('run', 'coba', '--duration', '1', '--weights', join(tmp, 'none.svg'))
+  assert.is(b.code, 2)
+  assert.ok(b.stderr.includes('has no plastic projection'), b.stderr)
+  const req = parseCommand(['run', 'song2000'])
+  assert.is(req.kind === 'run' && req.request.durationMs, 100_000)
+  const other = parseCommand(['run', 'cuba'])
+  assert.is(other.kind === 'run' && other.request.durationMs, 1000)
 })
 
 test('--raster: SVG with one raster path per population; PNG with the PNG signature', () => {

@@ -15,9 +15,12 @@ import {
   einet,
   einetDef,
   presets,
+  exportPyNN,
   rasterSvg,
+  song2000,
   summarizeSpikes,
   synapseCount,
+  weightStats,
   type SpikeTrains,
 } from '@spikecs/presets'
 
@@ -151,15 +154,15 @@ test('einet variants: halfMg/half one population with slice sources; fullMg/full
 })
 
 test('registry: every preset builds by name with its defaults and lists its variants and parameters', () => {
-  assert.equal(Object.keys(presets), ['coba', 'einet', 'cuba', 'cobahh'])
+  assert.equal(Object.keys(presets), ['coba', 'einet', 'cuba', 'cobahh', 'song2000'])
   for (const [name, { def }] of Object.entries(presets)) {
     assert.ok(def.variants.includes(def.defaultVariant))
     assert.ok(def.params.length >= 9)
     for (const v of def.variants) assert.type(def.variantDocs[v], 'string')
     const net = buildPreset(name, { record: false })
-    assert.is(net.world.nNeurons, 4000)
+    assert.is(net.world.nNeurons, name === 'song2000' ? 1001 : 4000)
   }
-  throwsSpikecs(() => buildPreset('nope'), 'preset', 'coba, einet, cuba, cobahh')
+  throwsSpikecs(() => buildPreset('nope'), 'preset', 'coba, einet, cuba, cobahh, song2000')
 })
 
 // ---------------------------------------------------------------------------------------------------------
@@ -356,6 +359,18 @@ test("the docs' hand-built EINet runs and prints the rates of einet() for seed 1
   run(net.world, 1000)
   const s = summarizeSpikes(spikeData(net.monitors.spikes!), net.groups, 1000)
   assert.is(r.stdout.trim(), `E ${s.rates.E.toFixed(2)} Hz, I ${s.rates.I.toFixed(2)} Hz`)
+})
+
+test('song2000: one plastic projection, --json weight statistics, and no PyNN export (with the reason)', () => {
+  const net = song2000({ seed: 2, record: false, nIn: 50 })
+  assert.is(net.plastic?.projection.kind, 'STDP_Song2000')
+  assert.is(net.plastic?.wMax, 0.01)
+  const w = weightStats([0, 0.0025, 0.005, 0.0095, 0.01], 0.01) // w/wMax = 0, 0.25, 0.5, 0.95, 1
+  assert.equal(w.hist10, [1, 0, 1, 0, 0, 1, 0, 0, 0, 2])
+  assert.is(w.fracLow, 0.2)
+  assert.is(w.fracHigh, 0.4)
+  assert.ok(Math.abs(w.mean - 0.54) < 1e-12)
+  throwsSpikecs(() => exportPyNN(net.world), 'kind', 'orders a step as Brian2')
 })
 
 test.run()

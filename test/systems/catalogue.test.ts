@@ -326,7 +326,7 @@ const cases: [string, () => unknown, string | RegExp][] = [
     'projection description that is not one',
     () => addProjection(net().world, 'P', { kind: 'ProjAlignPre' } as never),
     `projection 'P': kind must be one of HalfProjAlignPostMg, FullProjAlignPostMg, ` +
-      `HalfProjAlignPost, FullProjAlignPost (build it with e.g. FullProjAlignPostMg({...})) (got ` +
+      `HalfProjAlignPost, FullProjAlignPost, STDP_Song2000 (build it with e.g. FullProjAlignPostMg({...})) (got ` +
       `"ProjAlignPre")`,
   ],
   [

@@ -21,6 +21,7 @@ export const RUN_FLAGS = [
   '--threads N|auto',
   '--set NAME=VALUE',
   '--raster FILE.svg|FILE.png',
+  '--weights FILE.svg|FILE.png',
   '--save-state FILE',
   '--resume FILE',
   '--no-checker',
@@ -37,6 +38,8 @@ export interface RunRequest extends PresetSelection {
   /** Threads running the tick: a count, or `auto` (default: the cores for networks large enough to gain). */
   readonly threads: number | 'auto'
   readonly raster: { readonly path: string; readonly format: 'svg' | 'png' } | null
+  /** Weight plot of the preset's plastic projection (final histogram, a few synapses over time). */
+  readonly weights: { readonly path: string; readonly format: 'svg' | 'png' } | null
   /** Write the world's complete state here after the run (a snapshot). */
   readonly saveState: string | null
   /** Restore the world's state from this snapshot before the run (the network must be built the same way). */
@@ -140,6 +143,7 @@ export function parseCommand(argv: readonly string[]): Command {
       kernel: { type: 'string' },
       threads: { type: 'string' },
       raster: { type: 'string' },
+      weights: { type: 'string' },
       'save-state': { type: 'string' },
       resume: { type: 'string' },
       'no-checker': { type: 'boolean' },
@@ -183,13 +187,15 @@ export function parseCommand(argv: readonly string[]): Command {
     throw new UsageError(`--threads must be auto or a whole number from 1 to ${MAX_THREADS} (got ${JSON.stringify(threadsText)})`)
   }
 
-  let raster: RunRequest['raster'] = null
-  if (v.raster !== undefined) {
-    const m = /\.(svg|png)$/i.exec(v.raster)
-    if (m === null) throw new UsageError(`--raster must name a .svg or .png file (got ${JSON.stringify(v.raster)})`)
-    raster = { path: v.raster, format: m[1].toLowerCase() as 'svg' | 'png' }
-    checkOutputPath('--raster', v.raster)
+  const picture = (flag: string, path: string | undefined): RunRequest['raster'] => {
+    if (path === undefined) return null
+    const m = /\.(svg|png)$/i.exec(path)
+    if (m === null) throw new UsageError(`${flag} must name a .svg or .png file (got ${JSON.stringify(path)})`)
+    checkOutputPath(flag, path)
+    return { path, format: m[1].toLowerCase() as 'svg' | 'png' }
   }
+  const raster = picture('--raster', v.raster)
+  const weights = picture('--weights', v.weights)
   if (v['save-state'] !== undefined) checkOutputPath('--save-state', v['save-state'])
   return {
     kind: 'run',
@@ -199,6 +205,7 @@ export function parseCommand(argv: readonly string[]): Command {
       kernel,
       threads,
       raster,
+      weights,
       saveState: v['save-state'] ?? null,
       resume: v.resume ?? null,
       checker: v['no-checker'] !== true,
@@ -250,7 +257,7 @@ export function presetSelection(name: string | undefined, v: PresetFlags): Prese
     throw new UsageError(`--dtype must be float32 or float64 (got ${JSON.stringify(dtype)})`)
   }
   const dtMs = numberFlag('dt', v.dt, 0.1, 'positive')
-  const durationMs = numberFlag('duration', v.duration, 1000, 'positive')
+  const durationMs = numberFlag('duration', v.duration, def.defaultDurationMs ?? 1000, 'positive')
   const ticks = durationMs / dtMs
   if (Math.abs(ticks - Math.round(ticks)) > TICK_TOLERANCE || Math.round(ticks) < 1) {
     throw new UsageError(`--duration ${durationMs} ms must be a whole number (>= 1) of ticks of dt = ${dtMs} ms (it is ${ticks} ticks)`)

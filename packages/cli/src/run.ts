@@ -5,8 +5,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { SpikecsError, restore, snapshot } from '@spikecs/ecs-core'
-import { addChecker, planOf, run, synapticEvents, threadsOf } from '@spikecs/systems'
-import { buildPreset, rasterSvg, summarizeSpikeStats, synapseCount, type AnyPresetNetwork } from '@spikecs/presets'
+import { addChecker, addStateProbe, planOf, probeData, run, synapticEvents, threadsOf, weightsOf, type MonitorData } from '@spikecs/systems'
+import {
+  buildPreset,
+  rasterSvg,
+  summarizeSpikeStats,
+  synapseCount,
+  weightStats,
+  weightsSvg,
+  type AnyPresetNetwork,
+  type WeightStats,
+} from '@spikecs/presets'
 import type { RunRequest } from './args.js'
 import { svgToPng } from './png.js'
 import { addSpikeHash, type SpikeHasher } from './spike-hash.js'
@@ -52,6 +61,8 @@ export interface RunResult {
   /** Biological time simulated per second of wall time (> 1: faster than real time). */
   readonly realTimeFactor: number
   readonly raster: string | null
+  /** Final weights of the preset's plastic projection relative to its upper bound (null without one). */
+  readonly weights: WeightStats | null
   /** The resolved parameter record. */
   readonly params: Readonly<Record<string, number>>
 }
@@ -69,7 +80,13 @@ export interface PreparedRun {
   readonly hasher: SpikeHasher
   /** The run's statistics (and its spikes when a raster plot is asked for), computed as it runs. */
   readonly recorder: SpikeStatsRecorder
+  /** For `--weights`: a probe of a few synapses' weights over time, and their indices. */
+  readonly weightProbe: { readonly monitor: MonitorData; readonly synapses: number[] } | null
 }
+
+/** Synapses drawn in the weight plot, and the samples taken of each over a run. */
+const PLOT_SYNAPSES = 8,
+  PLOT_SAMPLES = 1000
 
 /** A snapshot file's bytes; a missing or unreadable file is a `SpikecsError` naming it. */
 function readSnapshotFile(path: string): Uint8Array {
@@ -100,8 +117,17 @@ export function prepareRun(req: RunRequest): PreparedRun {
   if (req.resume !== null) restore(net.world, readSnapshotFile(req.resume))
   const hasher = addSpikeHash(net.world)
   const recorder = addSpikeStats(net.world, { record: req.raster !== null })
+  let weightProbe: PreparedRun['weightProbe'] = null
+  if (req.weights !== null) {
+    if (net.plastic === undefined) throw new SpikecsError('--weights', 'preset', req.preset, 'has no plastic projection to plot')
+    const n = weightsOf(net.world, net.plastic.projection).length
+    const synapses = Array.from({ length: Math.min(PLOT_SYNAPSES, n) }, (_, k) => Math.floor(((k + 0.5) * n) / Math.min(PLOT_SYNAPSES, n)))
+    const every = Math.max(1, Math.floor(Math.round(req.durationMs / req.dtMs) / PLOT_SAMPLES))
+    const monitor = addStateProbe(net.world, net.plastic.projection, 'w', synapses, { every, name: 'cli:weights' })
+    weightProbe = { monitor, synapses }
+  }
   planOf(net.world) // compile the plan (and fused kernels) as part of the build
-  return { req, net, buildSeconds: (performance.now() - t0) / 1000, hasher, recorder }
+  return { req, net, buildSeconds: (performance.now() - t0) / 1000, hasher, recorder, weightProbe }
 }
 
 /** Builds and runs a checked request and writes its files; throws if a file cannot be written. */
@@ -155,6 +181,7 @@ export function finishRun(prep: PreparedRun, hooks: RunHooks = {}): RunResult {
     ticksPerSecond: simSeconds > 0 ? ticks / simSeconds : Infinity,
     realTimeFactor: simSeconds > 0 ? req.durationMs / 1000 / simSeconds : Infinity,
     raster: req.raster?.path ?? null,
+    weights: net.plastic === undefined ? null : weightStats(weightsOf(net.world, net.plastic.projection), net.plastic.wMax),
     params: { ...net.params },
   }
 }
@@ -188,6 +215,22 @@ export function writeOutputs(prep: PreparedRun): string[] {
           `${net.world.nNeurons} neurons · ${req.durationMs} ms`,
       })
       return raster.format === 'svg' ? svg : svgToPng(svg)
+    })
+  }
+  const probe = prep.weightProbe
+  if (req.weights !== null && probe !== null && net.plastic !== undefined) {
+    const plastic = net.plastic
+    const picture = req.weights
+    write('--weights', picture.path, () => {
+      const { ticks, values, width } = probeData(probe.monitor)
+      const svg = weightsSvg({
+        weights: weightsOf(net.world, plastic.projection),
+        wMax: plastic.wMax,
+        timesMs: Array.from(ticks, (k) => k * req.dtMs),
+        traces: probe.synapses.map((synapse, c) => ({ synapse, values: Array.from(ticks, (_, q) => values[q * width + c]) })),
+        title: `spikecs ${net.preset} · seed ${net.options.seed} · projection '${plastic.projection.name}' · ${req.durationMs} ms`,
+      })
+      return picture.format === 'svg' ? svg : svgToPng(svg)
     })
   }
   return failures

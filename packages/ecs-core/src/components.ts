@@ -94,7 +94,8 @@ export interface OutputData {
 // ---------------------------------------------------------------------------------------------------------
 // Projections and their comm layers
 
-export type ProjectionKind = 'HalfProjAlignPostMg' | 'FullProjAlignPostMg' | 'HalfProjAlignPost' | 'FullProjAlignPost'
+/** BrainPy's four align-post projections, and `STDP_Song2000` (a full, merged projection whose weights learn). */
+export type ProjectionKind = 'HalfProjAlignPostMg' | 'FullProjAlignPostMg' | 'HalfProjAlignPost' | 'FullProjAlignPost' | 'STDP_Song2000'
 
 /** Where a projection's presynaptic spikes come from. */
 export type SpikeSource =

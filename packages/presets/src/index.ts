@@ -12,6 +12,14 @@ export {
 } from './einet.js'
 export { cuba, cubaDef, type CubaParams, type CubaOptions, type CubaNetwork, type CubaVariant } from './cuba.js'
 export { cobahh, cobahhDef, type CobahhParams, type CobahhOptions, type CobahhNetwork, type CobahhVariant } from './cobahh.js'
+export {
+  song2000,
+  song2000Def,
+  type Song2000Params,
+  type Song2000Options,
+  type Song2000Network,
+  type Song2000Variant,
+} from './song2000.js'
 export { presets, defaultPreset, buildPreset, synapseCount, type PresetEntry } from './registry.js'
 export { resolvePreset, COMMON_OPTION_KEYS, type PresetDef, type Resolved } from './params.js'
 export type {
@@ -37,11 +45,14 @@ export {
   accumulateSpike,
   accumulateSpikeTrains,
   summarizeSpikeStats,
+  weightStats,
+  type WeightStats,
   type SpikeTrains,
   type SpikeSummary,
   type SpikeStats,
 } from './stats.js'
 export { rasterSvg, niceTicks, type RasterOptions } from './raster-svg.js'
+export { weightsSvg, type WeightPlotOptions } from './weights-svg.js'
 
 // Export to PyNN (NEST, SpiNNaker, Brian2, NEURON)
 export {

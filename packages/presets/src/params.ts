@@ -18,6 +18,8 @@ export interface PresetDef<V extends string = string> {
   readonly connectivities: readonly Connectivity[]
   readonly defaultConn: Connectivity
   readonly params: readonly PresetParamSpec[]
+  /** Duration `spikecs run` simulates without `--duration` (ms), default 1000. */
+  readonly defaultDurationMs?: number
 }
 
 /** Option keys every preset accepts besides its parameters. */

@@ -8,6 +8,7 @@ import { coba, cobaDef } from './coba.js'
 import { cuba, cubaDef } from './cuba.js'
 import { einet, einetDef } from './einet.js'
 import { cobahh, cobahhDef } from './cobahh.js'
+import { song2000, song2000Def } from './song2000.js'
 import type { PresetDef } from './params.js'
 import type { AnyPresetNetwork, CommonOptions } from './types.js'
 
@@ -22,6 +23,7 @@ export const presets: Readonly<Record<string, PresetEntry>> = Object.freeze({
   einet: { def: einetDef as PresetDef, build: einet as PresetEntry['build'] },
   cuba: { def: cubaDef as PresetDef, build: cuba as PresetEntry['build'] },
   cobahh: { def: cobahhDef as PresetDef, build: cobahh as PresetEntry['build'] },
+  song2000: { def: song2000Def as PresetDef, build: song2000 as PresetEntry['build'] },
 })
 
 /** The preset `spikecs run` builds when none is named. */

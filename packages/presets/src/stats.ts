@@ -212,3 +212,31 @@ export function summarizeSpikes(spikes: SpikeTrains, groups: readonly Group[], d
   accumulateSpikeTrains(stats, spikes)
   return summarizeSpikeStats(stats, groups, durationMs)
 }
+
+/** The weight statistics `spikecs run --json` reports for a plastic projection (weights relative to wMax). */
+export interface WeightStats {
+  /** Counts of w/wMax in 10 equal bins of [0, 1] (the last bin includes 1). */
+  readonly hist10: number[]
+  /** Fraction with w/wMax < 0.1, and with w/wMax ≥ 0.9. */
+  readonly fracLow: number
+  readonly fracHigh: number
+  /** Mean of w/wMax. */
+  readonly mean: number
+}
+
+/** Histogram, tails and mean of weights relative to `wMax` (Brian2's STDP example reports the same). */
+export function weightStats(w: ArrayLike<number>, wMax: number): WeightStats {
+  const hist10 = new Array<number>(10).fill(0)
+  let low = 0,
+    high = 0,
+    sum = 0
+  for (let k = 0; k < w.length; k++) {
+    const x = w[k] / wMax
+    hist10[Math.min(9, Math.max(0, Math.floor(x * 10)))]++
+    if (x < 0.1) low++
+    if (x >= 0.9) high++
+    sum += x
+  }
+  const n = Math.max(1, w.length)
+  return { hist10, fracLow: low / n, fracHigh: high / n, mean: sum / n }
+}

@@ -3,7 +3,7 @@
  * default, unit and validity rule, which drive validation, the CLI's `--set` and the docs' tables), and the
  * network record a preset returns.
  */
-import type { Dtype, InputData, MonitorData, PopulationData, World } from '@spikecs/ecs-core'
+import type { Dtype, InputData, MonitorData, PopulationData, ProjectionData, World } from '@spikecs/ecs-core'
 
 /** How fixed-probability connectivity is held: regenerated at each spike (`jit`) or stored as CSR rows (`csr`). */
 export type Connectivity = 'jit' | 'csr'
@@ -60,9 +60,9 @@ export interface PresetParamSpec {
   readonly scaled?: 'times' | 'over'
 }
 
-/** A set of neurons in the world's global index space, for statistics and plots (E first, then I). */
+/** A set of neurons in the world's global index space, for statistics and plots (E first, then I; or `In`, `Out`). */
 export interface Group {
-  readonly name: 'E' | 'I'
+  readonly name: string
   /** First global neuron index. */
   readonly start: number
   readonly size: number
@@ -97,6 +97,8 @@ export interface PresetNetwork<P, V extends string, Pops> {
   readonly monitors: { readonly spikes: MonitorData | null }
   /** Every model parameter as used (defaults, scaling and explicit values resolved). */
   readonly params: Readonly<P>
+  /** The projection whose weights learn, with its upper bound (for weight statistics and plots); absent if none. */
+  readonly plastic?: { readonly projection: ProjectionData; readonly wMax: number }
 }
 
 /** A network of one of the two shapes the presets build. */

@@ -154,6 +154,7 @@ export {
   FullProjAlignPost,
   HalfProjAlignPostMg,
   HalfProjAlignPost,
+  STDP_Song2000,
   fromQueue,
   type ProjectionDesc,
   type QueueSlice,
@@ -190,6 +191,17 @@ export {
 } from './live/driver.js'
 export { addSpikeTap, clearTap, tapSpikes, type SpikeTap, type TapFrame } from './live/tap.js'
 export { setWeightScale, weightScaleOf } from './live/weights.js'
+export { weightsOf, setWeights, plasticSynapses, tracesOf } from './live/plasticity.js'
+export {
+  Plasticity,
+  stdpDepress,
+  stdpPotentiate,
+  stdpPostTrace,
+  stdpPreTrace,
+  type StdpData,
+  type StdpParams,
+  type StdpResolved,
+} from './plasticity/stdp.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
 export { threadsOf, threadTimers, threadTimings, AUTO_MIN_NEURONS } from './threads/build.js'
 export { setThreadWorkerFactory, threadsAvailable, hostCores, type ThreadWorker, type ThreadWorkerFactory } from './threads/pool.js'

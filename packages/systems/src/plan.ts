@@ -41,6 +41,7 @@ import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
 import { compileChecks, type CheckPlan } from './checks.js'
 import { arenaF64, buildThreads, releaseThreads, threadsOf, type ThreadPlan } from './threads/build.js'
+import { Plasticity, type StdpData } from './plasticity/stdp.js'
 
 export interface QueueTask {
   readonly queue: DelayQueueData
@@ -61,6 +62,8 @@ export interface CommTask {
   readonly rows: RowScratch | null
   /** The WebAssembly comm kernel (kernel `wasm`, float32, a layer that has one), or null. */
   readonly wasm: WasmComm | null
+  /** The projection's plasticity (`STDP_Song2000`), run before its delivery; null for static weights. */
+  readonly stdp: StdpData | null
 }
 
 export interface StateTask {
@@ -161,6 +164,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
       selfOffset,
       rows,
       wasm,
+      stdp: getComponent(world, proj.eid, Plasticity) ?? null,
     }
   })
 

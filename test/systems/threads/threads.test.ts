@@ -55,6 +55,8 @@ import {
   threadsOf,
   EventJitFPHomoLinear,
   fromQueue,
+  STDP_Song2000,
+  EventCSRLinear,
 } from '@spikecs/systems'
 import { presets } from '@spikecs/presets'
 import { buildNetwork, networkSpec } from '../../support/fuzz-network.js'
@@ -243,6 +245,50 @@ test('on-the-fly buckets too small for a tick: every thread regenerates the rows
     disposeWorld(two.world)
   }
 })
+
+/** Poisson inputs onto LIF neurons through a plastic projection (STDP_Song2000) that the posts answer often. */
+function plastic(threads: number, kernel: 'js' | 'wasm'): World {
+  const world = createWorld({ seed: 8, threads, kernel })
+  const P = addPopulation(world, 'P', PoissonGroup({ size: 300, rateHz: 30 }))
+  const N = addPopulation(world, 'N', LifRef({ size: 203, vRest: -60, vTh: -50, vReset: -60, tau: 10, tauRef: 2, v0: -55 }))
+  addProjection(
+    world,
+    'stdp',
+    STDP_Song2000({
+      pre: P,
+      post: N,
+      comm: EventCSRLinear({ conn: FixedProb({ prob: 0.2 }), weight: 1.5 }),
+      syn: Expon({ tau: 5 }),
+      out: CUBA(),
+      A1: 0.05,
+      A2: 0.04,
+      wMin: 0,
+      wMax: 3,
+    }),
+  )
+  addInput(world, N, 6)
+  addSpikeMonitor(world, [P, N])
+  return world
+}
+
+for (const kernel of ['js', 'wasm'] as const) {
+  test(`plasticity (STDP_Song2000, ${kernel}): weights, traces and spikes equal on 1, 2 and 3 threads`, () => {
+    const one = plastic(1, kernel)
+    run(one, 60)
+    const post = one.components.Population.list[1]
+    assert.ok(
+      spikeData(one.components.Monitor.list[0]).indices.some((i) => i >= 300),
+      'the posts fire',
+    )
+    assert.ok(post.nSpikes >= 0)
+    for (const T of [2, 3]) {
+      const w = plastic(T, kernel)
+      run(w, 60)
+      sameWorlds(w, one, `threads ${T}`)
+      disposeWorld(w)
+    }
+  })
+}
 
 // --- User systems, live changes, injection, snapshots -------------------------------------------------------------
 

@@ -92,6 +92,21 @@ function weightsOf(s: Settings, proj: ProjectionData, d: CommExport): { syn: Syn
  */
 export function checkProjection(s: Settings, receptors: Receptors, proj: ProjectionData): ProjInput {
   const obj = `projection '${proj.name}'`
+  if (proj.kind === 'STDP_Song2000') {
+    // PyNN's STDPMechanism(SpikePairRule, AdditiveWeightDependence) is the same additive all-pairs rule, but
+    // its backends fix another order within a step: pyNN.brian2 (the backend here with STDP) writes Brian2's
+    // on_pre/on_post — the weight delivered before the event's depression, a same-step pair potentiated —
+    // and requires every delay axonal. Exported as a static list the network would silently stop learning.
+    throw new SpikecsError(
+      obj,
+      'kind',
+      proj.kind,
+      'is not exported: PyNN STDPMechanism (SpikePairRule, AdditiveWeightDependence; A± relative to w_max) ' +
+        "orders a step as Brian2's on_pre/on_post in pyNN.brian2 (the weight delivered before its depression, " +
+        'same-step pairs potentiated), not as STDP_Song2000 (docs/semantics.md, "Plasticity"), and a static ' +
+        'export would drop the learning',
+    )
+  }
   if (proj.source.kind !== 'queue') {
     throw new SpikecsError(
       obj,

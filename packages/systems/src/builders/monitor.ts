@@ -21,6 +21,8 @@ import {
   type World,
 } from '@spikecs/ecs-core'
 import { checkPopulation } from './common.js'
+import { Plasticity } from '../plasticity/stdp.js'
+import type { CsrData } from '../comm/csr.js'
 
 export interface MonitorOptions {
   name?: string
@@ -103,7 +105,8 @@ export function addRateMonitor(world: World, pops: PopulationData | readonly Pop
 /**
  * Samples `variable` of the chosen neurons every `every` ticks after `NeuronSystem`. The target is a
  * population (variables `V`, `lastSpike`…) or a projection (variable `g`: the conductance bound to its output
- * this tick; or a state column such as `gRise`).
+ * this tick; or a state column such as `gRise`; for a plastic projection also `w`, its weights, with synapse
+ * indices in the order of `weightsOf`, and its traces `Apre`, `Apost`).
  */
 export function addStateProbe(
   world: World,
@@ -118,16 +121,19 @@ export function addStateProbe(
   let size: number
   let pops: PopulationData[]
   const proj = getComponent(world, (target as ProjectionData)?.eid, Projection) === target ? (target as ProjectionData) : null
-  if (proj !== null) {
+  const plastic = proj === null ? undefined : getComponent(world, proj.eid, Plasticity)
+  if (proj !== null && plastic !== undefined && (variable === 'w' || variable === 'Apre' || variable === 'Apost')) {
+    // A plastic projection's weights (indices: synapses, in the order of weightsOf) or traces.
+    const c = proj.comm as CsrData
+    column = variable === 'w' ? (c.weights as Column) : variable === 'Apre' ? plastic.Apre : plastic.Apost
+    size = variable === 'w' ? c.nSynapses : variable === 'Apre' ? c.nPre : c.nPost
+    pops = [proj.state.post]
+  } else if (proj !== null) {
     const st = proj.state
     const col = variable === 'g' ? st.cond : st.cols[variable]
     if (col === undefined) {
-      throw new SpikecsError(
-        object,
-        'variable',
-        variable,
-        `is not a variable of projection '${proj.name}' (known: ${['g', ...Object.keys(st.cols).filter((k) => k !== 'g')].join(', ')})`,
-      )
+      const known = ['g', ...Object.keys(st.cols).filter((k) => k !== 'g'), ...(plastic !== undefined ? ['w', 'Apre', 'Apost'] : [])]
+      throw new SpikecsError(object, 'variable', variable, `is not a variable of projection '${proj.name}' (known: ${known.join(', ')})`)
     }
     column = col
     size = st.post.size

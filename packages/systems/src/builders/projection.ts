@@ -10,9 +10,13 @@
  *
  * A spike emitted in tick j through a full projection with delay D first changes the synapse state in tick
  * j + max(1, round(D/dt)); D must be a whole number of ticks unless `roundDelay` is set.
+ *
+ * `STDP_Song2000` is a full projection with a merged (Mg) synapse state whose stored weights learn by BrainPy's
+ * pair rule (`plasticity/stdp.ts`).
  */
 import {
   SpikecsError,
+  addComponent,
   addRecord,
   allocColumn,
   createDelayQueue,
@@ -40,7 +44,9 @@ import {
   type SynapseStateData,
   type World,
 } from '@spikecs/ecs-core'
-import { resolveComm, type CommDesc } from '../comm/registry.js'
+import { commLayers, resolveComm, type CommDesc, type CommLayerData } from '../comm/registry.js'
+import type { CsrData } from '../comm/csr.js'
+import { Plasticity, buildStdp, checkStdpKeys, resolveStdp, type StdpParams, type StdpResolved } from '../plasticity/stdp.js'
 import { registerEventCounter } from '../events.js'
 import { resolveSynapse, type SynapseDesc } from '../models/synapses.js'
 import { resolveOutput, type OutputDesc } from '../models/outputs.js'
@@ -86,6 +92,7 @@ interface HalfOpts extends Common {
 export type ProjectionDesc =
   | ({ readonly kind: 'FullProjAlignPostMg' | 'FullProjAlignPost' } & FullOpts)
   | ({ readonly kind: 'HalfProjAlignPostMg' | 'HalfProjAlignPost' } & HalfOpts)
+  | ({ readonly kind: 'STDP_Song2000' } & FullOpts & StdpParams)
 
 /** Full projection with synapse merging (BrainPy `FullProjAlignPostMg`). */
 export function FullProjAlignPostMg(p: FullOpts): ProjectionDesc {
@@ -104,7 +111,61 @@ export function HalfProjAlignPost(p: HalfOpts): ProjectionDesc {
   return { ...p, kind: 'HalfProjAlignPost' }
 }
 
-const KINDS: readonly ProjectionKind[] = ['HalfProjAlignPostMg', 'FullProjAlignPostMg', 'HalfProjAlignPost', 'FullProjAlignPost']
+/**
+ * BrainPy's `STDP_Song2000`: a full projection (delay entry on `pre`'s queue) into a merged (Mg) synapse state,
+ * whose stored weights change by the pair rule of docs/semantics.md ("Plasticity") before each tick's
+ * delivery. `comm` must hold one weight per synapse: `EventCSRLinear` (any connector; one weight is expanded
+ * to one per synapse) or `stored(…)` of an event on-the-fly layer. Rule parameters: `tauS` (16.8 ms), `tauT`
+ * (33.7 ms), `A1` (0.96), `A2` (0.53), optional bounds `wMin`, `wMax`.
+ */
+export function STDP_Song2000(p: FullOpts & StdpParams): ProjectionDesc {
+  return { ...p, kind: 'STDP_Song2000' }
+}
+
+const KINDS: readonly ProjectionKind[] = [
+  'HalfProjAlignPostMg',
+  'FullProjAlignPostMg',
+  'HalfProjAlignPost',
+  'FullProjAlignPost',
+  'STDP_Song2000',
+]
+const FULL_KEYS = ['kind', 'pre', 'post', 'delay', 'roundDelay', 'comm', 'syn', 'out', 'outLabel'] as const
+
+/** The stored layer a plastic projection's comm descriptor builds, or throws why it cannot learn. */
+function checkPlasticComm(obj: string, comm: CommDesc): void {
+  const kind = comm !== null && typeof comm === 'object' ? (comm as { kind?: unknown }).kind : undefined
+  if (kind === 'EventCSRLinear') return
+  const records = commLayers as unknown as Record<string, { rows?: { storedAs: string } }>
+  if (kind === 'stored') {
+    const inner = (comm as Extract<CommDesc, { kind: 'stored' }>).p?.layer?.kind
+    if (typeof inner === 'string' && records[inner]?.rows?.storedAs === 'EventCSRLinear') return
+    throw new SpikecsError(obj, 'comm', `stored(${String(inner)})`, 'must store an event layer (EventJitFP…): the rule acts on spikes')
+  }
+  if (typeof kind === 'string' && Object.hasOwn(records, kind) && records[kind].rows !== undefined) {
+    throw new SpikecsError(
+      obj,
+      'comm',
+      kind,
+      `is an on-the-fly layer: it regenerates its rows at every spike and keeps no weights the rule could change; ` +
+        `use stored(${kind}({ … })) or EventCSRLinear`,
+    )
+  }
+  throw new SpikecsError(
+    obj,
+    'comm',
+    kind ?? comm,
+    'must hold one stored weight per synapse for the rule to change: EventCSRLinear or stored(an event on-the-fly layer)',
+  )
+}
+
+/** A plastic projection's stored rows with one weight per synapse (one weight given: expanded). */
+function perSynapseWeights(world: World, eid: number, c: CommLayerData): CommLayerData {
+  const csr = c as CsrData
+  if (csr.weights !== null) return c
+  const weights = allocColumn(world, eid, 'csr.weights', 'state', csr.nSynapses)
+  weights.array.fill(csr.weight)
+  return { ...csr, weight: NaN, weights } as CommLayerData
+}
 
 /** Adds a projection. Everything is validated before the world is touched: a refused projection changes nothing. */
 export function addProjection(world: World, name: string, desc: ProjectionDesc): ProjectionData {
@@ -124,7 +185,14 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
   }
   const kind = desc.kind
   const obj = `${object} (${kind})`
-  const merged = kind === 'HalfProjAlignPostMg' || kind === 'FullProjAlignPostMg'
+  const plastic = kind === 'STDP_Song2000'
+  const merged = kind === 'HalfProjAlignPostMg' || kind === 'FullProjAlignPostMg' || plastic
+  let stdp: StdpResolved | null = null
+  if (plastic) {
+    checkStdpKeys(obj, desc, FULL_KEYS)
+    checkPlasticComm(obj, desc.comm)
+    stdp = resolveStdp(obj, desc)
+  }
   const post = checkPopulation(world, obj, 'post', desc.post)
   const label = desc.outLabel ?? null
   if (label !== null && (typeof label !== 'string' || label.length === 0)) {
@@ -138,7 +206,7 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     latency = 1
   let buffer: SpikeBufferData | null = null
   let delayMs: number | null = null
-  if (kind === 'FullProjAlignPostMg' || kind === 'FullProjAlignPost') {
+  if (kind === 'FullProjAlignPostMg' || kind === 'FullProjAlignPost' || plastic) {
     const d = desc as FullOpts
     srcPop = checkPopulation(world, obj, 'pre', d.pre)
     count = srcPop.size
@@ -253,13 +321,14 @@ export function addProjection(world: World, name: string, desc: ProjectionDesc):
     pre: srcPop,
     post,
     source,
-    comm: comm.build(eid),
+    comm: plastic ? perSynapseWeights(world, eid, comm.build(eid)) : comm.build(eid),
     state: st,
     output: st.output as OutputData,
     delayMs,
   }))
   if (buffer !== null) buffer.readers++
   st.projections.push(proj)
+  if (stdp !== null) addComponent(world, proj.eid, Plasticity, buildStdp(world, proj, proj.comm as CsrData, stdp))
   registerEventCounter(world)
   return proj
 }

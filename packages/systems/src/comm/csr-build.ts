@@ -102,3 +102,34 @@ export function listsFromRows(
   for (let i = 0; i + 1 < indptr.length; i++) pre.fill(i, indptr[i], indptr[i + 1])
   return { pre, post: Int32Array.from(indices), w: weights === null ? null : Float64Array.from(weights), homo }
 }
+
+/**
+ * The column index of stored rows, built once for plasticity: the synapses onto post j are the CSR positions
+ * colsyn[colptr[j] … colptr[j+1]) (ascending, so ascending pre within a row order), and colpre holds each
+ * one's presynaptic index. A post spike then visits its own synapses only, never the whole matrix.
+ */
+export function csrColumnIndex(
+  world: World,
+  eid: number,
+  indptr: Int32Array,
+  indices: Int32Array,
+  nPre: number,
+  nPost: number,
+  nSyn: number,
+): { colptr: Column<Int32Array>; colsyn: Column<Int32Array>; colpre: Column<Int32Array> } {
+  const colptr = allocColumn(world, eid, 'stdp.colptr', 'i32', nPost + 1)
+  const colsyn = allocColumn(world, eid, 'stdp.colsyn', 'i32', nSyn)
+  const colpre = allocColumn(world, eid, 'stdp.colpre', 'i32', nSyn)
+  const cp = colptr.array
+  for (let k = 0; k < nSyn; k++) cp[indices[k] + 1]++
+  for (let j = 0; j < nPost; j++) cp[j + 1] += cp[j]
+  const fill = cp.slice(0, nPost)
+  for (let i = 0; i < nPre; i++) {
+    for (let k = indptr[i]; k < indptr[i + 1]; k++) {
+      const m = fill[indices[k]]++
+      colsyn.array[m] = k
+      colpre.array[m] = i
+    }
+  }
+  return { colptr, colsyn, colpre }
+}

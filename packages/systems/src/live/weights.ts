@@ -33,7 +33,8 @@ function registry(world: World): Map<number, Scaled> {
   return m
 }
 
-function checkProjection(world: World, object: string, proj: unknown): ProjectionData {
+/** Checks that `proj` is a projection record of this world (`object` names the calling function). */
+export function checkProjection(world: World, object: string, proj: unknown): ProjectionData {
   const p = proj as ProjectionData | null
   if (p === null || typeof p !== 'object' || world.components.Projection.byEid[p.eid] !== p) {
     throw new SpikecsError(
@@ -53,6 +54,14 @@ function checkProjection(world: World, object: string, proj: unknown): Projectio
 export function setWeightScale(world: World, proj: ProjectionData, scale: number): void {
   const p = checkProjection(world, 'setWeightScale', proj)
   const object = `projection '${p.name}'`
+  if (p.kind === 'STDP_Song2000') {
+    throw new SpikecsError(
+      object,
+      'kind',
+      p.kind,
+      'has weights that learn: scaling them from the built ones would undo the learning; use setWeights',
+    )
+  }
   checkFinite(object, 'weightScale', scale)
   if (scale < 0) throw new SpikecsError(object, 'weightScale', scale, 'must be >= 0 (a sign change would turn excitation into inhibition)')
   const reg = registry(world)

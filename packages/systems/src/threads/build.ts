@@ -23,6 +23,8 @@ import type { NeuronInputs, NeuronModel } from '../models/neuron-model.js'
 import { NEURON_SLOTS } from '../codegen/wasm-layout.js'
 import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.js'
 import { jitOwnerArgs } from '../wasm/comm-wasm.js'
+import type { CsrData } from '../comm/csr.js'
+import type { StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
@@ -36,6 +38,7 @@ import {
   type CommMode,
   type CommSpec,
   type PopSpec,
+  type StdpSpec,
   type ThreadSpec,
 } from './spec.js'
 
@@ -56,6 +59,7 @@ export interface PlanView {
     readonly event: boolean
     readonly targets: readonly FloatArray[]
     readonly selfOffset: number
+    readonly stdp: StdpData | null
   }[]
   readonly buffers: readonly SpikeBufferData[]
   readonly states: readonly { readonly state: { readonly post: PopulationData; readonly eid: number } }[]
@@ -227,9 +231,32 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     } else {
       throw new Error(`threads: comm layer ${c.kind} has no delivery by post range`)
     }
+    const d = task.stdp
+    const csr = c as CsrData
+    const stdp: StdpSpec | null =
+      d === null
+        ? null
+        : {
+            Apre: colRef(d.Apre),
+            Apost: colRef(d.Apost),
+            colptr: colRef(d.colptr),
+            colsyn: colRef(d.colsyn),
+            colpre: colRef(d.colpre),
+            aS: d.aS,
+            aT: d.aT,
+            wMin: d.wMin,
+            wMax: d.wMax,
+            A1: d.params.A1,
+            A2: d.params.A2,
+            indptr: colRef(csr.indptr),
+            indices: colRef(csr.indices),
+            weights: colRef(csr.weights as Column),
+            postSpikes: colRef(proj.post.spikes),
+          }
     return {
       layer: c.kind,
       post,
+      stdp,
       event: task.event,
       selfOffset: task.selfOffset,
       targets: proj.state.inputCols.map(colRef),

@@ -17,6 +17,7 @@ import { prepareWasmTask } from '../wasm/lif-wasm.js'
 import { CMD_PHASE, CTRL, PHASE, signal, waitFor } from './control.js'
 import { readThreadError } from './runner.js'
 import { TIMER } from './spec.js'
+import { stdpPreTrace } from '../plasticity/stdp.js'
 import type { PlanView, ThreadPlan } from './build.js'
 
 const slice = spikeSlice()
@@ -42,8 +43,9 @@ function stageComm(plan: PlanView, tp: ThreadPlan): void {
       const v = st.vals
       for (let q = 0; q < n; q++) v[q] = vals[from + q]
     }
-    I32[base + 2 * k] = n
-    I32[base + 2 * k + 1] = vals === null ? 0 : 1
+    I32[base + 3 * k] = n
+    I32[base + 3 * k + 1] = vals === null ? 0 : 1
+    I32[base + 3 * k + 2] = task.proj.post.nSpikes
   }
   const buffers = plan.buffers
   for (let k = 0; k < buffers.length; k++) buffers[k].count = 0
@@ -94,6 +96,16 @@ function concatSpikes(plan: PlanView, tp: ThreadPlan): void {
   }
 }
 
+/** The pre traces of plastic projections, once per tick after every thread has read them (plasticity/stdp.ts). */
+function preTraces(plan: PlanView, tp: ThreadPlan): void {
+  const tasks = plan.comm
+  const base = tp.spec.slots.comm
+  for (let k = 0; k < tasks.length; k++) {
+    const d = tasks[k].stdp
+    if (d !== null) stdpPreTrace(d, tp.stage[k].idx, 0, tp.I32[base + 3 * k], 0)
+  }
+}
+
 /** Runs the slots of `mask` (`PHASE` bits) of the current tick on every thread. */
 export function runThreadPhase(world: World, plan: PlanView, mask: number): void {
   const tp = plan.threads as ThreadPlan
@@ -138,6 +150,7 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
     if (failed !== null) throw failed
     if ((work & PHASE.NEURON) !== 0) concatSpikes(plan, tp)
     if ((work & PHASE.COMM) !== 0) {
+      preTraces(plan, tp)
       let events = 0
       for (let t = 0; t < tp.T; t++) events += tp.I32[tp.spec.slots.events + t]
       plan.events += events

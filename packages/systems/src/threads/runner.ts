@@ -35,8 +35,10 @@ import {
   type SynapseKernel,
 } from '../codegen/js.js'
 import { compileFused } from '../fuse.js'
+import type { CsrData } from '../comm/csr.js'
+import { stdpDepress, stdpPostTrace, stdpPotentiate, type StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, PHASE, barrier, canBlock } from './control.js'
-import { TIMER, TIMER_SLOTS, rehydrate, viewCache, type ColRef, type PopSpec, type ThreadSpec } from './spec.js'
+import { TIMER, TIMER_SLOTS, rehydrate, viewCache, type ColRef, type PopSpec, type StdpSpec, type ThreadSpec } from './spec.js'
 
 type WasmFn = (...args: number[]) => number
 
@@ -87,6 +89,8 @@ interface CommWork {
   readonly wasmRows: Extract<ThreadSpec['comm'][number]['mode'], { kind: 'rows' }>['wasm']
   readonly bnd: number
   readonly w: number
+  /** A plastic projection's rule, as the kernels of plasticity/stdp.ts read it, or null. */
+  readonly stdp: { readonly d: StdpData; readonly c: CsrData; readonly postSpikes: Int32Array } | null
 }
 
 export interface Runner {
@@ -199,7 +203,7 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
       targetOffsets: cs.targets.map((r) => r.o),
       stage: view(cs.stage) as Int32Array,
       vals: view(cs.vals) as Float64Array,
-      slot: spec.slots.comm + 2 * k,
+      slot: spec.slots.comm + 3 * k,
       lo: bounds[t],
       hi: bounds[t + 1],
       bounds,
@@ -211,6 +215,7 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
       jit: m.kind === 'rows' ? m.jit : -1,
       wasmRows: m.kind === 'rows' && ex !== null ? m.wasm : null,
       bnd: m.kind === 'rows' ? m.bnd.o : 0,
+      stdp: cs.stdp === null ? null : stdpOf(cs.stdp, view),
       w:
         m.kind === 'rows' && (m.gen as RowGenerator).weight.kind === 'homo'
           ? ((m.gen as RowGenerator).weight as { value: number }).value
@@ -342,6 +347,14 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
     for (let k = 0; k < comm.length; k++) {
       const c = comm[k]
       const n = I32[c.slot]
+      const p = c.stdp
+      if (p !== null) {
+        // The rule on this thread's posts, before the delivery (the pre trace: main thread, after the phase).
+        const nS = I32[c.slot + 2]
+        stdpPostTrace(p.d, p.postSpikes, nS, c.lo, c.hi)
+        stdpDepress(p.d, p.c, c.stage, 0, n, 0, c.lo, c.hi)
+        stdpPotentiate(p.d, p.c, p.postSpikes, nS, c.lo, c.hi)
+      }
       if (n === 0) continue
       if (c.gen !== null) {
         if (overflow) events += regenerate(c)
@@ -462,6 +475,25 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
       if (err !== null) report(err)
     },
   }
+}
+
+/** A plastic projection's record and rows as objects of the shapes the kernels of plasticity/stdp.ts read. */
+function stdpOf(s: StdpSpec, view: (r: ColRef) => ArrayBufferView): { d: StdpData; c: CsrData; postSpikes: Int32Array } {
+  const col = (r: ColRef) => ({ array: view(r), offset: r.o })
+  const d = {
+    Apre: col(s.Apre),
+    Apost: col(s.Apost),
+    colptr: col(s.colptr),
+    colsyn: col(s.colsyn),
+    colpre: col(s.colpre),
+    aS: s.aS,
+    aT: s.aT,
+    wMin: s.wMin,
+    wMax: s.wMax,
+    params: { A1: s.A1, A2: s.A2 },
+  } as unknown as StdpData
+  const c = { indptr: col(s.indptr), indices: col(s.indices), weights: col(s.weights) } as unknown as CsrData
+  return { d, c, postSpikes: view(s.postSpikes) as Int32Array }
 }
 
 /** The error a thread recorded, rebuilt on the main thread (a `SpikecsError` stays one, with its fields). */

@@ -113,6 +113,28 @@ export interface CommSpec {
   readonly stage: ColRef
   readonly vals: ColRef
   readonly mode: CommMode
+  /** The projection's plasticity (`STDP_Song2000`, plasticity/stdp.ts), run by each thread on its posts; or null. */
+  readonly stdp: StdpSpec | null
+}
+
+/** What a thread needs of a plastic projection: its record's columns and constants, its rows, the post spikes. */
+export interface StdpSpec {
+  readonly Apre: ColRef
+  readonly Apost: ColRef
+  readonly colptr: ColRef
+  readonly colsyn: ColRef
+  readonly colpre: ColRef
+  readonly aS: number
+  readonly aT: number
+  readonly wMin: number
+  readonly wMax: number
+  readonly A1: number
+  readonly A2: number
+  readonly indptr: ColRef
+  readonly indices: ColRef
+  readonly weights: ColRef
+  /** The post population's spike list (the previous tick's while a phase runs). */
+  readonly postSpikes: ColRef
 }
 
 export interface ThreadSpec {
@@ -176,7 +198,7 @@ export const TIMER_SLOTS = 8
 
 /** Offsets into the i32 tick block. */
 export interface TickSlots {
-  /** Per projection: staged count, and 1 when values were staged. */
+  /** Per projection: staged count, 1 when values were staged, and the post population's spike count. */
   readonly comm: number
   /** Per population and thread: the end of the thread's spikes in the spike list. */
   readonly spikes: number
@@ -189,7 +211,7 @@ export interface TickSlots {
 
 export function tickSlots(T: number, nComm: number, nPops: number, nJit: number): TickSlots {
   const comm = 0
-  const spikes = comm + 2 * nComm
+  const spikes = comm + 3 * nComm
   const events = spikes + nPops * T
   const segs = events + T
   return { comm, spikes, events, segs, size: segs + nJit * T * T }
