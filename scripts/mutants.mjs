@@ -316,6 +316,7 @@ const MUTANTS = [
     in: `${SYSTEMS}/comm`,
     from: 'g[j] += w * (sum - (vals === null ? 1 : vals[q]))',
     to: 'g[j] += w * sum',
+    count: 2, // the kernel and its thread-range form (comm/all2all.ts)
     tests: ['systems/comm/include-self'],
   },
   {
@@ -323,7 +324,8 @@ const MUTANTS = [
     breaks: 'non-event layers with one weight add w instead of w·x for a value buffer (graded input ignored)',
     edits: [
       { in: `${SYSTEMS}/comm/jit.ts`, from: 'const wx = w * x', to: 'const wx = w' },
-      { in: `${SYSTEMS}/comm/csr.ts`, from: 'const wx = vals === null ? w : w * vals[q]', to: 'const wx = w' },
+      // The kernel and its thread-range form.
+      { in: `${SYSTEMS}/comm/csr.ts`, from: 'const wx = vals === null ? w : w * vals[q]', to: 'const wx = w', count: 2 },
     ],
     tests: ['systems/comm/comm-nonevent'],
   },
@@ -377,6 +379,23 @@ const MUTANTS = [
     from: '      let w = W[k] - A2 * Ap[j]\n      if (w < lo) w = lo\n      else if (w > hi) w = hi\n',
     to: '      const w = W[k] - A2 * Ap[j]\n',
     tests: ['systems/plasticity/stdp'],
+  },
+  // --- threads (docs/architecture.md, "Threads")
+  {
+    id: 'threads-bucket-order',
+    breaks: 'with threads, an owner adds the on-the-fly buckets in reverse generator order (not spike order)',
+    in: `${SYSTEMS}/threads/runner.ts`,
+    from: 'for (let gt = 0; gt < T; gt++) {',
+    to: 'for (let gt = T - 1; gt >= 0; gt--) {',
+    tests: ['systems/threads/threads'],
+  },
+  {
+    id: 'threads-spike-order',
+    breaks: "with threads, a population's spike list is concatenated in reverse thread order (not ascending)",
+    in: `${SYSTEMS}/threads/phase.ts`,
+    from: '    for (let t = 0; t < T; t++) {\n      const e = I32[base + k * T + t]',
+    to: '    for (let t = T - 1; t >= 0; t--) {\n      const e = I32[base + k * T + t]',
+    tests: ['systems/threads/threads'],
   },
 ]
 
