@@ -430,13 +430,20 @@ test('disposeWorld stops the workers; a process with an undisposed threaded worl
 })
 
 test("threads: 'auto' takes 1 thread for small networks and the host's cores for large ones", () => {
-  const small = createWorld({ threads: 'auto' })
-  addPopulation(small, 'N', LifRef({ size: 100 }))
-  assert.is(threadsOf(small), 1)
+  const tiny = createWorld({ threads: 'auto' })
+  addPopulation(tiny, 'N', LifRef({ size: 100 }))
+  assert.is(threadsOf(tiny), 1)
   const large = createWorld({ threads: 'auto' })
   addPopulation(large, 'N', LifRef({ size: AUTO_MIN_NEURONS }))
   assert.is(threadsOf(large), hostCores())
   assert.is(threadsOf(createWorld({ threads: 3 })), 3)
+  // Stored rows keep the cores; on-the-fly rows (no gain measured yet) take one thread.
+  const csr = presets.coba.build({ scale: AUTO_MIN_NEURONS / 4000, conn: 'csr', threads: 'auto', record: false })
+  assert.is(threadsOf(csr.world), hostCores())
+  const jit = presets.coba.build({ scale: AUTO_MIN_NEURONS / 4000, conn: 'jit', threads: 'auto', record: false })
+  assert.is(threadsOf(jit.world), 1)
+  const small = presets.coba.build({ scale: (AUTO_MIN_NEURONS - 4000) / 4000, conn: 'csr', threads: 'auto', record: false })
+  assert.is(threadsOf(small.world), 1)
 })
 
 test('threads must be a whole number from 1 or auto', () => {

@@ -43,10 +43,11 @@ import {
 } from './spec.js'
 
 /**
- * Neurons from which `threads: 'auto'` uses every core (measured with `pnpm bench:threads`, see
- * docs/benchmarks.md): below it one thread is as fast or faster.
+ * Neurons from which `threads: 'auto'` uses every core for a network of stored rows (measured with
+ * `pnpm bench:threads`, docs/benchmarks.md: coba with stored rows gains from about 32 000 neurons on 2 cores;
+ * below, one thread is as fast or faster).
  */
-export const AUTO_MIN_NEURONS = 20_000
+export const AUTO_MIN_NEURONS = 32_000
 
 /** Spin budget of a wait, in `Atomics.load` reads, when there are no more threads than cores. */
 export const SPIN_READS = 2000
@@ -104,13 +105,18 @@ export interface ThreadPlan {
 
 /**
  * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to the
- * host's cores for networks of at least `AUTO_MIN_NEURONS` neurons, else 1; 1 where the host has no shared
- * memory or workers (`'auto'` only: an explicit count there is an error).
+ * host's cores for networks of at least `AUTO_MIN_NEURONS` neurons whose projections all store their rows,
+ * else 1 (on-the-fly rows, generated once and then added from per-thread buckets, did not gain from a second
+ * thread at any size measured: docs/benchmarks.md); 1 where the host has no shared memory or workers (`'auto'`
+ * only: an explicit count there is an error).
  */
 export function threadsOf(world: World): number {
   const want = world.threads
   const ok = world.arena?.shared === true && threadsAvailable()
-  if (want === 'auto') return ok && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, hostCores()) : 1
+  if (want === 'auto') {
+    const onTheFly = world.components.Projection.list.some((p) => commLayerOf(p.comm).rows !== undefined && 'gen' in p.comm)
+    return ok && !onTheFly && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, hostCores()) : 1
+  }
   if (want > 1 && !ok) {
     throw new SpikecsError(
       'world',
