@@ -39,6 +39,7 @@ import {
   addProjection,
   addSpikeInjector,
   addSpikeMonitor,
+  addStateProbe,
   addValueBuffer,
   hostCores,
   injectEvents,
@@ -308,6 +309,7 @@ function liveNet(threads: number) {
     },
     { after: AlignPostSystem },
   )
+  addStateProbe(world, E, 'V', [0, 5, 300, 639], { every: 2 })
   return { net, world, E, inj, sums }
 }
 
