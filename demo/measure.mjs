@@ -21,7 +21,7 @@ const seconds = opt('--seconds', 8)
 const rounds = opt('--rounds', 2)
 const isolated = args.includes('--isolated')
 const networks = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seconds' && args[i - 1] !== '--rounds')
-const NETS = { einet: ['einet', 1], coba: ['coba', 1], cuba: ['cuba', 1], einet4: ['einet', 4] }
+const NETS = { einet: ['einet', 1], coba: ['coba', 1], cuba: ['cuba', 1], einet4: ['einet', 4], song2000: ['song2000', 1] }
 const chosen = networks.length > 0 ? networks : ['einet', 'coba']
 
 /** Node: ticks per wall second of the same network after a warm-up, with no monitor (as the page). */

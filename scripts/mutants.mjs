@@ -397,6 +397,23 @@ const MUTANTS = [
     to: '    for (let t = T - 1; t >= 0; t--) {\n      const e = I32[base + k * T + t]',
     tests: ['systems/threads/threads'],
   },
+  // --- the PyNN export of STDP_Song2000 (docs/pynn.md, "Plasticity")
+  {
+    id: 'pynn-stdp-a-absolute',
+    breaks: "PyNN export: A_plus, A_minus written as STDP_Song2000's A1, A2 instead of relative to w_max",
+    in: 'packages/presets/src/pynn/connect.ts',
+    from: 'aPlus: tidy(A1 / wMax), aMinus: tidy(A2 / wMax)',
+    to: 'aPlus: tidy(A1), aMinus: tidy(A2)',
+    tests: ['presets/pynn/pynn'],
+  },
+  {
+    id: 'pynn-stdp-bounds-unscaled',
+    breaks: "PyNN export: a plastic projection's w_min, w_max left in spikecs's units while its weights are converted",
+    in: 'packages/presets/src/pynn/connect.ts',
+    from: 'wMin: w(d.wMin), wMax: w(d.wMax)',
+    to: 'wMin: d.wMin, wMax: d.wMax',
+    tests: ['presets/pynn/pynn'],
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------------------

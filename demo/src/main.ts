@@ -1,12 +1,13 @@
 /**
- * The page: controls, readouts and the two plots. The network runs in a Web Worker (worker.ts); the page
- * sends it the controls and draws the spike index arrays it posts back, so the page stays responsive
- * however heavy the network. Query parameters (`?network=coba&seed=3&dtype=float64&kernel=js&speed=2`)
- * choose the start-up settings; `?test` exposes `window.__spikecs` for the end-to-end test.
+ * The page: controls, readouts and the plots (raster, rates and, for a plastic network, the weights). The
+ * network runs in a Web Worker (worker.ts); the page sends it the controls and draws the spike index arrays
+ * and weight histograms it posts back, so the page stays responsive however heavy the network. Query
+ * parameters (`?network=coba&seed=3&dtype=float64&kernel=js&speed=2`) choose the start-up settings; `?test`
+ * exposes `window.__spikecs` for the end-to-end test.
  */
-import { NETWORKS, type NetworkId, type SimConfig, type SimInfo } from './sim.js'
+import { NETWORKS, type NetworkId, type PlasticFrame, type SimConfig, type SimInfo } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
-import { Raster, Rates } from './plots.js'
+import { Raster, Rates, Weights } from './plots.js'
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -26,8 +27,18 @@ const ui = {
   inputOut: $<HTMLOutputElement>('input-out'),
   inhib: $<HTMLInputElement>('inhib'),
   inhibOut: $<HTMLOutputElement>('inhib-out'),
+  inputLabel: $<HTMLLabelElement>('input-label'),
+  inhibLabel: $<HTMLLabelElement>('inhib-label'),
   raster: $<HTMLCanvasElement>('raster'),
   rates: $<HTMLCanvasElement>('rates'),
+  rasterLegend: [$<HTMLElement>('raster-g0'), $<HTMLElement>('raster-g1')],
+  ratesLegend: [$<HTMLElement>('rates-g0'), $<HTMLElement>('rates-g1')],
+  ratesBin: $<HTMLElement>('rates-bin'),
+  ratesTop: $<HTMLElement>('rates-top'),
+  plasticity: $<HTMLElement>('plasticity'),
+  weights: $<HTMLCanvasElement>('weights'),
+  weightsBins: $<HTMLElement>('weights-bins'),
+  weightsTraced: $<HTMLElement>('weights-traced'),
   readout: $<HTMLElement>('readout'),
   about: $<HTMLElement>('about'),
   status: $<HTMLElement>('status'),
@@ -61,6 +72,12 @@ const layout0 = {
 }
 const raster = new Raster(ui.raster, layout0)
 const rates = new Rates(ui.rates, layout0)
+const weights = new Weights(ui.weights)
+/** The plastic projection's state as the worker last reported it (null without plasticity). */
+let plastic: PlasticFrame | null = null
+
+/** The raster legend's name of each group the presets build. */
+const GROUP_LABELS: Readonly<Record<string, string>> = { E: 'excitatory', I: 'inhibitory', In: 'Poisson inputs', Out: 'output neuron' }
 /** Frames of the last second of wall time: arrival time, ticks, wall ms elapsed in the worker. */
 const recent: { at: number; ticks: number; elapsedMs: number; computeMs: number }[] = []
 
@@ -79,7 +96,7 @@ function build(keepInput: boolean): void {
   setPlaying(false)
   send({ type: 'build', config })
   readyWaiters.push(() => {
-    if (!keepInput) ui.input.value = String(info!.iExt)
+    if (!keepInput && info!.iExt !== null) ui.input.value = String(info!.iExt)
     send({ type: 'speed', value: speedOf() })
     send({ type: 'input', value: Number(ui.input.value) })
     send({ type: 'inhibitory', value: Number(ui.inhib.value) })
@@ -104,17 +121,36 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
     case 'ready': {
       info = m.info
       stats = m.stats
-      const layout = { n: info.n, dtMs: info.dtMs, groups: info.groups }
+      const def = NETWORKS[info.network]
+      const layout = { n: info.n, dtMs: info.dtMs, groups: info.groups, rateBinMs: def.rateBinMs, rateMaxHz: def.rateMaxHz }
       raster.reset(layout)
       rates.reset(layout)
       recent.length = 0
-      const [E, I] = info.groups
+      info.groups.forEach((g, k) => {
+        ui.rasterLegend[k].textContent = `■ ${GROUP_LABELS[g.name] ?? g.name}`
+        ui.ratesLegend[k].textContent = g.name
+      })
+      ui.ratesBin.textContent = `${rates.binMs} ms`
+      ui.ratesTop.textContent = `${rates.maxHz} Hz`
+      ui.inputLabel.classList.toggle('off', info.iExt === null)
+      ui.input.disabled = info.iExt === null
+      ui.inhibLabel.classList.toggle('off', !info.inhibitory)
+      ui.inhib.disabled = !info.inhibitory
+      plastic = m.plastic
+      ui.plasticity.hidden = info.plastic === null
+      if (info.plastic !== null) {
+        weights.reset(info.dtMs, info.plastic.synapses, info.plastic.traced.length)
+        ui.weightsBins.textContent = String(info.plastic.bins)
+        ui.weightsTraced.textContent = String(info.plastic.traced.length)
+        if (m.plastic !== null) weights.add(m.plastic)
+      }
+      const [A, B] = info.groups
       ui.about.textContent =
-        `${NETWORKS[info.network].about}. ${E.size} E + ${I.size} I neurons, dt ${info.dtMs} ms, seed ${info.seed}, ` +
+        `${def.about}. ${A.size} ${A.name} + ${B.size} ${B.name} neurons, dt ${info.dtMs} ms, seed ${info.seed}, ` +
         `${info.dtype}, ${info.kernel} ` +
         `kernels${info.kernel === 'wasm' ? (info.sharedMemory ? ' (shared memory)' : '') : ''}; built in ` +
         `${info.buildMs.toFixed(0)} ms`
-      ui.status.textContent = 'ready: press Play (or the space bar); click the raster to make neurons fire'
+      ui.status.textContent = `ready: press Play (or the space bar)${info.kicks ? '; click the raster to make neurons fire' : ''}`
       const waiters = readyWaiters
       readyWaiters = []
       for (const w of waiters) w(info)
@@ -124,11 +160,19 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       stats = m.stats
       raster.draw(m.firstTick, m.offsets, m.indices)
       rates.add(m.firstTick, m.offsets, m.indices)
+      if (m.plastic !== null) {
+        plastic = m.plastic
+        weights.add(m.plastic)
+      }
       if (m.stats.elapsedMs > 0)
         recent.push({ at: performance.now(), ticks: m.stats.ticks, elapsedMs: m.stats.elapsedMs, computeMs: m.stats.computeMs })
       break
     case 'ticks': {
       stats = m.stats
+      if (m.plastic !== null) {
+        plastic = m.plastic
+        weights.add(m.plastic)
+      }
       const w = tickWaiters.get(m.id)
       tickWaiters.delete(m.id)
       w?.(m.stats)
@@ -162,19 +206,18 @@ function readout(): void {
   const tps = running ? (ticks / wall) * 1000 : 0
   const rtf = running ? (ticks * info.dtMs) / wall : 0
   const capacity = compute > 0 ? (ticks * info.dtMs) / compute : 0
-  let e = 0,
-    i = 0
+  const sum = [0, 0]
   for (const r of rates.recent) {
-    e += r.E
-    i += r.I
+    sum[0] += r[0]
+    sum[1] += r[1]
   }
   const nb = Math.max(1, rates.recent.length)
   const cells: [string, string][] = [
     ['time', `${((stats.tick * info.dtMs) / 1000).toFixed(2)} s`],
     ['ticks/s', tps.toFixed(0)],
     ['real-time factor', `${rtf.toFixed(2)}${capacity > 0 ? ` (compute alone ${capacity.toFixed(2)})` : ''}`],
-    ['E rate', `${(e / nb).toFixed(1)} Hz`],
-    ['I rate', `${(i / nb).toFixed(1)} Hz`],
+    ...info.groups.map((g, k): [string, string] => [`${g.name} rate`, `${(sum[k] / nb).toFixed(1)} Hz`]),
+    ...(plastic !== null ? plasticCells(plastic) : []),
     ['spikes', String(stats.spikes)],
     ...(stats.droppedTotal > 0
       ? [['behind', `${((stats.droppedTotal * info.dtMs) / 1000).toFixed(2)} s dropped`] as [string, string]]
@@ -210,8 +253,27 @@ ui.inhib.oninput = () => {
 }
 ui.reset.onclick = () => build(true)
 ui.network.onchange = () => build(false)
+/** Readout of the weights: mean w/gmax and the fractions in the two outer tenths (from the histogram's bins). */
+function plasticCells(p: PlasticFrame): [string, string][] {
+  const bins = p.hist.length
+  let total = 0,
+    low = 0,
+    high = 0
+  for (let b = 0; b < bins; b++) {
+    total += p.hist[b]
+    if (b < bins / 10) low += p.hist[b]
+    if (b >= (9 * bins) / 10) high += p.hist[b]
+  }
+  const pct = (x: number) => `${((100 * x) / Math.max(1, total)).toFixed(1)} %`
+  return [
+    ['mean w/gmax', p.mean.toFixed(3)],
+    ['w < 0.1 gmax', pct(low)],
+    ['w ≥ 0.9 gmax', pct(high)],
+  ]
+}
+
 ui.raster.onclick = (e) => {
-  if (info === null) return
+  if (info === null || !info.kicks) return
   const r = ui.raster.getBoundingClientRect()
   const y = ((e.clientY - r.top) * ui.raster.height) / r.height
   const centre = raster.neuronAt(y)
@@ -231,6 +293,17 @@ showControls()
 build(false)
 requestAnimationFrame(readout)
 
+/** Pixels of a canvas brighter than the background, and an FNV-1a hash of its RGBA bytes (for the test). */
+function litPixels(canvas: HTMLCanvasElement): { lit: number; hash: number } {
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D
+  const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data
+  let lit = 0,
+    hash = 0x811c9dc5
+  for (let k = 0; k < d.length; k += 4) if (d[k] + d[k + 1] + d[k + 2] > 120) lit++
+  for (let k = 0; k < d.length; k++) hash = Math.imul(hash ^ d[k], 0x01000193)
+  return { lit, hash: hash >>> 0 }
+}
+
 if (testMode) {
   let nextId = 1
   const hook = {
@@ -247,13 +320,14 @@ if (testMode) {
     /** The latest state the worker reported. */
     stats: (): WorkerStats | null => stats,
     /** Number of raster pixels that are not background. */
-    litPixels: (): number => {
-      const ctx = ui.raster.getContext('2d') as CanvasRenderingContext2D
-      const d = ctx.getImageData(0, 0, ui.raster.width, ui.raster.height).data
-      let lit = 0
-      for (let k = 0; k < d.length; k += 4) if (d[k] + d[k + 1] + d[k + 2] > 120) lit++
-      return lit
-    },
+    litPixels: (): number => litPixels(ui.raster).lit,
+    /** The plastic projection's latest state as the page received it (null without plasticity). */
+    plasticity: (): { tick: number; hist: number[]; traced: number[]; mean: number } | null =>
+      plastic === null
+        ? null
+        : { tick: plastic.tick, hist: Array.from(plastic.hist), traced: Array.from(plastic.traced), mean: plastic.mean },
+    /** The weights plot as drawn: pixels that are not background, and a hash of every pixel. */
+    weightPixels: () => litPixels(ui.weights),
   }
   ;(window as unknown as { __spikecs: typeof hook }).__spikecs = hook
 }

@@ -1,5 +1,5 @@
 /** Messages between the page (main.ts) and the simulation worker (worker.ts). */
-import type { SimConfig, SimInfo } from './sim.js'
+import type { PlasticFrame, SimConfig, SimInfo } from './sim.js'
 
 export type ToWorker =
   | { type: 'build'; config: SimConfig }
@@ -26,15 +26,18 @@ export interface WorkerStats {
   dropped: number
   /** Ticks dropped by the cap since the network was built (the host fell behind by that many). */
   droppedTotal: number
-  /** Spikes of every tick so far. */
+  /** Spikes of every tick so far: all, and per group (the order of `SimInfo.groups`). */
   spikes: number
-  E: number
-  I: number
+  groups: number[]
 }
 
+/**
+ * Every message after a build carries the plastic projection's state (`plastic`, null without one): the
+ * histogram of w/wMax and the traced synapses' w/wMax, about 120 bytes (transferred).
+ */
 export type FromWorker =
-  | { type: 'ready'; info: SimInfo; stats: WorkerStats }
+  | { type: 'ready'; info: SimInfo; stats: WorkerStats; plastic: PlasticFrame | null }
   /** One frame's spikes: tick firstTick + k holds indices[offsets[k] .. offsets[k+1]) (transferred). */
-  | { type: 'frame'; firstTick: number; offsets: Int32Array; indices: Int32Array; stats: WorkerStats }
-  | { type: 'ticks'; id: number; stats: WorkerStats }
+  | { type: 'frame'; firstTick: number; offsets: Int32Array; indices: Int32Array; stats: WorkerStats; plastic: PlasticFrame | null }
+  | { type: 'ticks'; id: number; stats: WorkerStats; plastic: PlasticFrame | null }
   | { type: 'error'; message: string }

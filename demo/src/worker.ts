@@ -3,7 +3,7 @@
  * per iteration) and posts each frame's spikes as transferable index arrays, so the page only draws.
  */
 import { advanceFrame, pauseDriver, prepareWasm, resumeDriver, setSpeed, setTickCap, singleStep, tapSpikes } from '@spikecs/systems'
-import { countTap, createSim, kick, setExternalInput, setInhibitoryScale, type Sim } from './sim.js'
+import { countTap, createSim, kick, plasticFrame, setExternalInput, setInhibitoryScale, type PlasticFrame, type Sim } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
 
 const scope = self as unknown as {
@@ -32,18 +32,25 @@ function stats(s: Sim, r = s.driver.last): WorkerStats {
     dropped: r.dropped,
     droppedTotal: s.driver.totals.dropped,
     spikes: s.counts.spikes,
-    E: s.counts.E,
-    I: s.counts.I,
+    groups: s.counts.groups.slice(),
   }
 }
 
-/** Posts the tap's spikes (copied into fresh buffers that are transferred, not cloned). */
+/** The buffers of a plastic frame, to transfer rather than clone. */
+const buffers = (p: PlasticFrame | null): Transferable[] => (p === null ? [] : [p.hist.buffer, p.traced.buffer])
+
+/** Posts the tap's spikes (copied into fresh buffers that are transferred, not cloned) and the weights' state. */
 function postFrame(s: Sim): void {
   countTap(s)
   const f = tapSpikes(s.tap)
   const offsets = f.offsets.slice()
   const indices = f.indices.slice()
-  scope.postMessage({ type: 'frame', firstTick: f.firstTick, offsets, indices, stats: stats(s) }, [offsets.buffer, indices.buffer])
+  const plastic = plasticFrame(s)
+  scope.postMessage({ type: 'frame', firstTick: f.firstTick, offsets, indices, stats: stats(s), plastic }, [
+    offsets.buffer,
+    indices.buffer,
+    ...buffers(plastic),
+  ])
 }
 
 function loop(): void {
@@ -94,7 +101,8 @@ async function handle(m: ToWorker): Promise<void> {
     sim = createSim(m.config)
     msPerTick = 0.05
     pauseDriver(sim.driver)
-    scope.postMessage({ type: 'ready', info: sim.info, stats: stats(sim) })
+    const plastic = plasticFrame(sim)
+    scope.postMessage({ type: 'ready', info: sim.info, stats: stats(sim), plastic }, buffers(plastic))
     return
   }
   const s = sim
@@ -108,11 +116,13 @@ async function handle(m: ToWorker): Promise<void> {
         schedule(0)
       }
       break
-    case 'pause':
+    case 'pause': {
       pauseDriver(s.driver)
       stop()
-      scope.postMessage({ type: 'ticks', id: -1, stats: stats(s) })
+      const plastic = plasticFrame(s)
+      scope.postMessage({ type: 'ticks', id: -1, stats: stats(s), plastic }, buffers(plastic))
       break
+    }
     case 'step':
       singleStep(s.driver)
       postFrame(s)
@@ -140,7 +150,8 @@ async function handle(m: ToWorker): Promise<void> {
       const st = stats(s)
       st.ticks = m.n
       st.computeMs = performance.now() - t0
-      scope.postMessage({ type: 'ticks', id: m.id, stats: st })
+      const plastic = plasticFrame(s)
+      scope.postMessage({ type: 'ticks', id: m.id, stats: st, plastic }, buffers(plastic))
       break
     }
   }

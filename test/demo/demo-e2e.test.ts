@@ -1,8 +1,10 @@
 // The demo page end to end in a real browser: Debian's Chromium driven by playwright-core (never a
 // downloaded browser). Builds the page into a temporary folder, serves it on loopback, and checks that it
 // loads without console errors, computes exactly the spikes Node computes, draws them when playing and
-// stops when paused. Skipped, with a notice, where Chromium is not installed (`apt-get install chromium`).
-// Under CI (which installs Chromium) a missing browser fails instead. SPIKECS_SCREENSHOT=FILE also writes a screenshot of the running
+// stops when paused; and that song2000's plasticity view draws the weight histogram, which changes as the
+// network plays and equals, at the tick where it stopped, the histogram of the same run in Node. Skipped,
+// with a notice, where Chromium is not installed (`apt-get install chromium`). Under CI (which installs
+// Chromium) a missing browser fails instead. SPIKECS_SCREENSHOT=FILE also writes a screenshot of the running
 // page (`pnpm demo:screenshot` → docs/demo.png).
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { buildPreset } from '@spikecs/presets'
-import { run, spikeData } from '@spikecs/systems'
+import { run, spikeData, weightsOf } from '@spikecs/systems'
 import { buildDemo } from '../../demo/build.mjs'
 import { startStaticServer } from '../../demo/static-server.mjs'
 
@@ -32,8 +34,7 @@ interface Stats {
   tick: number
   paused: boolean
   spikes: number
-  E: number
-  I: number
+  groups: number[]
 }
 interface Info {
   n: number
@@ -41,8 +42,22 @@ interface Info {
   kernel: string
   dtype: string
   seed: number
+  plastic: { synapses: number; wMax: number; bins: number; traced: number[] } | null
 }
-type Hook = { ready(): Promise<Info>; runTicks(n: number): Promise<Stats>; stats(): Stats | null; litPixels(): number }
+interface Plastic {
+  tick: number
+  hist: number[]
+  traced: number[]
+  mean: number
+}
+type Hook = {
+  ready(): Promise<Info>
+  runTicks(n: number): Promise<Stats>
+  stats(): Stats | null
+  litPixels(): number
+  plasticity(): Plastic | null
+  weightPixels(): { lit: number; hash: number }
+}
 declare const window: { __spikecs: Hook }
 
 const ctx: { dir?: string; server?: { url: string; close(): Promise<void> }; browser?: Browser; page?: Page } = {}
@@ -55,15 +70,21 @@ async function open(query: string): Promise<{ page: Page; info: Info }> {
   return { page, info }
 }
 
-/** Spikes of the first `ticks` ticks of a preset in Node: all, E, I. */
-function nodeCounts(preset: string, options: Record<string, unknown>, ticks: number) {
+/**
+ * Spikes of the first `ticks` ticks of a preset in Node (all, and per group) and, for a plastic network, the
+ * histogram of w/wMax in `bins` bins (bin b: bins·w/wMax in [b, b + 1), w = wMax in the last).
+ */
+function nodeRun(preset: string, options: Record<string, unknown>, ticks: number, bins = 20) {
   const net = buildPreset(preset, options)
   run(net.world, ticks * net.world.dtMs)
   const { indices } = spikeData(net.monitors.spikes!)
-  const E = net.groups[0]
-  let e = 0
-  for (const i of indices) if (i >= E.start && i < E.start + E.size) e++
-  return { spikes: indices.length, E: e, I: indices.length - e }
+  const groups = net.groups.map((g) => indices.filter((i) => i >= g.start && i < g.start + g.size).length)
+  let hist: number[] | null = null
+  if (net.plastic !== undefined) {
+    hist = new Array<number>(bins).fill(0)
+    for (const w of weightsOf(net.world, net.plastic.projection)) hist[Math.min(bins - 1, Math.floor((w / net.plastic.wMax) * bins))]++
+  }
+  return { counts: { spikes: indices.length, groups }, hist }
 }
 
 if (!existsSync(CHROMIUM) && process.env.CI) {
@@ -92,31 +113,90 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true })
   })
 
-  test('the page computes exactly the spikes Node computes (einet and cuba wasm float32, coba js float64)', async () => {
+  test('the page computes exactly the spikes Node computes (einet, cuba, song2000 wasm float32, coba js float64)', async () => {
     const cases = [
-      { query: 'network=einet&seed=1', preset: 'einet', options: { seed: 1, dtype: 'float32', kernel: 'wasm' }, ticks: 1000 },
+      { query: 'network=einet&seed=1', preset: 'einet', n: 4000, options: { seed: 1, dtype: 'float32', kernel: 'wasm' }, ticks: 1000 },
       {
         query: 'network=coba&seed=7&dtype=float64&kernel=js',
         preset: 'coba',
+        n: 4000,
         options: { seed: 7, dtype: 'float64', kernel: 'js' },
         ticks: 500,
       },
       // Stored connectivity grows the page's non-shared WebAssembly memory while the network is built.
-      { query: 'network=cuba&seed=3', preset: 'cuba', options: { seed: 3, dtype: 'float32', kernel: 'wasm' }, ticks: 500 },
+      { query: 'network=cuba&seed=3', preset: 'cuba', n: 4000, options: { seed: 3, dtype: 'float32', kernel: 'wasm' }, ticks: 500 },
+      // Plastic: the weight histogram the worker sends must be Node's too.
+      {
+        query: 'network=song2000&seed=4',
+        preset: 'song2000',
+        n: 1001,
+        options: { seed: 4, dtype: 'float32', kernel: 'wasm' },
+        ticks: 5000,
+      },
     ]
     for (const c of cases) {
       const { page, info } = await open(c.query)
       assert.is(info.preset, c.preset)
-      assert.is(info.n, 4000)
+      assert.is(info.n, c.n)
       assert.is(info.seed, c.options.seed)
       assert.is(info.kernel, c.options.kernel)
       assert.is(info.dtype, c.options.dtype)
+      assert.is(info.plastic !== null, c.preset === 'song2000')
       const got = await page.evaluate((n) => window.__spikecs.runTicks(n), c.ticks)
-      const want = nodeCounts(c.preset, c.options, c.ticks)
+      const want = nodeRun(c.preset, { ...c.options, record: true }, c.ticks)
       assert.is(got.tick, c.ticks)
-      assert.ok(want.spikes > 1000, `${c.preset}: ${want.spikes} spikes in Node`)
-      assert.equal({ spikes: got.spikes, E: got.E, I: got.I }, want, `${c.preset}: browser vs Node`)
+      assert.ok(want.counts.spikes > 1000, `${c.preset}: ${want.counts.spikes} spikes in Node`)
+      assert.equal({ spikes: got.spikes, groups: got.groups }, want.counts, `${c.preset}: browser vs Node`)
+      const p = await page.evaluate(() => window.__spikecs.plasticity())
+      if (want.hist === null) assert.is(p, null)
+      else {
+        assert.is(p!.tick, c.ticks)
+        assert.equal(p!.hist, want.hist, `${c.preset}: weight histogram, browser vs Node`)
+      }
     }
+  })
+
+  test('song2000: the weight histogram is drawn, changes while playing, and equals Node at the tick it stopped', async () => {
+    const { page } = await open('network=einet&seed=1&speed=20')
+    // Chosen in the selector, as a user does; the page builds the network anew.
+    await page.selectOption('#network', 'song2000')
+    const info = await page.evaluate(() => window.__spikecs.ready())
+    assert.is(info.preset, 'song2000')
+    assert.equal(info.plastic && { synapses: info.plastic.synapses, wMax: info.plastic.wMax, bins: info.plastic.bins }, {
+      synapses: 1000,
+      wMax: 0.01,
+      bins: 20,
+    })
+    assert.ok(await page.isVisible('#weights'), 'the plasticity view is shown')
+    const p0 = (await page.evaluate(() => window.__spikecs.plasticity()))!
+    assert.is(p0.tick, 0)
+    assert.is(
+      p0.hist.reduce((a, b) => a + b, 0),
+      1000,
+    )
+    const px0 = await page.evaluate(() => window.__spikecs.weightPixels())
+    assert.ok(px0.lit > 2000, `${px0.lit} lit pixels in the weights plot before playing (the initial histogram)`)
+    await page.click('#play')
+    // At x20, 2 s of biological time take about 0.1 s of wall time.
+    await page.waitForFunction(() => (window.__spikecs.plasticity()?.tick ?? 0) >= 20_000, undefined, { timeout: 30_000 })
+    const p1 = (await page.evaluate(() => window.__spikecs.plasticity()))!
+    const px1 = await page.evaluate(() => window.__spikecs.weightPixels())
+    await page.waitForFunction((t) => (window.__spikecs.plasticity()?.tick ?? 0) >= t + 20_000, p1.tick, { timeout: 30_000 })
+    const p2 = (await page.evaluate(() => window.__spikecs.plasticity()))!
+    const px2 = await page.evaluate(() => window.__spikecs.weightPixels())
+    await page.click('#play')
+    await page.waitForFunction(() => window.__spikecs.stats()?.paused === true)
+    const stopped = (await page.evaluate(() => window.__spikecs.plasticity()))!
+    const stats = (await page.evaluate(() => window.__spikecs.stats()))!
+    assert.is(stopped.tick, stats.tick, 'the histogram is the one of the tick the page stopped at')
+    assert.not.equal(p1.hist, p0.hist, 'the histogram changed in the first 2 s')
+    assert.not.equal(p2.hist, p1.hist, 'the histogram changed in the next 2 s')
+    assert.not.equal(px1.hash, px0.hash, 'the plot was redrawn')
+    assert.not.equal(px2.hash, px1.hash, 'the plot was redrawn')
+    // The frames fell where the page's clock put them; the network is the same for every partition of its ticks.
+    const want = nodeRun('song2000', { seed: 1, dtype: 'float32', kernel: 'wasm', record: true }, stopped.tick)
+    assert.equal(stopped.hist, want.hist, `histogram at tick ${stopped.tick}: browser vs Node`)
+    assert.equal(stats.groups, want.counts.groups, `spikes per group at tick ${stopped.tick}: browser vs Node`)
   })
 
   test('Play draws spikes on the canvas; Pause stops the clock', async () => {

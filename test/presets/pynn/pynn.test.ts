@@ -32,10 +32,27 @@ import {
   Linear,
   MgBlock,
   One2One,
+  PoissonGroup,
+  STDP_Song2000,
+  SpikeTimeGroup,
   generateRow,
   fromQueue,
+  weightsOf,
 } from '@spikecs/systems'
-import { coba, cuba, einet, exportPyNN, npyBytes, npzBytes, pyFloat, pyStr, pyText, shortFloat32, synapseCount } from '@spikecs/presets'
+import {
+  coba,
+  cuba,
+  einet,
+  exportPyNN,
+  npyBytes,
+  npzBytes,
+  pyFloat,
+  pyStr,
+  pyText,
+  shortFloat32,
+  song2000,
+  synapseCount,
+} from '@spikecs/presets'
 import { cli } from '@spikecs/cli'
 
 // ---------------------------------------------------------------------------------------------------------
@@ -484,7 +501,120 @@ test('deterministic: the same world gives the same script and the same bytes', (
 })
 
 // ---------------------------------------------------------------------------------------------------------
+// Spike sources and plasticity
+
+test('song2000: SpikeSourcePoisson inputs, IF_curr_exp without refractoriness, STDPMechanism with A± relative to w_max', () => {
+  const net = song2000({ seed: 3, record: false })
+  const ex = exportPyNN(net.world, { durationMs: 2000, groups: net.groups })
+  const s = ex.script
+  assert.match(s, 'pops["In"] = sim.Population(1000, sim.SpikeSourcePoisson(rate=15.0), label="In")')
+  assert.match(s, 'pops["In"].record("spikes")')
+  assert.not.match(s, 'pops["In"].initialize')
+  // Out: Lif, R = 60/a (a the Mg attenuation); cm = 10 ms / 100 MOhm; no refractory period
+  assert.match(s, 'pops["Out"] = sim.Population(1, sim.IF_curr_exp(')
+  const out = { tau_m: 10, cm: 0.1, v_rest: -74, v_reset: -60, v_thresh: -54, tau_refrac: 0, tau_syn_E: 5 }
+  for (const [name, value] of Object.entries(out)) assert.is(cellParam(s, 'Out', name), value, name)
+  assert.match(s, 'pops["Out"].initialize(v=-60.0)')
+  // The rule: A_plus = A1/wMax = (0.01·0.01)/0.01, A_minus = A2/wMax = 1.05·A1/0.01; the bounds, like the weights,
+  // are R·a·w/R_p = 60·w/100 nA (R = 60/a): w_max = 0.006 nA.
+  const t = projText(s, 'S')
+  assert.match(t, 'sim.FromListConnector(connections("proj0", weights=True), column_names=("weight",))')
+  assert.match(t, 'timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.01, A_minus=0.0105)')
+  assert.match(t, 'weight_dependence=sim.AdditiveWeightDependence(w_min=0.0, w_max=0.006)')
+  assert.match(t, 'dendritic_delay_fraction=STDP_DDF, delay=0.1 + DELAY_MARGIN)')
+  assert.match(t, 'receptor_type="excitatory"')
+  assert.match(s, 'STDP_DDF = 1.0 if SIMULATOR == "nest" else 0.0')
+  assert.match(s, 'PLASTIC = {"S": 0.006}')
+  assert.match(s, 'result["weights"] = weights')
+  assert.not.match(s, '["synapses"] = rows')
+  // Seeded Poisson sources: the same script gives the same spikes on one simulator.
+  assert.match(s, "SEED = 3  # random generators: the simulator's (Poisson sources)")
+  assert.match(s, '    brian2.seed(SEED)')
+  assert.match(s, 'sim.setup(timestep=DT, min_delay=DT, max_delay=MAX_DELAY + DELAY_MARGIN, **SEEDS)')
+  // The weights written are spikecs's initial weights in nA (w·0.6), synapse by synapse.
+  const arrays = readNpz(ex.data!)
+  const w = weightsOf(net.world, net.plastic!.projection)
+  const R = 60 / Math.fround(Math.exp(-0.1 / 5))
+  const got = arrays.get('proj0.weight')!
+  assert.is(got.length, 1000)
+  for (let k = 0; k < 1000; k++) assert.ok(Math.abs(got[k] - w[k] * 0.6) < 1e-15 + 1e-12 * got[k], `weight ${k}`)
+  assert.ok(Math.abs(R * Math.fround(Math.exp(-0.1 / 5)) - 60) < 1e-12)
+  // The header says what differs.
+  const header = s.slice(0, s.indexOf('"""', s.indexOf('"""') + 3)).replace(/\n {0,2}(?!- )/g, ' ')
+  for (const words of [
+    'plastic: S',
+    'statistically equivalent',
+    'tau_refrac = 0',
+    'A_plus = A1/wMax',
+    'A_minus = A2/wMax',
+    'A_plus 0.01, A_minus 0.0105, w in [0.0, 0.006]',
+    'dendritic_delay_fraction = 0',
+    'NEST accepts only 1',
+    'on_pre, then on_post',
+    'exp(dt/tau_minus) = 1.005 times more',
+    'the bounds of plastic ones',
+    'pyNN.neuron',
+  ]) {
+    assert.ok(header.includes(words), `header should mention "${words}"`)
+  }
+  // With finalWeights, the JSON line carries the lists too.
+  assert.match(exportPyNN(net.world, { finalWeights: true }).script, 'weights[name]["synapses"] = rows')
+})
+
+test('SpikeTimeGroup → SpikeSourceArray: the spike ticks of each neuron at k·dt; a static network has no plasticity', () => {
+  const world = createWorld({ dtMs: 0.5 })
+  const S = addPopulation(world, 'S', SpikeTimeGroup({ size: 3, indices: [2, 0, 2, 2], times: [1, 0.5, 3, 1.5] }))
+  const A = lif(world, 'A', 3)
+  addProjection(
+    world,
+    'SA',
+    FullProjAlignPost({ pre: S, post: A, comm: One2One({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
+  const ex = exportPyNN(world, { data: 'inline' })
+  const s = ex.script
+  assert.match(s, 'pops["S"] = sim.Population(3, sim.SpikeSourceArray(spike_times=spike_times("pop0")), label="S")')
+  assert.match(s, 'return [sim.Sequence(ticks[ptr[i]:ptr[i + 1]] * DT) for i in range(len(ptr) - 1)]')
+  // neuron 0: tick 1; neuron 1: none; neuron 2: ticks 2, 3, 6 (1, 1.5 and 3 ms at dt 0.5 ms)
+  assert.match(s, '"pop0.ptr": [0, 1, 1, 4],')
+  assert.match(s, '"pop0.ticks": [1, 2, 3, 6],')
+  assert.not.match(s, 'SEED =')
+  assert.not.match(s, 'STDP')
+  assert.not.match(s, 'PLASTIC')
+  assert.match(s, 'the same spikes')
+})
+
+// ---------------------------------------------------------------------------------------------------------
 // Refusals: object, parameter, value
+
+test('refused: plastic bounds PyNN cannot hold; projections onto spike sources; V of a spike source', () => {
+  const build = (bounds: { wMin?: number | null; wMax?: number | null }) => {
+    const world = createWorld()
+    const In = addPopulation(world, 'In', PoissonGroup({ size: 5, rateHz: 10 }))
+    const B = lif(world, 'B', 2)
+    const comm = EventCSRLinear({ conn: FixedProb({ prob: 1 }), weight: 0.5 })
+    addProjection(world, 'P', STDP_Song2000({ pre: In, post: B, comm, syn: Expon({ tau: 5 }), out: COBA({ E: 0 }), ...bounds }))
+    return world
+  }
+  throwsSpikecs(() => exportPyNN(build({ wMin: 0 })), "projection 'P'", 'wMax', 'Infinity', 'needs an upper bound')
+  throwsSpikecs(() => exportPyNN(build({ wMin: 0, wMax: 0 })), "projection 'P'", 'wMax', 'must be finite and > 0')
+  throwsSpikecs(() => exportPyNN(build({ wMax: 1 })), "projection 'P'", 'wMin', '-Infinity', 'needs a lower bound')
+  throwsSpikecs(() => exportPyNN(build({ wMin: -1, wMax: 1 })), "projection 'P'", 'wMin', '-1', 'one weight sign')
+  // accepted: w_max = R·a·wMax/R_p with R = 1 and the Mg attenuation a of τ 5 ms
+  const wMax = pyFloat(Number((Math.fround(Math.exp(-0.1 / 5)) / 100).toPrecision(12)))
+  assert.match(exportPyNN(build({ wMin: 0, wMax: 1 })).script, `AdditiveWeightDependence(w_min=0.0, w_max=${wMax})`)
+  const world = createWorld()
+  const In = addPopulation(world, 'In', PoissonGroup({ size: 5, rateHz: 10 }))
+  const B = lif(world, 'B', 2)
+  addProjection(
+    world,
+    'back',
+    FullProjAlignPost({ pre: B, post: In, comm: All2All({ weight: 1 }), syn: Expon({ tau: 5 }), out: COBA({ E: 0 }) }),
+  )
+  throwsSpikecs(() => exportPyNN(world), "population 'In'", 'model', '"PoissonGroup"', 'is a spike source')
+  const w2 = createWorld()
+  addPopulation(w2, 'In', PoissonGroup({ size: 5, rateHz: 10 }))
+  throwsSpikecs(() => exportPyNN(w2, { recordV: ['In'] }), 'exportPyNN', 'recordV', '"In"', 'no membrane potential')
+})
 
 test('refused: inputs that are not constant currents', () => {
   const world = createWorld()

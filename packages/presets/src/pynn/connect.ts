@@ -6,11 +6,11 @@
  * What a layer is — all-to-all, one-to-one, lists with or without a random law, or not exportable — is its
  * record's `describe`; this module only turns that into PyNN.
  */
-import { SpikecsError, type ProjectionData } from '@spikecs/ecs-core'
-import { commLayerOf, commSelfOffset, type CommExport, type SynapseList } from '@spikecs/systems'
+import { SpikecsError, getComponent, type ProjectionData } from '@spikecs/ecs-core'
+import { Plasticity, commLayerOf, commSelfOffset, type CommExport, type SynapseList } from '@spikecs/systems'
 import { lifModel, lifParam, channelFor, setOutputKind } from './model.js'
 import { pyBool, pyFloat, pyStr, tidy } from './literals.js'
-import type { Arrays, ProjInput, ProjPlan, Receptors, Settings, WeightLaw } from './types.js'
+import type { Arrays, ProjInput, ProjPlan, Receptors, Settings, StdpPlan, WeightLaw } from './types.js'
 
 /** Sign of a set of weights: +1 all ≥ 0, −1 all ≤ 0 (and some < 0), 0 mixed. */
 function signOf(s: SynapseList): number {
@@ -88,25 +88,11 @@ function weightsOf(s: Settings, proj: ProjectionData, d: CommExport): { syn: Syn
 
 /**
  * Checks one projection (spikes from a population, Expon synapses, COBA or CUBA output into a LIF population,
- * one weight sign, positive conductances) and files its synapse state under a receptor channel of the post.
+ * one weight sign, positive conductances; a plastic one, bounds PyNN can hold) and files its synapse state
+ * under a receptor channel of the post.
  */
 export function checkProjection(s: Settings, receptors: Receptors, proj: ProjectionData): ProjInput {
   const obj = `projection '${proj.name}'`
-  if (proj.kind === 'STDP_Song2000') {
-    // PyNN's STDPMechanism(SpikePairRule, AdditiveWeightDependence) is the same additive all-pairs rule, but
-    // its backends fix another order within a step: pyNN.brian2 (the backend here with STDP) writes Brian2's
-    // on_pre/on_post — the weight delivered before the event's depression, a same-step pair potentiated —
-    // and requires every delay axonal. Exported as a static list the network would silently stop learning.
-    throw new SpikecsError(
-      obj,
-      'kind',
-      proj.kind,
-      'is not exported: PyNN STDPMechanism (SpikePairRule, AdditiveWeightDependence; A± relative to w_max) ' +
-        "orders a step as Brian2's on_pre/on_post in pyNN.brian2 (the weight delivered before its depression, " +
-        'same-step pairs potentiated), not as STDP_Song2000 (docs/semantics.md, "Plasticity"), and a static ' +
-        'export would drop the learning',
-    )
-  }
   if (proj.source.kind !== 'queue') {
     throw new SpikecsError(
       obj,
@@ -146,7 +132,41 @@ export function checkProjection(s: Settings, receptors: Receptors, proj: Project
     )
   }
   const channel = channelFor(receptors, post, st.params.tau, out.kind === 'COBA' ? out.params.E : NaN, out.kind === 'CUBA' ? sign : 0)
-  return { proj, channel, scale, syn, law, desc }
+  const stdp = proj.kind === 'STDP_Song2000' ? stdpPlan(s, proj, scale) : null
+  return { proj, channel, scale, syn, law, desc, stdp }
+}
+
+/**
+ * `STDP_Song2000` as PyNN's `STDPMechanism(SpikePairRule, AdditiveWeightDependence)`: the same additive
+ * all-pairs rule read through two traces, with tau_plus = tauS, tau_minus = tauT, A_plus = A1/wMax and
+ * A_minus = A2/wMax (PyNN's A± are relative to w_max), and the bounds in PyNN weight units (w·scale/R_p, as
+ * the weights). PyNN needs both bounds, and one weight sign per projection, so the bounds must be finite with
+ * 0 ≤ wMin ≤ wMax, wMax > 0. Where the order within a step differs from spikecs's is in the header's notes.
+ */
+function stdpPlan(s: Settings, proj: ProjectionData, scale: number): StdpPlan {
+  const obj = `projection '${proj.name}'`
+  const d = getComponent(s.world, proj.eid, Plasticity)!
+  const { tauS, tauT, A1, A2, wMin, wMax } = d.params
+  if (!Number.isFinite(wMax) || !(wMax > 0)) {
+    throw new SpikecsError(
+      obj,
+      'wMax',
+      wMax,
+      "must be finite and > 0: PyNN's AdditiveWeightDependence needs an upper bound w_max, and its A_plus and " +
+        'A_minus are relative to it',
+    )
+  }
+  if (!Number.isFinite(wMin) || wMin < 0) {
+    throw new SpikecsError(
+      obj,
+      'wMin',
+      wMin,
+      "must be finite and >= 0: PyNN's AdditiveWeightDependence needs a lower bound w_min, and PyNN keeps one " +
+        'weight sign per projection (positive conductances, excitatory currents >= 0)',
+    )
+  }
+  const w = (x: number) => tidy((s.show(x) * scale) / s.Rp)
+  return { tauPlus: tauS, tauMinus: tauT, aPlus: tidy(A1 / wMax), aMinus: tidy(A2 / wMax), wMin: w(d.wMin), wMax: w(d.wMax) }
 }
 
 /** The connector, weight and delay of one checked projection; exact lists go to `arrays` as `proj<k>.*`. */
@@ -217,5 +237,5 @@ export function planConnector(s: Settings, input: ProjInput, k: number, arrays: 
       weight = pyFloat(wOf(syn.homo))
     }
   }
-  return { proj, preExpr, receptor: channel.receptor, connector, weight, delayMs, synapses: n, exactCount }
+  return { proj, preExpr, receptor: channel.receptor, connector, weight, delayMs, synapses: n, exactCount, stdp: input.stdp }
 }

@@ -4,7 +4,9 @@
  * initial state, input and connectivity. Browser-safe: it returns text and bytes and touches no file.
  *
  * Mapping. The LIF family (`Lif`, `LifRef`, `LifLTC`, `LifRefLTC`) with `Expon` synapses becomes
- * `IF_cond_exp` when its outputs are `COBA` and `IF_curr_exp` when they are `CUBA`. spikecs writes
+ * `IF_cond_exp` when its outputs are `COBA` and `IF_curr_exp` when they are `CUBA`; the spike sources
+ * `PoissonGroup` and `SpikeTimeGroup` become `SpikeSourcePoisson` (the same law, other draws) and
+ * `SpikeSourceArray` (the same spikes). spikecs writes
  *
  *   τ dV/dt = −(V − V_rest) + R·(I_ext + Σ g·(E − V) + Σ I_cuba)      (R·I in mV, g in units of 1/R)
  *
@@ -19,6 +21,10 @@
  * Timing. A spike reaches its targets L ticks after it was emitted (L ≥ 1); the export writes the delay
  * L·dt (PyNN has no zero delay, so one tick stays one tick). `Mg` projections add, then decay, so each
  * increment is first felt as w·a with a = exp(−dt/τ): their weights are exported as w·a.
+ *
+ * Plasticity. `STDP_Song2000` becomes `STDPMechanism(SpikePairRule, AdditiveWeightDependence)` with
+ * A± = A1/wMax, A2/wMax (PyNN's are relative to w_max) and the bounds in weight units; the script prints the
+ * final weights' statistics. Where the order of a step differs (Brian2's on_pre/on_post) is in the notes.
  *
  * Connectivity. `exact` writes the realised (pre, post[, weight]) lists (`FromListConnector`), on-the-fly
  * rows materialised with `generateRow`; `statistical` writes the PyNN connector that draws a matrix with the
@@ -94,6 +100,7 @@ export function exportPyNN(world: World, options: PyNNExportOptions = {}): PyNNE
     arrays: useFile ? [] : arrays,
     dataFile,
     spikeTimes: options.spikeTimes === true,
+    finalWeights: options.finalWeights === true,
     synapses,
     synapsesExact,
     mode: s.mode,

@@ -1,6 +1,7 @@
 /**
  * Model mapping: the LIF family with Expon synapses as PyNN's `IF_cond_exp` (COBA outputs) or `IF_curr_exp`
- * (CUBA outputs), with parameters converted to PyNN's units (see the module comment of `index.ts`).
+ * (CUBA outputs), with parameters converted to PyNN's units (see the module comment of `index.ts`); the spike
+ * sources `PoissonGroup` and `SpikeTimeGroup` as `SpikeSourcePoisson` and `SpikeSourceArray`.
  */
 import { SpikecsError, msToTicks, type InputData, type PopulationData } from '@spikecs/ecs-core'
 import { tidy } from './literals.js'
@@ -13,6 +14,17 @@ const LIF_MODELS: Readonly<Record<string, { ltc: boolean; ref: boolean }>> = {
   LifRefLTC: { ltc: true, ref: true },
 }
 
+/** Spike sources and the PyNN cell type each becomes. */
+const SOURCE_CELLS: Readonly<Record<string, 'SpikeSourcePoisson' | 'SpikeSourceArray'>> = {
+  PoissonGroup: 'SpikeSourcePoisson',
+  SpikeTimeGroup: 'SpikeSourceArray',
+}
+
+/** The PyNN spike source a population becomes, or null when it is not a spike source. */
+export function sourceCell(pop: PopulationData): 'SpikeSourcePoisson' | 'SpikeSourceArray' | null {
+  return SOURCE_CELLS[pop.model] ?? null
+}
+
 /** The LIF variant of a population (LTC form, refractoriness); any other model is refused. */
 export function lifModel(pop: PopulationData): { ltc: boolean; ref: boolean } {
   const m = LIF_MODELS[pop.model]
@@ -21,7 +33,9 @@ export function lifModel(pop: PopulationData): { ltc: boolean; ref: boolean } {
       `population '${pop.name}'`,
       'model',
       pop.model,
-      'has no PyNN equivalent (exported: Lif, LifRef, LifLTC, LifRefLTC)',
+      sourceCell(pop) !== null
+        ? 'is a spike source: it takes no synaptic input, in spikecs or in PyNN (a projection onto it is refused)'
+        : 'has no PyNN equivalent (exported: Lif, LifRef, LifLTC, LifRefLTC; spike sources PoissonGroup, SpikeTimeGroup)',
     )
   }
   return m
@@ -42,6 +56,8 @@ export type ConstantInputs = Map<PopulationData, { scalar: number; arr: Float64A
 export function constantInputs(pops: readonly PopulationData[]): ConstantInputs {
   const inputOf: ConstantInputs = new Map()
   for (const pop of pops) {
+    // A spike source ignores its inputs in spikecs (it integrates nothing); PyNN's sources take none.
+    if (sourceCell(pop) !== null) continue
     let scalar = 0
     let arr: Float64Array | null = null
     for (const inp of pop.inputs as InputData[]) {
@@ -144,6 +160,8 @@ export function planPopulations(s: Settings, receptors: Receptors, inputs: Const
   const dt = s.world.dtMs
   return s.world.components.Population.list.map((pop, k) => {
     const key = `pop${k}`
+    const source = sourceCell(pop)
+    if (source !== null) return planSource(s, pop, key, source, arrays)
     const Rs = lifParam(pop, 'R'),
       tau = lifParam(pop, 'tau')
     const refTicks = refractoryTicks(pop, dt)
@@ -181,6 +199,31 @@ export function planPopulations(s: Settings, receptors: Receptors, inputs: Const
         break
       }
     }
-    return { pop, key, cell, params, v0, recordV: s.recordV.has(pop.name), refTicks }
+    return { pop, key, cell, params, v0, recordV: s.recordV.has(pop.name), refTicks, lif: lifModel(pop) }
   })
+}
+
+/**
+ * A spike source: `PoissonGroup` → `SpikeSourcePoisson(rate)` (its own draws: the same law, not the same
+ * spikes); `SpikeTimeGroup` → `SpikeSourceArray`, each neuron's spike ticks k as times k·dt (the same spikes),
+ * written as the arrays `<key>.ptr` (int32, one more than neurons) and `<key>.ticks` (int32).
+ */
+function planSource(
+  s: Settings,
+  pop: PopulationData,
+  key: string,
+  cell: 'SpikeSourcePoisson' | 'SpikeSourceArray',
+  arrays: Arrays,
+): PopPlan {
+  if (s.recordV.has(pop.name)) {
+    throw new SpikecsError('exportPyNN', 'recordV', pop.name, `is a spike source (${pop.model}): it has no membrane potential to record`)
+  }
+  const params: [string, number | string][] = []
+  if (cell === 'SpikeSourcePoisson') params.push(['rate', pop.params[pop.paramIndex.rateHz]])
+  else {
+    arrays.push([`${key}.ptr`, Int32Array.from(pop.state['schedule.ptr'].array)])
+    arrays.push([`${key}.ticks`, Int32Array.from(pop.state['schedule.ticks'].array)])
+    params.push(['spike_times', key])
+  }
+  return { pop, key, cell, params, v0: null, recordV: false, refTicks: 0, lif: null }
 }

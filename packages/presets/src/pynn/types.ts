@@ -39,6 +39,8 @@ export interface PyNNExportOptions {
   recordV?: readonly string[]
   /** Print every population's spike times (ms, one list per neuron) in the JSON line. */
   spikeTimes?: boolean
+  /** Print the final (pre, post, weight) lists of plastic projections in the JSON line (their statistics always). */
+  finalWeights?: boolean
   /** First line of the script's header, e.g. the command that made it. */
   title?: string
   /** File name of the script, for the usage line of its header, default `net.py`. */
@@ -109,6 +111,8 @@ export interface ProjInput {
   readonly law: WeightLaw | null
   /** The layer's own description (its record's `describe`). */
   readonly desc: CommExport
+  /** The rule of a plastic projection, or null. */
+  readonly stdp: StdpPlan | null
 }
 
 /** Everything the projections imply for the populations: receptor channels and output kind per post. */
@@ -120,13 +124,29 @@ export interface Receptors {
 export interface PopPlan {
   readonly pop: PopulationData
   readonly key: string
-  readonly cell: 'IF_cond_exp' | 'IF_curr_exp'
-  /** Cell parameters in PyNN units, by name; a string is an array reference. */
+  readonly cell: 'IF_cond_exp' | 'IF_curr_exp' | 'SpikeSourcePoisson' | 'SpikeSourceArray'
+  /** Cell parameters in PyNN units, by name; a string is an array reference (SpikeSourceArray: the key of its spike arrays). */
   readonly params: [string, number | string][]
-  readonly v0: number | string
+  /** Initial V (a number, or an array reference); null for spike sources. */
+  readonly v0: number | string | null
   readonly recordV: boolean
   /** Ticks V is held after a spike (0 without refractoriness). */
   readonly refTicks: number
+  /** The LIF variant, or null for spike sources. */
+  readonly lif: { readonly ltc: boolean; readonly ref: boolean } | null
+}
+
+/**
+ * A plastic projection's rule as PyNN's `STDPMechanism(SpikePairRule, AdditiveWeightDependence)`: time
+ * constants (ms), A± relative to w_max, and the bounds in PyNN weight units.
+ */
+export interface StdpPlan {
+  readonly tauPlus: number
+  readonly tauMinus: number
+  readonly aPlus: number
+  readonly aMinus: number
+  readonly wMin: number
+  readonly wMax: number
 }
 
 export interface ProjPlan {
@@ -140,6 +160,8 @@ export interface ProjPlan {
   /** Synapses: the exact count, or the expected one for statistical connectors (`exactCount` false). */
   readonly synapses: number
   readonly exactCount: boolean
+  /** The rule of a plastic projection (`STDP_Song2000`), or null for static synapses. */
+  readonly stdp: StdpPlan | null
 }
 
 /** A rate group as slices of populations: (population name, first, end). */
