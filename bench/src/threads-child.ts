@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util'
 import type { PopulationData, World } from '@spikecs/ecs-core'
 import { coba } from '@spikecs/presets'
-import { insertSystem, MonitorSystem, run, synapticEvents, threadTimers, threadTimings, threadsOf } from '@spikecs/systems'
+import { autoDecision, insertSystem, MonitorSystem, run, synapticEvents, threadTimers, threadTimings, threadsOf } from '@spikecs/systems'
 import { emit } from './lib/child.js'
 
 const { values: a } = parseArgs({
@@ -63,6 +63,11 @@ try {
   const sum = addChecksum(net.world)
   run(net.world, net.world.dtMs) // builds the plan and starts the workers
   const buildSeconds = (performance.now() - t0) / 1000
+  // threads 'auto': the timed run starts after the measured choice (threads/auto.ts), as a long run would be.
+  let trialTicks = 0
+  while (threads === 'auto' && autoDecision(net.world) === null && threadsOf(net.world) > 0 && trialTicks < 100_000) {
+    trialTicks += run(net.world, 10 * net.world.dtMs)
+  }
   const ms = Number(a.ms)
   const cpu0 = process.cpuUsage()
   const t1 = performance.now()
@@ -87,6 +92,7 @@ try {
     conn: a.conn,
     kernel: a.kernel,
     threads: threadsOf(net.world),
+    auto: autoDecision(net.world),
     ticks,
     buildSeconds,
     simSeconds,

@@ -203,5 +203,5 @@ export {
   type StdpResolved,
 } from './plasticity/stdp.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
-export { threadsOf, threadTimers, threadTimings, AUTO_MIN_NEURONS } from './threads/build.js'
+export { threadsOf, threadTimers, threadTimings, autoDecision, AUTO_MIN_NEURONS, type AutoDecision } from './threads/build.js'
 export { setThreadWorkerFactory, threadsAvailable, hostCores, type ThreadWorker, type ThreadWorkerFactory } from './threads/pool.js'

@@ -18,6 +18,9 @@ import { ClockSystem } from './systems/ClockSystem.js'
 import { planOf } from './plan.js'
 import { PHASE } from './threads/control.js'
 import { runThreadPhase } from './threads/phase.js'
+import { TRIAL_CHUNK, recordChunk } from './threads/auto.js'
+import { pendingTrial } from './threads/build.js'
+import { hostCores } from './threads/pool.js'
 
 /** The documented tick order. */
 export const defaultPipeline: readonly System[] = Object.freeze([
@@ -120,12 +123,22 @@ export interface RunOptions {
 /** Runs `durationMs` of biological time (a whole number of ticks) and returns the number of ticks run. */
 export function run(world: World, durationMs: number, options: RunOptions = {}): number {
   const ticks = durationTicks('run', 'durationMs', durationMs, world.dtMs)
-  const systems = planOf(world).threads !== null ? mergedPipeline(pipelineOf(world)) : pipelineOf(world)
   const every = Math.max(1, options.progressEvery ?? 1000)
   const cb = options.onProgress
-  for (let t = 0; t < ticks; t++) {
-    for (let k = 0; k < systems.length; k++) systems[k](world)
-    if (cb !== undefined && ((t + 1) % every === 0 || t + 1 === ticks)) cb(t + 1, ticks)
+  let done = 0
+  while (done < ticks) {
+    // `threads: 'auto'` still measuring (threads/auto.ts): chunks of TRIAL_CHUNK ticks, each timed.
+    const trial = pendingTrial(world)
+    const n = trial === null ? ticks - done : Math.min(ticks - done, TRIAL_CHUNK)
+    const systems = planOf(world).threads !== null ? mergedPipeline(pipelineOf(world)) : pipelineOf(world)
+    const t0 = trial === null ? 0 : performance.now()
+    for (let t = 0; t < n; t++) {
+      for (let k = 0; k < systems.length; k++) systems[k](world)
+      const d = done + t + 1
+      if (cb !== undefined && (d % every === 0 || d === ticks)) cb(d, ticks)
+    }
+    if (trial !== null) recordChunk(world, trial, n, performance.now() - t0, hostCores())
+    done += n
   }
   return ticks
 }

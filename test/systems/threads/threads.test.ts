@@ -54,6 +54,7 @@ import {
   step,
   stored,
   threadsOf,
+  autoDecision,
   EventJitFPHomoLinear,
   fromQueue,
   STDP_Song2000,
@@ -446,6 +447,28 @@ test("threads: 'auto' takes 1 thread for small networks and the host's cores for
   assert.is(threadsOf(jit.world), 1)
   const small = presets.coba.build({ scale: (AUTO_MIN_NEURONS - 4000) / 4000, conn: 'csr', threads: 'auto', record: false })
   assert.is(threadsOf(small.world), 1)
+})
+
+test("threads: 'auto' measures 1 thread and the cores in run, keeps the faster, and changes no spike", () => {
+  const opts = { seed: 3, scale: AUTO_MIN_NEURONS / 4000, conn: 'jit' as const, record: false }
+  const auto = presets.coba.build({ ...opts, threads: 'auto' })
+  const one = presets.coba.build({ ...opts, threads: 1 })
+  assert.is(threadsOf(auto.world), 1, 'on-the-fly rows: one thread until measured')
+  assert.is(autoDecision(auto.world), null)
+  // Each stage needs 30 ms of measured ticks after its warm-up chunk: 400 ticks of this network are enough.
+  run(auto.world, 40)
+  run(one.world, 40)
+  const d = autoDecision(auto.world)
+  if (hostCores() < 2) assert.is(d, null, 'one core: nothing to try')
+  else {
+    assert.ok(d !== null, 'decided within 400 ticks')
+    assert.ok(d.oneUs > 0 && d.manyUs > 0, `times measured (${d.oneUs}, ${d.manyUs})`)
+    assert.is(d.threads, d.manyUs < d.oneUs ? hostCores() : 1, 'the faster count is kept')
+    assert.is(threadsOf(auto.world), d.threads)
+  }
+  // The stretch on one thread, the stretch on the cores and the rest: the same spikes and state as 1 thread.
+  sameWorlds(auto.world, one.world, 'auto across its trial')
+  disposeWorld(auto.world)
 })
 
 test('threads must be a whole number from 1 or auto', () => {

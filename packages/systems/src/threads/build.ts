@@ -26,6 +26,7 @@ import { jitOwnerArgs } from '../wasm/comm-wasm.js'
 import type { CsrData } from '../comm/csr.js'
 import type { StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
+import { startTrial, trialOf, type AutoTrial } from './auto.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
 import {
@@ -49,8 +50,12 @@ import {
  */
 export const AUTO_MIN_NEURONS = 32_000
 
-/** Spin budget of a wait, in `Atomics.load` reads, when there are no more threads than cores. */
-export const SPIN_READS = 2000
+/**
+ * Spin budget of a wait (µs) when there are no more threads than cores: a worker spins through the serial part
+ * of a tick (staging, gathering, monitors) and picks up the next phase within about a microsecond; a wait that
+ * lasts longer (the host stopped calling `run`) blocks, and its wake-up costs tens of microseconds.
+ */
+export const SPIN_US = 300
 
 /** What the threads read of the plan (the plan's own types, seen structurally: plan.ts imports this module). */
 export interface PlanView {
@@ -104,18 +109,21 @@ export interface ThreadPlan {
 }
 
 /**
- * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to the
- * host's cores for networks of at least `AUTO_MIN_NEURONS` neurons whose projections all store their rows,
- * else 1 (on-the-fly rows, generated once and then added from per-thread buckets, did not gain from a second
- * thread at any size measured: docs/benchmarks.md); 1 where the host has no shared memory or workers (`'auto'`
- * only: an explicit count there is an error).
+ * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to 1 for
+ * networks under `AUTO_MIN_NEURONS` neurons or hosts of one core; above, to what `run` measured as faster
+ * (threads/auto.ts), and until a `run` has measured it, to the host's cores for networks whose projections all
+ * store their rows and 1 for on-the-fly rows; 1 where the host has no shared memory or workers (`'auto'` only:
+ * an explicit count there is an error).
  */
 export function threadsOf(world: World): number {
   const want = world.threads
   const ok = world.arena?.shared === true && threadsAvailable()
   if (want === 'auto') {
-    const onTheFly = world.components.Projection.list.some((p) => commLayerOf(p.comm).rows !== undefined && 'gen' in p.comm)
-    return ok && !onTheFly && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, hostCores()) : 1
+    const cores = hostCores()
+    if (!ok || cores < 2 || world.nNeurons < AUTO_MIN_NEURONS) return 1
+    const t = trialOf(world, autoKey(world))
+    if (t !== undefined) return t.stage === 0 ? 1 : t.stage === 1 ? cores : t.choice
+    return onTheFly(world) ? 1 : cores
   }
   if (want > 1 && !ok) {
     throw new SpikecsError(
@@ -126,6 +134,42 @@ export function threadsOf(world: World): number {
     )
   }
   return want
+}
+
+function onTheFly(world: World): boolean {
+  return world.components.Projection.list.some((p) => commLayerOf(p.comm).rows !== undefined && 'gen' in p.comm)
+}
+
+/** The network an `'auto'` trial is for: its size and whether it generates rows on the fly. */
+function autoKey(world: World): string {
+  return `${world.nNeurons}:${onTheFly(world) ? 'jit' : 'csr'}`
+}
+
+/**
+ * The `'auto'` trial `run` advances before its next chunk of ticks (started now if none was for this network),
+ * or null: the world has a thread count, is not eligible, or the trial has decided.
+ */
+export function pendingTrial(world: World): AutoTrial | null {
+  if (world.threads !== 'auto' || world.nNeurons < AUTO_MIN_NEURONS || hostCores() < 2) return null
+  if (world.arena?.shared !== true || !threadsAvailable()) return null
+  const key = autoKey(world)
+  const t = trialOf(world, key)
+  if (t === undefined) return startTrial(world, key)
+  return t.stage === 2 ? null : t
+}
+
+/** The measured `'auto'` decision of a world's current network: µs per tick on 1 thread and on the cores. */
+export interface AutoDecision {
+  readonly oneUs: number
+  readonly manyUs: number
+  readonly threads: number
+}
+
+/** What `run` measured for `threads: 'auto'` on the world's current network (null: not decided yet). */
+export function autoDecision(world: World): AutoDecision | null {
+  const t = trialOf(world, autoKey(world))
+  if (t === undefined || t.stage !== 2) return null
+  return { oneUs: t.one, manyUs: t.many, threads: t.choice }
 }
 
 /** A kernel-scratch column of the arena kept with the world under `key`, reallocated when too short. */
@@ -290,7 +334,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     T,
     dtype: world.dtype,
     dtMs: world.dtMs,
-    spin: T <= hostCores() ? ((world.caches.get('threads:spin') as number | undefined) ?? SPIN_READS) : 0,
+    spin: T <= hostCores() ? ((world.caches.get('threads:spin') as number | undefined) ?? SPIN_US) : 0,
     ctrl: colRef(ctrlCol),
     i32: colRef(i32),
     f64: colRef(f64),

@@ -4,10 +4,10 @@
  * (`GEN`); a worker finishes it by storing that generation in its `DONE` slot. Threads that must meet inside a
  * phase (on-the-fly rows: every thread generates, then every thread applies) use a generation barrier.
  *
- * Waiting spins on `Atomics.load` for a bounded number of reads (about a microsecond per hand-over when the
- * other thread is running), then blocks in `Atomics.wait` until notified; with more threads than cores the
- * spin budget is 0, since a spinning thread would take the core of the one it waits for. A thread that cannot
- * block (a browser page's main thread) only spins.
+ * Waiting spins on `Atomics.load` for a bounded time (a hand-over then costs about a microsecond when the
+ * other thread is running), then blocks in `Atomics.wait` until notified (a wake-up costs tens of
+ * microseconds); with more threads than cores the spin budget is 0, since a spinning thread would take the
+ * core of the one it waits for. A thread that cannot block (a browser page's main thread) only spins.
  */
 
 /** Slots of the control block. */
@@ -62,9 +62,27 @@ export function canBlock(ctrl: Int32Array): boolean {
   return blockable
 }
 
-/** Waits until ctrl[index] differs from `value`: spins up to `spin` reads, then blocks (or keeps spinning). */
-export function waitWhile(ctrl: Int32Array, index: number, value: number, spin: number, block: boolean): void {
-  for (let k = 0; k < spin; k++) if (Atomics.load(ctrl, index) !== value) return
+/** Reads between two looks at the clock while spinning. */
+const SPIN_CHUNK = 64
+
+/**
+ * Spins while ctrl[index] is `value` (`differ`: false) or until it is (`differ`: true), for at most `spinUs`
+ * microseconds; true when the wait is over.
+ */
+function spinOn(ctrl: Int32Array, index: number, value: number, spinUs: number, differ: boolean): boolean {
+  if (spinUs <= 0) return false
+  let until = 0
+  for (;;) {
+    for (let k = 0; k < SPIN_CHUNK; k++) if ((Atomics.load(ctrl, index) === value) !== differ) return true
+    const now = performance.now()
+    if (until === 0) until = now + spinUs / 1000
+    else if (now >= until) return false
+  }
+}
+
+/** Waits until ctrl[index] differs from `value`: spins up to `spinUs` µs, then blocks (or keeps spinning). */
+export function waitWhile(ctrl: Int32Array, index: number, value: number, spinUs: number, block: boolean): void {
+  if (spinOn(ctrl, index, value, spinUs, true)) return
   if (block) {
     while (Atomics.load(ctrl, index) === value) sleep(ctrl, index, value)
   } else {
@@ -75,8 +93,8 @@ export function waitWhile(ctrl: Int32Array, index: number, value: number, spin: 
 }
 
 /** Waits until ctrl[index] equals `value` (the main thread waiting for a worker's DONE slot). */
-export function waitFor(ctrl: Int32Array, index: number, value: number, spin: number, block: boolean): void {
-  for (let k = 0; k < spin; k++) if (Atomics.load(ctrl, index) === value) return
+export function waitFor(ctrl: Int32Array, index: number, value: number, spinUs: number, block: boolean): void {
+  if (spinOn(ctrl, index, value, spinUs, false)) return
   for (;;) {
     const v = Atomics.load(ctrl, index)
     if (v === value) return
@@ -102,11 +120,11 @@ export function signal(ctrl: Int32Array, index: number, value: number): void {
 }
 
 /** A barrier of all T threads (main included); the last to arrive releases the others. */
-export function barrier(ctrl: Int32Array, T: number, spin: number, block: boolean): void {
+export function barrier(ctrl: Int32Array, T: number, spinUs: number, block: boolean): void {
   const g = Atomics.load(ctrl, CTRL.BAR_GEN)
   if (Atomics.add(ctrl, CTRL.BAR_COUNT, 1) === T - 1) {
     Atomics.store(ctrl, CTRL.BAR_COUNT, 0)
     Atomics.add(ctrl, CTRL.BAR_GEN, 1)
     if (Atomics.load(ctrl, CTRL.SLEEPERS) !== 0) Atomics.notify(ctrl, CTRL.BAR_GEN)
-  } else waitWhile(ctrl, CTRL.BAR_GEN, g, spin, block)
+  } else waitWhile(ctrl, CTRL.BAR_GEN, g, spinUs, block)
 }
