@@ -6,14 +6,21 @@
  * (stream-child.ts), the ceiling of what a second thread can add to a memory-bound tick. Every pair must give
  * the same spike checksum. Per-phase timers (a separate stretch after each 2-thread run) say where the tick's
  * time goes: staging on the main thread, comm and neuron kernels and waits on each thread.
+ * The sweep also runs `threads: 'auto'` (the count `run` measured as faster, threads/auto.ts) and reports what
+ * it chose. With the anchors folder (`$SPIKECS_ANCHORS`, by default ../shared/anchors), each round also runs the
+ * single-threaded C reference (csr, float32) at 4000 and 256 000 neurons and Brian2 standalone with 2 OpenMP
+ * threads at 64 000, for the ratios of spikecs on 2 threads to them in the same round.
  * Results: `bench/results/<date>-threads.json` and `latest-threads.md`.
  *
- *   pnpm bench:threads [--quick] [--rounds 3] [--no-sweep] [--sweep-only]
+ *   pnpm bench:threads [--quick] [--rounds 3] [--no-sweep] [--sweep-only] [--no-peers]
  */
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runChild } from './lib/child.js'
-import { benchRoot, machine, machineLine, sig, table, writeResults } from './lib/report.js'
+import { benchRoot, machine, machineLine, repoRoot, sig, table, writeResults } from './lib/report.js'
 import { spread, type Spread } from './lib/stats.js'
 
 const { values: a } = parseArgs({
@@ -22,6 +29,7 @@ const { values: a } = parseArgs({
     rounds: { type: 'string' },
     'no-sweep': { type: 'boolean', default: false },
     'sweep-only': { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
   },
 })
 const quick = a.quick!
@@ -68,10 +76,12 @@ interface Record1 {
   readonly config: Config
   readonly t1: Run[]
   readonly t2: Run[]
+  /** Sweep only: `threads: 'auto'` (its measured choice in `auto`). */
+  readonly auto: (Run & { threads: number })[]
   readonly errors: string[]
 }
 
-async function runOne(c: Config, threads: number): Promise<Run | string> {
+async function runOne(c: Config, threads: number | 'auto'): Promise<Run | string> {
   const res = await runChild(
     process.execPath,
     [
@@ -86,7 +96,7 @@ async function runOne(c: Config, threads: number): Promise<Run | string> {
       '--threads',
       String(threads),
       '--timers-ms',
-      threads > 1 ? String(Math.max(10, c.ms / 5)) : '0',
+      threads !== 'auto' && threads > 1 ? String(Math.max(10, c.ms / 5)) : '0',
     ],
     { timeoutMs: 900_000 },
   )
@@ -99,14 +109,59 @@ async function runOne(c: Config, threads: number): Promise<Run | string> {
 const m = machine()
 const t0 = Date.now()
 
-log('stream triad, 1 and 2 threads …')
-const streams: { gbps1: number; gbps2: number; ratio: number }[] = []
+log('stream triad and compute probe, 1 and 2 threads …')
+const streams: { gbps1: number; gbps2: number; ratio: number; computeRatio: number }[] = []
 for (let r = 0; r < (quick ? 1 : 3); r++) {
   const s = await runChild(process.execPath, [streamChild, '--reps', quick ? '4' : '10'], { timeoutMs: 300_000 })
   if (s.json !== null) streams.push(s.json as never)
 }
 
-const records: Record1[] = configs.map((config) => ({ config, t1: [], t2: [], errors: [] }))
+// --- The anchors: C reference (csr, float32, one thread) and Brian2 standalone on 2 OpenMP threads -------------
+interface Peer {
+  readonly id: string
+  readonly n: number
+  readonly ms: number
+  readonly cmd: string
+  readonly args: readonly string[]
+  readonly env?: NodeJS.ProcessEnv
+  readonly simKey: string
+  readonly usPerTick: number[]
+  readonly errors: string[]
+}
+const peers: Peer[] = []
+const peerNotes: string[] = []
+const anchors = resolve(process.env.SPIKECS_ANCHORS ?? join(repoRoot, '..', 'shared', 'anchors'))
+if (!a['no-peers'] && !a['sweep-only'] && existsSync(join(anchors, 'coba_ref.c'))) {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'spikecs-threads-'))
+  const cBin = join(tmp, 'coba_ref')
+  const gcc = spawnSync('gcc', ['-O3', '-march=native', '-ffast-math', '-o', cBin, join(anchors, 'coba_ref.c'), '-lm'], {
+    encoding: 'utf8',
+  })
+  if (gcc.status === 0) {
+    for (const n of [4000, 256000]) {
+      const ms = msFor(n)
+      const args = ['--mode', 'csr', '--N', String(n), '--T', String(ms), '--seed', '1']
+      peers.push({ id: `c-csr-${n}`, n, ms, cmd: cBin, args, simKey: 't_sim_s', usPerTick: [], errors: [] })
+    }
+  } else peerNotes.push('C reference not built (gcc failed).')
+  const python = process.env.SPIKECS_PYTHON ?? '/usr/bin/python3'
+  const home = join(tmp, 'home')
+  mkdirSync(home)
+  const env = { ...process.env, HOME: home }
+  if (spawnSync(python, ['-c', 'import brian2'], { env }).status === 0 && existsSync(join(anchors, 'coba_brian2.py'))) {
+    const n = 64000
+    const ms = msFor(n)
+    const args = [join(anchors, 'coba_brian2.py'), '--mode', 'standalone', '--N', String(n), '--T', String(ms), '--seed', '1']
+    const all = [...args, '--threads', '2', '--outdir', join(tmp, 'brian'), '--cython-cache', join(tmp, 'cython')]
+    log('Brian2 standalone, 2 threads: first run (code generation and compilation, not counted) …')
+    const warm = await runChild(python, all, { timeoutMs: 15 * 60_000, env })
+    if (warm.error === null)
+      peers.push({ id: 'brian2-2threads-64000', n, ms, cmd: python, args: all, env, simKey: 't_sim', usPerTick: [], errors: [] })
+    else peerNotes.push(`Brian2 standalone failed on its first run: ${warm.error.split('\n')[0]}`)
+  } else peerNotes.push(`Brian2 is not importable by ${python}.`)
+}
+
+const records: Record1[] = configs.map((config) => ({ config, t1: [], t2: [], auto: [], errors: [] }))
 for (let r = 0; r < rounds; r++) {
   for (const rec of records) {
     const c = rec.config
@@ -116,6 +171,18 @@ for (let r = 0; r < rounds; r++) {
       if (typeof out === 'string') rec.errors.push(`${T} threads: ${out.split('\n')[0]}`)
       else (T === 1 ? rec.t1 : rec.t2).push(out)
     }
+    if (c.sweep) {
+      const out = await runOne(c, 'auto')
+      if (typeof out === 'string') rec.errors.push(`auto: ${out.split('\n')[0]}`)
+      else rec.auto.push(out as Run & { threads: number })
+    }
+  }
+  for (const p of peers) {
+    log(`${p.id} (round ${r + 1}/${rounds}) …`)
+    const res = await runChild(p.cmd, p.args, { timeoutMs: 600_000, env: p.env })
+    const sim = Number(res.json?.[p.simKey])
+    if (res.error !== null || !(sim > 0)) p.errors.push(String(res.error ?? 'no simulation time'))
+    else p.usPerTick.push((sim * 1e6) / (p.ms * 10))
   }
 }
 
@@ -159,7 +226,30 @@ const rowOf = (rec: Record1): string[] => {
   ]
 }
 const head = ['N', 'conn', 'bio ms', '1 thread µs/tick', '2 threads µs/tick', 'speed-up (1 ÷ 2)', 'same spikes']
+/** Sweep rows: what `threads: 'auto'` chose in each round, and its time against the faster of 1 and 2 threads. */
+const sweepRowOf = (rec: Record1): string[] => {
+  const chose = rec.auto.map((x) => String(x.threads)).join(' ')
+  const k = Math.min(rec.auto.length, rec.t1.length, rec.t2.length)
+  const vsBest = Array.from({ length: k }, (_, i) => rec.auto[i].usPerTick / Math.min(rec.t1[i].usPerTick, rec.t2[i].usPerTick))
+  return [...rowOf(rec), chose || '—', vsBest.length ? fmt(spread(vsBest), 2) : '—']
+}
+const sweepHead = [...head, 'auto chose (per round)', 'auto ÷ faster of 1, 2']
 const streamSpread = streams.length ? spread(streams.map((s) => s.ratio)) : null
+const computeSpread = streams.length ? spread(streams.map((s) => s.computeRatio)) : null
+/** spikecs on 2 threads ÷ a peer, per round (the spikecs record of the same size, stored rows). */
+const peerRows = peers.map((p) => {
+  const rec = records.find((r) => r.config.n === p.n && r.config.conn === 'csr')
+  const k = rec === undefined ? 0 : Math.min(rec.t2.length, p.usPerTick.length)
+  const ratio = Array.from({ length: k }, (_, i) => (rec as Record1).t2[i].usPerTick / p.usPerTick[i])
+  const ratio1 = Array.from({ length: Math.min(k, rec?.t1.length ?? 0) }, (_, i) => (rec as Record1).t1[i].usPerTick / p.usPerTick[i])
+  return [
+    p.id,
+    String(p.n),
+    p.usPerTick.length ? fmt(spread(p.usPerTick), 1) : '—',
+    ratio.length ? fmt(spread(ratio), 2) : '—',
+    ratio1.length ? fmt(spread(ratio1), 2) : '—',
+  ]
+})
 const md = [
   '# Threads: coba on 1 and 2 threads',
   '',
@@ -169,7 +259,8 @@ const md = [
   '',
   streamSpread
     ? `Streaming bandwidth (triad, 3 × 64 MiB): 1 thread ${sig(spread(streams.map((s) => s.gbps1)).median, 3)} GB/s, ` +
-      `2 threads ${sig(spread(streams.map((s) => s.gbps2)).median, 3)} GB/s, ratio ${fmt(streamSpread, 2)}.`
+      `2 threads ${sig(spread(streams.map((s) => s.gbps2)).median, 3)} GB/s, ratio ${fmt(streamSpread, 2)}. ` +
+      `Compute probe (in-cache float32 multiply-adds) 2 ÷ 1 thread: ${fmt(computeSpread as Spread, 2)}.`
     : 'Streaming bandwidth: not measured.',
   '',
   table(head, main.map(rowOf)),
@@ -179,11 +270,20 @@ const md = [
   '',
   ...main.map((rec) => `- N=${rec.config.n} ${rec.config.conn}: ${phaseCosts(rec)}`),
   '',
+  peers.length > 0 ? '## Against the anchors (same rounds; spikecs on 2 and on 1 thread ÷ the peer, per round)\n' : '',
+  peers.length > 0 ? table(['peer', 'N', 'peer µs/tick', 'spikecs 2 threads ÷ peer', 'spikecs 1 thread ÷ peer'], peerRows) : '',
+  ...peerNotes.map((n) => `- ${n}`),
+  '',
   sweep.length > 1 ? '## Sweep (break-even of `threads: auto`)\n' : '',
-  sweep.length > 1 ? table(head, sweep.map(rowOf)) : '',
+  sweep.length > 1
+    ? table(
+        sweepHead,
+        sweep.map((r) => (r.config.sweep ? sweepRowOf(r) : [...rowOf(r), '—', '—'])),
+      )
+    : '',
   '',
   ...records.flatMap((r) => r.errors.map((e) => `- error N=${r.config.n} ${r.config.conn}: ${e}`)),
 ].join('\n')
-const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records }, md)
+const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records, peers }, md)
 process.stdout.write(`${md}\n`)
 log(`wrote ${paths.json} and ${paths.md}`)

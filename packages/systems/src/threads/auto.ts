@@ -1,10 +1,12 @@
 /**
  * `threads: 'auto'` decided by measurement. Whether a second thread pays depends on the network and on the
- * host: how many of its cores are free, whether they share their arithmetic units, how much memory bandwidth
- * another core adds. So `run` (not `step`) times the network itself the first time it runs it: a stretch on one
- * thread, then a stretch on the host's cores, each a warm-up chunk followed by measured chunks, and keeps the
- * faster (the median time per tick of the measured chunks). The results of a run do not depend on the thread
- * count (bit-identical for any count), so switching during a run changes nothing but its speed.
+ * host: how many of its cores are free, whether they share their arithmetic units (then a thread that spins
+ * while it waits slows the one it waits for), how much memory bandwidth another core adds. So `run` (not
+ * `step`) times the network itself the first time it runs it: a stretch on one thread, one on the host's cores
+ * with waits that spin, one on the cores with waits that block at once, each a warm-up followed by measured
+ * chunks, and keeps the fastest (the median time per tick of the measured chunks). The results of a run do
+ * not depend on the thread count (bit-identical for any count), so switching during a run changes nothing but
+ * its speed.
  *
  * Only networks of at least `AUTO_MIN_NEURONS` neurons on a host with shared memory, workers and two cores or
  * more are tried; the decision holds until the network's size or kind of rows changes. A world that is only
@@ -14,27 +16,38 @@ import type { World } from '@spikecs/ecs-core'
 
 /** Ticks per chunk of a trial. */
 export const TRIAL_CHUNK = 10
-/** Wall time (ms) each thread count is measured for, at least (after its warm-up chunk). */
-export const TRIAL_MS = 30
+/** Wall time (ms) each stage is measured for, at least (after its warm-up). */
+export const TRIAL_MS = 40
+/**
+ * Warm-up of a stage (ms, whole chunks, at least one): the first chunk holds the plan's rebuild; the first stage
+ * also the first touch of the network's memory and the compilers' tier-up, hence twice as long.
+ */
+const WARM_MS = 20
 /** Measured chunks per thread count, at least. */
 const TRIAL_MIN_CHUNKS = 3
 
-/** A trial of one world: the stage (0: one thread, 1: the cores, 2: decided), per-tick times, the choice. */
+/** Stages of a trial: one thread, the cores spinning, the cores blocking, decided. */
+export const STAGE = { ONE: 0, SPIN: 1, BLOCK: 2, DONE: 3 } as const
+
+/** A trial of one world: the stage (`STAGE`), per-tick times, the choice. */
 export interface AutoTrial {
   /** The network the trial is for (its size and whether it has on-the-fly rows). */
   readonly key: string
-  stage: 0 | 1 | 2
-  /** Chunks run in this stage (the first is the warm-up). */
+  stage: number
+  /** Chunks run in this stage, and their time (ms) while warming up. */
   chunks: number
+  warm: number
   /** Measured wall time (ms) in this stage. */
   ms: number
   /** Per-tick times (µs) of this stage's measured chunks. */
   perTick: number[]
-  /** Median µs per tick on one thread, and on the cores (NaN until measured). */
+  /** Median µs per tick on one thread, on the cores spinning, on the cores blocking (NaN until measured). */
   one: number
-  many: number
-  /** Threads chosen (stage 2). */
+  spin: number
+  block: number
+  /** Threads chosen, and whether their waits spin (stage DONE). */
   choice: number
+  spins: boolean
 }
 
 /** Where a world keeps its trial (`world.caches`). */
@@ -49,7 +62,20 @@ export function trialOf(world: World, key: string): AutoTrial | undefined {
 
 /** Starts a trial for `key` (the plan is rebuilt: the next tick runs on one thread). */
 export function startTrial(world: World, key: string): AutoTrial {
-  const t: AutoTrial = { key, stage: 0, chunks: 0, ms: 0, perTick: [], one: Number.NaN, many: Number.NaN, choice: 0 }
+  const nan = Number.NaN
+  const t: AutoTrial = {
+    key,
+    stage: STAGE.ONE,
+    chunks: 0,
+    warm: 0,
+    ms: 0,
+    perTick: [],
+    one: nan,
+    spin: nan,
+    block: nan,
+    choice: 0,
+    spins: true,
+  }
   world.caches.set(KEY, t)
   world.version++
   return t
@@ -67,20 +93,24 @@ function median(xs: readonly number[]): number {
  */
 export function recordChunk(world: World, t: AutoTrial, ticks: number, ms: number, cores: number): void {
   t.chunks++
-  if (t.chunks > 1) {
-    t.ms += ms
-    t.perTick.push((ms * 1000) / ticks)
+  if (t.chunks === 1 || t.warm < (t.stage === STAGE.ONE ? 2 * WARM_MS : WARM_MS)) {
+    t.warm += ms
+    return
   }
+  t.ms += ms
+  t.perTick.push((ms * 1000) / ticks)
   if (t.ms < TRIAL_MS || t.perTick.length < TRIAL_MIN_CHUNKS) return
-  if (t.stage === 0) {
-    t.one = median(t.perTick)
-    t.stage = 1
-  } else if (t.stage === 1) {
-    t.many = median(t.perTick)
-    t.stage = 2
-    t.choice = t.many < t.one ? cores : 1
+  const m = median(t.perTick)
+  if (t.stage === STAGE.ONE) t.one = m
+  else if (t.stage === STAGE.SPIN) t.spin = m
+  else {
+    t.block = m
+    t.choice = Math.min(t.spin, t.block) < t.one ? cores : 1
+    t.spins = t.spin <= t.block
   }
+  t.stage++
   t.chunks = 0
+  t.warm = 0
   t.ms = 0
   t.perTick = []
   world.version++

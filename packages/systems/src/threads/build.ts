@@ -26,7 +26,7 @@ import { jitOwnerArgs } from '../wasm/comm-wasm.js'
 import type { CsrData } from '../comm/csr.js'
 import type { StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
-import { startTrial, trialOf, type AutoTrial } from './auto.js'
+import { STAGE, startTrial, trialOf, type AutoTrial } from './auto.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
 import {
@@ -122,7 +122,7 @@ export function threadsOf(world: World): number {
     const cores = hostCores()
     if (!ok || cores < 2 || world.nNeurons < AUTO_MIN_NEURONS) return 1
     const t = trialOf(world, autoKey(world))
-    if (t !== undefined) return t.stage === 0 ? 1 : t.stage === 1 ? cores : t.choice
+    if (t !== undefined) return t.stage === STAGE.ONE ? 1 : t.stage === STAGE.DONE ? t.choice : cores
     return onTheFly(world) ? 1 : cores
   }
   if (want > 1 && !ok) {
@@ -155,21 +155,41 @@ export function pendingTrial(world: World): AutoTrial | null {
   const key = autoKey(world)
   const t = trialOf(world, key)
   if (t === undefined) return startTrial(world, key)
-  return t.stage === 2 ? null : t
+  return t.stage === STAGE.DONE ? null : t
 }
 
-/** The measured `'auto'` decision of a world's current network: µs per tick on 1 thread and on the cores. */
+/**
+ * The spin budget (µs) of the threads' waits: 0 with more threads than cores, or where an `'auto'` trial found
+ * blocking faster (or is measuring it); else `threads:spin` of the world's caches (benchmarks) or `SPIN_US`.
+ */
+function spinOf(world: World, T: number): number {
+  if (T > hostCores()) return 0
+  const own = world.caches.get('threads:spin') as number | undefined
+  if (own !== undefined) return own
+  if (world.threads === 'auto') {
+    const t = trialOf(world, autoKey(world))
+    if (t !== undefined && (t.stage === STAGE.BLOCK || (t.stage === STAGE.DONE && !t.spins))) return 0
+  }
+  return SPIN_US
+}
+
+/**
+ * The measured `'auto'` decision of a world's current network: µs per tick on 1 thread, on the cores with
+ * spinning waits and with blocking ones; the threads chosen and whether their waits spin.
+ */
 export interface AutoDecision {
   readonly oneUs: number
-  readonly manyUs: number
+  readonly spinUs: number
+  readonly blockUs: number
   readonly threads: number
+  readonly spin: boolean
 }
 
 /** What `run` measured for `threads: 'auto'` on the world's current network (null: not decided yet). */
 export function autoDecision(world: World): AutoDecision | null {
   const t = trialOf(world, autoKey(world))
-  if (t === undefined || t.stage !== 2) return null
-  return { oneUs: t.one, manyUs: t.many, threads: t.choice }
+  if (t === undefined || t.stage !== STAGE.DONE) return null
+  return { oneUs: t.one, spinUs: t.spin, blockUs: t.block, threads: t.choice, spin: t.spins }
 }
 
 /** A kernel-scratch column of the arena kept with the world under `key`, reallocated when too short. */
@@ -334,7 +354,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     T,
     dtype: world.dtype,
     dtMs: world.dtMs,
-    spin: T <= hostCores() ? ((world.caches.get('threads:spin') as number | undefined) ?? SPIN_US) : 0,
+    spin: spinOf(world, T),
     ctrl: colRef(ctrlCol),
     i32: colRef(i32),
     f64: colRef(f64),
