@@ -7,14 +7,19 @@
  * second thread adds to a compute-bound kernel (on cores that share their arithmetic units, or a host that
  * does not give both cores at once, well under 2). One JSON line.
  *
- *   node bench/dist/stream-child.js [--reps 10]
+ * `--compute-only`: the compute probe alone (a quick check that the second core is free, before a paired run).
+ *
+ *   node bench/dist/stream-child.js [--reps 10] [--compute-only]
  */
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import { emit } from './lib/child.js'
 
-const { values: a } = parseArgs({ options: { reps: { type: 'string', default: '10' } } })
+const { values: a } = parseArgs({
+  options: { reps: { type: 'string', default: '10' }, 'compute-only': { type: 'boolean', default: false } },
+})
 const reps = Number(a.reps)
+const computeOnly = a['compute-only'] as boolean
 const N = 1 << 23
 const sab = new SharedArrayBuffer(3 * 8 * N)
 const ctrl = new Int32Array(new SharedArrayBuffer(16))
@@ -86,7 +91,7 @@ compute(0, M) // warm-up
 for (let r = 0; r < reps; r++) {
   // Paired: one pass of each, alternating which goes first.
   for (const t of r % 2 === 0 ? [1, 2] : [2, 1]) {
-    best[String(t)] = Math.min(best[String(t)], pass(t, ++gen, 0))
+    if (!computeOnly) best[String(t)] = Math.min(best[String(t)], pass(t, ++gen, 0))
     best[`c${t}`] = Math.min(best[`c${t}`], pass(t, ++gen, 1))
   }
 }

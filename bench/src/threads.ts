@@ -76,6 +76,8 @@ interface Record1 {
   readonly config: Config
   readonly t1: Run[]
   readonly t2: Run[]
+  /** Per round: the compute probe's 2 ÷ 1 ratio just before the pair (how free the second core was). */
+  readonly probe: number[]
   /** Sweep only: `threads: 'auto'` (its measured choice in `auto`). */
   readonly auto: (Run & { threads: number })[]
   readonly errors: string[]
@@ -161,11 +163,33 @@ if (!a['no-peers'] && !a['sweep-only'] && existsSync(join(anchors, 'coba_ref.c')
   } else peerNotes.push(`Brian2 is not importable by ${python}.`)
 }
 
-const records: Record1[] = configs.map((config) => ({ config, t1: [], t2: [], auto: [], errors: [] }))
+/**
+ * The compute probe (stream-child --compute-only): 2 ÷ 1 thread throughput of in-cache arithmetic now. Other
+ * jobs on the machine take the second core away; a pair is run when the probe says it is free (at least
+ * QUIET) or after GATE_TRIES probes, and the pair keeps the probe's value so the tables can tell them apart.
+ */
+const QUIET = 1.4
+const GATE_TRIES = quick ? 1 : 8
+async function probe(): Promise<number> {
+  const s = await runChild(process.execPath, [streamChild, '--compute-only', '--reps', '3'], { timeoutMs: 60_000 })
+  return Number(s.json?.computeRatio ?? Number.NaN)
+}
+async function gate(): Promise<number> {
+  let r = Number.NaN
+  for (let k = 0; k < GATE_TRIES; k++) {
+    r = await probe()
+    if (r >= QUIET) return r
+    await new Promise((ok) => setTimeout(ok, 3000))
+  }
+  return r
+}
+
+const records: Record1[] = configs.map((config) => ({ config, t1: [], t2: [], probe: [], auto: [], errors: [] }))
 for (let r = 0; r < rounds; r++) {
   for (const rec of records) {
     const c = rec.config
     log(`threads N=${c.n} ${c.conn} ${c.ms} ms (round ${r + 1}/${rounds}) …`)
+    rec.probe.push(await gate())
     for (const T of r % 2 === 0 ? [1, 2] : [2, 1]) {
       const out = await runOne(c, T)
       if (typeof out === 'string') rec.errors.push(`${T} threads: ${out.split('\n')[0]}`)
@@ -179,6 +203,7 @@ for (let r = 0; r < rounds; r++) {
   }
   for (const p of peers) {
     log(`${p.id} (round ${r + 1}/${rounds}) …`)
+    if (p.id.startsWith('brian2')) await gate()
     const res = await runChild(p.cmd, p.args, { timeoutMs: 600_000, env: p.env })
     const sim = Number(res.json?.[p.simKey])
     if (res.error !== null || !(sim > 0)) p.errors.push(String(res.error ?? 'no simulation time'))
@@ -222,10 +247,25 @@ const rowOf = (rec: Record1): string[] => {
     rec.t1.length ? fmt(spread(rec.t1.map((x) => x.usPerTick))) : '—',
     rec.t2.length ? fmt(spread(rec.t2.map((x) => x.usPerTick))) : '—',
     r.length ? fmt(spread(r), 2) : '—',
+    quietOf(rec),
     same(rec),
   ]
 }
-const head = ['N', 'conn', 'bio ms', '1 thread µs/tick', '2 threads µs/tick', 'speed-up (1 ÷ 2)', 'same spikes']
+/** The speed-up over the rounds whose probe said the second core was free, and how many they were. */
+function quietOf(rec: Record1): string {
+  const r = ratios(rec).filter((_, i) => rec.probe[i] >= QUIET)
+  return r.length ? `${fmt(spread(r), 2)} (${r.length} of ${ratios(rec).length})` : `— (0 of ${ratios(rec).length})`
+}
+const head = [
+  'N',
+  'conn',
+  'bio ms',
+  '1 thread µs/tick',
+  '2 threads µs/tick',
+  'speed-up (1 ÷ 2)',
+  `speed-up, rounds with probe ≥ ${QUIET}`,
+  'same spikes',
+]
 /** Sweep rows: what `threads: 'auto'` chose in each round, and its time against the faster of 1 and 2 threads. */
 const sweepRowOf = (rec: Record1): string[] => {
   const chose = rec.auto.map((x) => String(x.threads)).join(' ')
@@ -262,6 +302,8 @@ const md = [
       `2 threads ${sig(spread(streams.map((s) => s.gbps2)).median, 3)} GB/s, ratio ${fmt(streamSpread, 2)}. ` +
       `Compute probe (in-cache float32 multiply-adds) 2 ÷ 1 thread: ${fmt(computeSpread as Spread, 2)}.`
     : 'Streaming bandwidth: not measured.',
+  `Before each pair the compute probe runs (2 ÷ 1 thread, in-cache arithmetic; other jobs on the machine take the second core ` +
+    `away): per round ${records.map((r) => r.probe.map((x) => x.toFixed(2)).join('/')).join(', ')}.`,
   '',
   table(head, main.map(rowOf)),
   '',
@@ -284,6 +326,6 @@ const md = [
   '',
   ...records.flatMap((r) => r.errors.map((e) => `- error N=${r.config.n} ${r.config.conn}: ${e}`)),
 ].join('\n')
-const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records, peers }, md)
+const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records, peers, quiet: QUIET }, md)
 process.stdout.write(`${md}\n`)
 log(`wrote ${paths.json} and ${paths.md}`)
