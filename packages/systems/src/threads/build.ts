@@ -25,7 +25,7 @@ import { sharedWasmModule, wasmExports, type WasmTask } from '../wasm/lif-wasm.j
 import { jitOwnerArgs } from '../wasm/comm-wasm.js'
 import type { CsrData } from '../comm/csr.js'
 import type { StdpData } from '../plasticity/stdp.js'
-import { CTRL, ERROR_BYTES, canBlock } from './control.js'
+import { CTRL, ERROR_BYTES, canBlock, spinState, type Spin } from './control.js'
 import { STAGE, startTrial, trialOf, type AutoTrial } from './auto.js'
 import { createRunner, type Runner } from './runner.js'
 import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
@@ -51,11 +51,15 @@ import {
 export const AUTO_MIN_NEURONS = 32_000
 
 /**
- * Spin budget of a wait (µs) when there are no more threads than cores: a worker spins through the serial part
- * of a tick (staging, gathering, monitors) and picks up the next phase within about a microsecond; a wait that
- * lasts longer (the host stopped calling `run`) blocks, and its wake-up costs tens of microseconds.
+ * Spin budget of a wait, in `Atomics.load` reads (about 300 µs at the ~6 ns a read costs on the benchmark
+ * machine), when there are no more threads than cores: a worker spins through the serial part of a tick
+ * (staging, gathering, monitors) and picks up the next phase within about a microsecond; a wait that lasts
+ * longer (the host stopped calling `run`) blocks, and its wake-up costs tens of microseconds. Counted in reads,
+ * not time: a spin loop that also read the clock (`performance.now`) missed the other thread's store for its
+ * whole budget far more often on that machine (a ping-pong between two threads: rounds of 300–500 µs per
+ * hand-over against 1–9 µs).
  */
-export const SPIN_US = 300
+export const SPIN_READS = 50_000
 
 /** What the threads read of the plan (the plan's own types, seen structurally: plan.ts imports this module). */
 export interface PlanView {
@@ -96,6 +100,8 @@ export interface ThreadPlan {
   readonly F64: Float64Array
   readonly errors: Uint8Array
   readonly block: boolean
+  /** The main thread's spin budget for its waits. */
+  readonly spin: Spin
   /** Per comm task: the staging columns. */
   readonly stage: readonly { readonly idx: Int32Array; readonly vals: Float64Array }[]
   /** Per neuron task: its bounds, or null for a spike source the main thread runs whole. */
@@ -159,8 +165,8 @@ export function pendingTrial(world: World): AutoTrial | null {
 }
 
 /**
- * The spin budget (µs) of the threads' waits: 0 with more threads than cores, or where an `'auto'` trial found
- * blocking faster (or is measuring it); else `threads:spin` of the world's caches (benchmarks) or `SPIN_US`.
+ * The spin budget (reads) of the threads' waits: 0 with more threads than cores, or where an `'auto'` trial found
+ * blocking faster (or is measuring it); else `threads:spin` of the world's caches (benchmarks) or `SPIN_READS`.
  */
 function spinOf(world: World, T: number): number {
   if (T > hostCores()) return 0
@@ -170,7 +176,7 @@ function spinOf(world: World, T: number): number {
     const t = trialOf(world, autoKey(world))
     if (t !== undefined && (t.stage === STAGE.BLOCK || (t.stage === STAGE.DONE && !t.spins))) return 0
   }
-  return SPIN_US
+  return SPIN_READS
 }
 
 /**
@@ -399,6 +405,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
     F64: f64.array,
     errors: errCol.array,
     block: canBlock(ctrl),
+    spin: spinState(spec.spin),
     stage,
     bounds: pops.map((p) => (p.run.kind === 'main' ? null : p.bounds)),
     spikes: pops.map((p) => new Int32Array(spec.memory.buffer, p.spikes.o, p.spikes.n)),

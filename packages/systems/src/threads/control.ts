@@ -4,8 +4,9 @@
  * (`GEN`); a worker finishes it by storing that generation in its `DONE` slot. Threads that must meet inside a
  * phase (on-the-fly rows: every thread generates, then every thread applies) use a generation barrier.
  *
- * Waiting spins on `Atomics.load` for a bounded time (a hand-over then costs about a microsecond when the
- * other thread is running), then blocks in `Atomics.wait` until notified (a wake-up costs tens of
+ * Waiting spins on `Atomics.load` for a bounded number of reads, adapted per thread (`Spin`; a hand-over then
+ * costs about a microsecond when the other thread is running; the clock is not read while spinning, see
+ * `SPIN_READS`), then blocks in `Atomics.wait` until notified (a wake-up costs tens of
  * microseconds); with more threads than cores the spin budget is 0, since a spinning thread would take the
  * core of the one it waits for. A thread that cannot block (a browser page's main thread) only spins.
  */
@@ -62,27 +63,50 @@ export function canBlock(ctrl: Int32Array): boolean {
   return blockable
 }
 
-/** Reads between two looks at the clock while spinning. */
-const SPIN_CHUNK = 64
-
 /**
- * Spins while ctrl[index] is `value` (`differ`: false) or until it is (`differ`: true), for at most `spinUs`
- * microseconds; true when the wait is over.
+ * A thread's spin budget, adapted to how its spins end: a spin that saw the value it waited for doubles the
+ * budget (up to `max`), one that ran out quarters it (down to `MIN_SPIN` reads), and every 64th wait spins for
+ * the whole `max`, so a budget that shrank while the other core was busy (the thread it waited for was not
+ * running: spinning only burned the budget) grows back once that core is free again.
  */
-function spinOn(ctrl: Int32Array, index: number, value: number, spinUs: number, differ: boolean): boolean {
-  if (spinUs <= 0) return false
-  let until = 0
-  for (;;) {
-    for (let k = 0; k < SPIN_CHUNK; k++) if ((Atomics.load(ctrl, index) === value) !== differ) return true
-    const now = performance.now()
-    if (until === 0) until = now + spinUs / 1000
-    else if (now >= until) return false
-  }
+export interface Spin {
+  /** Reads the next wait spins for. */
+  reads: number
+  /** Most reads (the spec's budget; 0: never spin). */
+  readonly max: number
+  /** Waits so far. */
+  waits: number
 }
 
-/** Waits until ctrl[index] differs from `value`: spins up to `spinUs` µs, then blocks (or keeps spinning). */
-export function waitWhile(ctrl: Int32Array, index: number, value: number, spinUs: number, block: boolean): void {
-  if (spinOn(ctrl, index, value, spinUs, true)) return
+/** Smallest adapted budget (reads, about 1.5 µs): a wait whose spin fails costs at most this much more. */
+export const MIN_SPIN = 256
+
+/** A spin budget of at most `max` reads. */
+export function spinState(max: number): Spin {
+  return { reads: max, max, waits: 0 }
+}
+
+/** The reads of this wait (every 64th spins for the whole budget). */
+export function budget(s: Spin): number {
+  s.waits++
+  return (s.waits & 63) === 0 ? s.max : s.reads
+}
+
+/** A spin of `n` reads ended: it saw the value (`ok`) or ran out. */
+export function spun(s: Spin, n: number, ok: boolean): void {
+  s.reads = ok ? Math.min(s.max, 2 * n) : Math.max(Math.min(MIN_SPIN, s.max), n >> 2)
+}
+
+/** Waits until ctrl[index] differs from `value`: spins (budget `s`), then blocks (or keeps spinning). */
+export function waitWhile(ctrl: Int32Array, index: number, value: number, s: Spin, block: boolean): void {
+  const n = budget(s)
+  for (let k = 0; k < n; k++) {
+    if (Atomics.load(ctrl, index) !== value) {
+      spun(s, n, true)
+      return
+    }
+  }
+  if (n > 0) spun(s, n, false)
   if (block) {
     while (Atomics.load(ctrl, index) === value) sleep(ctrl, index, value)
   } else {
@@ -93,8 +117,15 @@ export function waitWhile(ctrl: Int32Array, index: number, value: number, spinUs
 }
 
 /** Waits until ctrl[index] equals `value` (the main thread waiting for a worker's DONE slot). */
-export function waitFor(ctrl: Int32Array, index: number, value: number, spinUs: number, block: boolean): void {
-  if (spinOn(ctrl, index, value, spinUs, false)) return
+export function waitFor(ctrl: Int32Array, index: number, value: number, s: Spin, block: boolean): void {
+  const n = budget(s)
+  for (let k = 0; k < n; k++) {
+    if (Atomics.load(ctrl, index) === value) {
+      spun(s, n, true)
+      return
+    }
+  }
+  if (n > 0) spun(s, n, false)
   for (;;) {
     const v = Atomics.load(ctrl, index)
     if (v === value) return
@@ -120,11 +151,11 @@ export function signal(ctrl: Int32Array, index: number, value: number): void {
 }
 
 /** A barrier of all T threads (main included); the last to arrive releases the others. */
-export function barrier(ctrl: Int32Array, T: number, spinUs: number, block: boolean): void {
+export function barrier(ctrl: Int32Array, T: number, spin: Spin, block: boolean): void {
   const g = Atomics.load(ctrl, CTRL.BAR_GEN)
   if (Atomics.add(ctrl, CTRL.BAR_COUNT, 1) === T - 1) {
     Atomics.store(ctrl, CTRL.BAR_COUNT, 0)
     Atomics.add(ctrl, CTRL.BAR_GEN, 1)
     if (Atomics.load(ctrl, CTRL.SLEEPERS) !== 0) Atomics.notify(ctrl, CTRL.BAR_GEN)
-  } else waitWhile(ctrl, CTRL.BAR_GEN, g, spinUs, block)
+  } else waitWhile(ctrl, CTRL.BAR_GEN, g, spin, block)
 }

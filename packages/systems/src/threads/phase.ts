@@ -140,7 +140,7 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
       }
     }
     if (timers !== null) clock = performance.now()
-    for (let t = 1; t < tp.T; t++) waitFor(ctrl, CTRL.DONE + t, gen, tp.spec.spin, tp.block)
+    for (let t = 1; t < tp.T; t++) waitFor(ctrl, CTRL.DONE + t, gen, tp.spin, tp.block)
     if (timers !== null) {
       const now = performance.now()
       timers[TIMER.wait] += now - clock

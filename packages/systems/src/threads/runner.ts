@@ -37,7 +37,7 @@ import {
 import { compileFused } from '../fuse.js'
 import type { CsrData } from '../comm/csr.js'
 import { stdpDepress, stdpPostTrace, stdpPotentiate, type StdpData } from '../plasticity/stdp.js'
-import { CTRL, ERROR_BYTES, PHASE, barrier, canBlock } from './control.js'
+import { CTRL, ERROR_BYTES, PHASE, barrier, canBlock, spinState } from './control.js'
 import { TIMER, TIMER_SLOTS, rehydrate, viewCache, type ColRef, type PopSpec, type StdpSpec, type ThreadSpec } from './spec.js'
 
 type WasmFn = (...args: number[]) => number
@@ -114,6 +114,7 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
   const F64 = view(spec.f64) as Float64Array
   const errors = view(spec.errors) as Uint8Array
   const block = canBlock(ctrl)
+  const spin = spinState(spec.spin)
   const timers = spec.timers === null ? null : (view(spec.timers) as Float64Array)
   const tb = t * TIMER_SLOTS
   const dtype: Dtype = spec.dtype
@@ -442,7 +443,7 @@ export function createRunner(spec: ThreadSpec, t: number, exports: Record<string
             err = e
           }
           lap(TIMER.rows)
-          barrier(ctrl, T, spec.spin, block)
+          barrier(ctrl, T, spin, block)
           lap(TIMER.barrier)
         }
         try {

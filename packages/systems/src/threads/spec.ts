@@ -144,7 +144,7 @@ export interface ThreadSpec {
   readonly T: number
   readonly dtype: Dtype
   readonly dtMs: number
-  /** Spin budget of a wait, in µs (0 with more threads than cores). */
+  /** Spin budget of a wait, in reads (0 with more threads than cores). */
   readonly spin: number
   readonly ctrl: ColRef
   readonly i32: ColRef

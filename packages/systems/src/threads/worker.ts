@@ -4,7 +4,7 @@
  * spec's generation in its DONE slot, then loops: wait for the next generation, run the phase, store the
  * generation. A reload command sends it back to its event loop for the next spec; an exit command ends it.
  */
-import { CMD_EXIT, CMD_PHASE, CTRL, canBlock, signal, waitWhile } from './control.js'
+import { CMD_EXIT, CMD_PHASE, CTRL, canBlock, signal, spinState, waitWhile } from './control.js'
 import { createRunner, type Runner } from './runner.js'
 import { TIMER, TIMER_SLOTS, viewCache, type ThreadSpec } from './spec.js'
 
@@ -22,9 +22,10 @@ interface Port {
 function loop(runner: Runner, ctrl: Int32Array, t: number, spin: number, gen: number, timers: Float64Array | null): boolean {
   const block = canBlock(ctrl)
   const slot = t * TIMER_SLOTS + TIMER.wait
+  const s = spinState(spin)
   for (;;) {
     const t0 = timers === null ? 0 : performance.now()
-    waitWhile(ctrl, CTRL.GEN, gen, spin, block)
+    waitWhile(ctrl, CTRL.GEN, gen, s, block)
     if (timers !== null) timers[slot] += performance.now() - t0
     gen = Atomics.load(ctrl, CTRL.GEN)
     const cmd = Atomics.load(ctrl, CTRL.CMD)
