@@ -160,10 +160,19 @@ export function runThreadPhase(world: World, plan: PlanView, mask: number): void
   } else if ((mask & PHASE.NEURON) !== 0) runSources(world, plan, tp, tick)
 }
 
-/** On-the-fly buckets overflowed this tick (its rows were regenerated instead): double them for the next. */
+/**
+ * On-the-fly buckets overflowed this tick (its rows were regenerated instead): grow them for the next, at once
+ * to twice the largest fill this tick asked for (the WebAssembly generator counts the targets it could not
+ * store), at least double — an opening burst of spikes then costs one rebuild instead of one per doubling.
+ */
 function growBuckets(world: World, tp: ThreadPlan): void {
-  const cap = tp.spec.buckets.cap * 2
-  if (cap * tp.T * tp.T * 12 > MAX_BUCKET_BYTES) return
+  const { segs, size } = tp.spec.slots
+  let need = 0
+  for (let k = segs; k < size; k++) need = Math.max(need, tp.I32[k])
+  const T2 = tp.T * tp.T
+  let cap = tp.spec.buckets.cap * 2
+  while (cap < 2 * need && cap * 2 * T2 * 12 <= MAX_BUCKET_BYTES) cap *= 2
+  if (cap * T2 * 12 > MAX_BUCKET_BYTES) return
   world.caches.set('threads:bucketCap', cap)
   world.version++
 }
