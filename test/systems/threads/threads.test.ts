@@ -455,7 +455,7 @@ test("threads: 'auto' measures 1 thread and the cores (spinning, blocking) in ru
   const one = presets.coba.build({ ...opts, threads: 1 })
   assert.is(threadsOf(auto.world), 1, 'on-the-fly rows: one thread until measured')
   assert.is(autoDecision(auto.world), null)
-  // Each of the 3 stages needs 30 ms of measured ticks after its warm-up chunk (a few hundred ticks here).
+  // Each of the 6 stages needs 25 ms of measured ticks after its warm-up (a few hundred ticks here).
   let ms = 0
   while (ms < 400 && (ms === 0 || autoDecision(auto.world) === null)) {
     run(auto.world, 10)

@@ -17,23 +17,30 @@ import type { World } from '@spikecs/ecs-core'
 /** Ticks per chunk of a trial. */
 export const TRIAL_CHUNK = 10
 /** Wall time (ms) each stage is measured for, at least (after its warm-up). */
-export const TRIAL_MS = 40
+export const TRIAL_MS = 25
 /**
  * Warm-up of a stage (ms, whole chunks, at least one): the first chunk holds the plan's rebuild; the first stage
  * also the first touch of the network's memory and the compilers' tier-up, hence twice as long.
  */
-const WARM_MS = 20
+const WARM_MS = 10
 /** Measured chunks per thread count, at least. */
 const TRIAL_MIN_CHUNKS = 3
 
-/** Stages of a trial: one thread, the cores spinning, the cores blocking, decided. */
+/** What a stage of a trial runs: one thread, the cores spinning, the cores blocking; or decided. */
 export const STAGE = { ONE: 0, SPIN: 1, BLOCK: 2, DONE: 3 } as const
+/**
+ * The stages in order: each setting twice, mirrored, so that activity drifting during the trial (a network's
+ * opening burst settling) weighs on every setting alike; each setting's time is the mean of its two.
+ */
+const ORDER = [STAGE.ONE, STAGE.SPIN, STAGE.BLOCK, STAGE.BLOCK, STAGE.SPIN, STAGE.ONE] as const
 
 /** A trial of one world: the stage (`STAGE`), per-tick times, the choice. */
 export interface AutoTrial {
   /** The network the trial is for (its size and whether it has on-the-fly rows). */
   readonly key: string
+  /** What the current stage runs (`STAGE`), and its place in the order. */
   stage: number
+  step: number
   /** Chunks run in this stage, and their time (ms) while warming up. */
   chunks: number
   warm: number
@@ -41,7 +48,7 @@ export interface AutoTrial {
   ms: number
   /** Per-tick times (µs) of this stage's measured chunks. */
   perTick: number[]
-  /** Median µs per tick on one thread, on the cores spinning, on the cores blocking (NaN until measured). */
+  /** µs per tick on one thread, on the cores spinning, on the cores blocking (sums of the stages' medians). */
   one: number
   spin: number
   block: number
@@ -62,17 +69,17 @@ export function trialOf(world: World, key: string): AutoTrial | undefined {
 
 /** Starts a trial for `key` (the plan is rebuilt: the next tick runs on one thread). */
 export function startTrial(world: World, key: string): AutoTrial {
-  const nan = Number.NaN
   const t: AutoTrial = {
     key,
     stage: STAGE.ONE,
+    step: 0,
     chunks: 0,
     warm: 0,
     ms: 0,
     perTick: [],
-    one: nan,
-    spin: nan,
-    block: nan,
+    one: 0,
+    spin: 0,
+    block: 0,
     choice: 0,
     spins: true,
   }
@@ -100,15 +107,16 @@ export function recordChunk(world: World, t: AutoTrial, ticks: number, ms: numbe
   t.ms += ms
   t.perTick.push((ms * 1000) / ticks)
   if (t.ms < TRIAL_MS || t.perTick.length < TRIAL_MIN_CHUNKS) return
-  const m = median(t.perTick)
-  if (t.stage === STAGE.ONE) t.one = m
-  else if (t.stage === STAGE.SPIN) t.spin = m
-  else {
-    t.block = m
+  const m = median(t.perTick) / 2
+  if (t.stage === STAGE.ONE) t.one += m
+  else if (t.stage === STAGE.SPIN) t.spin += m
+  else t.block += m
+  t.step++
+  t.stage = t.step < ORDER.length ? ORDER[t.step] : STAGE.DONE
+  if (t.stage === STAGE.DONE) {
     t.choice = Math.min(t.spin, t.block) < t.one ? cores : 1
     t.spins = t.spin <= t.block
   }
-  t.stage++
   t.chunks = 0
   t.warm = 0
   t.ms = 0

@@ -164,6 +164,13 @@ export function pendingTrial(world: World): AutoTrial | null {
   return t.stage === STAGE.DONE ? null : t
 }
 
+/** True while an `'auto'` trial measures the world's network (its workers are kept through a 1-thread stage). */
+export function trialRunning(world: World): boolean {
+  if (world.threads !== 'auto') return false
+  const t = trialOf(world, autoKey(world))
+  return t !== undefined && t.stage !== STAGE.DONE
+}
+
 /**
  * The spin budget (reads) of the threads' waits: 0 with more threads than cores, or where an `'auto'` trial found
  * blocking faster (or is measuring it); else `threads:spin` of the world's caches (benchmarks) or `SPIN_READS`.
