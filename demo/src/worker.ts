@@ -2,7 +2,18 @@
  * The simulation worker: builds the network, runs the driver on its own timer (about one frame of the page
  * per iteration) and posts each frame's spikes as transferable index arrays, so the page only draws.
  */
-import { advanceFrame, pauseDriver, prepareWasm, resumeDriver, setSpeed, setTickCap, singleStep, tapSpikes } from '@spikecs/systems'
+import { disposeWorld } from '@spikecs/ecs-core'
+import {
+  advanceFrame,
+  pauseDriver,
+  prepareWasm,
+  resumeDriver,
+  setSpeed,
+  setThreadWorkerFactory,
+  setTickCap,
+  singleStep,
+  tapSpikes,
+} from '@spikecs/systems'
 import { countTap, createSim, kick, plasticFrame, setExternalInput, setInhibitoryScale, type PlasticFrame, type Sim } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
 
@@ -10,6 +21,63 @@ const scope = self as unknown as {
   postMessage(m: FromWorker, transfer?: Transferable[]): void
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null
 }
+
+/** How long a thread worker may take to load (ms). */
+const THREAD_LOAD_MS = 20_000
+
+/** A started thread worker and the port the thread runtime talks to it through. */
+interface ThreadWorkerLink {
+  readonly worker: Worker
+  readonly port: MessagePort
+}
+
+/**
+ * Workers for the next threaded world, started before it is built. The thread runtime starts a world's
+ * workers when it builds the plan, posts each its share and waits for them synchronously (and so again on
+ * every rebuild). A browser starts a worker, and sends what `Worker.postMessage` posts, only once the thread
+ * that did so returns to its event loop; messages on a MessagePort get through while it waits. So each worker
+ * is started here and awaited until it has loaded and answered on a port of its own (thread-worker.ts, emitted
+ * by the build as thread-worker.js), and the factory below hands the runtime these ports.
+ */
+let readyWorkers: ThreadWorkerLink[] = []
+
+function startThreadWorker(): Promise<ThreadWorkerLink> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./thread-worker.js', import.meta.url), { type: 'module' })
+    const fail = (why: string) => {
+      clearTimeout(timer)
+      worker.terminate()
+      reject(new Error(`a thread worker ${why}`))
+    }
+    const timer = setTimeout(() => fail(`did not load within ${THREAD_LOAD_MS} ms`), THREAD_LOAD_MS)
+    worker.onerror = (e) => fail(`failed to load: ${e.message}`)
+    worker.onmessage = (e) => {
+      if (e.data !== 'loaded') return
+      worker.onmessage = null
+      const { port1, port2 } = new MessageChannel()
+      port1.onmessage = () => {
+        port1.onmessage = null
+        clearTimeout(timer)
+        worker.onerror = null
+        resolve({ worker, port: port1 })
+      }
+      worker.postMessage(port2, [port2])
+    }
+  })
+}
+
+/** Starts `n` thread workers for the next world (and ends any started before and not used). */
+async function startThreadWorkers(n: number): Promise<void> {
+  for (const { worker } of readyWorkers) worker.terminate()
+  readyWorkers = []
+  readyWorkers = await Promise.all(Array.from({ length: n }, startThreadWorker))
+}
+
+setThreadWorkerFactory(() => {
+  const link = readyWorkers.shift()
+  if (link === undefined) throw new Error('no thread worker was started ahead of this world (startThreadWorkers)')
+  return { postMessage: (m: unknown) => link.port.postMessage(m), terminate: () => link.worker.terminate() }
+})
 
 /** Wall ms between iterations; each runs the ticks that fit in the time since the last. */
 const FRAME_MS = 16
@@ -96,8 +164,12 @@ function stop(): void {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'build') {
     stop()
+    // The previous world's worker threads end with it.
+    if (sim !== null) disposeWorld(sim.net.world)
+    sim = null
     // Larger modules cannot be compiled synchronously everywhere; compile them once, ahead of the build.
     if (m.config.kernel === 'wasm') await prepareWasm()
+    if (m.config.threads > 1) await startThreadWorkers(m.config.threads - 1)
     sim = createSim(m.config)
     msPerTick = 0.05
     pauseDriver(sim.driver)
