@@ -208,6 +208,10 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     const got = await page.evaluate(() => window.__spikecs.runTicks(300))
     const want = nodeRun('einet', { seed: 5, dtype: 'float32', kernel: 'wasm', record: true }, 300)
     assert.equal({ spikes: got.spikes, groups: got.groups }, want.counts, 'einet after Reset: browser vs Node')
+    // A click kicks through the excitatory projection of the threaded world (~8 neurons fire on their own).
+    await page.click('#raster', { position: { x: 400, y: 200 } })
+    const kicked = await page.evaluate(() => window.__spikecs.runTicks(1))
+    assert.ok(kicked.spikes - got.spikes >= 30, `${kicked.spikes - got.spikes} spikes in the tick after the click (2 threads)`)
     // ?threads=1 overrides the choice.
     const single = await open('network=einet&seed=1&threads=1', true)
     assert.is(single.info.threads, 1)
