@@ -14,6 +14,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getComponent, restore, run, snapshot, spikeData, weightsOf, type PopulationData } from '@spikecs/systems'
 import { song2000 } from '@spikecs/presets'
+import * as systems from '@spikecs/systems'
+import * as core from '@spikecs/ecs-core'
 import { assertSameBytes, assertSameRecord } from './support/compare.js'
 
 const DOC = readFileSync(new URL('../docs/ecs.md', import.meta.url), 'utf8')
@@ -63,6 +65,14 @@ for (const name of EXAMPLES) {
   })
 }
 
+test("every function of the page's API table, and disposeWorld, comes from @spikecs/systems alone", () => {
+  const table = DOC.slice(DOC.indexOf('## The API'), DOC.indexOf('## A worked example'))
+  const names = [...table.matchAll(/`(\w+)(?:<\w+>)?\(/g)].map((m) => m[1])
+  assert.ok(names.length >= 14, names.join(', '))
+  for (const name of [...names, 'disposeWorld']) assert.type((systems as Record<string, unknown>)[name], 'function', name)
+  assert.is(systems.disposeWorld, core.disposeWorld)
+})
+
 test('the examples type-check strictly (docs/examples/tsconfig.json: the settings of a consumer project)', () => {
   const require = createRequire(import.meta.url)
   const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc')
@@ -72,7 +82,7 @@ test('the examples type-check strictly (docs/examples/tsconfig.json: the setting
 })
 
 test('homeostasis prints what the page shows', () => {
-  assert.is(printed.join('\n') + '\n', shown('homeostasis').output)
+  assert.is(`${printed.join('\n')}\n`, shown('homeostasis').output)
 })
 
 test('the rule brings both populations to 5 Hz: within 0.5 Hz over the last 2 s, from about 70 Hz and from silence', () => {
@@ -123,7 +133,7 @@ test("a snapshot mid-run continues bit for bit, the component's columns and fiel
 
 test('spike buffer: delivered in the tick of the push, then the weight decays by e^(−dt/τ) per tick', async () => {
   const { printed } = await runExample('spike-buffer')
-  assert.is(printed.join('\n') + '\n', shown('spike-buffer').output)
+  assert.is(`${printed.join('\n')}\n`, shown('spike-buffer').output)
   // Non-Mg Expon: g_k = g_{k−1}·a + Δ_k with g_{−1} = 0 and one push in tick 0: 10, 10a, 10a² (a = e^(−0.1/5)).
   const a = Math.exp(-0.1 / 5)
   const expected = [0, 1, 2].map((k) => (10 * a ** k).toFixed(3)).join(', ')
@@ -139,7 +149,7 @@ test('spike buffer: delivered in the tick of the push, then the weight decays by
 
 test("STDP built by hand: the song2000 preset's weights, bit for bit, at 0, 5, 10, 15 and 20 s", async () => {
   const { printed } = await runExample('stdp')
-  assert.is(printed.join('\n') + '\n', shown('stdp').output)
+  assert.is(`${printed.join('\n')}\n`, shown('stdp').output)
   // The same lines, computed from the preset (its own code maps its parameters to the rule's).
   const net = song2000({ seed: 1, record: false })
   const proj = net.plastic!.projection
@@ -168,7 +178,7 @@ test("STDP built by hand: the song2000 preset's weights, bit for bit, at 0, 5, 1
 
 test('state probe: V of a LIF neuron under constant input, against V_rest + R·I·(1 − e^(−t/τ))', async () => {
   const { printed } = await runExample('state-probe')
-  assert.is(printed.join('\n') + '\n', shown('state-probe').output)
+  assert.is(`${printed.join('\n')}\n`, shown('state-probe').output)
   // Samples in ticks 0, 100, 200, 300, i.e. at t = 0.1, 10.1, 20.1, 30.1 ms. Neuron 2 (R·I = 15 mV) reaches
   // −50 mV at t = 20·ln 3 = 21.97 ms, in tick ceil(219.7) − 1 = 219; held for 50 ticks (220–269), it integrates
   // again from tick 270: at the end of tick 300 for 3.1 ms.
