@@ -1,7 +1,8 @@
-// The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs and saves a world: the world,
+// The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs, saves and disposes of a world: the world,
 // the component API and spikecs's own components, snapshots and their sections, random streams
 export {
   createWorld,
+  disposeWorld,
   defineComponent,
   defineRecordComponent,
   registerComponent,
