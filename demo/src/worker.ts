@@ -2,9 +2,9 @@
  * The simulation worker: builds the network, runs the driver on its own timer (about one frame of the page
  * per iteration) and posts each frame's spikes as transferable index arrays, so the page only draws.
  */
-import { disposeWorld } from '@spikecs/ecs-core'
 import {
   advanceFrame,
+  disposeWorld,
   pauseDriver,
   prepareWasm,
   resumeDriver,
