@@ -205,4 +205,12 @@ export {
 } from './plasticity/stdp.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
 export { threadsOf, threadTimers, threadTimings, AUTO_MIN_NEURONS } from './threads/build.js'
-export { setThreadWorkerFactory, threadsAvailable, hostCores, type ThreadWorker, type ThreadWorkerFactory } from './threads/pool.js'
+export {
+  prepareThreads,
+  releaseThreads,
+  setThreadWorkerFactory,
+  threadsAvailable,
+  hostCores,
+  type ThreadWorker,
+  type ThreadWorkerFactory,
+} from './threads/pool.js'

@@ -27,7 +27,7 @@ import type { CsrData } from '../comm/csr.js'
 import type { StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, canBlock } from './control.js'
 import { createRunner, type Runner } from './runner.js'
-import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
+import { hostCores, poolOf, releaseThreads, reloadPool, startPool, stopPool, threadsAvailable, threadsReady, type Pool } from './pool.js'
 import {
   TIMER,
   TIMER_SLOTS,
@@ -107,15 +107,15 @@ export interface ThreadPlan {
  * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to the
  * host's cores for networks of at least `AUTO_MIN_NEURONS` neurons whose projections all store their rows,
  * else 1 (on-the-fly rows, generated once and then added from per-thread buckets, did not gain from a second
- * thread at any size measured: docs/benchmarks.md); 1 where the host has no shared memory or workers (`'auto'`
- * only: an explicit count there is an error).
+ * thread at any size measured: docs/benchmarks.md), in a browser at most the workers `prepareThreads` started
+ * plus one; 1 where the host has no shared memory or workers (`'auto'` only: an explicit count there is an error).
  */
 export function threadsOf(world: World): number {
   const want = world.threads
   const ok = world.arena?.shared === true && threadsAvailable()
   if (want === 'auto') {
     const onTheFly = world.components.Projection.list.some((p) => commLayerOf(p.comm).rows !== undefined && 'gen' in p.comm)
-    return ok && !onTheFly && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, hostCores()) : 1
+    return ok && !onTheFly && world.nNeurons >= AUTO_MIN_NEURONS ? Math.max(1, Math.min(hostCores(), threadsReady(world))) : 1
   }
   if (want > 1 && !ok) {
     throw new SpikecsError(
@@ -344,7 +344,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
 }
 
 const disposers = new WeakMap<World, () => void>()
-/** The world's one disposer of its threads (stops the pool, if any). */
+/** The world's one disposer of its threads (stops the pool, if any, and ends workers prepared and not taken). */
 function disposeThreads(world: World): () => void {
   let d = disposers.get(world)
   if (d === undefined) {
@@ -352,6 +352,7 @@ function disposeThreads(world: World): () => void {
       const pool = poolOf(world)
       if (pool !== null) stopPool(pool)
       world.caches.delete('threads:pool')
+      releaseThreads()
     }
     disposers.set(world, d)
   }
@@ -384,7 +385,7 @@ export function threadTimings(world: World): Record<keyof typeof TIMER, number>[
 }
 
 /** Stops the threads of a world whose plan no longer uses them (its structure now resolves to one thread). */
-export function releaseThreads(world: World): void {
+export function stopThreads(world: World): void {
   const pool = poolOf(world)
   if (pool !== null) {
     stopPool(pool)
