@@ -19,9 +19,9 @@ const here = dirname(fileURLToPath(import.meta.url))
 function options(outdir, minify) {
   return {
     absWorkingDir: here,
-    // The page, its simulation worker, and the workers of a threaded world (@spikecs/systems/worker, which
-    // src/thread-worker.ts wraps; src/worker.ts points setThreadWorkerFactory at it).
-    entryPoints: { main: 'src/main.ts', worker: 'src/worker.ts', 'thread-worker': 'src/thread-worker.ts' },
+    // The page, its simulation worker, and the workers of a threaded world (the thread runtime's entry,
+    // @spikecs/systems/worker; src/worker.ts points setThreadWorkerFactory at it).
+    entryPoints: { main: 'src/main.ts', worker: 'src/worker.ts', 'thread-worker': '@spikecs/systems/worker' },
     outdir,
     bundle: true,
     format: 'esm',

@@ -6,6 +6,7 @@ import {
   advanceFrame,
   disposeWorld,
   pauseDriver,
+  prepareThreads,
   prepareWasm,
   resumeDriver,
   setSpeed,
@@ -22,62 +23,9 @@ const scope = self as unknown as {
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null
 }
 
-/** How long a thread worker may take to load (ms). */
-const THREAD_LOAD_MS = 20_000
-
-/** A started thread worker and the port the thread runtime talks to it through. */
-interface ThreadWorkerLink {
-  readonly worker: Worker
-  readonly port: MessagePort
-}
-
-/**
- * Workers for the next threaded world, started before it is built. The thread runtime starts a world's
- * workers when it builds the plan, posts each its share and waits for them synchronously (and so again on
- * every rebuild). A browser starts a worker, and sends what `Worker.postMessage` posts, only once the thread
- * that did so returns to its event loop; messages on a MessagePort get through while it waits. So each worker
- * is started here and awaited until it has loaded and answered on a port of its own (thread-worker.ts, emitted
- * by the build as thread-worker.js), and the factory below hands the runtime these ports.
- */
-let readyWorkers: ThreadWorkerLink[] = []
-
-function startThreadWorker(): Promise<ThreadWorkerLink> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./thread-worker.js', import.meta.url), { type: 'module' })
-    const fail = (why: string) => {
-      clearTimeout(timer)
-      worker.terminate()
-      reject(new Error(`a thread worker ${why}`))
-    }
-    const timer = setTimeout(() => fail(`did not load within ${THREAD_LOAD_MS} ms`), THREAD_LOAD_MS)
-    worker.onerror = (e) => fail(`failed to load: ${e.message}`)
-    worker.onmessage = (e) => {
-      if (e.data !== 'loaded') return
-      worker.onmessage = null
-      const { port1, port2 } = new MessageChannel()
-      port1.onmessage = () => {
-        port1.onmessage = null
-        clearTimeout(timer)
-        worker.onerror = null
-        resolve({ worker, port: port1 })
-      }
-      worker.postMessage(port2, [port2])
-    }
-  })
-}
-
-/** Starts `n` thread workers for the next world (and ends any started before and not used). */
-async function startThreadWorkers(n: number): Promise<void> {
-  for (const { worker } of readyWorkers) worker.terminate()
-  readyWorkers = []
-  readyWorkers = await Promise.all(Array.from({ length: n }, startThreadWorker))
-}
-
-setThreadWorkerFactory(() => {
-  const link = readyWorkers.shift()
-  if (link === undefined) throw new Error('no thread worker was started ahead of this world (startThreadWorkers)')
-  return { postMessage: (m: unknown) => link.port.postMessage(m), terminate: () => link.worker.terminate() }
-})
+// The workers of a threaded world run the thread runtime's entry (@spikecs/systems/worker), which the build
+// emits beside this module as thread-worker.js; `prepareThreads` starts them through this factory.
+setThreadWorkerFactory(() => new Worker(new URL('./thread-worker.js', import.meta.url), { type: 'module' }))
 
 /** Wall ms between iterations; each runs the ticks that fit in the time since the last. */
 const FRAME_MS = 16
@@ -169,7 +117,8 @@ async function handle(m: ToWorker): Promise<void> {
     sim = null
     // Larger modules cannot be compiled synchronously everywhere; compile them once, ahead of the build.
     if (m.config.kernel === 'wasm') await prepareWasm()
-    if (m.config.threads > 1) await startThreadWorkers(m.config.threads - 1)
+    // A browser starts a worker only once this thread returns to its event loop: start them before the build.
+    if (m.config.threads > 1) await prepareThreads(m.config.threads)
     sim = createSim(m.config)
     msPerTick = 0.05
     pauseDriver(sim.driver)
