@@ -38,6 +38,7 @@ interface NodeWorkerThreads {
   Worker: new (url: URL, options?: object) => ThreadWorker & { unref(): void }
 }
 
+/** A Node built-in module by its bare name (a browser bundle then holds no `node:` specifier), else null. */
 function nodeBuiltin<M>(name: string): M | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process
   return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(name) as M) : null
@@ -63,11 +64,11 @@ export function workerFlags(argv: readonly string[]): string[] {
 
 /** True in Node (worker_threads); false in a browser, whose workers must be started ahead (`prepareThreads`). */
 function inNode(): boolean {
-  return nodeBuiltin('node:worker_threads') !== null
+  return nodeBuiltin('worker_threads') !== null
 }
 
 function defaultWorker(): ThreadWorker {
-  const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')
+  const wt = nodeBuiltin<NodeWorkerThreads>('worker_threads')
   if (wt !== null) {
     const p = (globalThis as { process?: { execArgv?: string[] } }).process
     const w = new wt.Worker(workerUrl(), { execArgv: workerFlags(p?.execArgv ?? []) })
@@ -83,12 +84,12 @@ function defaultWorker(): ThreadWorker {
 export function threadsAvailable(): boolean {
   if (typeof SharedArrayBuffer === 'undefined') return false
   if (factory !== null) return true
-  return nodeBuiltin('node:worker_threads') !== null || typeof (globalThis as { Worker?: unknown }).Worker === 'function'
+  return nodeBuiltin('worker_threads') !== null || typeof (globalThis as { Worker?: unknown }).Worker === 'function'
 }
 
 /** Cores of this host (Node: `os.availableParallelism`; browsers: `navigator.hardwareConcurrency`). */
 export function hostCores(): number {
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os')
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('os')
   if (os !== null) return os.availableParallelism?.() ?? os.cpus().length
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
   return Math.max(1, nav?.hardwareConcurrency ?? 1)
@@ -203,7 +204,7 @@ function prepareWorker(k: number): Promise<ThreadWorker> {
       worker.terminate()
       reject(new SpikecsError('prepareThreads', 'worker', k, why))
     }
-    const onError = (e: { message?: string }) => fail(`failed to load: ${e.message ?? String(e)}`)
+    const onError = (e: { message?: string }) => fail(`failed to load: ${e.message || 'an error event without a message'}`)
     const timer = setTimeout(() => fail(`did not load within ${PREPARE_TIMEOUT_MS} ms`), PREPARE_TIMEOUT_MS)
     if (events.addEventListener !== undefined) events.addEventListener('error', onError)
     else events.on?.('error', onError)
