@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Real-time factor of the demo's networks in headless Chromium (the page playing at full speed, the raster
 // drawn as every frame arrives) next to the same network run in Node, in one process, alternating.
-//   node measure.mjs [--seconds S] [--rounds R] [--isolated] [network ...]   (default: einet coba, 8 s, 2 rounds)
+//   node measure.mjs [--seconds S] [--rounds R] [--isolated] [--threads N] [network ...]
+//   (default: einet coba, 8 s, 2 rounds, served without COOP/COEP; --isolated serves the page cross-origin
+//   isolated, where it runs on 2 threads unless --threads says otherwise)
 // Needs `pnpm build` at the root and Debian's chromium (CHROMIUM_PATH to use another binary).
 import { chromium } from 'playwright-core'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -20,7 +22,9 @@ const opt = (name, def) => {
 const seconds = opt('--seconds', 8)
 const rounds = opt('--rounds', 2)
 const isolated = args.includes('--isolated')
-const networks = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seconds' && args[i - 1] !== '--rounds')
+const threads = opt('--threads', null)
+const valued = ['--seconds', '--rounds', '--threads']
+const networks = args.filter((a, i) => !a.startsWith('--') && !valued.includes(args[i - 1]))
 const NETS = { einet: ['einet', 1], coba: ['coba', 1], cuba: ['cuba', 1], einet4: ['einet', 4], song2000: ['song2000', 1] }
 const chosen = networks.length > 0 ? networks : ['einet', 'coba']
 
@@ -51,7 +55,7 @@ const page = await browser.newPage({ viewport: { width: 960, height: 790 } })
 
 /** Browser: the page playing at its top speed; biological time per wall time over `seconds`. */
 async function browserRtf(id) {
-  await page.goto(`${server.url}?test&network=${id}&seed=1&speed=20`)
+  await page.goto(`${server.url}?test&network=${id}&seed=1&speed=20${threads === null ? '' : `&threads=${threads}`}`)
   const info = await page.evaluate(() => window.__spikecs.ready())
   await page.click('#play')
   await page.waitForTimeout(1500)
@@ -65,6 +69,7 @@ async function browserRtf(id) {
     rtf: ((b[0] - a[0]) * info.dtMs) / (b[1] - a[1]),
     computeRtf: (2000 * info.dtMs) / c.computeMs,
     shared: info.sharedMemory,
+    threads: info.threads,
     lit: b[2],
   }
 }
@@ -76,7 +81,7 @@ for (let r = 0; r < rounds; r++) {
     const node = nodeRtf(id)
     rows.push({
       round: r + 1, network: id, browser: +web.rtf.toFixed(3), browserComputeOnly: +web.computeRtf.toFixed(3),
-      node: +node.toFixed(3), ratio: +(web.rtf / node).toFixed(3), sharedMemory: web.shared,
+      node: +node.toFixed(3), ratio: +(web.rtf / node).toFixed(3), sharedMemory: web.shared, threads: web.threads,
     })
     console.log(JSON.stringify(rows[rows.length - 1]))
   }

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// A small static file server for the built demo (tests, measurements, `pnpm demo:preview`), on loopback only.
-//   node static-server.mjs [DIR] [--port N] [--isolated]
-// --isolated sends the COOP/COEP headers that make the page cross-origin isolated, so the world's columns
-// live in a shared WebAssembly.Memory; without it the page uses the non-shared memory.
+// A small static file server for the built demo (`pnpm demo`, tests, measurements), on loopback only.
+//   node static-server.mjs [DIR] [--port N] [--not-isolated]
+// By default it sends the headers that make the page cross-origin isolated — Cross-Origin-Opener-Policy:
+// same-origin and Cross-Origin-Embedder-Policy: require-corp, and Cross-Origin-Resource-Policy: same-origin on
+// every file — so the world's columns live in a shared WebAssembly.Memory and the simulation runs on 2 threads;
+// --not-isolated leaves them out (non-shared memory, 1 thread). startStaticServer sends them with
+// `isolated: true`.
 import { createServer } from 'node:http'
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
@@ -33,6 +36,7 @@ export function startStaticServer(dir, { port = 0, isolated = false } = {}) {
       if (isolated) {
         headers['cross-origin-opener-policy'] = 'same-origin'
         headers['cross-origin-embedder-policy'] = 'require-corp'
+        headers['cross-origin-resource-policy'] = 'same-origin'
       }
       res.writeHead(200, headers)
       res.end(body)
@@ -55,6 +59,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const k = args.indexOf('--port')
   const port = k >= 0 ? Number(args[k + 1]) : 4173
   const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--port') ?? join(dirname(fileURLToPath(import.meta.url)), 'dist')
-  const { url } = await startStaticServer(dir, { port, isolated: args.includes('--isolated') })
-  console.log(`serving ${dir} on ${url}`)
+  const isolated = !args.includes('--not-isolated')
+  const { url } = await startStaticServer(dir, { port, isolated })
+  console.log(`serving ${dir} on ${url} (${isolated ? 'cross-origin isolated' : 'not cross-origin isolated'})`)
 }

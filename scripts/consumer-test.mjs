@@ -8,7 +8,9 @@
 //      bundle, `npx spikecs run --duration 100`;
 //   4. every other example with `tsx`;
 //   5. serves the bundle with the section's index.html and opens it in Chromium (playwright-core, installed
-//      with --no-save as the test's own tool): the page must print what Node printed, with no error.
+//      with --no-save as the test's own tool): the page must print what Node printed, with no error;
+//   6. the section's threaded page (its `threads` block bundles sim-worker.ts and the thread runtime's entry),
+//      served cross-origin isolated: its worker must count the same spikes on 2 threads as on 1.
 // Needs the npm registry; Chromium at /usr/bin/chromium (or CHROMIUM_PATH): without it step 5 is skipped with a
 // notice, except under CI where it fails. Prints the bundle size and each step's time; exits non-zero on failure.
 // SPIKECS_KEEP=1 keeps the temporary folder.
@@ -30,6 +32,9 @@ const EXAMPLES = [
   { doc: 'README.md', marker: '## Presets and the `spikecs` command', file: 'readme-presets.ts' },
   { doc: 'docs/demo.md', marker: '<!-- example: game-loop', file: 'demo-game-loop.ts' },
   { doc: 'docs/ecs.md', marker: '<!-- example: homeostasis', file: 'ecs-homeostasis.ts' },
+  { doc: 'docs/ecs.md', marker: '<!-- example: spike-buffer', file: 'ecs-spike-buffer.ts' },
+  { doc: 'docs/ecs.md', marker: '<!-- example: stdp', file: 'ecs-stdp.ts' },
+  { doc: 'docs/ecs.md', marker: '<!-- example: state-probe', file: 'ecs-state-probe.ts' },
   { doc: 'packages/ecs-core/README.md', marker: '# @spikecs/ecs-core', file: 'ecs-core-readme.ts' },
   { doc: 'packages/systems/README.md', marker: '# @spikecs/systems', file: 'systems-readme.ts' },
   { doc: 'packages/presets/README.md', marker: '# @spikecs/presets', file: 'presets-readme.ts' },
@@ -53,8 +58,8 @@ const FLAGS = [
 const PAGE_TEST = `
 import { chromium } from 'playwright-core'
 const { startStaticServer } = await import(process.env.SPIKECS_STATIC_SERVER)
-const [dir, executablePath, flags] = process.argv.slice(2)
-const server = await startStaticServer(dir)
+const [dir, executablePath, flags, file, isolated] = process.argv.slice(2)
+const server = await startStaticServer(dir, { isolated: isolated === 'isolated' })
 const browser = await chromium.launch({ executablePath, args: JSON.parse(flags) })
 try {
   const page = await browser.newPage()
@@ -64,7 +69,7 @@ try {
     if (m.type() === 'error' || m.type() === 'warning') problems.push('console ' + m.type() + ': ' + m.text())
     else if (m.type() === 'log') resolve(m.text())
   }))
-  await page.goto(server.url)
+  await page.goto(new URL(file, server.url).href)
   let timer
   const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('no console line in 120 s')), 120_000) })
   const text = await Promise.race([line, timeout]).finally(() => clearTimeout(timer))
@@ -133,9 +138,10 @@ try {
   }
   if (existsSync(join(project, 'node_modules', 'buffer'))) fail('the install pulled the `buffer` polyfill')
 
-  // 2. tsconfig.json and the examples.
+  // 2. tsconfig.json and the examples (sim-worker.ts, the threaded page's worker, is type-checked with them).
   writeFileSync(join(project, 'tsconfig.json'), section('tsconfig.json', 'json'))
   for (const e of EXAMPLES) writeFileSync(join(project, e.file), block(e.doc, e.marker, 'ts'))
+  writeFileSync(join(project, 'sim-worker.ts'), section('sim-worker.ts', 'ts'))
 
   // 3. The README's commands, one at a time, each output kept.
   const outputs = new Map()
@@ -168,27 +174,43 @@ try {
       `${gzipSync(bundle, { level: 9 }).length} B (${kb(gzipSync(bundle, { level: 9 }).length)} KiB) gzipped (level 9)`,
   )
 
-  // 5. The page in Chromium.
+  // 5. The page in Chromium (and 6. the threaded page).
   mkdirSync(join(project, 'public'), { recursive: true })
   writeFileSync(join(project, 'public', 'index.html'), section('public/index.html', 'html'))
+  writeFileSync(join(project, 'public', 'threads.html'), section('public/threads.html', 'html'))
+  for (const line of section('threads', 'sh').split('\n')) if (line.trim() !== '') sh(line, project)
   if (!existsSync(CHROMIUM)) {
     if (process.env.CI) fail(`no Chromium at ${CHROMIUM} although CI installs it`)
     console.log(`browser step not run: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
   } else {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies['playwright-core']
     sh(`npm install --no-save playwright-core@${version}`, project)
-    const page = join(project, 'page-test.mjs')
-    writeFileSync(page, PAGE_TEST)
-    const t = performance.now()
-    const r = spawnSync(process.execPath, [page, join(project, 'public'), CHROMIUM, JSON.stringify(FLAGS)], {
-      cwd: project,
-      encoding: 'utf8',
-      env: { ...process.env, SPIKECS_STATIC_SERVER: join(root, 'demo', 'static-server.mjs') },
-    })
-    if (r.status !== 0) fail(`the page in Chromium:\n${r.stdout}\n${r.stderr}`)
-    const browserLine = r.stdout.trim()
-    console.log(`Chromium: ${browserLine}   (${seconds(t)} s)`)
+    const pageTest = join(project, 'page-test.mjs')
+    writeFileSync(pageTest, PAGE_TEST)
+    /** The first console line of a page of public/ in Chromium. */
+    const open = (file, isolated) => {
+      const t = performance.now()
+      const args = [pageTest, join(project, 'public'), CHROMIUM, JSON.stringify(FLAGS), file, isolated ? 'isolated' : '']
+      const r = spawnSync(process.execPath, args, {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, SPIKECS_STATIC_SERVER: join(root, 'demo', 'static-server.mjs') },
+      })
+      if (r.status !== 0) fail(`the page ${file} in Chromium:\n${r.stdout}\n${r.stderr}`)
+      const line = r.stdout.trim()
+      console.log(`Chromium, ${file}: ${line}   (${seconds(t)} s)`)
+      return line
+    }
+    const browserLine = open('index.html', false)
     if (browserLine !== nodeLine) fail(`the page printed ${JSON.stringify(browserLine)}, Node ${JSON.stringify(nodeLine)}`)
+    // The README shows the threaded page's line; the count must be the same on 1 and on 2 threads.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8')
+    const shownThreads = /prints\s+`(threads 1: \d+ spikes, threads 2: \d+ spikes)`/.exec(readme)?.[1]
+    const threadedLine = open('threads.html', true)
+    const counts = /^threads 1: (\d+) spikes, threads 2: (\d+) spikes$/.exec(threadedLine)
+    if (counts === null || counts[1] !== counts[2]) fail(`the threaded page printed ${JSON.stringify(threadedLine)}`)
+    if (threadedLine !== shownThreads)
+      fail(`the threaded page printed ${JSON.stringify(threadedLine)}, the README says ${JSON.stringify(shownThreads)}`)
   }
   console.log(`consumer test passed in ${seconds(t0)} s`)
 } finally {

@@ -1,6 +1,6 @@
 /**
- * `pnpm bench:peers`: spikecs beside the reference implementations of the performance anchors, in one
- * invocation, on one workload — coba, 4000 neurons, 1 s of biological time, seed 1:
+ * `pnpm bench:peers`: spikecs beside reference implementations of the same network (C, plain JS, Brian2; the
+ * folder SPIKECS_ANCHORS), in one invocation, on one workload — coba, 4000 neurons, 1 s of biological time, seed 1:
  * - spikecs: kernel wasm and js, stored (csr) and on-the-fly (jit) connectivity, the time of `run()` alone;
  * - the C reference (`coba_ref.c`, built here with gcc -O3 -march=native -ffast-math, float32), csr and jit,
  *   its own `t_sim_s`;
@@ -315,7 +315,7 @@ const md = [
     rows,
   ),
   '',
-  "Targets of issue 4 (spikecs time as a multiple of the peer's, same connectivity):",
+  "Performance targets (spikecs time as a multiple of the peer's, same connectivity):",
   '',
   table(['ratio', 'measured', 'target', ''], targetRows),
   '',

@@ -8,6 +8,7 @@
 import { NETWORKS, type NetworkId, type PlasticFrame, type SimConfig, type SimInfo } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
 import { Raster, Rates, Weights } from './plots.js'
+import { chooseThreads } from './threads.js'
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id)
@@ -41,6 +42,7 @@ const ui = {
   weightsTraced: $<HTMLElement>('weights-traced'),
   readout: $<HTMLElement>('readout'),
   about: $<HTMLElement>('about'),
+  threads: $<HTMLElement>('threads'),
   status: $<HTMLElement>('status'),
 }
 
@@ -52,6 +54,8 @@ ui.network.value = startNetwork in NETWORKS ? startNetwork : 'einet'
 ui.seed.value = query.get('seed') ?? '1'
 const dtype = query.get('dtype') === 'float64' ? 'float64' : 'float32'
 const kernel = query.get('kernel') === 'js' ? 'js' : 'wasm'
+/** `?threads=1|2` overrides the choice (threads.ts). */
+const threadChoice = chooseThreads(query.get('threads'), globalThis.crossOriginIsolated === true, navigator.hardwareConcurrency || 1)
 
 /** Speed slider: log10 of the factor, −1 … log10(20). */
 const speedOf = () => Math.round(10 ** Number(ui.speed.value) * 100) / 100
@@ -90,7 +94,7 @@ function build(keepInput: boolean): void {
     ui.status.textContent = `seed must be an integer in [0, 4294967295] (got ${ui.seed.value})`
     return
   }
-  const config: SimConfig = { network: ui.network.value as NetworkId, seed, dtype, kernel }
+  const config: SimConfig = { network: ui.network.value as NetworkId, seed, dtype, kernel, threads: threadChoice.threads }
   ui.status.textContent = 'building…'
   info = null
   setPlaying(false)
@@ -150,6 +154,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         `${info.dtype}, ${info.kernel} ` +
         `kernels${info.kernel === 'wasm' ? (info.sharedMemory ? ' (shared memory)' : '') : ''}; built in ` +
         `${info.buildMs.toFixed(0)} ms`
+      ui.threads.textContent =
+        (info.threads === threadChoice.threads ? threadChoice.label : `${info.threads} thread${info.threads > 1 ? 's' : ''}`) +
+        (threadChoice.problem !== null ? ` (${threadChoice.problem})` : '')
       ui.status.textContent = `ready: press Play (or the space bar)${info.kicks ? '; click the raster to make neurons fire' : ''}`
       const waiters = readyWaiters
       readyWaiters = []

@@ -8,7 +8,17 @@
  */
 import type { ProjectionData } from '@spikecs/ecs-core'
 import { buildPreset, type AnyPresetNetwork, type Group } from '@spikecs/presets'
-import { addSpikeTap, createDriver, injectEvents, setInput, setWeightScale, weightsOf, type Driver, type SpikeTap } from '@spikecs/systems'
+import {
+  addSpikeTap,
+  createDriver,
+  injectEvents,
+  planOf,
+  setInput,
+  setWeightScale,
+  weightsOf,
+  type Driver,
+  type SpikeTap,
+} from '@spikecs/systems'
 
 /** A network the selector offers: a preset at a scale, and how the page plots its rates. */
 export interface NetworkDef {
@@ -62,6 +72,8 @@ export interface SimConfig {
   seed: number
   dtype: 'float32' | 'float64'
   kernel: 'js' | 'wasm'
+  /** Threads the tick runs on (more than 1 needs shared memory: a cross-origin isolated page). */
+  threads: number
 }
 
 /** What the page needs to know about a built network. */
@@ -83,6 +95,8 @@ export interface SimInfo {
   readonly kernel: string
   /** Whether the world's columns live in a shared WebAssembly memory (cross-origin isolated pages). */
   readonly sharedMemory: boolean
+  /** Threads the world's plan runs on: the worker that runs it and, above 1, the workers it started. */
+  readonly threads: number
   readonly buildMs: number
 }
 
@@ -139,7 +153,14 @@ export function createSim(cfg: SimConfig, now: () => number = () => performance.
   const def = NETWORKS[cfg.network]
   const t0 = now()
   // No spike monitor: the tap holds one frame at a time, so a page left running never grows.
-  const net = buildPreset(def.preset, { seed: cfg.seed, dtype: cfg.dtype, kernel: cfg.kernel, scale: def.scale, record: false })
+  const net = buildPreset(def.preset, {
+    seed: cfg.seed,
+    dtype: cfg.dtype,
+    kernel: cfg.kernel,
+    scale: def.scale,
+    record: false,
+    threads: cfg.threads,
+  })
   const pops = Object.values(net.pops)
   const tap = addSpikeTap(net.world, pops)
   const driver = createDriver(net.world, { taps: [tap], maxSpeed: 20, now })
@@ -163,6 +184,8 @@ export function createSim(cfg: SimConfig, now: () => number = () => performance.
     const traced = Array.from({ length: Math.min(n, TRACED_SYNAPSES) }, (_, j) => Math.floor(((j + 0.5) * n) / TRACED_SYNAPSES))
     plastic = { projection: net.plastic.projection.name, synapses: n, wMax: net.plastic.wMax, bins: WEIGHT_BINS, traced }
   }
+  // The plan is built now rather than in the first tick, so that a threaded world starts its workers here.
+  const plan = planOf(net.world)
   const info: SimInfo = {
     network: cfg.network,
     preset: def.preset,
@@ -177,6 +200,7 @@ export function createSim(cfg: SimConfig, now: () => number = () => performance.
     dtype: cfg.dtype,
     kernel: cfg.kernel,
     sharedMemory: net.world.arena?.shared ?? false,
+    threads: plan.threads?.T ?? 1,
     buildMs: now() - t0,
   }
   return { net, tap, driver, kicks, inhibitory, info, counts: { spikes: 0, groups: net.groups.map(() => 0) } }

@@ -2,7 +2,19 @@
  * The simulation worker: builds the network, runs the driver on its own timer (about one frame of the page
  * per iteration) and posts each frame's spikes as transferable index arrays, so the page only draws.
  */
-import { advanceFrame, pauseDriver, prepareWasm, resumeDriver, setSpeed, setTickCap, singleStep, tapSpikes } from '@spikecs/systems'
+import {
+  advanceFrame,
+  disposeWorld,
+  pauseDriver,
+  prepareThreads,
+  prepareWasm,
+  resumeDriver,
+  setSpeed,
+  setThreadWorkerFactory,
+  setTickCap,
+  singleStep,
+  tapSpikes,
+} from '@spikecs/systems'
 import { countTap, createSim, kick, plasticFrame, setExternalInput, setInhibitoryScale, type PlasticFrame, type Sim } from './sim.js'
 import type { FromWorker, ToWorker, WorkerStats } from './protocol.js'
 
@@ -10,6 +22,10 @@ const scope = self as unknown as {
   postMessage(m: FromWorker, transfer?: Transferable[]): void
   onmessage: ((e: MessageEvent<ToWorker>) => void) | null
 }
+
+// The workers of a threaded world run the thread runtime's entry (@spikecs/systems/worker), which the build
+// emits beside this module as thread-worker.js; `prepareThreads` starts them through this factory.
+setThreadWorkerFactory(() => new Worker(new URL('./thread-worker.js', import.meta.url), { type: 'module' }))
 
 /** Wall ms between iterations; each runs the ticks that fit in the time since the last. */
 const FRAME_MS = 16
@@ -96,8 +112,13 @@ function stop(): void {
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'build') {
     stop()
+    // The previous world's worker threads end with it.
+    if (sim !== null) disposeWorld(sim.net.world)
+    sim = null
     // Larger modules cannot be compiled synchronously everywhere; compile them once, ahead of the build.
     if (m.config.kernel === 'wasm') await prepareWasm()
+    // A browser starts a worker only once this thread returns to its event loop: start them before the build.
+    if (m.config.threads > 1) await prepareThreads(m.config.threads)
     sim = createSim(m.config)
     msPerTick = 0.05
     pauseDriver(sim.driver)

@@ -229,6 +229,10 @@ test('list and help exit 0 and show every preset and parameter', () => {
   const h = spikecs('help')
   assert.is(h.code, 0)
   assert.ok(h.stdout.includes('usage: spikecs run'))
+  // The usage names every run flag (--weights included) and song2000's own default duration.
+  for (const flag of ['--weights FILE.svg|FILE.png', '--raster FILE.svg|FILE.png'])
+    assert.ok(h.stdout.split('flags:')[0].includes(flag), flag)
+  assert.ok(h.stdout.includes('duration defaults to 1000 ms (song2000: 100000 ms)'))
   assert.is(spikecs('--help').code, 0)
 })
 

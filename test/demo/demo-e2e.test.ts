@@ -5,7 +5,9 @@
 // network plays and equals, at the tick where it stopped, the histogram of the same run in Node. Skipped,
 // with a notice, where Chromium is not installed (`apt-get install chromium`). Under CI (which installs
 // Chromium) a missing browser fails instead. SPIKECS_SCREENSHOT=FILE also writes a screenshot of the running
-// page (`pnpm demo:screenshot` → docs/demo.png).
+// page (`pnpm demo:screenshot` → docs/demo.png). The page is served twice: without the COOP/COEP headers (one
+// thread, non-shared memory) and cross-origin isolated, where the simulation runs on 2 threads (its worker
+// starts one more) and must give the spikes Node gives on 1 and on 2 threads.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { existsSync } from 'node:fs'
@@ -13,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import { disposeWorld } from '@spikecs/ecs-core'
 import { buildPreset } from '@spikecs/presets'
 import { run, spikeData, weightsOf } from '@spikecs/systems'
 import { buildDemo } from '../../demo/build.mjs'
@@ -42,6 +45,8 @@ interface Info {
   kernel: string
   dtype: string
   seed: number
+  threads: number
+  sharedMemory: boolean
   plastic: { synapses: number; wMax: number; bins: number; traced: number[] } | null
 }
 interface Plastic {
@@ -60,12 +65,14 @@ type Hook = {
 }
 declare const window: { __spikecs: Hook }
 
-const ctx: { dir?: string; server?: { url: string; close(): Promise<void> }; browser?: Browser; page?: Page } = {}
+type Server = { url: string; close(): Promise<void> }
+const ctx: { dir?: string; server?: Server; isolated?: Server; browser?: Browser; page?: Page } = {}
 const problems: string[] = []
 
-async function open(query: string): Promise<{ page: Page; info: Info }> {
+/** Opens the page served without COOP/COEP, or cross-origin isolated. */
+async function open(query: string, isolated = false): Promise<{ page: Page; info: Info }> {
   const page = ctx.page!
-  await page.goto(`${ctx.server!.url}?test&${query}`)
+  await page.goto(`${(isolated ? ctx.isolated : ctx.server)!.url}?test&${query}`)
   const info = await page.evaluate(() => window.__spikecs.ready())
   return { page, info }
 }
@@ -77,6 +84,7 @@ async function open(query: string): Promise<{ page: Page; info: Info }> {
 function nodeRun(preset: string, options: Record<string, unknown>, ticks: number, bins = 20) {
   const net = buildPreset(preset, options)
   run(net.world, ticks * net.world.dtMs)
+  disposeWorld(net.world)
   const { indices } = spikeData(net.monitors.spikes!)
   const groups = net.groups.map((g) => indices.filter((i) => i >= g.start && i < g.start + g.size).length)
   let hist: number[] | null = null
@@ -99,6 +107,7 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
     ctx.dir = await mkdtemp(join(tmpdir(), 'spikecs-demo-'))
     await buildDemo({ outdir: ctx.dir })
     ctx.server = await startStaticServer(ctx.dir)
+    ctx.isolated = await startStaticServer(ctx.dir, { isolated: true })
     ctx.browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS })
     ctx.page = await ctx.browser.newPage({ viewport: { width: 960, height: 790 } })
     ctx.page.on('console', (m) => {
@@ -110,6 +119,7 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
   test.after(async () => {
     await ctx.browser?.close()
     await ctx.server?.close()
+    await ctx.isolated?.close()
     if (ctx.dir) await rm(ctx.dir, { recursive: true, force: true })
   })
 
@@ -142,6 +152,9 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
       assert.is(info.kernel, c.options.kernel)
       assert.is(info.dtype, c.options.dtype)
       assert.is(info.plastic !== null, c.preset === 'song2000')
+      assert.is(info.threads, 1)
+      assert.is(info.sharedMemory, false)
+      assert.is(await page.textContent('#threads'), '1 thread: page not cross-origin isolated')
       const got = await page.evaluate((n) => window.__spikecs.runTicks(n), c.ticks)
       const want = nodeRun(c.preset, { ...c.options, record: true }, c.ticks)
       assert.is(got.tick, c.ticks)
@@ -154,6 +167,59 @@ if (!existsSync(CHROMIUM) && process.env.CI) {
         assert.equal(p!.hist, want.hist, `${c.preset}: weight histogram, browser vs Node`)
       }
     }
+  })
+
+  test('cross-origin isolated: 2 threads, and the spikes Node computes on 1 and on 2 threads', async () => {
+    const cases = [
+      // on-the-fly rows: each thread generates its share of the spikes' rows into the owners' buckets
+      { query: 'network=einet&seed=1', preset: 'einet', options: { seed: 1, dtype: 'float32', kernel: 'wasm' }, ticks: 1000 },
+      // stored rows split by post range; the TypeScript kernels on views of the shared memory
+      {
+        query: 'network=coba&seed=7&dtype=float64&kernel=js',
+        preset: 'coba',
+        options: { seed: 7, dtype: 'float64', kernel: 'js' },
+        ticks: 500,
+      },
+    ]
+    for (const c of cases) {
+      const { page, info } = await open(c.query, true)
+      assert.is(info.preset, c.preset)
+      assert.is(info.threads, 2, `${c.preset}: threads of the isolated page`)
+      assert.is(info.sharedMemory, true)
+      assert.is(await page.textContent('#threads'), '2 threads (cross-origin isolated)')
+      const got = await page.evaluate((n) => window.__spikecs.runTicks(n), c.ticks)
+      const one = nodeRun(c.preset, { ...c.options, threads: 1, record: true }, c.ticks)
+      const two = nodeRun(c.preset, { ...c.options, threads: 2, record: true }, c.ticks)
+      assert.ok(one.counts.spikes > 1000, `${c.preset}: ${one.counts.spikes} spikes in Node`)
+      assert.equal(two.counts, one.counts, `${c.preset}: Node on 2 threads vs 1`)
+      assert.is(got.tick, c.ticks)
+      assert.equal({ spikes: got.spikes, groups: got.groups }, one.counts, `${c.preset}: browser on 2 threads vs Node`)
+    }
+    // Playing draws; Reset builds the world again (its worker threads end and new ones start) from tick 0.
+    const { page } = await open('network=einet&seed=5&speed=4', true)
+    await page.click('#play')
+    await page.waitForFunction(() => (window.__spikecs.stats()?.tick ?? 0) > 2000 && window.__spikecs.litPixels() > 500)
+    await page.click('#play')
+    await page.waitForFunction(() => window.__spikecs.stats()?.paused === true)
+    await page.click('#reset')
+    await page.waitForFunction(() => window.__spikecs.stats()?.tick === 0)
+    const info = await page.evaluate(() => window.__spikecs.ready())
+    assert.is(info.threads, 2, 'threads after Reset')
+    const got = await page.evaluate(() => window.__spikecs.runTicks(300))
+    const want = nodeRun('einet', { seed: 5, dtype: 'float32', kernel: 'wasm', record: true }, 300)
+    assert.equal({ spikes: got.spikes, groups: got.groups }, want.counts, 'einet after Reset: browser vs Node')
+    // A click kicks through the excitatory projection of the threaded world (~8 neurons fire on their own).
+    await page.click('#raster', { position: { x: 400, y: 200 } })
+    const kicked = await page.evaluate(() => window.__spikecs.runTicks(1))
+    assert.ok(kicked.spikes - got.spikes >= 30, `${kicked.spikes - got.spikes} spikes in the tick after the click (2 threads)`)
+    // ?threads=1 overrides the choice.
+    const single = await open('network=einet&seed=1&threads=1', true)
+    assert.is(single.info.threads, 1)
+    assert.is(single.info.sharedMemory, true)
+    assert.is(await page.textContent('#threads'), '1 thread (?threads=1)')
+    const got1 = await page.evaluate(() => window.__spikecs.runTicks(1000))
+    const want1 = nodeRun('einet', { seed: 1, dtype: 'float32', kernel: 'wasm', record: true }, 1000)
+    assert.equal({ spikes: got1.spikes, groups: got1.groups }, want1.counts, 'einet with ?threads=1: browser vs Node')
   })
 
   test('song2000: the weight histogram is drawn, changes while playing, and equals Node at the tick it stopped', async () => {

@@ -18,6 +18,7 @@ import {
   exportPyNN,
   rasterSvg,
   song2000,
+  song2000Def,
   summarizeSpikes,
   synapseCount,
   weightStats,
@@ -336,8 +337,8 @@ test('rasterSvg of a preset run: E and I paths hold every spike', () => {
 
 const DOC = readFileSync(new URL('../../docs/presets-cli.md', import.meta.url), 'utf8')
 
-test('docs/presets-cli.md lists every parameter of every preset with its default', () => {
-  for (const def of [cobaDef, cubaDef]) {
+test('docs/presets-cli.md lists every parameter of every preset with its default, and every preset', () => {
+  for (const def of [cobaDef, cubaDef, song2000Def]) {
     const section = DOC.slice(DOC.indexOf(`### \`${def.name}\` parameters`))
     for (const p of def.params) {
       const shown =
@@ -346,6 +347,8 @@ test('docs/presets-cli.md lists every parameter of every preset with its default
     }
   }
   for (const p of einetDef.params) assert.ok(DOC.includes(`\`${p.name}\``), `einet.${p.name} missing from the docs`)
+  const table = DOC.slice(DOC.indexOf('## Presets'), DOC.indexOf('### Options of every preset'))
+  for (const name of Object.keys(presets)) assert.ok(table.includes(`| \`${name}\``), `preset ${name} missing from the table`)
 })
 
 test("the docs' hand-built EINet runs and prints the rates of einet() for seed 1", () => {

@@ -1,5 +1,6 @@
 // Slow statistical validation (`pnpm test:slow`): 1 s runs over seeds 1–5.
-// - coba against Brian2 2.5.1's 5-seed statistics of the same model (anchors README, Table 3):
+// - coba against Brian2 2.5.1's 5-seed statistics of the same model (cpp_standalone runs of the reference
+//   implementation's coba_brian2.py, seeds 1–5, 1 s; the script is in SPIKECS_ANCHORS, see docs/benchmarks.md):
 //   5-seed means of the E and I rates within 10 %, mean CV ISI within 15 %, each seed's rates within 25 %.
 // - cuba against Brian2 2.5.1 runs of Brian2's CUBA example (cpp_standalone, seeds 1–5, 1 s; the script is
 //   test/slow/reference/cuba_brian2.py), with the same bands.
@@ -61,7 +62,8 @@ function checkAgainst(name: string, rows: Stat[], ref: { E: number; I: number; c
   })
 }
 
-// Brian2 2.5.1 standalone, 5 seeds (anchors README Table 3, parameter set A).
+// Brian2 2.5.1 standalone, seeds 1–5: the means of the reference implementation's coba_brian2.py (Brette et al.
+// 2007 COBA with the parameters of the coba preset).
 const BRIAN2_COBA = { E: 21.33, I: 21.39, cv: 1.59 }
 // Brian2 2.5.1 standalone, Brian2's CUBA example model, seeds 1–5, 1 s (reference/cuba_brian2.py):
 // E 5.60, 5.51, 5.62, 5.86, 5.74; I 5.66, 5.62, 5.62, 5.66, 5.64; CV 0.515, 0.528, 0.523, 0.524, 0.530.

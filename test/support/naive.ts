@@ -1,7 +1,7 @@
 /**
- * An independent, deliberately naive simulator of spikecs's semantics (spec Part A and docs/models.md), written
+ * An independent, deliberately naive simulator of spikecs's semantics (docs/semantics.md and docs/models.md), written
  * from the equations and sharing no code with the packages (it imports nothing): plain JS arrays, one loop per
- * step of the tick order, the dtype emulated with Math.fround where Part A says a value is stored in the state
+ * step of the tick order, the dtype emulated with Math.fround where docs/semantics.md says a value is stored in the state
  * dtype. Sums of a tick and every intermediate expression are doubles.
  *
  * What it covers — and therefore what a test against it can catch:

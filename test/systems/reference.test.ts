@@ -4,7 +4,7 @@
 // not whole ticks in floating point (0.3, 0.7, 2.3 ms), queue slices at latencies 1–5, a spike buffer, and an
 // Mg full and an Mg half projection sharing one state. Identical spikes, V within 1e-12 relative in float64
 // (measured: identical bits — both evaluate the same formulas in the same order) and bit for bit in float32
-// (Part A makes the state numerics normative in the dtype; the naive loop rounds where the dtype does); fused
+// (docs/semantics.md makes the state numerics normative in the dtype; the naive loop rounds where the dtype does); fused
 // and unfused.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'

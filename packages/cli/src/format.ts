@@ -3,18 +3,26 @@ import { presets } from '@spikecs/presets'
 import { RUN_FLAGS } from './args.js'
 import type { RunResult } from './run.js'
 
+/** The presets whose default duration is not 1000 ms, as ` (name: N ms, …)`, or nothing. */
+function ownDurations(): string {
+  const own = Object.entries(presets).filter(([, e]) => e.def.defaultDurationMs !== undefined && e.def.defaultDurationMs !== 1000)
+  return own.length === 0 ? '' : ` (${own.map(([name, e]) => `${name}: ${e.def.defaultDurationMs} ms`).join(', ')})`
+}
+
 export function usage(): string {
   return [
     'usage: spikecs run [preset] [--variant V] [--duration MS] [--dt MS] [--seed N] [--scale K]',
     '                   [--conn jit|csr] [--dtype float32|float64] [--kernel wasm|js] [--threads N|auto]',
     '                   [--set NAME=VALUE]...',
-    '                   [--raster FILE.svg|FILE.png] [--save-state FILE] [--resume FILE] [--no-checker]',
-    '                   [--json] [--quiet]',
+    '                   [--raster FILE.svg|FILE.png] [--weights FILE.svg|FILE.png] [--save-state FILE]',
+    '                   [--resume FILE] [--no-checker] [--json] [--quiet]',
     '       spikecs export pynn [preset] [--conn exact|statistical] [--out FILE.py] …   (spikecs export --help)',
     '       spikecs list      presets, variants and parameters with defaults',
-    '       spikecs help',
+    '       spikecs help      (also -h, --help); spikecs --version',
     '',
-    `presets: ${Object.keys(presets).join(', ')} (default coba); duration defaults to 1000 ms, dt to 0.1 ms, seed to 1`,
+    `presets: ${Object.keys(presets).join(', ')} (default coba); duration defaults to 1000 ms${ownDurations()},`,
+    '  dt to 0.1 ms, seed to 1',
+    '--weights FILE: the learnt weights of a plastic preset (song2000), histogram and a few synapses over time',
     `flags: ${RUN_FLAGS.join(' ')}`,
     '--scale K: nE = round(3200·K), nI = round(800·K), p = 0.02/K, weights unchanged; --set wins over --scale',
     '--threads N|auto: threads running the tick (default auto: the cores when the network is large enough to gain);',

@@ -1,7 +1,8 @@
-// The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs and saves a world: the world,
+// The ECS (from @spikecs/ecs-core), so that one import builds, extends, runs, saves and disposes of a world: the world,
 // the component API and spikecs's own components, snapshots and their sections, random streams
 export {
   createWorld,
+  disposeWorld,
   defineComponent,
   defineRecordComponent,
   registerComponent,
@@ -204,4 +205,12 @@ export {
 } from './plasticity/stdp.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
 export { threadsOf, threadTimers, threadTimings, autoDecision, AUTO_MIN_NEURONS, type AutoDecision } from './threads/build.js'
-export { setThreadWorkerFactory, threadsAvailable, hostCores, type ThreadWorker, type ThreadWorkerFactory } from './threads/pool.js'
+export {
+  prepareThreads,
+  releaseThreads,
+  setThreadWorkerFactory,
+  threadsAvailable,
+  hostCores,
+  type ThreadWorker,
+  type ThreadWorkerFactory,
+} from './threads/pool.js'

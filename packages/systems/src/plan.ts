@@ -40,7 +40,7 @@ import { canFuse, compileFused } from './fuse.js'
 import { createWasmTask, wasmEligible, type WasmTask } from './wasm/lif-wasm.js'
 import { wasmCommTargets, type WasmComm } from './wasm/comm-wasm.js'
 import { compileChecks, type CheckPlan } from './checks.js'
-import { arenaF64, buildThreads, releaseThreads, threadsOf, trialRunning, type ThreadPlan } from './threads/build.js'
+import { arenaF64, buildThreads, stopThreads, threadsOf, trialRunning, type ThreadPlan } from './threads/build.js'
 import { Plasticity, type StdpData } from './plasticity/stdp.js'
 
 export interface QueueTask {
@@ -229,7 +229,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     fault: faultOf(world, neurons),
   }
   if (T > 1) (plan as { threads: ThreadPlan | null }).threads = buildThreads(world, plan, T)
-  else if (!trialRunning(world)) releaseThreads(world)
+  else if (!trialRunning(world)) stopThreads(world)
   world.plan = plan
   return plan
 }

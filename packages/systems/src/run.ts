@@ -19,8 +19,7 @@ import { planOf } from './plan.js'
 import { PHASE } from './threads/control.js'
 import { runThreadPhase } from './threads/phase.js'
 import { TRIAL_CHUNK, recordChunk } from './threads/auto.js'
-import { pendingTrial } from './threads/build.js'
-import { hostCores } from './threads/pool.js'
+import { autoCores, pendingTrial } from './threads/build.js'
 
 /** The documented tick order. */
 export const defaultPipeline: readonly System[] = Object.freeze([
@@ -137,7 +136,7 @@ export function run(world: World, durationMs: number, options: RunOptions = {}):
       const d = done + t + 1
       if (cb !== undefined && (d % every === 0 || d === ticks)) cb(d, ticks)
     }
-    if (trial !== null) recordChunk(world, trial, n, performance.now() - t0, hostCores())
+    if (trial !== null) recordChunk(world, trial, n, performance.now() - t0, autoCores(world))
     done += n
   }
   return ticks

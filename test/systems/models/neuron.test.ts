@@ -1,4 +1,4 @@
-// Single-neuron tests of the LIF family against values derived by hand from spec Part A.
+// Single-neuron tests of the LIF family against values derived by hand from docs/semantics.md.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createWorld } from '@spikecs/ecs-core'

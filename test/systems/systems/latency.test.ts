@@ -1,5 +1,5 @@
 // A single presynaptic spike through each of the four projection kinds: the bound conductance equals the
-// closed form from the tick spec Part A says it arrives — for Mg states g = Δ·a^(k+1), for non-Mg g = Δ·a^k,
+// closed form from the tick at which docs/semantics.md says it arrives — for Mg states g = Δ·a^(k+1), for non-Mg g = Δ·a^k,
 // k = ticks since arrival, a = e^(−dt/τ) — and is exactly 0 before.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'

@@ -28,7 +28,7 @@ import type { StdpData } from '../plasticity/stdp.js'
 import { CTRL, ERROR_BYTES, canBlock, spinState, type Spin } from './control.js'
 import { STAGE, startTrial, trialOf, type AutoTrial } from './auto.js'
 import { createRunner, type Runner } from './runner.js'
-import { hostCores, poolOf, reloadPool, startPool, stopPool, threadsAvailable, type Pool } from './pool.js'
+import { hostCores, poolOf, releaseThreads, reloadPool, startPool, stopPool, threadsAvailable, threadsReady, type Pool } from './pool.js'
 import {
   TIMER,
   TIMER_SLOTS,
@@ -118,14 +118,14 @@ export interface ThreadPlan {
  * The threads a world runs on for its current structure: its `threads` option, with `'auto'` resolved to 1 for
  * networks under `AUTO_MIN_NEURONS` neurons or hosts of one core; above, to what `run` measured as faster
  * (threads/auto.ts), and until a `run` has measured it, to the host's cores for networks whose projections all
- * store their rows and 1 for on-the-fly rows; 1 where the host has no shared memory or workers (`'auto'` only:
- * an explicit count there is an error).
+ * store their rows and 1 for on-the-fly rows — in a browser at most the workers `prepareThreads` started plus
+ * one; 1 where the host has no shared memory or workers (`'auto'` only: an explicit count there is an error).
  */
 export function threadsOf(world: World): number {
   const want = world.threads
   const ok = world.arena?.shared === true && threadsAvailable()
   if (want === 'auto') {
-    const cores = hostCores()
+    const cores = autoCores(world)
     if (!ok || cores < 2 || world.nNeurons < AUTO_MIN_NEURONS) return 1
     const t = trialOf(world, autoKey(world))
     if (t !== undefined) return t.stage === STAGE.ONE ? 1 : t.stage === STAGE.DONE ? t.choice : cores
@@ -142,6 +142,11 @@ export function threadsOf(world: World): number {
   return want
 }
 
+/** The threads `'auto'` may use: the host's cores, in a browser at most the workers prepared plus one. */
+export function autoCores(world: World): number {
+  return Math.max(1, Math.min(hostCores(), threadsReady(world)))
+}
+
 function onTheFly(world: World): boolean {
   return world.components.Projection.list.some((p) => commLayerOf(p.comm).rows !== undefined && 'gen' in p.comm)
 }
@@ -156,7 +161,7 @@ function autoKey(world: World): string {
  * or null: the world has a thread count, is not eligible, or the trial has decided.
  */
 export function pendingTrial(world: World): AutoTrial | null {
-  if (world.threads !== 'auto' || world.nNeurons < AUTO_MIN_NEURONS || hostCores() < 2) return null
+  if (world.threads !== 'auto' || world.nNeurons < AUTO_MIN_NEURONS || autoCores(world) < 2) return null
   if (world.arena?.shared !== true || !threadsAvailable()) return null
   const key = autoKey(world)
   const t = trialOf(world, key)
@@ -422,7 +427,7 @@ export function buildThreads(world: World, plan: PlanView, T: number): ThreadPla
 }
 
 const disposers = new WeakMap<World, () => void>()
-/** The world's one disposer of its threads (stops the pool, if any). */
+/** The world's one disposer of its threads (stops the pool, if any, and ends workers prepared and not taken). */
 function disposeThreads(world: World): () => void {
   let d = disposers.get(world)
   if (d === undefined) {
@@ -430,6 +435,7 @@ function disposeThreads(world: World): () => void {
       const pool = poolOf(world)
       if (pool !== null) stopPool(pool)
       world.caches.delete('threads:pool')
+      releaseThreads()
     }
     disposers.set(world, d)
   }
@@ -462,7 +468,7 @@ export function threadTimings(world: World): Record<keyof typeof TIMER, number>[
 }
 
 /** Stops the threads of a world whose plan no longer uses them (its structure now resolves to one thread). */
-export function releaseThreads(world: World): void {
+export function stopThreads(world: World): void {
   const pool = poolOf(world)
   if (pool !== null) {
     stopPool(pool)

@@ -4,14 +4,19 @@
  * whose world was never disposed still exits), a browser as module Web Workers. The worker entry is
  * `threads/worker.js` beside this module (the package export `@spikecs/systems/worker`); a bundler that moves
  * it elsewhere can be told where it is with `setThreadWorkerFactory`.
+ *
+ * A browser starts a worker, and delivers what `Worker.postMessage` sent it, only once the creating thread
+ * returns to its event loop, while a plan is built synchronously; messages on a `MessagePort` do get through
+ * while the sender waits. So in a browser the workers are started ahead with `await prepareThreads(n)`: each
+ * is handed a port, answers on it once loaded, and takes every later message from it.
  */
-import { SpikecsError, type World } from '@spikecs/ecs-core'
+import { MAX_THREADS, SpikecsError, type World } from '@spikecs/ecs-core'
 import { CMD_EXIT, CMD_RELOAD, CTRL, canBlock, signal, sleep } from './control.js'
 import type { ThreadSpec } from './spec.js'
 
 /** What spikecs needs of a worker, in Node and in browsers. */
 export interface ThreadWorker {
-  postMessage(message: unknown): void
+  postMessage(message: unknown, transfer?: unknown[]): void
   terminate(): unknown
 }
 
@@ -33,6 +38,7 @@ interface NodeWorkerThreads {
   Worker: new (url: URL, options?: object) => ThreadWorker & { unref(): void }
 }
 
+/** A Node built-in module by its bare name (a browser bundle then holds no `node:` specifier), else null. */
 function nodeBuiltin<M>(name: string): M | null {
   const p = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process
   return typeof p?.getBuiltinModule === 'function' ? (p.getBuiltinModule(name) as M) : null
@@ -56,8 +62,13 @@ export function workerFlags(argv: readonly string[]): string[] {
   return out
 }
 
+/** True in Node (worker_threads); false in a browser, whose workers must be started ahead (`prepareThreads`). */
+function inNode(): boolean {
+  return nodeBuiltin('worker_threads') !== null
+}
+
 function defaultWorker(): ThreadWorker {
-  const wt = nodeBuiltin<NodeWorkerThreads>('node:worker_threads')
+  const wt = nodeBuiltin<NodeWorkerThreads>('worker_threads')
   if (wt !== null) {
     const p = (globalThis as { process?: { execArgv?: string[] } }).process
     const w = new wt.Worker(workerUrl(), { execArgv: workerFlags(p?.execArgv ?? []) })
@@ -73,12 +84,12 @@ function defaultWorker(): ThreadWorker {
 export function threadsAvailable(): boolean {
   if (typeof SharedArrayBuffer === 'undefined') return false
   if (factory !== null) return true
-  return nodeBuiltin('node:worker_threads') !== null || typeof (globalThis as { Worker?: unknown }).Worker === 'function'
+  return nodeBuiltin('worker_threads') !== null || typeof (globalThis as { Worker?: unknown }).Worker === 'function'
 }
 
 /** Cores of this host (Node: `os.availableParallelism`; browsers: `navigator.hardwareConcurrency`). */
 export function hostCores(): number {
-  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os')
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('os')
   if (os !== null) return os.availableParallelism?.() ?? os.cpus().length
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
   return Math.max(1, nav?.hardwareConcurrency ?? 1)
@@ -113,12 +124,24 @@ function waitReady(pool: Pool, gen: number): void {
   }
 }
 
-/** Starts T − 1 workers on a spec and waits until each has built its share. */
+/**
+ * Starts T − 1 workers on a spec (those `prepareThreads` started first) and waits until each has built its
+ * share. In a browser every worker must have been prepared.
+ */
 export function startPool(spec: ThreadSpec, ctrl: Int32Array): Pool {
+  if (prepared.length < spec.T - 1 && !inNode()) {
+    throw new SpikecsError(
+      'world',
+      'threads',
+      spec.T,
+      `in a browser needs its workers started ahead: \`await prepareThreads(${spec.T})\` before the world's first step ` +
+        `(${prepared.length} of ${spec.T - 1} prepared)`,
+    )
+  }
   const workers: ThreadWorker[] = []
   const pool: Pool = { T: spec.T, workers, ctrl, gen: Atomics.load(ctrl, CTRL.GEN), stopped: false }
   for (let k = 1; k < spec.T; k++) {
-    const w = factory !== null ? factory(k) : defaultWorker()
+    const w = prepared.shift() ?? makeWorker(k)
     workers.push(w)
     w.postMessage({ spec, t: k, gen: pool.gen })
   }
@@ -144,6 +167,111 @@ export function stopPool(pool: Pool): void {
   pool.gen++
   signal(pool.ctrl, CTRL.GEN, pool.gen)
   for (const w of pool.workers) w.terminate()
+}
+
+function makeWorker(k: number): ThreadWorker {
+  return factory !== null ? factory(k) : defaultWorker()
+}
+
+/** Workers started ahead by `prepareThreads`, each behind its port, taken first by the next pool. */
+let prepared: ThreadWorker[] = []
+
+/** How long `prepareThreads` waits for a worker to load (ms). */
+const PREPARE_TIMEOUT_MS = 30_000
+
+interface ErrorEvents {
+  addEventListener?(type: 'error', f: (e: { message?: string }) => void): void
+  removeEventListener?(type: 'error', f: (e: { message?: string }) => void): void
+  on?(type: 'error', f: (e: { message?: string }) => void): void
+  off?(type: 'error', f: (e: { message?: string }) => void): void
+}
+
+/** Starts worker k, hands it a port and resolves once it has answered 'ready' on it. */
+function prepareWorker(k: number): Promise<ThreadWorker> {
+  return new Promise((resolve, reject) => {
+    const worker = makeWorker(k)
+    const { port1, port2 } = new MessageChannel()
+    const events = worker as ErrorEvents
+    const settle = () => {
+      clearTimeout(timer)
+      port1.onmessage = null
+      events.removeEventListener?.('error', onError)
+      events.off?.('error', onError)
+    }
+    const fail = (why: string) => {
+      settle()
+      port1.close()
+      worker.terminate()
+      reject(new SpikecsError('prepareThreads', 'worker', k, why))
+    }
+    const onError = (e: { message?: string }) => fail(`failed to load: ${e.message || 'an error event without a message'}`)
+    const timer = setTimeout(() => fail(`did not load within ${PREPARE_TIMEOUT_MS} ms`), PREPARE_TIMEOUT_MS)
+    if (events.addEventListener !== undefined) events.addEventListener('error', onError)
+    else events.on?.('error', onError)
+    port1.onmessage = (e) => {
+      if (e.data !== 'ready') return
+      settle()
+      resolve({
+        postMessage: (m) => port1.postMessage(m),
+        terminate: () => {
+          port1.close()
+          return worker.terminate()
+        },
+      })
+    }
+    worker.postMessage(port2, [port2])
+  })
+}
+
+/**
+ * Starts the worker threads of a world of `threads` threads ahead of its build and waits until each has
+ * loaded; the next plan that needs threads takes them before starting any of its own. A browser page (or its
+ * worker) must call it before a threaded world's first step, since a browser starts a worker only once the
+ * creating thread returns to its event loop. Workers come from `setThreadWorkerFactory`'s factory or the
+ * default; those already prepared and not yet taken count, so calling it again starts only what is missing.
+ * In Node it is optional (a world starts its workers itself) and may be used to start them early. Prepared
+ * workers that no world took end with `releaseThreads()` or `disposeWorld` of a threaded world.
+ */
+export async function prepareThreads(threads: number): Promise<void> {
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new SpikecsError('prepareThreads', 'threads', threads, `must be a whole number from 1 to ${MAX_THREADS}`)
+  }
+  if (!threadsAvailable()) {
+    throw new SpikecsError(
+      'prepareThreads',
+      'threads',
+      threads,
+      'needs shared memory and worker threads (a browser page must be cross-origin isolated)',
+    )
+  }
+  const missing = threads - 1 - prepared.length
+  if (missing <= 0) return
+  const first = prepared.length + 1
+  const started = await Promise.allSettled(Array.from({ length: missing }, (_, i) => prepareWorker(first + i)))
+  const failed = started.find((r) => r.status === 'rejected')
+  for (const r of started) {
+    if (r.status !== 'fulfilled') continue
+    if (failed === undefined) prepared.push(r.value)
+    else r.value.terminate()
+  }
+  if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
+}
+
+/** Ends the workers `prepareThreads` started that no world has taken (workers in use end with their world). */
+export function releaseThreads(): void {
+  const ws = prepared
+  prepared = []
+  for (const w of ws) w.terminate()
+}
+
+/**
+ * How many threads a world may resolve `'auto'` to: any number in Node; in a browser, its own workers plus
+ * those prepared, plus the thread that steps it.
+ */
+export function threadsReady(world: World): number {
+  if (inNode()) return Number.POSITIVE_INFINITY
+  const pool = poolOf(world)
+  return 1 + prepared.length + (pool !== null && !pool.stopped ? pool.T - 1 : 0)
 }
 
 /** The world's pool, if it has one. */

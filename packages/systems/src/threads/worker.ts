@@ -1,6 +1,8 @@
 /**
  * The entry of a worker thread (Node `worker_threads` or a module Web Worker; package export
- * `@spikecs/systems/worker`). It receives a thread spec, builds its runner, says it is ready by storing the
+ * `@spikecs/systems/worker`). Its first message is either a `MessagePort` (from `prepareThreads`: it answers
+ * 'ready' on the port and takes every later message from it) or the first thread spec. It receives a thread
+ * spec, builds its runner, says it is ready by storing the
  * spec's generation in its DONE slot, then loops: wait for the next generation, run the phase, store the
  * generation. A reload command sends it back to its event loop for the next spec; an exit command ends it.
  */
@@ -15,7 +17,7 @@ interface Message {
 }
 
 interface Port {
-  on?(event: 'message', f: (m: Message) => void): void
+  on?(event: 'message', f: (m: Message | MessagePort) => void): void
   close?(): void
 }
 
@@ -60,9 +62,26 @@ const nodePort = (() => {
   return wt?.parentPort ?? null
 })()
 
+/** The port `prepareThreads` handed this worker, once it has; every later message comes through it. */
+let port: MessagePort | null = null
+
+/** A message to the worker itself: the port to listen on, or a thread spec sent directly. */
+function direct(m: Message | MessagePort, close: () => void): void {
+  if (port === null && typeof MessagePort !== 'undefined' && m instanceof MessagePort) {
+    const p = m
+    port = p
+    const end = () => {
+      p.close()
+      close()
+    }
+    p.onmessage = (e) => onMessage(e.data as Message, end)
+    p.postMessage('ready')
+  } else onMessage(m as Message, close)
+}
+
 if (nodePort !== null) {
-  nodePort.on?.('message', (m) => onMessage(m, () => nodePort.close?.()))
+  nodePort.on?.('message', (m) => direct(m, () => nodePort.close?.()))
 } else {
-  const scope = globalThis as unknown as { onmessage: ((e: { data: Message }) => void) | null; close(): void }
-  scope.onmessage = (e) => onMessage(e.data, () => scope.close())
+  const scope = globalThis as unknown as { onmessage: ((e: { data: Message | MessagePort }) => void) | null; close(): void }
+  scope.onmessage = (e) => direct(e.data, () => scope.close())
 }
