@@ -175,7 +175,7 @@ function compilePlan(world: World, previous: Plan | null): Plan {
     const model = neuronModels[pop.model] as NeuronModel
     const arrayInputs = pop.inputs.filter((x) => x.perNeuron)
     const scalarInputs = pop.inputs.filter((x) => !x.perNeuron)
-    const wasm = wasmEligible(world, pop) ? createWasmTask(world, pop) : null
+    const wasm = wasmEligible(world, pop) ? createWasmTask(world, pop, arrayInputs.length > 0) : null
     const fuse = wasm !== null || (world.fuse && canFuse(pop, model))
     let kernel: NeuronKernel | null = null
     if (wasm === null && model.record !== null) {

@@ -1,6 +1,7 @@
 // The WebAssembly kernels generated from the model records (wasm/model-kernels.ts), float32 in 4 lanes:
 // 1. the LIF records' generated kernels against the hand-fused LIF kernels (wasm/lif-kernels.mjs), bit for bit,
-//    on every LIF variant, COBA/CUBA count and Mg pattern;
+//    on every LIF variant, COBA/CUBA count and Mg pattern, with and without a per-neuron input (the hand-fused
+//    kernels have a variant of each kind);
 // 2. every model's generated kernel against its TypeScript kernel (double arithmetic, float32 storage), with
 //    every synapse kind, Mg order and output: the same spikes over 80 ms and V within a per-family tolerance —
 //    the largest difference measured over that horizon times about three (it peaks during the fast upswing of a
@@ -33,9 +34,10 @@ import {
 
 test(
   'LIF records: the generated WebAssembly kernels equal the hand-fused LIF kernels bit for bit ' +
-    '(every variant, COBA/CUBA count, Mg pattern)',
+    '(every variant, COBA/CUBA count, Mg pattern, with and without a per-neuron input)',
   () => {
-    for (const model of ['Lif', 'LifRef', 'LifLTC', 'LifRefLTC']) {
+    const models = ['Lif', 'LifRef', 'LifLTC', 'LifRefLTC'].flatMap((m) => [true, false].map((perNeuron) => [m, perNeuron] as const))
+    for (const [model, perNeuron] of models) {
       for (const [nCoba, nCuba] of [
         [0, 0],
         [1, 0],
@@ -55,14 +57,17 @@ test(
               size: 45,
               given: { v0: Array.from({ length: 45 }, (_, i) => (i * 7) % 20), ...(model.includes('Ref') ? { tauRef: 2 } : {}) },
             })
-            addInput(w, pop, 18)
-            addInput(w, pop, {
-              fn: (_t: number, tMs: number, out: Float64Array) =>
-                out.forEach((_, i) => {
-                  out[i] = (i % 5) * Math.sin(tMs / 7)
-                }),
-              perNeuron: true,
-            })
+            // Without the per-neuron part, a drive above threshold (V_th = 20 mV) on its own.
+            addInput(w, pop, perNeuron ? 18 : 22)
+            if (perNeuron) {
+              addInput(w, pop, {
+                fn: (_t: number, tMs: number, out: Float64Array) =>
+                  out.forEach((_, i) => {
+                    out[i] = (i % 5) * Math.sin(tMs / 7)
+                  }),
+                perNeuron: true,
+              })
+            }
             for (let k = 0; k < nCoba + nCuba; k++) {
               const merged = mg === 'm' || (mg === 'x' && k % 2 === 1)
               addProjection(
@@ -95,7 +100,8 @@ test(
               const x = pa.state[v].array,
                 y = pb.state[v].array
               for (let i = 0; i < pa.size; i++)
-                if (!Object.is(x[i], y[i])) assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
+                if (!Object.is(x[i], y[i]))
+                  assert.unreachable(`${model} ${nCoba}/${nCuba}/${mg} ${perNeuron}: ${v}[${i}] tick ${t}: ${x[i]} vs ${y[i]}`)
             }
           }
           a.components.SynapseState.list.forEach((s, k) => {

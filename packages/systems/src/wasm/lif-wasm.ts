@@ -138,7 +138,8 @@ export interface LifWasmTask {
   readonly slots: Int32Array
 }
 
-export function createWasmTask(world: World, pop: PopulationData): WasmTask {
+/** `hasArr`: the population has a per-neuron input (without one, the LIF kernel loads none). */
+export function createWasmTask(world: World, pop: PopulationData, hasArr: boolean): WasmTask {
   if (!lifEligible(world, pop)) return createModelTask(world, pop)
   const exports = wasmExports(world)
   const ltc = pop.model === 'LifLTC' || pop.model === 'LifRefLTC'
@@ -150,7 +151,9 @@ export function createWasmTask(world: World, pop: PopulationData): WasmTask {
   const nCuba = pop.outputs.filter((o) => o.kind === 'CUBA').length
   const nMerged = pop.states.filter((s) => s.merged).length
   const mg = nMerged === 0 ? 'n' : nMerged === pop.states.length ? 'm' : 'x'
-  const fnName = `lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${mg}`
+  // A per-neuron input: the mixed variant, which loads it (the merged masks in the block give the n and m results).
+  const variant = hasArr ? `${pop.states.length > 0 ? 'x' : 'n'}_a` : mg
+  const fnName = `lif_${ltc ? 'ltc' : 'plain'}_${pop.states.length - nCuba}_${nCuba}_${variant}`
   const fn = exports[fnName]
   const cols = wasmColumns(world, pop)
   const prm = cols.params
