@@ -205,6 +205,7 @@ export {
 } from './plasticity/stdp.js'
 export { addSpikeInjector, injectSpikes, injectEvents, type SpikeInjector, type SpikeInjectorOptions } from './live/inject.js'
 export { threadsOf, threadTimers, threadTimings, autoDecision, AUTO_MIN_NEURONS, type AutoDecision } from './threads/build.js'
+export { AUTO_MARGIN } from './threads/auto.js'
 export {
   prepareThreads,
   releaseThreads,

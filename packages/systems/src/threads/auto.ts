@@ -4,9 +4,9 @@
  * while it waits slows the one it waits for), how much memory bandwidth another core adds. So `run` (not
  * `step`) times the network itself the first time it runs it: a stretch on one thread, one on the host's cores
  * with waits that spin, one on the cores with waits that block at once, each a warm-up followed by measured
- * chunks, and keeps the fastest (the median time per tick of the measured chunks). The results of a run do
- * not depend on the thread count (bit-identical for any count), so switching during a run changes nothing but
- * its speed.
+ * chunks, and keeps the fastest (the median time per tick of the measured chunks) — the cores only when they
+ * save at least `AUTO_MARGIN` of one thread's tick. The results of a run do not depend on the thread count
+ * (bit-identical for any count), so switching during a run changes nothing but its speed.
  *
  * Only networks of at least `AUTO_MIN_NEURONS` neurons on a host with shared memory, workers and two cores or
  * more are tried; the decision holds until the network's size or kind of rows changes. A world that is only
@@ -25,6 +25,11 @@ export const TRIAL_MS = 25
 const WARM_MS = 10
 /** Measured chunks per thread count, at least. */
 const TRIAL_MIN_CHUNKS = 3
+/**
+ * The share of one thread's tick the cores must save to be chosen: a gain within the trial's noise is not worth
+ * a busy core and a worker's memory (about 18 MiB in Node).
+ */
+export const AUTO_MARGIN = 0.1
 
 /** What a stage of a trial runs: one thread, the cores spinning, the cores blocking; or decided. */
 export const STAGE = { ONE: 0, SPIN: 1, BLOCK: 2, DONE: 3 } as const
@@ -114,7 +119,7 @@ export function recordChunk(world: World, t: AutoTrial, ticks: number, ms: numbe
   t.step++
   t.stage = t.step < ORDER.length ? ORDER[t.step] : STAGE.DONE
   if (t.stage === STAGE.DONE) {
-    t.choice = Math.min(t.spin, t.block) < t.one ? cores : 1
+    t.choice = Math.min(t.spin, t.block) < t.one * (1 - AUTO_MARGIN) ? cores : 1
     t.spins = t.spin <= t.block
   }
   t.chunks = 0
