@@ -9,7 +9,7 @@
  */
 import { allocColumn, type Column, type PopulationData, type World } from '@spikecs/ecs-core'
 import type { NeuronInputs } from '../models/neuron-model.js'
-import { LIF_WASM_LOCAL, LIF_WASM_SHARED } from './lif-bytes.gen.js'
+import { LIF_WASM_LOCAL, LIF_WASM_SHARED_AT, LIF_WASM_SHARED_FLAGS } from './lif-bytes.gen.js'
 import { modelOfKind } from '../models/index.js'
 import { synapseModels } from '../models/synapses.js'
 import { outputRecord } from '../models/outputs.js'
@@ -26,10 +26,12 @@ type Kernel = (from: number, to: number, V: number, last: number, spikes: number
 
 const modules: { shared: WebAssembly.Module | null; local: WebAssembly.Module | null } = { shared: null, local: null }
 
-function decode(b64: string): Uint8Array {
-  const s = atob(b64)
+/** The kernel module's bytes, importing a shared memory or not (the two differ in the limits flags byte). */
+function moduleBytes(shared: boolean): Uint8Array {
+  const s = atob(LIF_WASM_LOCAL)
   const out = new Uint8Array(s.length)
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  if (shared) out[LIF_WASM_SHARED_AT] = LIF_WASM_SHARED_FLAGS
   return out
 }
 
@@ -38,10 +40,10 @@ function decode(b64: string): Uint8Array {
  * the main thread: call (and await) this once before building a `kernel: 'wasm'` world there. Node does not need it.
  */
 export async function prepareWasm(): Promise<void> {
-  if (modules.local === null) modules.local = await WebAssembly.compile(decode(LIF_WASM_LOCAL) as BufferSource)
+  if (modules.local === null) modules.local = await WebAssembly.compile(moduleBytes(false) as BufferSource)
   if (modules.shared === null && typeof SharedArrayBuffer !== 'undefined') {
     try {
-      modules.shared = await WebAssembly.compile(decode(LIF_WASM_SHARED) as BufferSource)
+      modules.shared = await WebAssembly.compile(moduleBytes(true) as BufferSource)
     } catch {
       // Shared memories need cross-origin isolation in browsers; worlds then use the non-shared module.
     }
@@ -50,7 +52,7 @@ export async function prepareWasm(): Promise<void> {
 
 /** The kernel module compiled for shared memory (what worker threads instantiate on the world's arena). */
 export function sharedWasmModule(): WebAssembly.Module {
-  if (modules.shared === null) modules.shared = new WebAssembly.Module(decode(LIF_WASM_SHARED) as BufferSource)
+  if (modules.shared === null) modules.shared = new WebAssembly.Module(moduleBytes(true) as BufferSource)
   return modules.shared
 }
 
@@ -63,7 +65,7 @@ export function wasmExports(world: World): Record<string, Kernel> {
   const key = arena.shared ? 'shared' : 'local'
   let mod = modules[key]
   if (mod === null) {
-    mod = new WebAssembly.Module(decode(arena.shared ? LIF_WASM_SHARED : LIF_WASM_LOCAL) as BufferSource)
+    mod = new WebAssembly.Module(moduleBytes(arena.shared) as BufferSource)
     modules[key] = mod
   }
   const inst = new WebAssembly.Instance(mod, { env: { memory: arena.memory } })
