@@ -326,6 +326,14 @@ const md = [
   '',
   ...records.flatMap((r) => r.errors.map((e) => `- error N=${r.config.n} ${r.config.conn}: ${e}`)),
 ].join('\n')
-const paths = writeResults('threads', { machine: m, seconds: (Date.now() - t0) / 1000, streams, records, peers, quiet: QUIET }, md)
+// The record names each peer's program and options, not this machine's paths or environment.
+const shortPath = (x: string): string =>
+  x.startsWith(anchors) ? `<anchors>${x.slice(anchors.length)}` : x.startsWith(os.tmpdir()) ? '<tmp>' : x
+const peerRecords = peers.map(({ env: _env, cmd, args, ...rest }) => ({ ...rest, cmd: shortPath(cmd), args: args.map(shortPath) }))
+const paths = writeResults(
+  'threads',
+  { machine: m, seconds: (Date.now() - t0) / 1000, streams, records, peers: peerRecords, quiet: QUIET },
+  md,
+)
 process.stdout.write(`${md}\n`)
 log(`wrote ${paths.json} and ${paths.md}`)
