@@ -95,8 +95,11 @@ test('surplus prepared workers end with disposeWorld; unused ones with releaseTh
     await prepareThreads(2)
     await prepareThreads(1) // one thread needs no worker
     assert.is(f.made.length, 4)
+    // Two calls at once start only what is missing: 3 threads need 2 workers, 1 is prepared.
+    await Promise.all([prepareThreads(3), prepareThreads(3)])
+    assert.is(f.made.length, 5, 'calls made at once do not both start the missing worker')
     releaseThreads()
-    assert.is(await f.exited(), 4)
+    assert.is(await f.exited(), 5)
   } finally {
     setThreadWorkerFactory(null)
   }

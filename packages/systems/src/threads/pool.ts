@@ -223,12 +223,16 @@ function prepareWorker(k: number): Promise<ThreadWorker> {
   })
 }
 
+/** Calls of `prepareThreads` in progress, chained. */
+let preparing: Promise<void> = Promise.resolve()
+
 /**
  * Starts the worker threads of a world of `threads` threads ahead of its build and waits until each has
  * loaded; the next plan that needs threads takes them before starting any of its own. A browser page (or its
  * worker) must call it before a threaded world's first step, since a browser starts a worker only once the
  * creating thread returns to its event loop. Workers come from `setThreadWorkerFactory`'s factory or the
- * default; those already prepared and not yet taken count, so calling it again starts only what is missing.
+ * default; those already prepared and not yet taken count, so calling it again (also while an earlier call is still
+ * starting workers) starts only what is missing.
  * In Node it is optional (a world starts its workers itself) and may be used to start them early. Prepared
  * workers that no world took end with `releaseThreads()` or `disposeWorld` of a threaded world.
  */
@@ -244,6 +248,13 @@ export async function prepareThreads(threads: number): Promise<void> {
       'needs shared memory and worker threads (a browser page must be cross-origin isolated)',
     )
   }
+  // Calls run one after the other, so that two made at once (say, for two worlds) start only what is missing.
+  const run = preparing.then(() => prepareMissing(threads))
+  preparing = run.catch(() => undefined)
+  return run
+}
+
+async function prepareMissing(threads: number): Promise<void> {
   const missing = threads - 1 - prepared.length
   if (missing <= 0) return
   const first = prepared.length + 1
